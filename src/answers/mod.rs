@@ -1,0 +1,358 @@
+//! A runner's answers, checked against the questionnaire once and held by question index.
+//!
+//! The file format is a JSON object mapping question id to value; keys starting with `$`
+//! are annotations (such as `$schema`, or the hints `runback template` writes) and are
+//! ignored; `null` means "not answered".
+
+use std::fmt;
+
+use serde_json::Value as Json;
+
+use crate::rulebase::{AnswerKind, OptionSet, Question, QuestionIdx, Questionnaire};
+use crate::suggest::did_you_mean;
+
+/// One typed answer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value {
+    /// The index of the chosen option (yes/no and single choice).
+    Choice(usize),
+    /// The chosen options of a multiple choice, a bit per option.
+    Multi(OptionSet),
+    /// A number or scale point.
+    Number(f64),
+}
+
+/// Every answer, indexed by question; `None` is unanswered.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Answers {
+    values: Vec<Option<Value>>,
+}
+
+/// Why an answer file was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum AnswerError {
+    /// The file or stream could not be read.
+    #[error("cannot read answers from {name}: {source}")]
+    Read {
+        /// File name, or `<stdin>`.
+        name: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The input was empty.
+    #[error(
+        "{name} is empty: expected a JSON object of answers (run `runback template` for one to fill in)"
+    )]
+    Empty {
+        /// File name, or `<stdin>`.
+        name: String,
+    },
+    /// The input is not JSON.
+    #[error("{name}:{line}:{column}: invalid JSON: {message}")]
+    Syntax {
+        /// File name, or `<stdin>`.
+        name: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// The JSON is not an object.
+    #[error("{name}: expected a JSON object mapping question ids to answers, found {found}")]
+    NotAnObject {
+        /// File name, or `<stdin>`.
+        name: String,
+        /// What was found instead.
+        found: &'static str,
+    },
+    /// Some answers do not fit their questions.
+    #[error("{name}: {} invalid answer{}:\n{}", problems.len(), if problems.len() == 1 { "" } else { "s" }, problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+    Invalid {
+        /// File name, or `<stdin>`.
+        name: String,
+        /// Every answer that is wrong.
+        problems: Vec<AnswerProblem>,
+    },
+}
+
+/// One answer that does not fit its question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerProblem {
+    /// The key as written in the file.
+    pub question: String,
+    /// What is wrong and what would be right.
+    pub message: String,
+}
+
+impl fmt::Display for AnswerProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}`: {}", self.question, self.message)
+    }
+}
+
+impl Answers {
+    /// No answers yet, for a questionnaire.
+    pub fn none(questionnaire: &Questionnaire) -> Self {
+        Answers {
+            values: vec![None; questionnaire.questions.len()],
+        }
+    }
+
+    /// The answer to a question, if any.
+    pub fn get(&self, question: QuestionIdx) -> Option<Value> {
+        self.values.get(question).copied().flatten()
+    }
+
+    /// Sets or clears the answer to a question.
+    pub fn set(&mut self, question: QuestionIdx, value: Option<Value>) {
+        self.values[question] = value;
+    }
+
+    /// Whether no question has an answer.
+    pub fn is_empty(&self) -> bool {
+        self.values.iter().all(Option::is_none)
+    }
+
+    /// Parses and checks an answer file; `name` is shown in messages.
+    pub fn parse(
+        text: &str,
+        name: &str,
+        questionnaire: &Questionnaire,
+    ) -> Result<Self, AnswerError> {
+        if text.trim().is_empty() {
+            return Err(AnswerError::Empty {
+                name: name.to_string(),
+            });
+        }
+        let json: Json = serde_json::from_str(text).map_err(|e| {
+            let position = format!(" at line {} column {}", e.line(), e.column());
+            let message = e.to_string();
+            AnswerError::Syntax {
+                name: name.to_string(),
+                line: e.line(),
+                column: e.column(),
+                message: message
+                    .strip_suffix(&position)
+                    .unwrap_or(&message)
+                    .to_string(),
+            }
+        })?;
+        let Json::Object(map) = json else {
+            return Err(AnswerError::NotAnObject {
+                name: name.to_string(),
+                found: json_kind(&json),
+            });
+        };
+        let mut answers = Answers::none(questionnaire);
+        let mut problems = Vec::new();
+        for (key, value) in &map {
+            if key.starts_with('$') {
+                continue;
+            }
+            let Some(qi) = questionnaire.find(key) else {
+                problems.push(AnswerProblem {
+                    question: key.clone(),
+                    message: format!(
+                        "not a question id{} (`runback questions` lists them)",
+                        did_you_mean(key, questionnaire.questions.iter().map(|q| q.id.as_str()))
+                    ),
+                });
+                continue;
+            };
+            match typed(&questionnaire.questions[qi], value) {
+                Ok(v) => answers.values[qi] = v,
+                Err(message) => problems.push(AnswerProblem {
+                    question: key.clone(),
+                    message,
+                }),
+            }
+        }
+        if problems.is_empty() {
+            Ok(answers)
+        } else {
+            Err(AnswerError::Invalid {
+                name: name.to_string(),
+                problems,
+            })
+        }
+    }
+
+    /// The answers as an answer-file object, in questionnaire order.
+    pub fn to_json(&self, questionnaire: &Questionnaire) -> serde_json::Map<String, Json> {
+        questionnaire
+            .questions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, q)| Some((q.id.clone(), to_json(q, self.get(i)?))))
+            .collect()
+    }
+}
+
+/// The JSON form of one answer, as an answer file holds it.
+pub fn to_json(question: &Question, value: Value) -> Json {
+    match value {
+        Value::Choice(o) => Json::String(question.options[o].value.clone()),
+        Value::Multi(set) => Json::Array(
+            options_in(question, set)
+                .map(|o| Json::String(question.options[o].value.clone()))
+                .collect(),
+        ),
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => Json::from(n as i64),
+        Value::Number(n) => serde_json::Number::from_f64(n).map_or(Json::Null, Json::Number),
+    }
+}
+
+/// The answer in words, as a report shows it ("More than 800 km", "7 of 10").
+pub fn describe(question: &Question, value: Value) -> String {
+    match value {
+        Value::Choice(o) => question.options[o].label.clone(),
+        Value::Multi(set) => options_in(question, set)
+            .map(|o| question.options[o].label.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Number(n) => match &question.kind {
+            AnswerKind::Number { unit, .. } => format!("{} {unit}", number(n)),
+            AnswerKind::Scale { max, .. } => format!("{} of {max}", number(n)),
+            _ => number(n),
+        },
+    }
+}
+
+/// The indexes of the options in a set, in questionnaire order.
+pub fn options_in(question: &Question, set: OptionSet) -> impl Iterator<Item = usize> + '_ {
+    (0..question.options.len()).filter(move |o| set & (1 << o) != 0)
+}
+
+/// A number without a needless fraction.
+pub fn number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+fn json_kind(value: &Json) -> &'static str {
+    match value {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
+    }
+}
+
+/// Checks one answer against its question; `Ok(None)` for an explicit `null`.
+fn typed(question: &Question, value: &Json) -> Result<Option<Value>, String> {
+    if value.is_null() {
+        return Ok(None);
+    }
+    let expected = expectation(question);
+    let found = || match value {
+        Json::String(s) => format!("\"{s}\""),
+        other => format!("{} ({other})", json_kind(other)),
+    };
+    match &question.kind {
+        AnswerKind::YesNo | AnswerKind::Single => {
+            let text = match value {
+                Json::String(s) => s.as_str(),
+                Json::Bool(true) if question.kind == AnswerKind::YesNo => "yes",
+                Json::Bool(false) if question.kind == AnswerKind::YesNo => "no",
+                _ => return Err(format!("expected {expected}, found {}", found())),
+            };
+            choice(question, text).map(|o| Some(Value::Choice(o)))
+        }
+        AnswerKind::Multi => {
+            let Json::Array(items) = value else {
+                return Err(format!("expected {expected}, found {}", found()));
+            };
+            let mut set: OptionSet = 0;
+            for item in items {
+                let Json::String(text) = item else {
+                    return Err(format!(
+                        "expected {expected}, found {} in the list",
+                        json_kind(item)
+                    ));
+                };
+                let o = choice(question, text)?;
+                if set & (1 << o) != 0 {
+                    return Err(format!("\"{text}\" is listed twice"));
+                }
+                set |= 1 << o;
+            }
+            if let Some(ex) = question.options.iter().position(|o| o.exclusive)
+                && set & (1 << ex) != 0
+                && set != 1 << ex
+            {
+                return Err(format!(
+                    "\"{}\" cannot be combined with other choices",
+                    question.options[ex].value
+                ));
+            }
+            Ok(Some(Value::Multi(set)))
+        }
+        AnswerKind::Number { .. } | AnswerKind::Scale { .. } => {
+            let Some(n) = value.as_f64() else {
+                return Err(format!("expected {expected}, found {}", found()));
+            };
+            number_in_range(question, n).map(|n| Some(Value::Number(n)))
+        }
+    }
+}
+
+/// Checks a number against a number or scale question's range and whole-number rule.
+pub fn number_in_range(question: &Question, n: f64) -> Result<f64, String> {
+    let (min, max) = question.kind.range().unwrap_or((f64::MIN, f64::MAX));
+    if !n.is_finite() || n < min || n > max {
+        return Err(format!(
+            "{} is out of range; expected {}",
+            number(n),
+            expectation(question)
+        ));
+    }
+    if question.kind.whole_numbers_only() && n.fract() != 0.0 {
+        return Err(format!(
+            "{} is not a whole number; expected {}",
+            number(n),
+            expectation(question)
+        ));
+    }
+    Ok(n)
+}
+
+fn choice(question: &Question, text: &str) -> Result<usize, String> {
+    question.option(text).ok_or_else(|| {
+        format!(
+            "no option \"{text}\"{}; expected one of: {}",
+            did_you_mean(text, question.options.iter().map(|o| o.value.as_str())),
+            question.option_list()
+        )
+    })
+}
+
+/// What a valid answer to this question looks like, in words.
+pub fn expectation(question: &Question) -> String {
+    match &question.kind {
+        AnswerKind::YesNo | AnswerKind::Single => format!("one of: {}", question.option_list()),
+        AnswerKind::Multi => format!("a list of any of: {}", question.option_list()),
+        AnswerKind::Number {
+            unit,
+            min,
+            max,
+            integer,
+        } => format!(
+            "{} from {} to {} ({unit})",
+            if *integer {
+                "a whole number"
+            } else {
+                "a number"
+            },
+            number(*min),
+            number(*max)
+        ),
+        AnswerKind::Scale { min, max, .. } => format!("a whole number from {min} to {max}"),
+    }
+}

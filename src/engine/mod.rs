@@ -1,0 +1,366 @@
+//! The rule engine: answers in, an [`Assessment`] out.
+//!
+//! It knows nothing about backs. It evaluates every rule's condition in three-valued
+//! logic (an unanswered question is unknown), combines evidence per cause with certainty
+//! factors, and raises the escalation to the most urgent level any rule or cause asks for.
+
+use crate::answers::{Answers, Value};
+use crate::rulebase::{
+    CauseIdx, Conclusion, Condition, LevelIdx, QuestionIdx, RuleBase, RuleIdx, SourceIdx,
+    StrategyIdx, Test,
+};
+
+/// The outcome of evaluating a condition when some answers may be missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Truth {
+    /// Holds.
+    True,
+    /// Does not hold.
+    False,
+    /// Cannot tell: an answer it needs is missing.
+    Unknown,
+}
+
+/// Everything a report needs: ranked causes, strategies, escalation, and what was missing.
+#[derive(Debug, Clone)]
+pub struct Assessment<'a> {
+    /// The rule base it was made with.
+    pub rules: &'a RuleBase,
+    /// The answers that counted (answers to questions that did not apply are removed).
+    pub answers: Answers,
+    /// The "see a professional" verdict; always present.
+    pub escalation: Escalation,
+    /// Likely causes, most likely first; only causes with confidence above zero.
+    pub causes: Vec<CauseFinding>,
+    /// Strategies for those causes, most useful first, each once.
+    pub strategies: Vec<StrategyFinding>,
+    /// Questions that applied but were not answered, in questionnaire order.
+    pub unanswered: Vec<QuestionIdx>,
+    /// Questions answered although their branch condition did not hold; not used.
+    pub ignored: Vec<QuestionIdx>,
+}
+
+/// The escalation: a level and every reason raised for it or below it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Escalation {
+    /// The most urgent level raised, or the rule base's default.
+    pub level: LevelIdx,
+    /// Every reason, most urgent first.
+    pub reasons: Vec<Reason>,
+}
+
+/// One reason to see a professional.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    /// The level this reason asks for.
+    pub level: LevelIdx,
+    /// What raised it.
+    pub origin: ReasonOrigin,
+    /// The answers behind it.
+    pub because: Vec<QuestionIdx>,
+    /// Sources behind it.
+    pub sources: Vec<SourceIdx>,
+}
+
+/// What raised an escalation reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasonOrigin {
+    /// An escalation rule fired.
+    Rule(RuleIdx),
+    /// A cause that always needs a professional was reported.
+    Cause(CauseIdx),
+}
+
+/// A likely cause and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CauseFinding {
+    /// The cause.
+    pub cause: CauseIdx,
+    /// Combined confidence in (0, 1].
+    pub confidence: f64,
+    /// Answers that point to it, in questionnaire order.
+    pub because: Vec<QuestionIdx>,
+    /// Answers that point away from it, in questionnaire order.
+    pub against: Vec<QuestionIdx>,
+    /// The rules that fired for or against it.
+    pub rules: Vec<RuleIdx>,
+    /// The cause's sources and those of the rules that fired.
+    pub sources: Vec<SourceIdx>,
+}
+
+/// A strategy and the reported causes it helps with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrategyFinding {
+    /// The strategy.
+    pub strategy: StrategyIdx,
+    /// The causes it serves, in report order.
+    pub for_causes: Vec<CauseIdx>,
+}
+
+/// Combines certainty factors so that order never matters.
+///
+/// Positive factors combine as `a + b(1 - a)`, negative ones likewise, and the two totals
+/// as MYCIN does: `(P - N) / (1 - min(P, N))`. Factors are sorted first so that the
+/// floating-point result is identical whatever order the rules were written in.
+pub fn combine(strengths: &mut [f64]) -> f64 {
+    strengths.sort_by(f64::total_cmp);
+    let fold = |it: &mut dyn Iterator<Item = f64>| it.fold(0.0, |acc, s| acc + s * (1.0 - acc));
+    let positive = fold(&mut strengths.iter().copied().filter(|s| *s > 0.0));
+    let negative = fold(&mut strengths.iter().copied().filter(|s| *s < 0.0).map(f64::abs));
+    let denominator = 1.0 - positive.min(negative);
+    if denominator <= 0.0 {
+        return 0.0;
+    }
+    ((positive - negative) / denominator).clamp(-1.0, 1.0)
+}
+
+/// Evaluates a condition; on `True`, `why` gains the answered questions that made it so.
+pub fn eval(condition: &Condition, answers: &Answers, why: &mut Vec<QuestionIdx>) -> Truth {
+    let mark = why.len();
+    let truth = match condition {
+        Condition::All(list) => {
+            let mut truth = Truth::True;
+            for c in list {
+                match eval(c, answers, why) {
+                    Truth::False => {
+                        truth = Truth::False;
+                        break;
+                    }
+                    Truth::Unknown => truth = Truth::Unknown,
+                    Truth::True => {}
+                }
+            }
+            truth
+        }
+        Condition::Any(list) => {
+            // Every branch is evaluated so that `why` names all the answers that hold.
+            let mut truth = Truth::False;
+            for c in list {
+                let branch = why.len();
+                match eval(c, answers, why) {
+                    Truth::True => truth = Truth::True,
+                    other => {
+                        why.truncate(branch);
+                        if other == Truth::Unknown && truth == Truth::False {
+                            truth = Truth::Unknown;
+                        }
+                    }
+                }
+            }
+            truth
+        }
+        Condition::Not(inner) => match eval(inner, answers, why) {
+            Truth::True => Truth::False,
+            Truth::Unknown => Truth::Unknown,
+            Truth::False => {
+                why.truncate(mark);
+                inner.visit_questions(&mut |q| {
+                    if answers.get(q).is_some() {
+                        why.push(q);
+                    }
+                });
+                Truth::True
+            }
+        },
+        Condition::Test { question, test } => {
+            let truth = test_answer(test, answers.get(*question));
+            if truth == Truth::True && answers.get(*question).is_some() {
+                why.push(*question);
+            }
+            truth
+        }
+    };
+    if truth != Truth::True {
+        why.truncate(mark);
+    }
+    truth
+}
+
+fn test_answer(test: &Test, answer: Option<Value>) -> Truth {
+    let holds = match (test, answer) {
+        (Test::Answered, a) => a.is_some(),
+        (Test::Unanswered, a) => a.is_none(),
+        (_, None) => return Truth::Unknown,
+        (Test::ChoiceIn(set), Some(Value::Choice(o))) => set & (1 << o) != 0,
+        (Test::Includes(set), Some(Value::Multi(chosen))) => set & chosen != 0,
+        (Test::Compare(cmp, value), Some(Value::Number(n))) => cmp.holds(n, *value),
+        // Loading checked every test against its question's type, so this is unreachable
+        // for answers parsed against the same questionnaire.
+        _ => false,
+    };
+    if holds { Truth::True } else { Truth::False }
+}
+
+/// Which questions apply given the answers, and the answers with non-applying ones removed.
+///
+/// A question applies when it has no branch condition or its condition is `True`; a
+/// branch whose parent is unanswered does not apply yet.
+pub fn applicable(rules: &RuleBase, answers: &Answers) -> (Answers, Vec<bool>) {
+    let mut effective = answers.clone();
+    let mut applies = Vec::with_capacity(rules.questionnaire.questions.len());
+    let mut scratch = Vec::new();
+    for (i, q) in rules.questionnaire.questions.iter().enumerate() {
+        let ok = q
+            .ask_if
+            .as_ref()
+            .is_none_or(|c| eval(c, &effective, &mut scratch) == Truth::True);
+        scratch.clear();
+        if !ok {
+            effective.set(i, None);
+        }
+        applies.push(ok);
+    }
+    (effective, applies)
+}
+
+/// Runs every rule against the answers and assembles the assessment.
+pub fn assess<'a>(rules: &'a RuleBase, answers: &Answers) -> Assessment<'a> {
+    let (effective, applies) = applicable(rules, answers);
+    let ignored = (0..applies.len())
+        .filter(|&q| !applies[q] && answers.get(q).is_some())
+        .collect();
+    let unanswered = (0..applies.len())
+        .filter(|&q| applies[q] && effective.get(q).is_none())
+        .collect();
+
+    struct Tally {
+        strengths: Vec<f64>,
+        because: Vec<QuestionIdx>,
+        against: Vec<QuestionIdx>,
+        rules: Vec<RuleIdx>,
+    }
+    let mut tallies: Vec<Tally> = (0..rules.causes.len())
+        .map(|_| Tally {
+            strengths: Vec::new(),
+            because: Vec::new(),
+            against: Vec::new(),
+            rules: Vec::new(),
+        })
+        .collect();
+    let mut reasons = Vec::new();
+    let mut why = Vec::new();
+    for (ri, rule) in rules.rules.iter().enumerate() {
+        why.clear();
+        if eval(&rule.when, &effective, &mut why) != Truth::True {
+            continue;
+        }
+        match &rule.then {
+            Conclusion::Evidence { cause, strength } => {
+                let tally = &mut tallies[*cause];
+                tally.strengths.push(*strength);
+                tally.rules.push(ri);
+                let list = if *strength > 0.0 {
+                    &mut tally.because
+                } else {
+                    &mut tally.against
+                };
+                list.extend_from_slice(&why);
+            }
+            Conclusion::Escalate(e) => reasons.push(Reason {
+                level: e.level,
+                origin: ReasonOrigin::Rule(ri),
+                because: sorted_unique(why.clone()),
+                sources: rule.sources.clone(),
+            }),
+        }
+    }
+
+    let mut causes: Vec<CauseFinding> = tallies
+        .into_iter()
+        .enumerate()
+        .filter_map(|(ci, mut t)| {
+            let confidence = combine(&mut t.strengths);
+            if confidence <= 0.0 {
+                return None;
+            }
+            let cause = &rules.causes[ci];
+            let mut sources = cause.sources.clone();
+            for &r in &t.rules {
+                sources.extend_from_slice(&rules.rules[r].sources);
+            }
+            t.rules
+                .sort_by(|a, b| rules.rules[*a].id.cmp(&rules.rules[*b].id));
+            Some(CauseFinding {
+                cause: ci,
+                confidence,
+                because: sorted_unique(t.because),
+                against: sorted_unique(t.against),
+                rules: t.rules,
+                sources: sorted_unique(sources),
+            })
+        })
+        .collect();
+    causes.sort_by(|a, b| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then(a.cause.cmp(&b.cause))
+    });
+
+    for finding in &causes {
+        if let Some(e) = &rules.causes[finding.cause].escalate {
+            reasons.push(Reason {
+                level: e.level,
+                origin: ReasonOrigin::Cause(finding.cause),
+                because: finding.because.clone(),
+                sources: rules.causes[finding.cause].sources.clone(),
+            });
+        }
+    }
+    // Reasons read in questionnaire order within a level, whatever order rules were written in.
+    let origin_key = |o: &ReasonOrigin| match o {
+        ReasonOrigin::Rule(r) => (0, rules.rules[*r].id.as_str()),
+        ReasonOrigin::Cause(c) => (1, rules.causes[*c].id.as_str()),
+    };
+    reasons.sort_by(|a, b| {
+        a.level
+            .cmp(&b.level)
+            .then(a.because.first().cmp(&b.because.first()))
+            .then_with(|| origin_key(&a.origin).cmp(&origin_key(&b.origin)))
+    });
+    let level = reasons.first().map_or(rules.default_level(), |r| {
+        r.level.min(rules.default_level())
+    });
+
+    let strategies = rank_strategies(rules, &causes);
+    Assessment {
+        rules,
+        answers: effective,
+        escalation: Escalation { level, reasons },
+        causes,
+        strategies,
+        unanswered,
+        ignored,
+    }
+}
+
+/// Orders strategies by how much they are likely to help: a strategy serving several
+/// likely causes combines their confidences (`a + b(1 - a)`); ties keep report order.
+fn rank_strategies(rules: &RuleBase, causes: &[CauseFinding]) -> Vec<StrategyFinding> {
+    let mut found: Vec<(StrategyFinding, f64)> = Vec::new();
+    for finding in causes {
+        for &s in &rules.causes[finding.cause].strategies {
+            match found.iter_mut().find(|(f, _)| f.strategy == s) {
+                Some((f, score)) => {
+                    f.for_causes.push(finding.cause);
+                    *score += finding.confidence * (1.0 - *score);
+                }
+                None => found.push((
+                    StrategyFinding {
+                        strategy: s,
+                        for_causes: vec![finding.cause],
+                    },
+                    finding.confidence,
+                )),
+            }
+        }
+    }
+    // A stable sort keeps first-seen order among equals.
+    found.sort_by(|a, b| b.1.total_cmp(&a.1));
+    found.into_iter().map(|(f, _)| f).collect()
+}
+
+fn sorted_unique<T: Ord>(mut v: Vec<T>) -> Vec<T> {
+    v.sort();
+    v.dedup();
+    v
+}

@@ -1,0 +1,16 @@
+//! runback: a self-assessment for runners with back pain.
+//!
+//! The data flows one way, a module per stage: the [`rulebase`] is loaded and checked;
+//! [`answers`] are checked against its questionnaire; the [`engine`] evaluates the rules
+//! into an [`engine::Assessment`]; a [`report`] renders it. [`app`] wires them to the
+//! command line defined in [`cli`].
+
+pub mod answers;
+pub mod app;
+pub mod cli;
+pub mod engine;
+pub mod exit_codes;
+pub mod export;
+pub mod report;
+pub mod rulebase;
+mod suggest;

@@ -1,0 +1,206 @@
+//! The plain-text report for a terminal or a pipe.
+
+use std::fmt::Write;
+
+use console::Style;
+
+use super::view::{AnswerView, ReportView};
+
+/// How to lay out text.
+#[derive(Debug, Clone, Copy)]
+pub struct TextOptions {
+    /// Columns to wrap at.
+    pub width: usize,
+    /// Whether to use colour and bold.
+    pub color: bool,
+}
+
+/// Strips control characters so text from a file can never drive the terminal.
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .filter(|c| !c.is_control() || *c == '\n')
+        .collect()
+}
+
+struct Out {
+    buf: String,
+    opts: TextOptions,
+}
+
+impl Out {
+    fn style(&self, style: Style, text: &str) -> String {
+        style
+            .force_styling(self.opts.color)
+            .apply_to(text)
+            .to_string()
+    }
+
+    fn heading(&mut self, text: &str) {
+        let line = self.style(Style::new().bold().underlined(), text);
+        let _ = writeln!(self.buf, "{line}");
+    }
+
+    /// Wraps `text` with a first-line prefix and a hanging indent.
+    fn para(&mut self, first: &str, rest: &str, text: &str) {
+        self.styled_para(first, rest, text, Style::new());
+    }
+
+    /// Like [`Out::para`], styling the text but not the indent.
+    fn styled_para(&mut self, first: &str, rest: &str, text: &str, style: Style) {
+        let width = self.opts.width.max(first.len() + 20);
+        let text = clean(text);
+        let options =
+            textwrap::Options::new(width.saturating_sub(first.len().max(rest.len())).max(20));
+        for (i, line) in textwrap::wrap(&text, options).iter().enumerate() {
+            let indent = if i == 0 { first } else { rest };
+            let line = self.style(style.clone(), line);
+            let _ = writeln!(self.buf, "{indent}{line}");
+        }
+    }
+
+    fn blank(&mut self) {
+        self.buf.push('\n');
+    }
+}
+
+fn answers(list: &[AnswerView]) -> String {
+    list.iter()
+        .map(|a| format!("{}: {}", a.label, a.answer_text))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Renders the report as text.
+pub fn render(view: &ReportView, opts: TextOptions) -> String {
+    let mut out = Out {
+        buf: String::new(),
+        opts,
+    };
+    out.heading("runback: back pain self-assessment");
+    out.para("", "", &view.disclaimer);
+    out.blank();
+
+    // A raised escalation goes first, before any self-care advice; the default goes last.
+    if !view.escalation.is_default {
+        escalation(&mut out, view);
+    }
+
+    out.heading("Likely causes");
+    if view.causes.is_empty() {
+        out.para(
+            "  ",
+            "  ",
+            "Your answers do not point to any of the causes runback knows about. That does not mean nothing is wrong: see the advice on seeing a professional.",
+        );
+    }
+    for (i, c) in view.causes.iter().enumerate() {
+        let number = format!("  {}. ", i + 1);
+        let indent = " ".repeat(number.len());
+        let head = format!("{} ({}, {:.0}%)", c.title, c.strength, c.confidence * 100.0);
+        out.para(&number, &indent, &head);
+        out.para(&indent, &indent, &c.summary);
+        out.para(&format!("{indent}Because: "), &indent, &answers(&c.because));
+        if !c.against.is_empty() {
+            out.para(
+                &format!("{indent}Against it: "),
+                &indent,
+                &answers(&c.against),
+            );
+        }
+        out.para(
+            &format!("{indent}Sources: "),
+            &indent,
+            &c.sources.join(", "),
+        );
+    }
+    out.blank();
+
+    if !view.strategies.is_empty() {
+        out.heading("What to try");
+        if let Some(note) = &view.escalation.self_care_note {
+            out.styled_para("  ", "  ", note, Style::new().bold());
+        }
+        for s in &view.strategies {
+            out.styled_para("  - ", "    ", &s.title, Style::new().bold());
+            out.para("    ", "    ", &s.how_to);
+            let for_titles: Vec<&str> = s
+                .for_causes
+                .iter()
+                .filter_map(|id| {
+                    view.causes
+                        .iter()
+                        .find(|c| &c.id == id)
+                        .map(|c| c.title.as_str())
+                })
+                .collect();
+            out.para("    Helps with: ", "    ", &for_titles.join("; "));
+            out.para("    Sources: ", "    ", &s.sources.join(", "));
+        }
+        out.blank();
+    }
+
+    if !view.unanswered.is_empty() {
+        out.heading(&format!("Not answered ({})", view.unanswered.len()));
+        let labels: Vec<&str> = view.unanswered.iter().map(|q| q.label.as_str()).collect();
+        out.para("  ", "  ", &format!("{}.", labels.join("; ")));
+        out.para(
+            "  ",
+            "  ",
+            "Rules that needed these answers did not count; answering them may change the report.",
+        );
+        out.blank();
+    }
+    if !view.ignored.is_empty() {
+        out.heading("Answers not used");
+        let labels: Vec<&str> = view.ignored.iter().map(|q| q.label.as_str()).collect();
+        out.para(
+            "  ",
+            "  ",
+            &format!(
+                "{}: these questions did not apply given your other answers.",
+                labels.join("; ")
+            ),
+        );
+        out.blank();
+    }
+
+    if view.escalation.is_default {
+        escalation(&mut out, view);
+    }
+
+    out.heading("Sources");
+    let width = view.sources.iter().map(|s| s.id.len()).max().unwrap_or(0);
+    for s in &view.sources {
+        let first = format!("  {:width$}  ", s.id);
+        let indent = " ".repeat(first.len());
+        out.para(&first, &indent, &s.title);
+    }
+    out.buf
+}
+
+fn escalation(out: &mut Out, view: &ReportView) {
+    let e = &view.escalation;
+    let style = match (e.is_default, e.rank) {
+        (true, _) => Style::new().bold(),
+        (false, 0 | 1) => Style::new().bold().red(),
+        (false, _) => Style::new().bold().yellow(),
+    };
+    if e.is_default {
+        out.heading("When to see a professional");
+        out.styled_para("  ", "  ", &e.title, style.clone());
+    } else {
+        let banner = format!("!! {} !!", clean(&e.title).to_uppercase());
+        let banner = out.style(style.clone(), &banner);
+        let _ = writeln!(out.buf, "{banner}");
+    }
+    out.styled_para("  ", "  ", &e.action, style);
+    for r in &e.reasons {
+        out.para("  - ", "    ", &r.text);
+        if !r.because.is_empty() {
+            out.para("    You answered: ", "    ", &answers(&r.because));
+        }
+        out.para("    Sources: ", "    ", &r.sources.join(", "));
+    }
+    out.blank();
+}

@@ -1,0 +1,493 @@
+//! The on-disk shape of the rule-base files, exactly as an author writes them.
+//!
+//! These types only describe syntax and shape; `load.rs` cross-checks them and turns them
+//! into the resolved types in `model.rs`, so nothing downstream sees an unchecked id.
+
+use serde::Deserialize;
+
+/// `sources.json`: the documents every claim cites, and the claims left out on purpose.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourcesFile {
+    /// Editor hint; ignored.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// Every citable source.
+    pub sources: Vec<SourceEntry>,
+    /// Claims in the sources that the rule base deliberately does not use.
+    #[serde(default)]
+    pub left_out: Vec<LeftOutEntry>,
+}
+
+/// One citable document or guideline.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceEntry {
+    /// Stable id such as `seed-002` or `nice-ng59`.
+    pub id: String,
+    /// The document's title.
+    pub title: String,
+    /// `article` or `guideline`.
+    pub kind: SourceKind,
+    /// Where a reader can find it, when it is public.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// What sort of document a source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A web article about runners' backs.
+    Article,
+    /// Published clinical guidance.
+    Guideline,
+}
+
+/// A claim the rule base chose not to use, and why.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeftOutEntry {
+    /// The claim, paraphrased.
+    pub claim: String,
+    /// The source that makes it.
+    pub source: String,
+    /// Why it is not used.
+    pub why: String,
+}
+
+/// `questionnaire.json`: the sections, in the order they are asked.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionnaireFile {
+    /// Editor hint; ignored.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// The sections, in order.
+    pub sections: Vec<SectionEntry>,
+}
+
+/// A group of questions with a header.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionEntry {
+    /// Stable id.
+    pub id: String,
+    /// Header shown to the runner.
+    pub title: String,
+    /// One or two sentences that open the section.
+    #[serde(default)]
+    pub intro: Option<String>,
+    /// The questions, in order.
+    pub questions: Vec<QuestionEntry>,
+}
+
+/// One question as written in the file.
+#[derive(Debug, Deserialize)]
+#[serde(try_from = "QuestionFields")]
+pub struct QuestionEntry {
+    /// Stable id, used in answer files.
+    pub id: String,
+    /// Short noun phrase for reports ("Plank hold").
+    pub label: String,
+    /// The question as asked.
+    pub text: String,
+    /// "What does this mean?" text.
+    pub help: Option<String>,
+    /// The kind of answer and its allowed values.
+    pub kind: QuestionKindEntry,
+    /// Asked only when this condition holds; may refer only to earlier questions.
+    pub ask_if: Option<ConditionEntry>,
+}
+
+/// The kind of answer a question takes, with the fields that kind needs.
+#[derive(Debug)]
+pub enum QuestionKindEntry {
+    /// Yes, no and (unless turned off) unsure.
+    YesNo {
+        /// Whether "unsure" is offered.
+        unsure: bool,
+    },
+    /// Exactly one of the options.
+    Single {
+        /// The options, in display order.
+        options: Vec<OptionEntry>,
+    },
+    /// Any number of the options.
+    Multi {
+        /// The options, in display order.
+        options: Vec<OptionEntry>,
+    },
+    /// A number with a unit, within a range.
+    Number {
+        /// Unit shown after the number.
+        unit: String,
+        /// Smallest allowed value.
+        min: f64,
+        /// Largest allowed value.
+        max: f64,
+        /// Whether only whole numbers are allowed.
+        integer: bool,
+    },
+    /// A whole-number scale such as 0 to 10.
+    Scale {
+        /// Lowest point.
+        min: i64,
+        /// Highest point.
+        max: i64,
+        /// What the lowest point means.
+        min_label: Option<String>,
+        /// What the highest point means.
+        max_label: Option<String>,
+    },
+}
+
+/// The `type` of a question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionType {
+    /// Yes, no, unsure.
+    YesNo,
+    /// One option.
+    Single,
+    /// Any options.
+    Multi,
+    /// A number with a unit.
+    Number,
+    /// A whole-number scale.
+    Scale,
+}
+
+/// Every field a question may have, whatever its type; checked into a [`QuestionEntry`].
+///
+/// Keeping all fields in one struct lets serde reject misspelt keys, which it cannot do
+/// for a flattened, type-tagged enum.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionFields {
+    id: String,
+    label: String,
+    text: String,
+    #[serde(default)]
+    help: Option<String>,
+    #[serde(rename = "type")]
+    kind: QuestionType,
+    #[serde(default)]
+    unsure: Option<bool>,
+    #[serde(default)]
+    options: Option<Vec<OptionEntry>>,
+    #[serde(default)]
+    unit: Option<String>,
+    #[serde(default)]
+    min: Option<f64>,
+    #[serde(default)]
+    max: Option<f64>,
+    #[serde(default)]
+    integer: Option<bool>,
+    #[serde(default)]
+    min_label: Option<String>,
+    #[serde(default)]
+    max_label: Option<String>,
+    #[serde(default)]
+    ask_if: Option<ConditionEntry>,
+}
+
+impl TryFrom<QuestionFields> for QuestionEntry {
+    type Error = String;
+
+    fn try_from(f: QuestionFields) -> Result<Self, String> {
+        let type_name = match f.kind {
+            QuestionType::YesNo => "yes_no",
+            QuestionType::Single => "single",
+            QuestionType::Multi => "multi",
+            QuestionType::Number => "number",
+            QuestionType::Scale => "scale",
+        };
+        let present = [
+            ("unsure", f.unsure.is_some()),
+            ("options", f.options.is_some()),
+            ("unit", f.unit.is_some()),
+            ("min", f.min.is_some()),
+            ("max", f.max.is_some()),
+            ("integer", f.integer.is_some()),
+            ("min_label", f.min_label.is_some()),
+            ("max_label", f.max_label.is_some()),
+        ];
+        let allowed: &[&str] = match f.kind {
+            QuestionType::YesNo => &["unsure"],
+            QuestionType::Single | QuestionType::Multi => &["options"],
+            QuestionType::Number => &["unit", "min", "max", "integer"],
+            QuestionType::Scale => &["min", "max", "min_label", "max_label"],
+        };
+        if let Some((field, _)) = present
+            .iter()
+            .find(|(name, here)| *here && !allowed.contains(name))
+        {
+            return Err(format!(
+                "question `{}`: `{field}` does not apply to a `{type_name}` question (its fields: {})",
+                f.id,
+                allowed.join(", ")
+            ));
+        }
+        let missing = |field: &str| {
+            format!(
+                "question `{}`: a `{type_name}` question needs `{field}`",
+                f.id
+            )
+        };
+        let whole = |v: f64, field: &str| {
+            if v.fract() == 0.0 && v.abs() < 1e9 {
+                Ok(v as i64)
+            } else {
+                Err(format!(
+                    "question `{}`: scale `{field}` must be a whole number, not {v}",
+                    f.id
+                ))
+            }
+        };
+        let kind = match f.kind {
+            QuestionType::YesNo => QuestionKindEntry::YesNo {
+                unsure: f.unsure.unwrap_or(true),
+            },
+            QuestionType::Single => QuestionKindEntry::Single {
+                options: f.options.ok_or_else(|| missing("options"))?,
+            },
+            QuestionType::Multi => QuestionKindEntry::Multi {
+                options: f.options.ok_or_else(|| missing("options"))?,
+            },
+            QuestionType::Number => QuestionKindEntry::Number {
+                unit: f.unit.ok_or_else(|| missing("unit"))?,
+                min: f.min.ok_or_else(|| missing("min"))?,
+                max: f.max.ok_or_else(|| missing("max"))?,
+                integer: f.integer.unwrap_or(false),
+            },
+            QuestionType::Scale => QuestionKindEntry::Scale {
+                min: whole(f.min.ok_or_else(|| missing("min"))?, "min")?,
+                max: whole(f.max.ok_or_else(|| missing("max"))?, "max")?,
+                min_label: f.min_label,
+                max_label: f.max_label,
+            },
+        };
+        Ok(QuestionEntry {
+            id: f.id,
+            label: f.label,
+            text: f.text,
+            help: f.help,
+            kind,
+            ask_if: f.ask_if,
+        })
+    }
+}
+
+/// One option of a choice question.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionEntry {
+    /// Stable value, used in answer files.
+    pub value: String,
+    /// What the runner sees.
+    pub label: String,
+    /// In a multiple choice, an option that excludes all others ("none of these").
+    #[serde(default)]
+    pub exclusive: bool,
+}
+
+/// A condition over answers, as written: an object with exactly one key.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ConditionEntry {
+    /// Every condition holds.
+    All(Vec<ConditionEntry>),
+    /// At least one condition holds.
+    Any(Vec<ConditionEntry>),
+    /// The condition does not hold.
+    Not(Box<ConditionEntry>),
+    /// A yes/no or single-choice answer is this value.
+    Equals(ValueTest),
+    /// A choice answer is (or a multiple choice includes) one of these values.
+    OneOf(ValuesTest),
+    /// A multiple-choice answer includes this value.
+    Includes(ValueTest),
+    /// A number or scale answer is at least this value.
+    AtLeast(NumberTest),
+    /// A number or scale answer is at most this value.
+    AtMost(NumberTest),
+    /// A number or scale answer is below this value.
+    LessThan(NumberTest),
+    /// A number or scale answer is above this value.
+    GreaterThan(NumberTest),
+    /// The question has an answer.
+    Answered(String),
+    /// The question has no answer.
+    Unanswered(String),
+}
+
+/// A question and one option value.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueTest {
+    /// Question id.
+    pub question: String,
+    /// Option value.
+    pub value: String,
+}
+
+/// A question and a set of option values.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValuesTest {
+    /// Question id.
+    pub question: String,
+    /// Option values.
+    pub values: Vec<String>,
+}
+
+/// A question and a number to compare its answer with.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NumberTest {
+    /// Question id.
+    pub question: String,
+    /// The number to compare with.
+    pub value: f64,
+}
+
+/// `causes.json`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CausesFile {
+    /// Editor hint; ignored.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// Every cause a report can name.
+    pub causes: Vec<CauseEntry>,
+}
+
+/// A likely cause of back pain.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CauseEntry {
+    /// Stable public id.
+    pub id: String,
+    /// Title shown in reports.
+    pub title: String,
+    /// One or two sentences on what it is.
+    pub summary: String,
+    /// Strategies for it, most useful first.
+    pub strategies: Vec<String>,
+    /// Sources that describe it.
+    pub sources: Vec<String>,
+    /// Raises the escalation whenever the cause is reported at all.
+    #[serde(default)]
+    pub escalate: Option<EscalateEntry>,
+}
+
+/// An escalation level and the reason a runner reads.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalateEntry {
+    /// Level id from `escalation.json`.
+    pub level: String,
+    /// Why, in words a runner understands.
+    pub reason: String,
+}
+
+/// `strategies.json`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrategiesFile {
+    /// Editor hint; ignored.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// Every relief strategy.
+    pub strategies: Vec<StrategyEntry>,
+}
+
+/// A relief strategy.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrategyEntry {
+    /// Stable public id.
+    pub id: String,
+    /// Title shown in reports.
+    pub title: String,
+    /// A short how-to.
+    pub how_to: String,
+    /// Sources that recommend it.
+    pub sources: Vec<String>,
+}
+
+/// `escalation.json`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationFile {
+    /// Editor hint; ignored.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// The statement every report ends with: this is not a diagnosis.
+    pub disclaimer: String,
+    /// The levels, most urgent first; the last is the default.
+    pub levels: Vec<LevelEntry>,
+}
+
+/// One escalation level.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelEntry {
+    /// Stable public id (`emergency`, `urgent`, `soon`, `routine`).
+    pub id: String,
+    /// Short title.
+    pub title: String,
+    /// What to do, in plain words.
+    pub action: String,
+    /// Shown above the strategies when this level applies.
+    #[serde(default)]
+    pub self_care_note: Option<String>,
+    /// Guidance behind the level.
+    pub sources: Vec<String>,
+}
+
+/// `rules.json`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesFile {
+    /// Editor hint; ignored.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// Every rule.
+    pub rules: Vec<RuleEntry>,
+}
+
+/// A rule: when the condition holds, the conclusion follows.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleEntry {
+    /// Stable id.
+    pub id: String,
+    /// The condition over answers.
+    pub when: ConditionEntry,
+    /// What follows.
+    pub then: ConclusionEntry,
+    /// Sources behind the rule.
+    pub sources: Vec<String>,
+}
+
+/// What a rule concludes.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ConclusionEntry {
+    /// Evidence for (or, when negative, against) a cause.
+    Evidence(EvidenceEntry),
+    /// An escalation level with its reason.
+    Escalate(EscalateEntry),
+}
+
+/// Evidence for a cause.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceEntry {
+    /// Cause id.
+    pub cause: String,
+    /// Certainty factor in [-1, 1], not zero.
+    pub strength: f64,
+}

@@ -1,0 +1,904 @@
+//! Loading a rule base: parse the six files, then cross-check everything once.
+//!
+//! All problems are collected, not just the first, so an author fixes a file in one pass.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use super::files::{
+    CausesFile, ConclusionEntry, ConditionEntry, EscalateEntry, EscalationFile, QuestionKindEntry,
+    QuestionnaireFile, RulesFile, SourcesFile, StrategiesFile,
+};
+use super::model::*;
+use crate::suggest::did_you_mean;
+
+/// The six files of a rule base, by name.
+pub const FILE_NAMES: [&str; 6] = [
+    "sources.json",
+    "questionnaire.json",
+    "causes.json",
+    "strategies.json",
+    "escalation.json",
+    "rules.json",
+];
+
+/// Why a rule base could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// A file could not be read.
+    #[error("cannot read rule file {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// One or more files are malformed or inconsistent.
+    #[error("the rule base in {origin} is invalid ({} problem{}):\n{}", problems.len(), if problems.len() == 1 { "" } else { "s" }, list(problems))]
+    Invalid {
+        /// Where the rule base came from.
+        origin: String,
+        /// Every problem found.
+        problems: Vec<Problem>,
+    },
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("  {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One thing wrong with a rule file: where, and what would be right.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file, as shown to the author.
+    pub file: String,
+    /// `line:column` for syntax errors, or a JSON pointer to the offending value.
+    pub location: String,
+    /// The item, e.g. "rule `hill_pain`", when one is known.
+    pub item: Option<String>,
+    /// What is wrong and what would be right.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: ", self.file, self.location)?;
+        if let Some(item) = &self.item {
+            write!(f, "{item}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// The text of one rule file and the name to show for it.
+pub struct RuleFile {
+    /// Name shown in messages (a path, or `rules/x.json (embedded)`).
+    pub name: String,
+    /// The JSON text.
+    pub text: String,
+}
+
+/// Loads the six files from a folder.
+pub fn load_dir(dir: &Path) -> Result<RuleBase, LoadError> {
+    let mut files = Vec::with_capacity(FILE_NAMES.len());
+    for name in FILE_NAMES {
+        let path = dir.join(name);
+        let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        files.push(RuleFile {
+            name: path.display().to_string(),
+            text,
+        });
+    }
+    let files: [RuleFile; 6] = files.try_into().unwrap_or_else(|_| unreachable!());
+    load(dir.display().to_string(), files)
+}
+
+/// Loads a rule base from the texts of its six files, in [`FILE_NAMES`] order.
+pub fn load(origin: String, files: [RuleFile; 6]) -> Result<RuleBase, LoadError> {
+    let [
+        sources,
+        questionnaire,
+        causes,
+        strategies,
+        escalation,
+        rules,
+    ] = files;
+    let mut problems = Vec::new();
+    let sources = parse::<SourcesFile>(&sources, &mut problems);
+    let questionnaire = parse::<QuestionnaireFile>(&questionnaire, &mut problems);
+    let causes = parse::<CausesFile>(&causes, &mut problems);
+    let strategies = parse::<StrategiesFile>(&strategies, &mut problems);
+    let escalation = parse::<EscalationFile>(&escalation, &mut problems);
+    let rules = parse::<RulesFile>(&rules, &mut problems);
+    let (
+        Some(sources),
+        Some(questionnaire),
+        Some(causes),
+        Some(strategies),
+        Some(escalation),
+        Some(rules),
+    ) = (
+        sources,
+        questionnaire,
+        causes,
+        strategies,
+        escalation,
+        rules,
+    )
+    else {
+        return Err(LoadError::Invalid { origin, problems });
+    };
+    let mut checker = Checker {
+        problems,
+        origin: origin.clone(),
+    };
+    let base = checker.build(
+        sources,
+        questionnaire,
+        causes,
+        strategies,
+        escalation,
+        rules,
+    );
+    if checker.problems.is_empty() {
+        Ok(base)
+    } else {
+        Err(LoadError::Invalid {
+            origin,
+            problems: checker.problems,
+        })
+    }
+}
+
+/// Parses one file, recording a syntax or shape error with line, column and path.
+fn parse<T: DeserializeOwned>(file: &RuleFile, problems: &mut Vec<Problem>) -> Option<(String, T)> {
+    let (name, text) = (&file.name, &file.text);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(value) => de.end().map(|()| value).map_err(|e| (String::new(), e)),
+        Err(err) => Err((err.path().to_string(), err.into_inner())),
+    };
+    match result {
+        Ok(value) => Some((name.to_string(), value)),
+        Err((path, inner)) => {
+            let position = format!(" at line {} column {}", inner.line(), inner.column());
+            let text = inner.to_string();
+            let message = text.strip_suffix(&position).unwrap_or(&text);
+            let message = if inner.is_syntax() || inner.is_eof() {
+                format!("invalid JSON: {message}")
+            } else if path == "." || path.is_empty() {
+                message.to_string()
+            } else {
+                format!("at {path}: {message}")
+            };
+            problems.push(Problem {
+                file: name.to_string(),
+                location: format!("{}:{}", inner.line(), inner.column()),
+                item: None,
+                message,
+            });
+            None
+        }
+    }
+}
+
+/// Collects problems while turning file entries into the resolved model.
+struct Checker {
+    problems: Vec<Problem>,
+    origin: String,
+}
+
+/// Where a value sits: file, JSON pointer, item.
+#[derive(Clone)]
+struct At<'a> {
+    file: &'a str,
+    pointer: String,
+    item: Option<String>,
+}
+
+impl At<'_> {
+    fn key(&self, key: impl fmt::Display) -> Self {
+        At {
+            file: self.file,
+            pointer: format!("{}/{}", self.pointer, key),
+            item: self.item.clone(),
+        }
+    }
+}
+
+/// Which spelling an id must follow.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum IdStyle {
+    /// `snake_case`, starting with a letter.
+    Id,
+    /// Like `Id`, and `-` is allowed (`seed-002`).
+    Source,
+    /// Like `Id`, and may start with a digit (`500_to_800`).
+    OptionValue,
+}
+
+/// Ids already seen, to resolve references and suggest near misses.
+struct Ids<'a> {
+    what: &'static str,
+    map: HashMap<&'a str, usize>,
+}
+
+impl<'a> Ids<'a> {
+    fn new(what: &'static str) -> Self {
+        Ids {
+            what,
+            map: HashMap::new(),
+        }
+    }
+
+    fn suggestion(&self, id: &str) -> String {
+        did_you_mean(id, self.map.keys().copied())
+    }
+}
+
+impl Checker {
+    fn problem(&mut self, at: &At, message: impl Into<String>) {
+        self.problems.push(Problem {
+            file: at.file.to_string(),
+            location: if at.pointer.is_empty() {
+                "/".to_string()
+            } else {
+                at.pointer.clone()
+            },
+            item: at.item.clone(),
+            message: message.into(),
+        });
+    }
+
+    /// Registers a new id, reporting duplicates and ids that are not snake_case.
+    fn define<'a>(
+        &mut self,
+        ids: &mut Ids<'a>,
+        id: &'a str,
+        index: usize,
+        at: &At,
+        style: IdStyle,
+    ) {
+        let ok_char = |c: char| {
+            c.is_ascii_lowercase()
+                || c.is_ascii_digit()
+                || c == '_'
+                || (style == IdStyle::Source && c == '-')
+        };
+        let ok_start = |c: char| {
+            c.is_ascii_lowercase() || (style == IdStyle::OptionValue && c.is_ascii_digit())
+        };
+        let (key, rule) = match style {
+            IdStyle::Id => (
+                "id",
+                "start with a lowercase letter and use only a-z, 0-9 and _",
+            ),
+            IdStyle::Source => (
+                "id",
+                "start with a lowercase letter and use only a-z, 0-9, _ and -",
+            ),
+            IdStyle::OptionValue => ("value", "use only a-z, 0-9 and _"),
+        };
+        if !id.starts_with(ok_start) || !id.chars().all(ok_char) {
+            self.problem(&at.key(key), format!("{} `{id}` must {rule}", ids.what));
+        }
+        if ids.map.insert(id, index).is_some() {
+            self.problem(
+                &at.key(key),
+                format!("duplicate {} `{id}`; each must be unique", ids.what),
+            );
+        }
+    }
+
+    fn resolve(&mut self, ids: &Ids, id: &str, at: &At) -> Option<usize> {
+        match ids.map.get(id) {
+            Some(&i) => Some(i),
+            None => {
+                self.problem(
+                    at,
+                    format!("unknown {} `{id}`{}", ids.what, ids.suggestion(id)),
+                );
+                None
+            }
+        }
+    }
+
+    fn resolve_sources(&mut self, ids: &Ids, list: &[String], at: &At) -> Vec<SourceIdx> {
+        if list.is_empty() {
+            self.problem(
+                at,
+                "no sources: cite at least one source id from sources.json",
+            );
+        }
+        list.iter()
+            .enumerate()
+            .filter_map(|(i, id)| self.resolve(ids, id, &at.key(i)))
+            .collect()
+    }
+
+    fn text(&mut self, value: &str, at: &At) {
+        if value.trim().is_empty() {
+            self.problem(at, "empty text; write something the runner can read");
+        }
+    }
+
+    fn build(
+        &mut self,
+        (sources_name, sources): (String, SourcesFile),
+        (questionnaire_name, questionnaire): (String, QuestionnaireFile),
+        (causes_name, causes): (String, CausesFile),
+        (strategies_name, strategies): (String, StrategiesFile),
+        (escalation_name, escalation): (String, EscalationFile),
+        (rules_name, rules): (String, RulesFile),
+    ) -> RuleBase {
+        // Sources first: everything else cites them.
+        let mut source_ids = Ids::new("source");
+        let root = |file| At {
+            file,
+            pointer: String::new(),
+            item: None,
+        };
+        for (i, s) in sources.sources.iter().enumerate() {
+            let at = root(&sources_name).key("sources").key(i);
+            let at = At {
+                item: Some(format!("source `{}`", s.id)),
+                ..at
+            };
+            self.define(&mut source_ids, &s.id, i, &at, IdStyle::Source);
+            self.text(&s.title, &at.key("title"));
+        }
+        if sources.sources.is_empty() {
+            self.problem(
+                &root(&sources_name).key("sources"),
+                "no sources; list every document the rule base cites",
+            );
+        }
+        let left_out = sources
+            .left_out
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                let at = root(&sources_name).key("left_out").key(i);
+                self.text(&l.claim, &at.key("claim"));
+                self.text(&l.why, &at.key("why"));
+                let source = self.resolve(&source_ids, &l.source, &at.key("source"))?;
+                Some(LeftOut {
+                    claim: l.claim.clone(),
+                    source,
+                    why: l.why.clone(),
+                })
+            })
+            .collect();
+        let sources_out: Vec<Source> = sources
+            .sources
+            .iter()
+            .map(|s| Source {
+                id: s.id.clone(),
+                title: s.title.clone(),
+                kind: s.kind,
+                url: s.url.clone(),
+            })
+            .collect();
+
+        // Escalation levels.
+        let mut level_ids = Ids::new("escalation level");
+        let mut levels = Vec::new();
+        for (i, l) in escalation.levels.iter().enumerate() {
+            let at = root(&escalation_name).key("levels").key(i);
+            let at = At {
+                item: Some(format!("level `{}`", l.id)),
+                ..at
+            };
+            self.define(&mut level_ids, &l.id, i, &at, IdStyle::Id);
+            self.text(&l.title, &at.key("title"));
+            self.text(&l.action, &at.key("action"));
+            if let Some(note) = &l.self_care_note {
+                self.text(note, &at.key("self_care_note"));
+            }
+            let sources = self.resolve_sources(&source_ids, &l.sources, &at.key("sources"));
+            levels.push(Level {
+                id: l.id.clone(),
+                title: l.title.clone(),
+                action: l.action.clone(),
+                self_care_note: l.self_care_note.clone(),
+                sources,
+            });
+        }
+        if levels.is_empty() {
+            self.problem(
+                &root(&escalation_name).key("levels"),
+                "no escalation levels; at least one (the default, last) is required so every report has one",
+            );
+        }
+        self.text(
+            &escalation.disclaimer,
+            &root(&escalation_name).key("disclaimer"),
+        );
+
+        // Strategies.
+        let mut strategy_ids = Ids::new("strategy");
+        let mut strategies_out = Vec::new();
+        for (i, s) in strategies.strategies.iter().enumerate() {
+            let at = root(&strategies_name).key("strategies").key(i);
+            let at = At {
+                item: Some(format!("strategy `{}`", s.id)),
+                ..at
+            };
+            self.define(&mut strategy_ids, &s.id, i, &at, IdStyle::Id);
+            self.text(&s.title, &at.key("title"));
+            self.text(&s.how_to, &at.key("how_to"));
+            let sources = self.resolve_sources(&source_ids, &s.sources, &at.key("sources"));
+            strategies_out.push(Strategy {
+                id: s.id.clone(),
+                title: s.title.clone(),
+                how_to: s.how_to.clone(),
+                sources,
+            });
+        }
+
+        // Causes.
+        let mut cause_ids = Ids::new("cause");
+        let mut causes_out = Vec::new();
+        for (i, c) in causes.causes.iter().enumerate() {
+            let at = root(&causes_name).key("causes").key(i);
+            let at = At {
+                item: Some(format!("cause `{}`", c.id)),
+                ..at
+            };
+            self.define(&mut cause_ids, &c.id, i, &at, IdStyle::Id);
+            self.text(&c.title, &at.key("title"));
+            self.text(&c.summary, &at.key("summary"));
+            let strategies = c
+                .strategies
+                .iter()
+                .enumerate()
+                .filter_map(|(j, s)| self.resolve(&strategy_ids, s, &at.key("strategies").key(j)))
+                .collect();
+            let sources = self.resolve_sources(&source_ids, &c.sources, &at.key("sources"));
+            let escalate = c
+                .escalate
+                .as_ref()
+                .and_then(|e| self.escalate(&level_ids, e, &at.key("escalate")));
+            causes_out.push(Cause {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                summary: c.summary.clone(),
+                strategies,
+                sources,
+                escalate,
+            });
+        }
+
+        // Questionnaire: questions may only depend on questions asked before them.
+        let mut section_ids = Ids::new("section");
+        let mut question_ids = Ids::new("question");
+        let mut sections = Vec::new();
+        let mut questions: Vec<Question> = Vec::new();
+        for (si, s) in questionnaire.sections.iter().enumerate() {
+            let at = root(&questionnaire_name).key("sections").key(si);
+            let at = At {
+                item: Some(format!("section `{}`", s.id)),
+                ..at
+            };
+            self.define(&mut section_ids, &s.id, si, &at, IdStyle::Id);
+            self.text(&s.title, &at.key("title"));
+            if s.questions.is_empty() {
+                self.problem(
+                    &at.key("questions"),
+                    "a section needs at least one question",
+                );
+            }
+            let start = questions.len();
+            for (qi, q) in s.questions.iter().enumerate() {
+                let at = at.key("questions").key(qi);
+                let at = At {
+                    item: Some(format!("question `{}`", q.id)),
+                    ..at
+                };
+                // Resolve the branch condition before defining the question, so it cannot
+                // refer to itself.
+                let ask_if = q.ask_if.as_ref().and_then(|c| {
+                    self.condition(
+                        c,
+                        &question_ids,
+                        &questions,
+                        &at.key("ask_if"),
+                        Some(&questionnaire.sections),
+                    )
+                });
+                self.define(&mut question_ids, &q.id, questions.len(), &at, IdStyle::Id);
+                self.text(&q.label, &at.key("label"));
+                self.text(&q.text, &at.key("text"));
+                if let Some(help) = &q.help {
+                    self.text(help, &at.key("help"));
+                }
+                let (kind, options) = self.question_kind(&q.kind, &at);
+                questions.push(Question {
+                    id: q.id.clone(),
+                    label: q.label.clone(),
+                    text: q.text.clone(),
+                    help: q.help.clone(),
+                    section: si,
+                    kind,
+                    options,
+                    ask_if,
+                });
+            }
+            sections.push(Section {
+                id: s.id.clone(),
+                title: s.title.clone(),
+                intro: s.intro.clone(),
+                questions: start..questions.len(),
+            });
+        }
+        if questions.is_empty() {
+            self.problem(
+                &root(&questionnaire_name).key("sections"),
+                "the questionnaire has no questions",
+            );
+        }
+
+        // Rules.
+        let mut rule_ids = Ids::new("rule");
+        let mut rules_out = Vec::new();
+        for (i, r) in rules.rules.iter().enumerate() {
+            let at = root(&rules_name).key("rules").key(i);
+            let at = At {
+                item: Some(format!("rule `{}`", r.id)),
+                ..at
+            };
+            self.define(&mut rule_ids, &r.id, i, &at, IdStyle::Id);
+            let when = self.condition(&r.when, &question_ids, &questions, &at.key("when"), None);
+            let then = match &r.then {
+                ConclusionEntry::Evidence(e) => {
+                    let at = at.key("then").key("evidence");
+                    if !(e.strength.is_finite()
+                        && (-1.0..=1.0).contains(&e.strength)
+                        && e.strength != 0.0)
+                    {
+                        self.problem(
+                            &at.key("strength"),
+                            format!(
+                                "strength {} is out of range; expected a number in [-1, 1], not 0",
+                                e.strength
+                            ),
+                        );
+                    }
+                    self.resolve(&cause_ids, &e.cause, &at.key("cause"))
+                        .map(|cause| Conclusion::Evidence {
+                            cause,
+                            strength: e.strength,
+                        })
+                }
+                ConclusionEntry::Escalate(e) => self
+                    .escalate(&level_ids, e, &at.key("then").key("escalate"))
+                    .map(Conclusion::Escalate),
+            };
+            let sources = self.resolve_sources(&source_ids, &r.sources, &at.key("sources"));
+            if let (Some(when), Some(then)) = (when, then) {
+                rules_out.push(Rule {
+                    id: r.id.clone(),
+                    when,
+                    then,
+                    sources,
+                });
+            }
+        }
+
+        RuleBase {
+            origin: self.origin.clone(),
+            questionnaire: Questionnaire {
+                sections,
+                questions,
+            },
+            sources: sources_out,
+            left_out,
+            causes: causes_out,
+            strategies: strategies_out,
+            levels,
+            rules: rules_out,
+            disclaimer: escalation.disclaimer,
+        }
+    }
+
+    fn escalate(&mut self, levels: &Ids, e: &EscalateEntry, at: &At) -> Option<Escalate> {
+        self.text(&e.reason, &at.key("reason"));
+        let level = self.resolve(levels, &e.level, &at.key("level"))?;
+        Some(Escalate {
+            level,
+            reason: e.reason.clone(),
+        })
+    }
+
+    fn question_kind(&mut self, entry: &QuestionKindEntry, at: &At) -> (AnswerKind, Vec<Choice>) {
+        let choice = |value: &str, label: &str| Choice {
+            value: value.into(),
+            label: label.into(),
+            exclusive: false,
+        };
+        match entry {
+            QuestionKindEntry::YesNo { unsure } => {
+                let mut options = vec![choice("yes", "Yes"), choice("no", "No")];
+                if *unsure {
+                    options.push(choice("unsure", "Not sure"));
+                }
+                (AnswerKind::YesNo, options)
+            }
+            QuestionKindEntry::Single { options } | QuestionKindEntry::Multi { options } => {
+                let multi = matches!(entry, QuestionKindEntry::Multi { .. });
+                let at = at.key("options");
+                if options.len() < 2 {
+                    self.problem(&at, "a choice question needs at least two options");
+                }
+                if options.len() > 64 {
+                    self.problem(
+                        &at,
+                        format!("{} options; a question may have at most 64", options.len()),
+                    );
+                }
+                let mut ids = Ids::new("option");
+                for (i, o) in options.iter().enumerate() {
+                    let at = at.key(i);
+                    self.define(&mut ids, &o.value, i, &at, IdStyle::OptionValue);
+                    self.text(&o.label, &at.key("label"));
+                    if o.exclusive && !multi {
+                        self.problem(
+                            &at.key("exclusive"),
+                            "`exclusive` only applies to options of a `multi` question",
+                        );
+                    }
+                }
+                let kind = if multi {
+                    AnswerKind::Multi
+                } else {
+                    AnswerKind::Single
+                };
+                let options = options
+                    .iter()
+                    .map(|o| Choice {
+                        value: o.value.clone(),
+                        label: o.label.clone(),
+                        exclusive: o.exclusive,
+                    })
+                    .collect();
+                (kind, options)
+            }
+            QuestionKindEntry::Number {
+                unit,
+                min,
+                max,
+                integer,
+            } => {
+                if !(min.is_finite() && max.is_finite() && min < max) {
+                    self.problem(
+                        at,
+                        format!("range {min}..{max} is empty; `min` must be below `max`"),
+                    );
+                }
+                self.text(unit, &at.key("unit"));
+                (
+                    AnswerKind::Number {
+                        unit: unit.clone(),
+                        min: *min,
+                        max: *max,
+                        integer: *integer,
+                    },
+                    Vec::new(),
+                )
+            }
+            QuestionKindEntry::Scale {
+                min,
+                max,
+                min_label,
+                max_label,
+            } => {
+                if min >= max {
+                    self.problem(
+                        at,
+                        format!("scale {min}..{max} is empty; `min` must be below `max`"),
+                    );
+                }
+                (
+                    AnswerKind::Scale {
+                        min: *min,
+                        max: *max,
+                        min_label: min_label.clone(),
+                        max_label: max_label.clone(),
+                    },
+                    Vec::new(),
+                )
+            }
+        }
+    }
+
+    /// Resolves a condition against the questions defined so far.
+    ///
+    /// `sections` is given for branch conditions, to explain that a question exists but
+    /// is asked later.
+    fn condition(
+        &mut self,
+        entry: &ConditionEntry,
+        ids: &Ids,
+        questions: &[Question],
+        at: &At,
+        sections: Option<&[super::files::SectionEntry]>,
+    ) -> Option<Condition> {
+        let many =
+            |this: &mut Self, key: &str, list: &[ConditionEntry]| -> Option<Vec<Condition>> {
+                let at = at.key(key);
+                if list.is_empty() {
+                    this.problem(&at, format!("`{key}` needs at least one condition"));
+                    return None;
+                }
+                let resolved: Vec<_> = list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| this.condition(c, ids, questions, &at.key(i), sections))
+                    .collect();
+                resolved.into_iter().collect()
+            };
+        let question = |this: &mut Self, id: &str, at: &At| -> Option<QuestionIdx> {
+            if let Some(&i) = ids.map.get(id) {
+                return Some(i);
+            }
+            let later =
+                sections.is_some_and(|s| s.iter().flat_map(|s| &s.questions).any(|q| q.id == id));
+            if later {
+                this.problem(
+                    at,
+                    format!("`ask_if` refers to `{id}`, which is not asked before this question; a branch may only depend on earlier questions"),
+                );
+            } else {
+                this.problem(at, format!("unknown question `{id}`{}", ids.suggestion(id)));
+            }
+            None
+        };
+        let option = |this: &mut Self, q: &Question, value: &str, at: &At| -> Option<usize> {
+            let found = q.option(value);
+            if found.is_none() {
+                this.problem(
+                    at,
+                    format!(
+                        "question `{}` has no option `{value}`{}; expected one of: {}",
+                        q.id,
+                        did_you_mean(value, q.options.iter().map(|o| o.value.as_str())),
+                        q.option_list()
+                    ),
+                );
+            }
+            found
+        };
+        let wrong_type = |this: &mut Self, q: &Question, op: &str, expected: &str, at: &At| {
+            this.problem(
+                at,
+                format!(
+                    "`{op}` cannot test question `{}` (type {}); it applies to {expected}",
+                    q.id,
+                    q.kind.name()
+                ),
+            );
+        };
+        match entry {
+            ConditionEntry::All(list) => many(self, "all", list).map(Condition::All),
+            ConditionEntry::Any(list) => many(self, "any", list).map(Condition::Any),
+            ConditionEntry::Not(inner) => self
+                .condition(inner, ids, questions, &at.key("not"), sections)
+                .map(|c| Condition::Not(Box::new(c))),
+            ConditionEntry::Equals(t) => {
+                let at = at.key("equals");
+                let qi = question(self, &t.question, &at.key("question"))?;
+                let q = &questions[qi];
+                if !matches!(q.kind, AnswerKind::YesNo | AnswerKind::Single) {
+                    let hint = if q.kind == AnswerKind::Multi {
+                        "yes_no and single questions; use `includes` for a multi question"
+                    } else {
+                        "yes_no and single questions; use at_least, at_most, less_than or greater_than for numbers"
+                    };
+                    wrong_type(self, q, "equals", hint, &at);
+                    return None;
+                }
+                let o = option(self, q, &t.value, &at.key("value"))?;
+                Some(Condition::Test {
+                    question: qi,
+                    test: Test::ChoiceIn(1 << o),
+                })
+            }
+            ConditionEntry::OneOf(t) => {
+                let at = at.key("one_of");
+                let qi = question(self, &t.question, &at.key("question"))?;
+                let q = &questions[qi];
+                if !q.kind.is_choice() {
+                    wrong_type(self, q, "one_of", "yes_no, single and multi questions", &at);
+                    return None;
+                }
+                if t.values.is_empty() {
+                    self.problem(
+                        &at.key("values"),
+                        "`values` is empty; list at least one option value",
+                    );
+                    return None;
+                }
+                let mut mask: OptionSet = 0;
+                for (i, v) in t.values.iter().enumerate() {
+                    mask |= 1 << option(self, q, v, &at.key("values").key(i))?;
+                }
+                let test = if q.kind == AnswerKind::Multi {
+                    Test::Includes(mask)
+                } else {
+                    Test::ChoiceIn(mask)
+                };
+                Some(Condition::Test { question: qi, test })
+            }
+            ConditionEntry::Includes(t) => {
+                let at = at.key("includes");
+                let qi = question(self, &t.question, &at.key("question"))?;
+                let q = &questions[qi];
+                if q.kind != AnswerKind::Multi {
+                    wrong_type(
+                        self,
+                        q,
+                        "includes",
+                        "multi questions; use `equals` or `one_of` for yes_no and single",
+                        &at,
+                    );
+                    return None;
+                }
+                let o = option(self, q, &t.value, &at.key("value"))?;
+                Some(Condition::Test {
+                    question: qi,
+                    test: Test::Includes(1 << o),
+                })
+            }
+            ConditionEntry::AtLeast(t)
+            | ConditionEntry::AtMost(t)
+            | ConditionEntry::LessThan(t)
+            | ConditionEntry::GreaterThan(t) => {
+                let cmp = match entry {
+                    ConditionEntry::AtLeast(_) => Comparison::AtLeast,
+                    ConditionEntry::AtMost(_) => Comparison::AtMost,
+                    ConditionEntry::LessThan(_) => Comparison::LessThan,
+                    _ => Comparison::GreaterThan,
+                };
+                let at = at.key(cmp.key());
+                let qi = question(self, &t.question, &at.key("question"))?;
+                let q = &questions[qi];
+                if !q.kind.is_numeric() {
+                    wrong_type(self, q, cmp.key(), "number and scale questions", &at);
+                    return None;
+                }
+                if !t.value.is_finite() {
+                    self.problem(&at.key("value"), "expected a finite number");
+                    return None;
+                }
+                Some(Condition::Test {
+                    question: qi,
+                    test: Test::Compare(cmp, t.value),
+                })
+            }
+            ConditionEntry::Answered(id) => {
+                let qi = question(self, id, &at.key("answered"))?;
+                Some(Condition::Test {
+                    question: qi,
+                    test: Test::Answered,
+                })
+            }
+            ConditionEntry::Unanswered(id) => {
+                let qi = question(self, id, &at.key("unanswered"))?;
+                Some(Condition::Test {
+                    question: qi,
+                    test: Test::Unanswered,
+                })
+            }
+        }
+    }
+}

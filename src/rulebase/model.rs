@@ -1,0 +1,389 @@
+//! The rule base after loading: every id resolved to an index, every value typed.
+//!
+//! Nothing here can hold a dangling reference: `load.rs` is the only constructor and
+//! refuses a rule base that would.
+
+use super::files::SourceKind;
+
+/// Index of a question in [`Questionnaire::questions`].
+pub type QuestionIdx = usize;
+/// Index of a cause in [`RuleBase::causes`].
+pub type CauseIdx = usize;
+/// Index of a strategy in [`RuleBase::strategies`].
+pub type StrategyIdx = usize;
+/// Index of a source in [`RuleBase::sources`].
+pub type SourceIdx = usize;
+/// Index of a level in [`RuleBase::levels`]; 0 is the most urgent.
+pub type LevelIdx = usize;
+/// Index of a rule in [`RuleBase::rules`].
+pub type RuleIdx = usize;
+
+/// A whole, validated rule base: questionnaire, knowledge and rules.
+#[derive(Debug, Clone)]
+pub struct RuleBase {
+    /// Where it was loaded from, for messages ("embedded" or a folder).
+    pub origin: String,
+    /// The questions, grouped in sections.
+    pub questionnaire: Questionnaire,
+    /// Every citable source.
+    pub sources: Vec<Source>,
+    /// Claims deliberately not used.
+    pub left_out: Vec<LeftOut>,
+    /// The likely causes a report can name.
+    pub causes: Vec<Cause>,
+    /// The relief strategies.
+    pub strategies: Vec<Strategy>,
+    /// Escalation levels, most urgent first; the last is the default.
+    pub levels: Vec<Level>,
+    /// The rules.
+    pub rules: Vec<Rule>,
+    /// The statement that a report is not a diagnosis.
+    pub disclaimer: String,
+}
+
+impl RuleBase {
+    /// The level every report shows when no rule raised another.
+    pub fn default_level(&self) -> LevelIdx {
+        self.levels.len() - 1
+    }
+}
+
+/// The questionnaire: sections in order, and a flat list of questions in asking order.
+#[derive(Debug, Clone)]
+pub struct Questionnaire {
+    /// Sections in order.
+    pub sections: Vec<Section>,
+    /// All questions in asking order, across sections.
+    pub questions: Vec<Question>,
+}
+
+impl Questionnaire {
+    /// The question with this id, if any.
+    pub fn find(&self, id: &str) -> Option<QuestionIdx> {
+        self.questions.iter().position(|q| q.id == id)
+    }
+}
+
+/// A section header and the range of questions it holds.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Stable id.
+    pub id: String,
+    /// Header text.
+    pub title: String,
+    /// Opening sentence or two.
+    pub intro: Option<String>,
+    /// The questions of this section, as a range of [`Questionnaire::questions`].
+    pub questions: std::ops::Range<QuestionIdx>,
+}
+
+/// One question.
+#[derive(Debug, Clone)]
+pub struct Question {
+    /// Stable id.
+    pub id: String,
+    /// Short label for reports.
+    pub label: String,
+    /// The question as asked.
+    pub text: String,
+    /// Help text.
+    pub help: Option<String>,
+    /// Which section it belongs to.
+    pub section: usize,
+    /// The kind of answer it takes.
+    pub kind: AnswerKind,
+    /// For choice questions, the options; empty otherwise.
+    pub options: Vec<Choice>,
+    /// Asked only when this holds.
+    pub ask_if: Option<Condition>,
+}
+
+impl Question {
+    /// The option with this value, if any.
+    pub fn option(&self, value: &str) -> Option<usize> {
+        self.options.iter().position(|o| o.value == value)
+    }
+
+    /// The allowed option values, comma-separated, for messages.
+    pub fn option_list(&self) -> String {
+        self.options
+            .iter()
+            .map(|o| o.value.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The kind of answer a question takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnswerKind {
+    /// Yes, no, and perhaps unsure (held in `options`).
+    YesNo,
+    /// One option.
+    Single,
+    /// Any set of options.
+    Multi,
+    /// A number in a range.
+    Number {
+        /// Unit shown after the number.
+        unit: String,
+        /// Smallest allowed value.
+        min: f64,
+        /// Largest allowed value.
+        max: f64,
+        /// Whole numbers only.
+        integer: bool,
+    },
+    /// A whole-number scale.
+    Scale {
+        /// Lowest point.
+        min: i64,
+        /// Highest point.
+        max: i64,
+        /// Meaning of the lowest point.
+        min_label: Option<String>,
+        /// Meaning of the highest point.
+        max_label: Option<String>,
+    },
+}
+
+impl AnswerKind {
+    /// Whether answers are option values.
+    pub fn is_choice(&self) -> bool {
+        matches!(
+            self,
+            AnswerKind::YesNo | AnswerKind::Single | AnswerKind::Multi
+        )
+    }
+
+    /// Whether answers are numbers.
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, AnswerKind::Number { .. } | AnswerKind::Scale { .. })
+    }
+
+    /// The type's name as written in `questionnaire.json`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            AnswerKind::YesNo => "yes_no",
+            AnswerKind::Single => "single",
+            AnswerKind::Multi => "multi",
+            AnswerKind::Number { .. } => "number",
+            AnswerKind::Scale { .. } => "scale",
+        }
+    }
+
+    /// The inclusive numeric range of a number or scale question.
+    pub fn range(&self) -> Option<(f64, f64)> {
+        match self {
+            AnswerKind::Number { min, max, .. } => Some((*min, *max)),
+            AnswerKind::Scale { min, max, .. } => Some((*min as f64, *max as f64)),
+            _ => None,
+        }
+    }
+
+    /// Whether a numeric answer must be a whole number.
+    pub fn whole_numbers_only(&self) -> bool {
+        matches!(
+            self,
+            AnswerKind::Scale { .. } | AnswerKind::Number { integer: true, .. }
+        )
+    }
+}
+
+/// One option of a choice question.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// Stable value.
+    pub value: String,
+    /// What the runner sees.
+    pub label: String,
+    /// Excludes every other option of a multiple choice.
+    pub exclusive: bool,
+}
+
+/// A typed condition over answers, with question ids resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    /// Every condition holds.
+    All(Vec<Condition>),
+    /// At least one condition holds.
+    Any(Vec<Condition>),
+    /// The condition does not hold.
+    Not(Box<Condition>),
+    /// A test of one question's answer.
+    Test {
+        /// The question read.
+        question: QuestionIdx,
+        /// What is asked of its answer.
+        test: Test,
+    },
+}
+
+/// What a leaf condition asks of one answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    /// The chosen option is one of the set (a bit per option); `equals` is a set of one.
+    ChoiceIn(OptionSet),
+    /// A multiple-choice answer includes at least one of the set.
+    Includes(OptionSet),
+    /// A numeric comparison.
+    Compare(Comparison, f64),
+    /// There is an answer.
+    Answered,
+    /// There is no answer.
+    Unanswered,
+}
+
+/// A set of options of one question, a bit per option index.
+pub type OptionSet = u64;
+
+/// The numeric comparisons a condition can make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    /// `>=`
+    AtLeast,
+    /// `<=`
+    AtMost,
+    /// `<`
+    LessThan,
+    /// `>`
+    GreaterThan,
+}
+
+impl Comparison {
+    /// Whether `answer` compares as required with `value`.
+    pub fn holds(self, answer: f64, value: f64) -> bool {
+        match self {
+            Comparison::AtLeast => answer >= value,
+            Comparison::AtMost => answer <= value,
+            Comparison::LessThan => answer < value,
+            Comparison::GreaterThan => answer > value,
+        }
+    }
+
+    /// The key used in rule files.
+    pub fn key(self) -> &'static str {
+        match self {
+            Comparison::AtLeast => "at_least",
+            Comparison::AtMost => "at_most",
+            Comparison::LessThan => "less_than",
+            Comparison::GreaterThan => "greater_than",
+        }
+    }
+}
+
+impl Condition {
+    /// Calls `f` with every question this condition reads, in order of appearance.
+    pub fn visit_questions(&self, f: &mut impl FnMut(QuestionIdx)) {
+        match self {
+            Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| c.visit_questions(f)),
+            Condition::Not(c) => c.visit_questions(f),
+            Condition::Test { question, .. } => f(*question),
+        }
+    }
+}
+
+/// A citable document or guideline.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Stable id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Article or guideline.
+    pub kind: SourceKind,
+    /// Where to find it.
+    pub url: Option<String>,
+}
+
+/// A claim deliberately not used.
+#[derive(Debug, Clone)]
+pub struct LeftOut {
+    /// The claim, paraphrased.
+    pub claim: String,
+    /// Who makes it.
+    pub source: SourceIdx,
+    /// Why it is not used.
+    pub why: String,
+}
+
+/// A likely cause.
+#[derive(Debug, Clone)]
+pub struct Cause {
+    /// Stable public id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// What it is.
+    pub summary: String,
+    /// Strategies for it, most useful first.
+    pub strategies: Vec<StrategyIdx>,
+    /// Sources.
+    pub sources: Vec<SourceIdx>,
+    /// Escalation raised whenever the cause is reported.
+    pub escalate: Option<Escalate>,
+}
+
+/// An escalation level with its reason.
+#[derive(Debug, Clone)]
+pub struct Escalate {
+    /// The level.
+    pub level: LevelIdx,
+    /// Why, for the runner.
+    pub reason: String,
+}
+
+/// A relief strategy.
+#[derive(Debug, Clone)]
+pub struct Strategy {
+    /// Stable public id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// A short how-to.
+    pub how_to: String,
+    /// Sources.
+    pub sources: Vec<SourceIdx>,
+}
+
+/// An escalation level.
+#[derive(Debug, Clone)]
+pub struct Level {
+    /// Stable public id.
+    pub id: String,
+    /// Short title.
+    pub title: String,
+    /// What to do.
+    pub action: String,
+    /// Shown above the strategies at this level.
+    pub self_care_note: Option<String>,
+    /// Guidance behind it.
+    pub sources: Vec<SourceIdx>,
+}
+
+/// A rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Stable id.
+    pub id: String,
+    /// The condition.
+    pub when: Condition,
+    /// What follows.
+    pub then: Conclusion,
+    /// Sources.
+    pub sources: Vec<SourceIdx>,
+}
+
+/// What a rule concludes.
+#[derive(Debug, Clone)]
+pub enum Conclusion {
+    /// Evidence for (positive) or against (negative) a cause.
+    Evidence {
+        /// The cause.
+        cause: CauseIdx,
+        /// Certainty factor in [-1, 1].
+        strength: f64,
+    },
+    /// An escalation.
+    Escalate(Escalate),
+}

@@ -1,0 +1,31 @@
+//! "Did you mean …?" for mistyped ids, shared by every layer that reads ids.
+
+/// The candidate closest to `name`, when it is close enough to be a likely typo.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// `"; did you mean `x`?"`, or nothing.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    closest(name, candidates)
+        .map(|c| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_a_near_miss_and_nothing_for_a_stranger() {
+        let ids = ["hills", "weekly_km", "rest_days"];
+        assert_eq!(closest("hils", ids), Some("hills"));
+        assert_eq!(closest("weekly_kms", ids), Some("weekly_km"));
+        assert_eq!(closest("banana", ids), None);
+    }
+}
