@@ -155,7 +155,7 @@ impl Answers {
                 problems.push(AnswerProblem {
                     question: key.clone(),
                     message: format!(
-                        "not a question id{} (`runback questions` lists them)",
+                        "not a question id{}; `runback questions` lists them all",
                         did_you_mean(key, questionnaire.questions.iter().map(|q| q.id.as_str()))
                     ),
                 });

@@ -6,9 +6,29 @@
 
 use crate::answers::{Answers, Value};
 use crate::rulebase::{
-    CauseIdx, Conclusion, Condition, LevelIdx, QuestionIdx, RuleBase, RuleIdx, SourceIdx,
-    StrategyIdx, Test,
+    CauseIdx, Conclusion, Condition, LevelIdx, OptionSet, QuestionIdx, RuleBase, RuleIdx,
+    SourceIdx, StrategyIdx, Test,
 };
+
+/// An answer that made a condition true: the question, and for a multiple choice the
+/// options that mattered (every bit set means the whole answer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Because {
+    /// The question answered.
+    pub question: QuestionIdx,
+    /// The options of a multiple-choice answer that counted.
+    pub options: OptionSet,
+}
+
+impl Because {
+    /// The whole answer to a question.
+    pub fn whole(question: QuestionIdx) -> Self {
+        Because {
+            question,
+            options: OptionSet::MAX,
+        }
+    }
+}
 
 /// The outcome of evaluating a condition when some answers may be missing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +77,7 @@ pub struct Reason {
     /// What raised it.
     pub origin: ReasonOrigin,
     /// The answers behind it.
-    pub because: Vec<QuestionIdx>,
+    pub because: Vec<Because>,
     /// Sources behind it.
     pub sources: Vec<SourceIdx>,
 }
@@ -79,9 +99,9 @@ pub struct CauseFinding {
     /// Combined confidence in (0, 1].
     pub confidence: f64,
     /// Answers that point to it, in questionnaire order.
-    pub because: Vec<QuestionIdx>,
+    pub because: Vec<Because>,
     /// Answers that point away from it, in questionnaire order.
-    pub against: Vec<QuestionIdx>,
+    pub against: Vec<Because>,
     /// The rules that fired for or against it.
     pub rules: Vec<RuleIdx>,
     /// The cause's sources and those of the rules that fired.
@@ -114,8 +134,8 @@ pub fn combine(strengths: &mut [f64]) -> f64 {
     ((positive - negative) / denominator).clamp(-1.0, 1.0)
 }
 
-/// Evaluates a condition; on `True`, `why` gains the answered questions that made it so.
-pub fn eval(condition: &Condition, answers: &Answers, why: &mut Vec<QuestionIdx>) -> Truth {
+/// Evaluates a condition; on `True`, `why` gains the answers that made it so.
+pub fn eval(condition: &Condition, answers: &Answers, why: &mut Vec<Because>) -> Truth {
     let mark = why.len();
     let truth = match condition {
         Condition::All(list) => {
@@ -156,16 +176,24 @@ pub fn eval(condition: &Condition, answers: &Answers, why: &mut Vec<QuestionIdx>
                 why.truncate(mark);
                 inner.visit_questions(&mut |q| {
                     if answers.get(q).is_some() {
-                        why.push(q);
+                        why.push(Because::whole(q));
                     }
                 });
                 Truth::True
             }
         },
         Condition::Test { question, test } => {
-            let truth = test_answer(test, answers.get(*question));
-            if truth == Truth::True && answers.get(*question).is_some() {
-                why.push(*question);
+            let answer = answers.get(*question);
+            let truth = test_answer(test, answer);
+            if truth == Truth::True {
+                match (test, answer) {
+                    (Test::Includes(set), Some(Value::Multi(chosen))) => why.push(Because {
+                        question: *question,
+                        options: set & chosen,
+                    }),
+                    (_, Some(_)) => why.push(Because::whole(*question)),
+                    (_, None) => {}
+                }
             }
             truth
         }
@@ -225,8 +253,8 @@ pub fn assess<'a>(rules: &'a RuleBase, answers: &Answers) -> Assessment<'a> {
 
     struct Tally {
         strengths: Vec<f64>,
-        because: Vec<QuestionIdx>,
-        against: Vec<QuestionIdx>,
+        because: Vec<Because>,
+        against: Vec<Because>,
         rules: Vec<RuleIdx>,
     }
     let mut tallies: Vec<Tally> = (0..rules.causes.len())
@@ -259,7 +287,7 @@ pub fn assess<'a>(rules: &'a RuleBase, answers: &Answers) -> Assessment<'a> {
             Conclusion::Escalate(e) => reasons.push(Reason {
                 level: e.level,
                 origin: ReasonOrigin::Rule(ri),
-                because: sorted_unique(why.clone()),
+                because: merge(why.clone()),
                 sources: rule.sources.clone(),
             }),
         }
@@ -283,8 +311,8 @@ pub fn assess<'a>(rules: &'a RuleBase, answers: &Answers) -> Assessment<'a> {
             Some(CauseFinding {
                 cause: ci,
                 confidence,
-                because: sorted_unique(t.because),
-                against: sorted_unique(t.against),
+                because: merge(t.because),
+                against: merge(t.against),
                 rules: t.rules,
                 sources: sorted_unique(sources),
             })
@@ -314,7 +342,12 @@ pub fn assess<'a>(rules: &'a RuleBase, answers: &Answers) -> Assessment<'a> {
     reasons.sort_by(|a, b| {
         a.level
             .cmp(&b.level)
-            .then(a.because.first().cmp(&b.because.first()))
+            .then(
+                a.because
+                    .first()
+                    .map(|b| b.question)
+                    .cmp(&b.because.first().map(|b| b.question)),
+            )
             .then_with(|| origin_key(&a.origin).cmp(&origin_key(&b.origin)))
     });
     let level = reasons.first().map_or(rules.default_level(), |r| {
@@ -357,6 +390,19 @@ fn rank_strategies(rules: &RuleBase, causes: &[CauseFinding]) -> Vec<StrategyFin
     // A stable sort keeps first-seen order among equals.
     found.sort_by(|a, b| b.1.total_cmp(&a.1));
     found.into_iter().map(|(f, _)| f).collect()
+}
+
+/// One entry per question, in questionnaire order, with the options that counted merged.
+fn merge(mut list: Vec<Because>) -> Vec<Because> {
+    list.sort();
+    let mut out: Vec<Because> = Vec::with_capacity(list.len());
+    for b in list {
+        match out.last_mut() {
+            Some(last) if last.question == b.question => last.options |= b.options,
+            _ => out.push(b),
+        }
+    }
+    out
 }
 
 fn sorted_unique<T: Ord>(mut v: Vec<T>) -> Vec<T> {

@@ -3,8 +3,8 @@
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::answers::{describe, to_json};
-use crate::engine::{Assessment, ReasonOrigin};
+use crate::answers::{Value, describe, to_json};
+use crate::engine::{Assessment, Because, ReasonOrigin};
 use crate::rulebase::{QuestionIdx, RuleBase, SourceIdx};
 
 /// Version of the JSON report's shape; bumped on any incompatible change.
@@ -163,11 +163,15 @@ impl ReportView {
             cited.extend_from_slice(list);
             list.iter().map(|&s| rb.sources[s].id.clone()).collect()
         };
-        let answers = |qs: &[QuestionIdx]| -> Vec<AnswerView> {
-            qs.iter()
-                .filter_map(|&q| {
-                    let question = &rb.questionnaire.questions[q];
-                    let value = a.answers.get(q)?;
+        let answers = |list: &[Because]| -> Vec<AnswerView> {
+            list.iter()
+                .filter_map(|b| {
+                    let question = &rb.questionnaire.questions[b.question];
+                    // Of a multiple choice, show only the options that counted.
+                    let value = match a.answers.get(b.question)? {
+                        Value::Multi(chosen) => Value::Multi(chosen & b.options),
+                        other => other,
+                    };
                     Some(AnswerView {
                         question: question.id.clone(),
                         label: question.label.clone(),
