@@ -4,6 +4,8 @@
 //! logic (an unanswered question is unknown), combines evidence per cause with certainty
 //! factors, and raises the escalation to the most urgent level any rule or cause asks for.
 
+pub mod satisfy;
+
 use crate::answers::{Answers, Value};
 use crate::rulebase::{
     CauseIdx, Conclusion, Condition, LevelIdx, OptionSet, QuestionIdx, RuleBase, RuleIdx,
@@ -409,4 +411,162 @@ fn sorted_unique<T: Ord>(mut v: Vec<T>) -> Vec<T> {
     v.sort();
     v.dedup();
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rulebase::{Comparison, load_dir};
+
+    fn minimal() -> RuleBase {
+        load_dir(std::path::Path::new("tests/fixtures/rules/minimal")).expect("the minimal rule base loads")
+    }
+
+    fn answers(rb: &RuleBase, json: &str) -> Answers {
+        Answers::parse(json, "test", &rb.questionnaire).expect("valid answers")
+    }
+
+    fn confidence(a: &Assessment, cause: &str) -> Option<f64> {
+        a.causes.iter().find(|f| a.rules.causes[f.cause].id == cause).map(|f| f.confidence)
+    }
+
+    #[test]
+    fn certainty_factors_combine_as_mycin_does() {
+        assert!((combine(&mut [0.5, 0.5]) - 0.75).abs() < 1e-12);
+        assert!((combine(&mut [0.6]) - 0.6).abs() < 1e-12);
+        // Evidence against: (P - N) / (1 - min(P, N)) = (0.6 - 0.4) / 0.6.
+        assert!((combine(&mut [0.6, -0.4]) - 0.2 / 0.6).abs() < 1e-12);
+        assert_eq!(combine(&mut []), 0.0);
+        assert_eq!(combine(&mut [1.0, -1.0]), 0.0);
+    }
+
+    #[test]
+    fn combining_is_independent_of_order_to_the_last_bit() {
+        let forward = combine(&mut [0.1, 0.35, 0.7, -0.2, 0.45]);
+        let backward = combine(&mut [0.45, -0.2, 0.7, 0.35, 0.1]);
+        assert_eq!(forward.to_bits(), backward.to_bits());
+    }
+
+    #[test]
+    fn two_rules_for_one_cause_raise_its_confidence() {
+        let rb = minimal();
+        let one = assess(&rb, &answers(&rb, r#"{"shoes": "old"}"#));
+        let two = assess(&rb, &answers(&rb, r#"{"shoes": "old", "shoe_pain": "yes"}"#));
+        assert_eq!(confidence(&one, "worn_shoes"), Some(0.5));
+        assert_eq!(confidence(&two, "worn_shoes"), Some(0.75));
+    }
+
+    #[test]
+    fn evidence_against_lowers_a_cause_and_is_reported_as_such() {
+        let rb = minimal();
+        let a = assess(&rb, &answers(&rb, r#"{"runs": 2}"#));
+        // Only evidence against: the cause is not reported at all.
+        assert_eq!(confidence(&a, "too_much"), None);
+        let a = assess(&rb, &answers(&rb, r#"{"runs": 8}"#));
+        assert_eq!(confidence(&a, "too_much"), Some(0.6));
+    }
+
+    #[test]
+    fn an_unanswered_question_is_unknown_even_under_not() {
+        let rb = minimal();
+        // `few_runs` is `not (runs >= 3)`: with `runs` unanswered it must not fire.
+        let a = assess(&rb, &Answers::none(&rb.questionnaire));
+        assert!(a.causes.is_empty());
+        let mut why = Vec::new();
+        let few_runs = rb.rules.iter().find(|r| r.id == "few_runs").unwrap();
+        assert_eq!(eval(&few_runs.when, &Answers::none(&rb.questionnaire), &mut why), Truth::Unknown);
+        assert!(why.is_empty());
+    }
+
+    #[test]
+    fn three_valued_all_and_any() {
+        let rb = minimal();
+        let q = |id: &str| rb.questionnaire.find(id).unwrap();
+        let yes = Condition::Test { question: q("alarm"), test: Test::ChoiceIn(1) };
+        let many = Condition::Test { question: q("runs"), test: Test::Compare(Comparison::AtLeast, 7.0) };
+        let alarm_only = answers(&rb, r#"{"alarm": "yes"}"#);
+        let mut why = Vec::new();
+        let all = Condition::All(vec![yes.clone(), many.clone()]);
+        let any = Condition::Any(vec![yes.clone(), many.clone()]);
+        assert_eq!(eval(&all, &alarm_only, &mut why), Truth::Unknown);
+        assert_eq!(eval(&any, &alarm_only, &mut why), Truth::True);
+        assert_eq!(why, vec![Because::whole(q("alarm"))]);
+        let alarm_no = answers(&rb, r#"{"alarm": "no"}"#);
+        assert_eq!(eval(&all, &alarm_no, &mut Vec::new()), Truth::False);
+        assert_eq!(eval(&any, &alarm_no, &mut Vec::new()), Truth::Unknown);
+    }
+
+    #[test]
+    fn the_escalation_defaults_to_the_last_level_and_rises_with_a_rule() {
+        let rb = minimal();
+        let calm = assess(&rb, &Answers::none(&rb.questionnaire));
+        assert_eq!(rb.levels[calm.escalation.level].id, "routine");
+        let alarm = assess(&rb, &answers(&rb, r#"{"alarm": "yes", "shoes": "old"}"#));
+        assert_eq!(rb.levels[alarm.escalation.level].id, "urgent");
+        assert_eq!(alarm.escalation.reasons.len(), 1);
+    }
+
+    #[test]
+    fn a_branch_that_does_not_apply_drops_its_answer() {
+        let rb = minimal();
+        let a = assess(&rb, &answers(&rb, r#"{"shoes": "new", "shoe_pain": "yes"}"#));
+        let shoe_pain = rb.questionnaire.find("shoe_pain").unwrap();
+        assert_eq!(a.ignored, vec![shoe_pain]);
+        assert_eq!(a.answers.get(shoe_pain), None);
+        assert!(!a.unanswered.contains(&shoe_pain), "a question that does not apply is not 'unanswered'");
+        assert_eq!(confidence(&a, "worn_shoes"), None);
+    }
+
+    #[test]
+    fn unanswered_lists_only_questions_that_apply() {
+        let rb = minimal();
+        let ids = |a: &Assessment| -> Vec<String> {
+            a.unanswered.iter().map(|&q| rb.questionnaire.questions[q].id.clone()).collect()
+        };
+        let a = assess(&rb, &Answers::none(&rb.questionnaire));
+        assert_eq!(ids(&a), ["alarm", "runs", "shoes"]);
+        let a = assess(&rb, &answers(&rb, r#"{"shoes": "old"}"#));
+        assert_eq!(ids(&a), ["alarm", "runs", "shoe_pain"]);
+    }
+
+    #[test]
+    fn strategies_appear_once_ordered_by_the_causes_they_serve() {
+        let rb = minimal();
+        let a = assess(&rb, &answers(&rb, r#"{"shoes": "old", "runs": 9}"#));
+        let ids: Vec<&str> = a.strategies.iter().map(|s| rb.strategies[s.strategy].id.as_str()).collect();
+        // `new_shoes` serves both causes, so it outranks `rest`, which serves one.
+        assert_eq!(ids, ["new_shoes", "rest"]);
+        assert_eq!(a.strategies[0].for_causes.len(), 2);
+    }
+
+    #[test]
+    fn satisfy_finds_answers_that_fire_each_rule_including_branches() {
+        let rb = minimal();
+        for rule in &rb.rules {
+            let found = satisfy::satisfy(&rb, &rule.when).unwrap_or_else(|| panic!("rule {} is reachable", rule.id));
+            assert_eq!(eval(&rule.when, &found, &mut Vec::new()), Truth::True, "rule {}", rule.id);
+        }
+        let shoe_pain = rb.rules.iter().find(|r| r.id == "old_shoes_hurt").unwrap();
+        let found = satisfy::satisfy(&rb, &shoe_pain.when).unwrap();
+        // The follow-up is only asked about old shoes, so the witness must say so.
+        let shoes = rb.questionnaire.find("shoes").unwrap();
+        assert_eq!(found.get(shoes), Some(Value::Choice(1)));
+    }
+
+    #[test]
+    fn satisfy_reports_a_contradiction() {
+        let rb = minimal();
+        let shoes = rb.questionnaire.find("shoes").unwrap();
+        let runs = rb.questionnaire.find("runs").unwrap();
+        let both = Condition::All(vec![
+            Condition::Test { question: shoes, test: Test::ChoiceIn(1) },
+            Condition::Test { question: shoes, test: Test::ChoiceIn(2) },
+        ]);
+        assert!(satisfy::satisfy(&rb, &both).is_none());
+        let empty_range = Condition::All(vec![
+            Condition::Test { question: runs, test: Test::Compare(Comparison::LessThan, 3.0) },
+            Condition::Test { question: runs, test: Test::Compare(Comparison::GreaterThan, 5.0) },
+        ]);
+        assert!(satisfy::satisfy(&rb, &empty_range).is_none());
+    }
 }

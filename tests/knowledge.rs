@@ -1,0 +1,196 @@
+//! The shipped rule base against the project's knowledge inventory and its safety promises.
+
+use runback::answers::Answers;
+use runback::engine::satisfy::satisfy;
+use runback::engine::{self, Assessment};
+use runback::rulebase::{Conclusion, RuleBase, embedded};
+
+/// Cause ids from KNOWLEDGE.md: the stable public ids.
+const CAUSES: [&str; 15] = [
+    "poor_posture",
+    "weak_core",
+    "poor_hip_mobility",
+    "weak_hips_knee_collapse",
+    "muscle_imbalance",
+    "asymmetric_gait",
+    "overstriding",
+    "footwear",
+    "overtraining",
+    "muscle_strain",
+    "hill_training",
+    "sedentary_posture",
+    "no_warmup_cooldown",
+    "leg_length_asymmetry",
+    "spinal_condition",
+];
+
+/// Strategy ids from KNOWLEDGE.md.
+const STRATEGIES: [&str; 16] = [
+    "core_strength",
+    "glute_hip_strength",
+    "hip_mobility_work",
+    "hamstring_stretching",
+    "upright_form",
+    "shorter_strides",
+    "gait_assessment",
+    "footwear_review",
+    "load_management",
+    "pause_hills",
+    "cross_training",
+    "warmup_cooldown",
+    "soft_tissue",
+    "ice_heat",
+    "mobility_strength_routine",
+    "professional_assessment",
+];
+
+/// Escalation levels from KNOWLEDGE.md, most urgent first.
+const LEVELS: [&str; 4] = ["emergency", "urgent", "soon", "routine"];
+
+fn shipped() -> RuleBase {
+    embedded::shipped().expect("the shipped rule base is valid")
+}
+
+fn level<'a>(a: &Assessment<'a>) -> &'a str {
+    &a.rules.levels[a.escalation.level].id
+}
+
+fn fixture(name: &str, rb: &RuleBase) -> Answers {
+    let path = format!("tests/fixtures/answers/{name}.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    Answers::parse(&text, &path, &rb.questionnaire).unwrap()
+}
+
+/// Reads the ids of a table in KNOWLEDGE.md (rows starting with "| `id`").
+fn knowledge_ids(markdown: &str, heading: &str) -> Vec<String> {
+    let section = markdown.split("\n## ").find(|s| s.starts_with(heading)).unwrap_or("");
+    section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_id_lists_here_match_knowledge_md_when_it_is_beside_the_repository() {
+    let Ok(md) = std::fs::read_to_string("../shared/KNOWLEDGE.md") else {
+        return; // Only the lists above are checked where the inventory is not at hand.
+    };
+    assert_eq!(knowledge_ids(&md, "Likely causes"), CAUSES);
+    assert_eq!(knowledge_ids(&md, "Relief strategies"), STRATEGIES);
+    assert_eq!(knowledge_ids(&md, "Escalation"), LEVELS);
+}
+
+#[test]
+fn every_inventory_id_is_in_the_rule_base_in_order_of_urgency() {
+    let rb = shipped();
+    let causes: Vec<&str> = rb.causes.iter().map(|c| c.id.as_str()).collect();
+    let strategies: Vec<&str> = rb.strategies.iter().map(|s| s.id.as_str()).collect();
+    let levels: Vec<&str> = rb.levels.iter().map(|l| l.id.as_str()).collect();
+    for id in CAUSES {
+        assert!(causes.contains(&id), "cause {id} is missing");
+    }
+    for id in STRATEGIES {
+        assert!(strategies.contains(&id), "strategy {id} is missing");
+    }
+    assert_eq!(levels, LEVELS);
+}
+
+#[test]
+fn every_cause_is_reachable_by_some_answer_set() {
+    let rb = shipped();
+    for id in CAUSES {
+        let ci = rb.causes.iter().position(|c| c.id == id).unwrap();
+        let reached = rb.rules.iter().any(|rule| match rule.then {
+            Conclusion::Evidence { cause, strength } if cause == ci && strength > 0.0 => satisfy(&rb, &rule.when)
+                .is_some_and(|answers| engine::assess(&rb, &answers).causes.iter().any(|f| f.cause == ci)),
+            _ => false,
+        });
+        assert!(reached, "no answer set reaches cause {id}");
+    }
+}
+
+#[test]
+fn every_escalation_level_is_reachable_and_lands_on_that_level_or_higher() {
+    let rb = shipped();
+    for (li, id) in LEVELS.iter().enumerate() {
+        let mut reached = false;
+        for rule in &rb.rules {
+            let Conclusion::Escalate(e) = &rule.then else { continue };
+            if e.level != li {
+                continue;
+            }
+            let answers = satisfy(&rb, &rule.when).unwrap_or_else(|| panic!("rule {} can never fire", rule.id));
+            let a = engine::assess(&rb, &answers);
+            assert!(a.escalation.level <= li, "rule {} fired but the report says {}", rule.id, level(&a));
+            reached |= a.escalation.level == li;
+        }
+        assert!(reached, "no answer set yields level {id}");
+    }
+}
+
+#[test]
+fn each_level_fixture_yields_its_level() {
+    let rb = shipped();
+    for id in LEVELS {
+        let a = engine::assess(&rb, &fixture(id, &rb));
+        assert_eq!(level(&a), id, "fixture {id}.json");
+    }
+}
+
+#[test]
+fn an_empty_and_a_full_answer_set_both_carry_an_escalation_with_an_action() {
+    let rb = shipped();
+    for answers in [Answers::none(&rb.questionnaire), fixture("full", &rb)] {
+        let a = engine::assess(&rb, &answers);
+        assert!(a.escalation.level < rb.levels.len());
+        assert!(!rb.levels[a.escalation.level].action.is_empty());
+    }
+    let empty = engine::assess(&rb, &Answers::none(&rb.questionnaire));
+    assert_eq!(level(&empty), "routine");
+    assert!(
+        !empty.escalation.reasons.is_empty(),
+        "an empty answer set says that the warning signs were not screened"
+    );
+}
+
+#[test]
+fn an_emergency_answer_wins_over_any_other_answers() {
+    let rb = shipped();
+    let full = fixture("full", &rb);
+    for rule in &rb.rules {
+        let Conclusion::Escalate(e) = &rule.then else { continue };
+        if e.level != 0 {
+            continue;
+        }
+        // The red flag on top of a full, otherwise ordinary answer set.
+        let witness = satisfy(&rb, &rule.when).unwrap();
+        let mut answers = full.clone();
+        for q in 0..rb.questionnaire.questions.len() {
+            if let Some(v) = witness.get(q) {
+                answers.set(q, Some(v));
+            }
+        }
+        let a = engine::assess(&rb, &answers);
+        assert_eq!(level(&a), "emergency", "rule {}", rule.id);
+        assert_eq!(a.escalation.reasons[0].level, 0, "the emergency reason is listed first");
+    }
+}
+
+#[test]
+fn a_structural_condition_is_never_reported_without_a_professional() {
+    let rb = shipped();
+    let ci = rb.causes.iter().position(|c| c.id == "spinal_condition").unwrap();
+    let soon = rb.levels.iter().position(|l| l.id == "soon").unwrap();
+    for rule in &rb.rules {
+        if !matches!(rule.then, Conclusion::Evidence { cause, .. } if cause == ci) {
+            continue;
+        }
+        let Some(answers) = satisfy(&rb, &rule.when) else { continue };
+        let a = engine::assess(&rb, &answers);
+        if a.causes.iter().any(|f| f.cause == ci) {
+            assert!(a.escalation.level <= soon, "rule {}: level {}", rule.id, level(&a));
+        }
+    }
+}
