@@ -63,7 +63,10 @@ fn fixture(name: &str, rb: &RuleBase) -> Answers {
 
 /// Reads the ids of a table in KNOWLEDGE.md (rows starting with "| `id`").
 fn knowledge_ids(markdown: &str, heading: &str) -> Vec<String> {
-    let section = markdown.split("\n## ").find(|s| s.starts_with(heading)).unwrap_or("");
+    let section = markdown
+        .split("\n## ")
+        .find(|s| s.starts_with(heading))
+        .unwrap_or("");
     section
         .lines()
         .filter_map(|l| l.strip_prefix("| `"))
@@ -103,8 +106,14 @@ fn every_cause_is_reachable_by_some_answer_set() {
     for id in CAUSES {
         let ci = rb.causes.iter().position(|c| c.id == id).unwrap();
         let reached = rb.rules.iter().any(|rule| match rule.then {
-            Conclusion::Evidence { cause, strength } if cause == ci && strength > 0.0 => satisfy(&rb, &rule.when)
-                .is_some_and(|answers| engine::assess(&rb, &answers).causes.iter().any(|f| f.cause == ci)),
+            Conclusion::Evidence { cause, strength } if cause == ci && strength > 0.0 => {
+                satisfy(&rb, &rule.when).is_some_and(|answers| {
+                    engine::assess(&rb, &answers)
+                        .causes
+                        .iter()
+                        .any(|f| f.cause == ci)
+                })
+            }
             _ => false,
         });
         assert!(reached, "no answer set reaches cause {id}");
@@ -117,13 +126,21 @@ fn every_escalation_level_is_reachable_and_lands_on_that_level_or_higher() {
     for (li, id) in LEVELS.iter().enumerate() {
         let mut reached = false;
         for rule in &rb.rules {
-            let Conclusion::Escalate(e) = &rule.then else { continue };
+            let Conclusion::Escalate(e) = &rule.then else {
+                continue;
+            };
             if e.level != li {
                 continue;
             }
-            let answers = satisfy(&rb, &rule.when).unwrap_or_else(|| panic!("rule {} can never fire", rule.id));
+            let answers = satisfy(&rb, &rule.when)
+                .unwrap_or_else(|| panic!("rule {} can never fire", rule.id));
             let a = engine::assess(&rb, &answers);
-            assert!(a.escalation.level <= li, "rule {} fired but the report says {}", rule.id, level(&a));
+            assert!(
+                a.escalation.level <= li,
+                "rule {} fired but the report says {}",
+                rule.id,
+                level(&a)
+            );
             reached |= a.escalation.level == li;
         }
         assert!(reached, "no answer set yields level {id}");
@@ -160,7 +177,9 @@ fn an_emergency_answer_wins_over_any_other_answers() {
     let rb = shipped();
     let full = fixture("full", &rb);
     for rule in &rb.rules {
-        let Conclusion::Escalate(e) = &rule.then else { continue };
+        let Conclusion::Escalate(e) = &rule.then else {
+            continue;
+        };
         if e.level != 0 {
             continue;
         }
@@ -174,23 +193,37 @@ fn an_emergency_answer_wins_over_any_other_answers() {
         }
         let a = engine::assess(&rb, &answers);
         assert_eq!(level(&a), "emergency", "rule {}", rule.id);
-        assert_eq!(a.escalation.reasons[0].level, 0, "the emergency reason is listed first");
+        assert_eq!(
+            a.escalation.reasons[0].level, 0,
+            "the emergency reason is listed first"
+        );
     }
 }
 
 #[test]
 fn a_structural_condition_is_never_reported_without_a_professional() {
     let rb = shipped();
-    let ci = rb.causes.iter().position(|c| c.id == "spinal_condition").unwrap();
+    let ci = rb
+        .causes
+        .iter()
+        .position(|c| c.id == "spinal_condition")
+        .unwrap();
     let soon = rb.levels.iter().position(|l| l.id == "soon").unwrap();
     for rule in &rb.rules {
         if !matches!(rule.then, Conclusion::Evidence { cause, .. } if cause == ci) {
             continue;
         }
-        let Some(answers) = satisfy(&rb, &rule.when) else { continue };
+        let Some(answers) = satisfy(&rb, &rule.when) else {
+            continue;
+        };
         let a = engine::assess(&rb, &answers);
         if a.causes.iter().any(|f| f.cause == ci) {
-            assert!(a.escalation.level <= soon, "rule {}: level {}", rule.id, level(&a));
+            assert!(
+                a.escalation.level <= soon,
+                "rule {}: level {}",
+                rule.id,
+                level(&a)
+            );
         }
     }
 }

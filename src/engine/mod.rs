@@ -419,7 +419,8 @@ mod tests {
     use crate::rulebase::{Comparison, load_dir};
 
     fn minimal() -> RuleBase {
-        load_dir(std::path::Path::new("tests/fixtures/rules/minimal")).expect("the minimal rule base loads")
+        load_dir(std::path::Path::new("tests/fixtures/rules/minimal"))
+            .expect("the minimal rule base loads")
     }
 
     fn answers(rb: &RuleBase, json: &str) -> Answers {
@@ -427,7 +428,10 @@ mod tests {
     }
 
     fn confidence(a: &Assessment, cause: &str) -> Option<f64> {
-        a.causes.iter().find(|f| a.rules.causes[f.cause].id == cause).map(|f| f.confidence)
+        a.causes
+            .iter()
+            .find(|f| a.rules.causes[f.cause].id == cause)
+            .map(|f| f.confidence)
     }
 
     #[test]
@@ -451,7 +455,10 @@ mod tests {
     fn two_rules_for_one_cause_raise_its_confidence() {
         let rb = minimal();
         let one = assess(&rb, &answers(&rb, r#"{"shoes": "old"}"#));
-        let two = assess(&rb, &answers(&rb, r#"{"shoes": "old", "shoe_pain": "yes"}"#));
+        let two = assess(
+            &rb,
+            &answers(&rb, r#"{"shoes": "old", "shoe_pain": "yes"}"#),
+        );
         assert_eq!(confidence(&one, "worn_shoes"), Some(0.5));
         assert_eq!(confidence(&two, "worn_shoes"), Some(0.75));
     }
@@ -474,7 +481,10 @@ mod tests {
         assert!(a.causes.is_empty());
         let mut why = Vec::new();
         let few_runs = rb.rules.iter().find(|r| r.id == "few_runs").unwrap();
-        assert_eq!(eval(&few_runs.when, &Answers::none(&rb.questionnaire), &mut why), Truth::Unknown);
+        assert_eq!(
+            eval(&few_runs.when, &Answers::none(&rb.questionnaire), &mut why),
+            Truth::Unknown
+        );
         assert!(why.is_empty());
     }
 
@@ -482,8 +492,14 @@ mod tests {
     fn three_valued_all_and_any() {
         let rb = minimal();
         let q = |id: &str| rb.questionnaire.find(id).unwrap();
-        let yes = Condition::Test { question: q("alarm"), test: Test::ChoiceIn(1) };
-        let many = Condition::Test { question: q("runs"), test: Test::Compare(Comparison::AtLeast, 7.0) };
+        let yes = Condition::Test {
+            question: q("alarm"),
+            test: Test::ChoiceIn(1),
+        };
+        let many = Condition::Test {
+            question: q("runs"),
+            test: Test::Compare(Comparison::AtLeast, 7.0),
+        };
         let alarm_only = answers(&rb, r#"{"alarm": "yes"}"#);
         let mut why = Vec::new();
         let all = Condition::All(vec![yes.clone(), many.clone()]);
@@ -509,11 +525,17 @@ mod tests {
     #[test]
     fn a_branch_that_does_not_apply_drops_its_answer() {
         let rb = minimal();
-        let a = assess(&rb, &answers(&rb, r#"{"shoes": "new", "shoe_pain": "yes"}"#));
+        let a = assess(
+            &rb,
+            &answers(&rb, r#"{"shoes": "new", "shoe_pain": "yes"}"#),
+        );
         let shoe_pain = rb.questionnaire.find("shoe_pain").unwrap();
         assert_eq!(a.ignored, vec![shoe_pain]);
         assert_eq!(a.answers.get(shoe_pain), None);
-        assert!(!a.unanswered.contains(&shoe_pain), "a question that does not apply is not 'unanswered'");
+        assert!(
+            !a.unanswered.contains(&shoe_pain),
+            "a question that does not apply is not 'unanswered'"
+        );
         assert_eq!(confidence(&a, "worn_shoes"), None);
     }
 
@@ -521,7 +543,10 @@ mod tests {
     fn unanswered_lists_only_questions_that_apply() {
         let rb = minimal();
         let ids = |a: &Assessment| -> Vec<String> {
-            a.unanswered.iter().map(|&q| rb.questionnaire.questions[q].id.clone()).collect()
+            a.unanswered
+                .iter()
+                .map(|&q| rb.questionnaire.questions[q].id.clone())
+                .collect()
         };
         let a = assess(&rb, &Answers::none(&rb.questionnaire));
         assert_eq!(ids(&a), ["alarm", "runs", "shoes"]);
@@ -533,7 +558,11 @@ mod tests {
     fn strategies_appear_once_ordered_by_the_causes_they_serve() {
         let rb = minimal();
         let a = assess(&rb, &answers(&rb, r#"{"shoes": "old", "runs": 9}"#));
-        let ids: Vec<&str> = a.strategies.iter().map(|s| rb.strategies[s.strategy].id.as_str()).collect();
+        let ids: Vec<&str> = a
+            .strategies
+            .iter()
+            .map(|s| rb.strategies[s.strategy].id.as_str())
+            .collect();
         // `new_shoes` serves both causes, so it outranks `rest`, which serves one.
         assert_eq!(ids, ["new_shoes", "rest"]);
         assert_eq!(a.strategies[0].for_causes.len(), 2);
@@ -543,8 +572,14 @@ mod tests {
     fn satisfy_finds_answers_that_fire_each_rule_including_branches() {
         let rb = minimal();
         for rule in &rb.rules {
-            let found = satisfy::satisfy(&rb, &rule.when).unwrap_or_else(|| panic!("rule {} is reachable", rule.id));
-            assert_eq!(eval(&rule.when, &found, &mut Vec::new()), Truth::True, "rule {}", rule.id);
+            let found = satisfy::satisfy(&rb, &rule.when)
+                .unwrap_or_else(|| panic!("rule {} is reachable", rule.id));
+            assert_eq!(
+                eval(&rule.when, &found, &mut Vec::new()),
+                Truth::True,
+                "rule {}",
+                rule.id
+            );
         }
         let shoe_pain = rb.rules.iter().find(|r| r.id == "old_shoes_hurt").unwrap();
         let found = satisfy::satisfy(&rb, &shoe_pain.when).unwrap();
@@ -559,13 +594,25 @@ mod tests {
         let shoes = rb.questionnaire.find("shoes").unwrap();
         let runs = rb.questionnaire.find("runs").unwrap();
         let both = Condition::All(vec![
-            Condition::Test { question: shoes, test: Test::ChoiceIn(1) },
-            Condition::Test { question: shoes, test: Test::ChoiceIn(2) },
+            Condition::Test {
+                question: shoes,
+                test: Test::ChoiceIn(1),
+            },
+            Condition::Test {
+                question: shoes,
+                test: Test::ChoiceIn(2),
+            },
         ]);
         assert!(satisfy::satisfy(&rb, &both).is_none());
         let empty_range = Condition::All(vec![
-            Condition::Test { question: runs, test: Test::Compare(Comparison::LessThan, 3.0) },
-            Condition::Test { question: runs, test: Test::Compare(Comparison::GreaterThan, 5.0) },
+            Condition::Test {
+                question: runs,
+                test: Test::Compare(Comparison::LessThan, 3.0),
+            },
+            Condition::Test {
+                question: runs,
+                test: Test::Compare(Comparison::GreaterThan, 5.0),
+            },
         ]);
         assert!(satisfy::satisfy(&rb, &empty_range).is_none());
     }

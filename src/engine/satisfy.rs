@@ -171,8 +171,13 @@ fn pick_number(kind: &AnswerKind, d: &Domain) -> Option<f64> {
     } else {
         lo
     };
-    let below_hi = if d.hi.1 { candidate < d.hi.0 } else { candidate <= d.hi.0 };
-    (candidate <= max && candidate >= min && below_hi && (!strict || candidate > lo)).then_some(candidate)
+    let below_hi = if d.hi.1 {
+        candidate < d.hi.0
+    } else {
+        candidate <= d.hi.0
+    };
+    (candidate <= max && candidate >= min && below_hi && (!strict || candidate > lo))
+        .then_some(candidate)
 }
 
 /// Turns the domains into concrete answers.
@@ -194,7 +199,9 @@ fn build(rules: &RuleBase, domains: &[Domain]) -> Option<Answers> {
                     if m & chosen != 0 {
                         continue;
                     }
-                    let o = (0..question.options.len()).filter(usable).find(|o| m & (1 << o) != 0)?;
+                    let o = (0..question.options.len())
+                        .filter(usable)
+                        .find(|o| m & (1 << o) != 0)?;
                     chosen |= 1 << o;
                 }
                 if chosen == 0 {
@@ -203,13 +210,19 @@ fn build(rules: &RuleBase, domains: &[Domain]) -> Option<Answers> {
                         .find(|&o| !question.options[o].exclusive)?;
                     chosen = 1 << o;
                 }
-                let exclusive = question.options.iter().enumerate().any(|(o, opt)| opt.exclusive && chosen & (1 << o) != 0);
+                let exclusive = question
+                    .options
+                    .iter()
+                    .enumerate()
+                    .any(|(o, opt)| opt.exclusive && chosen & (1 << o) != 0);
                 if exclusive && chosen.count_ones() > 1 {
                     return None;
                 }
                 Value::Multi(chosen)
             }
-            AnswerKind::Number { .. } | AnswerKind::Scale { .. } => Value::Number(pick_number(&question.kind, d)?),
+            AnswerKind::Number { .. } | AnswerKind::Scale { .. } => {
+                Value::Number(pick_number(&question.kind, d)?)
+            }
         };
         answers.set(q, Some(value));
     }
