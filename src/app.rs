@@ -1,15 +1,17 @@
 //! Turns the parsed command line into work: load rules, read answers, assess, write.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
 use clap::Parser;
 
-use crate::answers::{AnswerError, Answers};
+use crate::answers::{self, AnswerError, Answers};
+use crate::atomic_write;
 use crate::cli::{AssessArgs, Cli, ColorWhen, Command, QuestionsFormat};
 use crate::engine;
 use crate::exit_codes::ExitCode;
 use crate::export;
+use crate::interactive::{self, Outcome, terminal::TerminalPrompter};
 use crate::report::{self, TextOptions};
 use crate::rulebase::{self, LoadError, RuleBase};
 
@@ -22,11 +24,31 @@ pub enum Error {
     /// The answers were refused.
     #[error(transparent)]
     Answers(#[from] AnswerError),
-    /// Nothing to assess: no answer file, and standard input is a terminal.
+    /// Asked to prompt, but the questions cannot be shown or answered.
     #[error(
-        "no answers given: standard input is a terminal and the interactive questionnaire is not available in this build.\n  Fill in an answer file and pass it: runback template > answers.json, then runback assess --answers answers.json"
+        "cannot ask the questions: standard input and standard error must both be a terminal.\n  Pipe an answer file instead: runback template > answers.json, fill it in, then runback assess --answers answers.json"
     )]
-    NoAnswers,
+    NoTerminal,
+    /// The terminal failed while prompting.
+    #[error("the terminal failed while asking the questions: {0}")]
+    Terminal(io::Error),
+    /// Ctrl-C or Esc during the questionnaire.
+    #[error("interrupted{}", match saved_to {
+        Some(p) => format!("; your answers so far are saved in {0}. Continue with: runback assess --resume {0}", p.display()),
+        None => String::new(),
+    })]
+    Interrupted {
+        /// Where the answers so far were saved, if anywhere.
+        saved_to: Option<std::path::PathBuf>,
+    },
+    /// The answers could not be saved.
+    #[error("cannot save the answers to {}: {source}", path.display())]
+    Save {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
     /// Writing the output failed.
     #[error("cannot write the output: {0}")]
     Write(io::Error),
@@ -36,7 +58,8 @@ impl Error {
     /// The exit status for this error.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            Error::NoAnswers => ExitCode::Usage,
+            Error::NoTerminal => ExitCode::Usage,
+            Error::Interrupted { .. } => ExitCode::Interrupted,
             _ => ExitCode::Failure,
         }
     }
@@ -49,6 +72,10 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::Success,
         // A reader that goes away (`runback ... | head`) is not an error.
         Err(Error::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::Success,
+        Err(e @ Error::Interrupted { .. }) => {
+            eprintln!("\nrunback: {e}");
+            e.exit_code()
+        }
         Err(e) => {
             eprintln!("runback: error: {e}");
             e.exit_code()
@@ -60,7 +87,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: &Cli) -> Result<(), Error> {
     let rules = rulebase::from_dir_or_shipped(cli.rules.as_deref())?;
     let output = match &cli.command {
-        None => assess(&rules, &AssessArgs::default(), cli.color)?,
+        None => assess(&rules, &cli.assess, cli.color)?,
         Some(Command::Assess(args)) => assess(&rules, args, cli.color)?,
         Some(Command::Questions(args)) => match args.format {
             QuestionsFormat::Text => export::questions_text(&rules),
@@ -72,7 +99,15 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
 }
 
 fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<String, Error> {
-    let answers = read_answers(rules, args.answers.as_deref())?;
+    let asking = args.answers.is_none() && (args.resume.is_some() || io::stdin().is_terminal());
+    let answers = if asking {
+        match ask(rules, args, color)? {
+            Some(answers) => answers,
+            None => return Ok(String::new()),
+        }
+    } else {
+        read_answers(rules, args.answers.as_deref())?
+    };
     let assessment = engine::assess(rules, &answers);
     Ok(report::render(
         &assessment,
@@ -85,48 +120,92 @@ fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<Strin
 fn read_answers(rules: &RuleBase, path: Option<&Path>) -> Result<Answers, Error> {
     let questionnaire = &rules.questionnaire;
     let from_stdin = |name: &str| -> Result<Answers, Error> {
-        let mut text = String::new();
-        io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|source| AnswerError::Read {
-                name: name.into(),
-                source,
-            })?;
+        let text = answers::read_text(io::stdin().lock(), name)?;
         Ok(Answers::parse(&text, name, questionnaire)?)
     };
     match path {
         Some(p) if p == Path::new("-") => from_stdin("<stdin>"),
         Some(p) => {
             let name = p.display().to_string();
-            let text = std::fs::read_to_string(p).map_err(|source| AnswerError::Read {
+            let file = std::fs::File::open(p).map_err(|source| AnswerError::Read {
                 name: name.clone(),
                 source,
             })?;
+            let text = answers::read_text(file, &name)?;
             Ok(Answers::parse(&text, &name, questionnaire)?)
         }
-        None if !io::stdin().is_terminal() => from_stdin("<stdin>"),
-        None => Err(Error::NoAnswers),
+        None => from_stdin("<stdin>"),
+    }
+}
+
+/// Asks the questionnaire in the terminal; `None` when the runner chose to stop.
+fn ask(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<Option<Answers>, Error> {
+    if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
+        return Err(Error::NoTerminal);
+    }
+    let start = match &args.resume {
+        Some(path) => read_answers(rules, Some(path))?,
+        None => Answers::none(&rules.questionnaire),
+    };
+    let save_to = args.save_answers.as_deref().or(args.resume.as_deref());
+    interactive::guard_ctrl_c();
+    let mut prompter = TerminalPrompter::new(use_color(color, &console::Term::stderr()));
+    let outcome = interactive::run(rules, &mut prompter, start).map_err(Error::Terminal);
+    // Whatever happened at the prompt, the cursor must be visible again.
+    let _ = console::Term::stderr().show_cursor();
+    let outcome = outcome?;
+    let answers = match &outcome {
+        Outcome::Report(a) | Outcome::Stopped(a) | Outcome::Interrupted(a) => a,
+    };
+    if let Some(path) = save_to {
+        save_answers(rules, answers, path)?;
+    }
+    match outcome {
+        Outcome::Report(answers) => Ok(Some(answers)),
+        Outcome::Stopped(_) => Ok(None),
+        Outcome::Interrupted(_) => Err(Error::Interrupted {
+            saved_to: save_to.map(Path::to_path_buf),
+        }),
+    }
+}
+
+/// Writes answers in the answer-file format, atomically and readable only by the owner.
+fn save_answers(rules: &RuleBase, answers: &Answers, path: &Path) -> Result<(), Error> {
+    let mut text = serde_json::to_string_pretty(&answers.to_json(&rules.questionnaire))
+        .expect("answers always serialize");
+    text.push('\n');
+    atomic_write::write_file(path, text.as_bytes(), true).map_err(|source| Error::Save {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Whether to colour what goes to `term`: `--color`, then `NO_COLOR`, `TERM=dumb` and a
+/// terminal narrower than 40 columns, which all mean plain text.
+fn use_color(color: ColorWhen, term: &console::Term) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    let narrow = term.size_checked().is_some_and(|(_, cols)| cols < 40);
+    match color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => term.is_term() && !no_color && !dumb && !narrow,
     }
 }
 
 /// Colour and width for text written to standard output.
 fn text_options(color: ColorWhen) -> TextOptions {
     let term = console::Term::stdout();
-    let is_tty = io::stdout().is_terminal();
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
-    let color = match color {
-        ColorWhen::Always => true,
-        ColorWhen::Never => false,
-        ColorWhen::Auto => is_tty && !no_color && !dumb,
-    };
-    let width = if is_tty {
+    let width = if term.is_term() {
         term.size_checked()
             .map_or(80, |(_, cols)| usize::from(cols))
     } else {
         80
     };
-    TextOptions { width, color }
+    TextOptions {
+        width,
+        color: use_color(color, &term),
+    }
 }
 
 fn write_stdout(text: &str) -> Result<(), Error> {

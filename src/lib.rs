@@ -7,10 +7,12 @@
 
 pub mod answers;
 pub mod app;
+pub mod atomic_write;
 pub mod cli;
 pub mod engine;
 pub mod exit_codes;
 pub mod export;
+pub mod interactive;
 pub mod report;
 pub mod rulebase;
 mod suggest;

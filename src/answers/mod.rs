@@ -5,11 +5,16 @@
 //! ignored; `null` means "not answered".
 
 use std::fmt;
+use std::io::Read;
 
 use serde_json::Value as Json;
 
 use crate::rulebase::{AnswerKind, OptionSet, Question, QuestionIdx, Questionnaire};
 use crate::suggest::did_you_mean;
+
+/// The largest answer file (or batch line) accepted, in bytes. A complete answer file is a
+/// few kilobytes; the limit keeps a stray or hostile input from exhausting memory.
+pub const MAX_ANSWER_BYTES: usize = 1 << 20;
 
 /// One typed answer.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -38,6 +43,15 @@ pub enum AnswerError {
         name: String,
         /// What the system said.
         source: std::io::Error,
+    },
+    /// The input is larger than [`MAX_ANSWER_BYTES`].
+    #[error(
+        "{name} is larger than the {} MiB limit for answers; an answer file holds one JSON object and is a few kilobytes",
+        MAX_ANSWER_BYTES >> 20
+    )]
+    TooLarge {
+        /// File name, or `<stdin>`.
+        name: String,
     },
     /// The input was empty.
     #[error(
@@ -121,33 +135,34 @@ impl Answers {
         name: &str,
         questionnaire: &Questionnaire,
     ) -> Result<Self, AnswerError> {
+        if text.len() > MAX_ANSWER_BYTES {
+            return Err(AnswerError::TooLarge {
+                name: name.to_string(),
+            });
+        }
         if text.trim().is_empty() {
             return Err(AnswerError::Empty {
                 name: name.to_string(),
             });
         }
-        let json: Json = serde_json::from_str(text).map_err(|e| {
-            let position = format!(" at line {} column {}", e.line(), e.column());
-            let message = e.to_string();
-            AnswerError::Syntax {
-                name: name.to_string(),
-                line: e.line(),
-                column: e.column(),
-                message: message
-                    .strip_suffix(&position)
-                    .unwrap_or(&message)
-                    .to_string(),
-            }
-        })?;
+        Self::from_json(&parse_json(text, name)?, name, questionnaire)
+    }
+
+    /// Checks answers already parsed from JSON (a batch line, once its `id` is taken out).
+    pub fn from_json(
+        json: &Json,
+        name: &str,
+        questionnaire: &Questionnaire,
+    ) -> Result<Self, AnswerError> {
         let Json::Object(map) = json else {
             return Err(AnswerError::NotAnObject {
                 name: name.to_string(),
-                found: json_kind(&json),
+                found: json_kind(json),
             });
         };
         let mut answers = Answers::none(questionnaire);
         let mut problems = Vec::new();
-        for (key, value) in &map {
+        for (key, value) in map {
             if key.starts_with('$') {
                 continue;
             }
@@ -188,6 +203,49 @@ impl Answers {
             .filter_map(|(i, q)| Some((q.id.clone(), to_json(q, self.get(i)?))))
             .collect()
     }
+}
+
+/// Parses JSON text, turning a syntax error into one with line and column.
+pub fn parse_json(text: &str, name: &str) -> Result<Json, AnswerError> {
+    serde_json::from_str(text).map_err(|e| {
+        let position = format!(" at line {} column {}", e.line(), e.column());
+        let message = e.to_string();
+        AnswerError::Syntax {
+            name: name.to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: message
+                .strip_suffix(&position)
+                .unwrap_or(&message)
+                .to_string(),
+        }
+    })
+}
+
+/// Reads an answer file or stream, refusing more than [`MAX_ANSWER_BYTES`] without reading
+/// the rest, so a huge or endless input costs no more memory than the limit.
+pub fn read_text(reader: impl Read, name: &str) -> Result<String, AnswerError> {
+    let read_error = |source| AnswerError::Read {
+        name: name.to_string(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_ANSWER_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    // Checked before UTF-8, so a cut through a character at the limit is still "too large".
+    if bytes.len() > MAX_ANSWER_BYTES {
+        return Err(AnswerError::TooLarge {
+            name: name.to_string(),
+        });
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        read_error(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ))
+    })
 }
 
 /// The JSON form of one answer, as an answer file holds it.

@@ -1,0 +1,279 @@
+//! The questionnaire in a real terminal, with dialoguer prompts on standard error.
+
+use console::{Style, Term};
+use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
+use dialoguer::{Input, MultiSelect, Select};
+
+use super::flow::{
+    EmergencyChoice, Progress, PromptError, Prompter, Reply, ReviewChoice, ReviewItem,
+};
+use crate::answers::{Value, number, number_in_range};
+use crate::report::text::clean;
+use crate::rulebase::{AnswerKind, Level, Question, Section};
+
+/// Asks questions on standard error, which must be a terminal.
+pub struct TerminalPrompter {
+    term: Term,
+    theme: Box<dyn Theme>,
+    color: bool,
+}
+
+impl TerminalPrompter {
+    /// A prompter on standard error; `color` picks the coloured theme.
+    pub fn new(color: bool) -> Self {
+        let theme: Box<dyn Theme> = if color {
+            Box::new(ColorfulTheme::default())
+        } else {
+            Box::new(SimpleTheme)
+        };
+        TerminalPrompter {
+            term: Term::stderr(),
+            theme,
+            color,
+        }
+    }
+
+    fn styled(&self, style: Style, text: &str) -> String {
+        style.force_styling(self.color).apply_to(text).to_string()
+    }
+
+    /// Writes `text` wrapped to the terminal, each line behind `indent`.
+    fn say(&self, indent: &str, text: &str, style: Style) -> Result<(), PromptError> {
+        let width = usize::from(self.term.size().1).max(20);
+        let options = textwrap::Options::new(width.saturating_sub(indent.len()).max(10));
+        for line in textwrap::wrap(&clean(text), options) {
+            self.term
+                .write_line(&format!("{indent}{}", self.styled(style.clone(), &line)))?;
+        }
+        Ok(())
+    }
+
+    fn select(&self, prompt: &str, items: &[String], default: usize) -> Result<usize, PromptError> {
+        Select::with_theme(self.theme.as_ref())
+            .with_prompt(prompt)
+            .items(items)
+            .default(default)
+            .interact_on_opt(&self.term)
+            .map_err(interrupted)?
+            .ok_or(PromptError::Interrupted)
+    }
+}
+
+/// Ctrl-C reaches a prompt as an `Interrupted` read; treat it like Esc.
+fn interrupted(e: dialoguer::Error) -> PromptError {
+    let dialoguer::Error::IO(e) = e;
+    if e.kind() == std::io::ErrorKind::Interrupted {
+        PromptError::Interrupted
+    } else {
+        PromptError::Io(e)
+    }
+}
+
+const SKIP: &str = "Skip this question";
+const BACK: &str = "Go back to the previous question";
+
+impl Prompter for TerminalPrompter {
+    fn section(&mut self, section: &Section, progress: Progress) -> Result<(), PromptError> {
+        self.term.write_line("")?;
+        let title = format!(
+            "{} (section {} of {})",
+            clean(&section.title),
+            progress.section,
+            progress.sections
+        );
+        self.term
+            .write_line(&self.styled(Style::new().bold().underlined(), &title))?;
+        if let Some(intro) = &section.intro {
+            self.say("", intro, Style::new())?;
+        }
+        Ok(())
+    }
+
+    fn ask(
+        &mut self,
+        question: &Question,
+        current: Option<Value>,
+        p: Progress,
+    ) -> Result<Reply, PromptError> {
+        self.term.write_line("")?;
+        let section = format!(
+            "Section {} of {}, question {} of about {}",
+            p.section, p.sections, p.question, p.questions
+        );
+        self.term
+            .write_line(&self.styled(Style::new().dim(), &section))?;
+        self.say("", &question.text, Style::new().bold())?;
+        if let Some(help) = &question.help {
+            self.say("  ", help, Style::new().dim())?;
+        }
+        match &question.kind {
+            AnswerKind::YesNo | AnswerKind::Single => {
+                let n = question.options.len();
+                let mut items: Vec<String> =
+                    question.options.iter().map(|o| clean(&o.label)).collect();
+                items.extend([SKIP.to_string(), BACK.to_string()]);
+                let default = match current {
+                    Some(Value::Choice(o)) => o,
+                    _ => 0,
+                };
+                let chosen = self.select("Your answer", &items, default)?;
+                Ok(match chosen {
+                    i if i < n => Reply::Answer(Value::Choice(i)),
+                    i if i == n => Reply::Skip,
+                    _ => Reply::Back,
+                })
+            }
+            AnswerKind::Scale {
+                min,
+                max,
+                min_label,
+                max_label,
+            } => {
+                let mut items: Vec<String> = (*min..=*max)
+                    .map(|v| match (v, min_label, max_label) {
+                        (v, Some(l), _) if v == *min => format!("{v}  {}", clean(l)),
+                        (v, _, Some(l)) if v == *max => format!("{v}  {}", clean(l)),
+                        (v, _, _) => v.to_string(),
+                    })
+                    .collect();
+                let n = items.len();
+                items.extend([SKIP.to_string(), BACK.to_string()]);
+                let default = match current {
+                    Some(Value::Number(v)) => (v as i64 - min) as usize,
+                    _ => 0,
+                };
+                let chosen = self.select("Your answer", &items, default)?;
+                Ok(match chosen {
+                    i if i < n => Reply::Answer(Value::Number((*min + i as i64) as f64)),
+                    i if i == n => Reply::Skip,
+                    _ => Reply::Back,
+                })
+            }
+            AnswerKind::Multi => {
+                let n = question.options.len();
+                let mut items: Vec<String> =
+                    question.options.iter().map(|o| clean(&o.label)).collect();
+                items.push(BACK.to_string());
+                let mut defaults = vec![false; n + 1];
+                if let Some(Value::Multi(set)) = current {
+                    for (o, d) in defaults.iter_mut().enumerate().take(n) {
+                        *d = set & (1 << o) != 0;
+                    }
+                }
+                loop {
+                    let chosen = MultiSelect::with_theme(self.theme.as_ref())
+                        .with_prompt("Tick all that apply (Space ticks, Enter confirms; tick nothing to skip)")
+                        .items(&items)
+                        .defaults(&defaults)
+                        .interact_on_opt(&self.term)
+                        .map_err(interrupted)?
+                        .ok_or(PromptError::Interrupted)?;
+                    if chosen.contains(&n) {
+                        return Ok(Reply::Back);
+                    }
+                    if chosen.is_empty() {
+                        return Ok(Reply::Skip);
+                    }
+                    let exclusive = chosen.iter().find(|&&o| question.options[o].exclusive);
+                    if let (Some(&o), true) = (exclusive, chosen.len() > 1) {
+                        let label = clean(&question.options[o].label);
+                        self.say("  ", &format!("\"{label}\" cannot be combined with other choices; please choose again."), Style::new().yellow())?;
+                        continue;
+                    }
+                    return Ok(Reply::Answer(Value::Multi(
+                        chosen.iter().fold(0, |set, o| set | 1 << o),
+                    )));
+                }
+            }
+            AnswerKind::Number { unit, min, max, .. } => {
+                let prompt = format!(
+                    "Your answer in {} ({} to {}; Enter to skip, b to go back)",
+                    clean(unit),
+                    number(*min),
+                    number(*max)
+                );
+                let initial = match current {
+                    Some(Value::Number(v)) => number(v),
+                    _ => String::new(),
+                };
+                let checked = question.clone();
+                let text: String = Input::with_theme(self.theme.as_ref())
+                    .with_prompt(prompt)
+                    .with_initial_text(initial)
+                    .allow_empty(true)
+                    .validate_with(move |input: &String| -> Result<(), String> {
+                        let input = input.trim();
+                        if input.is_empty()
+                            || input.eq_ignore_ascii_case("b")
+                            || input.eq_ignore_ascii_case("back")
+                        {
+                            return Ok(());
+                        }
+                        let n: f64 = input
+                            .parse()
+                            .map_err(|_| format!("\"{input}\" is not a number"))?;
+                        number_in_range(&checked, n).map(|_| ())
+                    })
+                    .interact_text_on(&self.term)
+                    .map_err(interrupted)?;
+                let text = text.trim();
+                Ok(if text.is_empty() {
+                    Reply::Skip
+                } else if text.eq_ignore_ascii_case("b") || text.eq_ignore_ascii_case("back") {
+                    Reply::Back
+                } else {
+                    // The validator accepted it, so it parses.
+                    Reply::Answer(Value::Number(
+                        text.parse().map_err(|_| PromptError::Interrupted)?,
+                    ))
+                })
+            }
+        }
+    }
+
+    fn emergency(
+        &mut self,
+        level: &Level,
+        reasons: &[&str],
+    ) -> Result<EmergencyChoice, PromptError> {
+        let alarm = Style::new().bold().red();
+        self.term.write_line("")?;
+        self.term.write_line(&self.styled(
+            alarm.clone(),
+            &format!("!! {} !!", clean(&level.title).to_uppercase()),
+        ))?;
+        self.say("  ", &level.action, alarm)?;
+        for reason in reasons {
+            self.say("  - ", reason, Style::new())?;
+        }
+        self.term.write_line("")?;
+        let items = [
+            "See the report now, with the answers so far".to_string(),
+            "Stop here".to_string(),
+        ];
+        Ok(match self.select("What next?", &items, 0)? {
+            0 => EmergencyChoice::Report,
+            _ => EmergencyChoice::Stop,
+        })
+    }
+
+    fn review(&mut self, items: &[ReviewItem]) -> Result<ReviewChoice, PromptError> {
+        self.term.write_line("")?;
+        self.term
+            .write_line(&self.styled(Style::new().bold().underlined(), "Review your answers"))?;
+        let mut lines = vec!["These are right: show my report".to_string()];
+        lines.extend(items.iter().map(|item| {
+            let answer = item
+                .answer
+                .as_deref()
+                .map_or("(not answered)".to_string(), clean);
+            format!("{}: {answer}", clean(&item.label))
+        }));
+        let chosen = self.select("Choose an answer to change, or show the report", &lines, 0)?;
+        self.term.flush()?;
+        Ok(match chosen {
+            0 => ReviewChoice::Done,
+            i => ReviewChoice::Change(items[i - 1].question),
+        })
+    }
+}
