@@ -3,11 +3,11 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
-use clap::Parser;
-
 use crate::answers::{self, AnswerError, Answers};
 use crate::atomic_write;
-use crate::cli::{AssessArgs, Cli, ColorWhen, Command, QuestionsFormat};
+use crate::batch;
+use crate::check::{self, coverage::Inventory};
+use crate::cli::{AssessArgs, CheckArgs, Cli, ColorWhen, Command, QuestionsFormat};
 use crate::engine;
 use crate::exit_codes::ExitCode;
 use crate::export;
@@ -52,6 +52,20 @@ pub enum Error {
     /// Writing the output failed.
     #[error("cannot write the output: {0}")]
     Write(io::Error),
+    /// `runback check` found what its exit status reports; the findings are on stdout.
+    #[error("the rule base check found problems")]
+    Checked(ExitCode),
+    /// The knowledge inventory named with `--knowledge` cannot be read.
+    #[error("cannot read the knowledge inventory {}: {source}", path.display())]
+    Knowledge {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
+    /// A batch stopped, or some of its lines could not be assessed.
+    #[error(transparent)]
+    Batch(#[from] batch::BatchError),
 }
 
 impl Error {
@@ -59,7 +73,10 @@ impl Error {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Error::NoTerminal => ExitCode::Usage,
+            Error::Checked(code) => *code,
+            Error::Knowledge { .. } => ExitCode::CheckErrors,
             Error::Interrupted { .. } => ExitCode::Interrupted,
+            Error::Batch(batch::BatchError::NoInput) => ExitCode::Usage,
             _ => ExitCode::Failure,
         }
     }
@@ -67,11 +84,13 @@ impl Error {
 
 /// Runs runback with the process's arguments and returns its exit status.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_checked();
     match run(&cli) {
         Ok(()) => ExitCode::Success,
         // A reader that goes away (`runback ... | head`) is not an error.
         Err(Error::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::Success,
+        Err(Error::Batch(e)) if e.is_broken_pipe() => ExitCode::Success,
+        Err(Error::Checked(code)) => code,
         Err(e @ Error::Interrupted { .. }) => {
             eprintln!("\nrunback: {e}");
             e.exit_code()
@@ -85,6 +104,13 @@ pub fn main() -> ExitCode {
 
 /// Runs one parsed command line.
 pub fn run(cli: &Cli) -> Result<(), Error> {
+    // Authoring commands run without a rule base, or report on one that does not load.
+    if let Some(
+        command @ (Command::Check(_) | Command::Schema(_) | Command::Completions(_) | Command::Man),
+    ) = &cli.command
+    {
+        return authoring(cli, command);
+    }
     let rules = rulebase::from_dir_or_shipped(cli.rules.as_deref())?;
     let output = match &cli.command {
         None => assess(&rules, &cli.assess, cli.color)?,
@@ -92,10 +118,105 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
         Some(Command::Questions(args)) => match args.format {
             QuestionsFormat::Text => export::questions_text(&rules),
             QuestionsFormat::Json => export::questions_json(&rules),
+            QuestionsFormat::Markdown => export::questions_markdown(&rules),
         },
-        Some(Command::Template) => export::template(&rules),
+        Some(Command::Template(args)) => export::template(&rules, !args.bare),
+        Some(Command::Check(_) | Command::Schema(_) | Command::Completions(_) | Command::Man) => {
+            unreachable!("authoring commands are run before the rule base is loaded")
+        }
+        Some(Command::Batch(args)) => {
+            let options = batch::Options {
+                input: args.input.clone(),
+                output: args.output.clone(),
+                format: args.format,
+                force: args.force,
+            };
+            return Ok(batch::run_command(&rules, &options)?);
+        }
     };
     write_stdout(&output)
+}
+
+/// `check`, `schema`, `completions` and `man`: the tools for rule authors and packagers.
+fn authoring(cli: &Cli, command: &Command) -> Result<(), Error> {
+    use clap::CommandFactory;
+    let output = match command {
+        Command::Check(args) => return check(cli, args),
+        Command::Schema(args) => {
+            let schema = match export::schema::rule_file(args.kind) {
+                Some(schema) => schema,
+                None => {
+                    let rules = rulebase::from_dir_or_shipped(cli.rules.as_deref())?;
+                    export::schema::answers(&rules.questionnaire)
+                }
+            };
+            export::schema::to_text(&schema)
+        }
+        Command::Completions(args) => {
+            let mut out = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "runback", &mut out);
+            String::from_utf8(out).expect("completion scripts are UTF-8")
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(Error::Write)?;
+            String::from_utf8(out).expect("the man page is UTF-8")
+        }
+        _ => unreachable!("only authoring commands are passed here"),
+    };
+    write_stdout(&output)
+}
+
+/// Where `runback check --coverage` looks for the knowledge inventory by default.
+const DEFAULT_KNOWLEDGE: &str = "../shared/KNOWLEDGE.md";
+
+/// `runback check`: lints (or coverage) on stdout, the verdict in the exit status.
+fn check(cli: &Cli, args: &CheckArgs) -> Result<(), Error> {
+    let origin = match &cli.rules {
+        Some(dir) => format!("the rule base in {}", dir.display()),
+        None => "the embedded rule base".to_string(),
+    };
+    let loaded = rulebase::from_dir_or_shipped(cli.rules.as_deref());
+    let (text, code) = match (&loaded, args.coverage) {
+        (Ok(rules), true) => {
+            let inventory = match &args.knowledge {
+                Some(path) => Inventory::Found {
+                    path: path.display().to_string(),
+                    text: std::fs::read_to_string(path).map_err(|source| Error::Knowledge {
+                        path: path.clone(),
+                        source,
+                    })?,
+                },
+                None => match std::fs::read_to_string(DEFAULT_KNOWLEDGE) {
+                    Ok(text) => Inventory::Found {
+                        path: DEFAULT_KNOWLEDGE.into(),
+                        text,
+                    },
+                    Err(_) => Inventory::NotFound {
+                        path: DEFAULT_KNOWLEDGE.into(),
+                    },
+                },
+            };
+            let coverage = check::coverage::coverage(rules, &origin, &inventory);
+            let code = if args.deny_warnings && coverage.missing > 0 {
+                ExitCode::CheckWarnings
+            } else {
+                ExitCode::Success
+            };
+            (coverage.text, code)
+        }
+        _ => {
+            let report = check::Report::new(origin, loaded.as_ref());
+            (report.render(), report.exit_code(args.deny_warnings))
+        }
+    };
+    write_stdout(&text)?;
+    match code {
+        ExitCode::Success => Ok(()),
+        code => Err(Error::Checked(code)),
+    }
 }
 
 fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<String, Error> {

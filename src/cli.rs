@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::batch::Format as BatchFormat;
 use crate::report::Format;
 
 const EXAMPLES: &str = "\
@@ -16,17 +17,23 @@ Examples:
   runback assess < answers.json          the same, reading standard input
   runback assess -a answers.json -f json a report for programs
   runback questions                      read the whole questionnaire
+  runback --rules rules check            lint an edited rule base
+  runback completions bash               shell completions (also zsh, fish, ...)
+  runback batch -i club.jsonl -o out.csv --format csv
+                                         assess many runners, one answer set per line
 
 Exit codes:
   0    the report (or other output) was written
-  1    bad answers, an invalid rule base, or a file that cannot be read
-  2    the command line was wrong
+  1    bad answers, an invalid rule base, or a file that cannot be read;
+       for batch, some lines could not be assessed (the rest were written)
+       for check --deny-warnings, the rule base has warnings
+  2    the command line was wrong; for check, the rule base has errors
   130  interrupted (Ctrl-C)";
 
 /// Self-assessment for runners with back pain: likely causes, what to try, and when to
 /// see a professional. Not a diagnosis.
 #[derive(Debug, Parser)]
-#[command(name = "runback", version, about, after_help = EXAMPLES, args_conflicts_with_subcommands = true)]
+#[command(name = "runback", version, about, after_help = EXAMPLES)]
 pub struct Cli {
     /// Load the rule base from this folder instead of the one built in.
     #[arg(long, global = true, value_name = "DIR")]
@@ -45,6 +52,24 @@ pub struct Cli {
     pub assess: AssessArgs,
 }
 
+impl Cli {
+    /// Parses the process's arguments, exiting with a usage error (status 2) when the
+    /// options of `assess` are given before another subcommand.
+    pub fn parse_checked() -> Self {
+        use clap::{CommandFactory, error::ErrorKind};
+        let cli = Cli::parse();
+        if cli.command.is_some() && cli.assess != AssessArgs::default() {
+            Cli::command()
+                .error(
+                    ErrorKind::ArgumentConflict,
+                    "the options of `assess` (--answers, --format, --save-answers, --resume) go after `assess`, or with no subcommand at all",
+                )
+                .exit();
+        }
+        cli
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -53,11 +78,22 @@ pub enum Command {
     /// Print the questionnaire: every question, its id, allowed values and help.
     Questions(QuestionsArgs),
     /// Print an answer file with every question id, ready to fill in.
-    Template,
+    Template(TemplateArgs),
+    /// Check the rule base: every load-time validation, then lints for knowledge no
+    /// answers can use (unreachable causes, rules that never fire, duplicates).
+    Check(CheckArgs),
+    /// Print a JSON Schema for an answer file or a rule file, for editors and validators.
+    Schema(SchemaArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff); view it with `runback man | man -l -`.
+    Man,
+    /// Assess many answer sets, one JSON object per line (JSONL), into JSONL or CSV.
+    Batch(BatchArgs),
 }
 
 /// Options of `runback assess`: where answers come from and how the report looks.
-#[derive(Debug, Default, Args)]
+#[derive(Debug, Default, PartialEq, Args)]
 pub struct AssessArgs {
     /// Read answers from this JSON file (`-` for standard input). Without it, answers are
     /// read from standard input when it is not a terminal, and asked in the terminal when
@@ -81,6 +117,27 @@ pub struct AssessArgs {
     pub resume: Option<PathBuf>,
 }
 
+/// Options of `runback batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Read answer sets from this JSONL file, one JSON object per line with an optional
+    /// `id` (`-` for standard input, the default).
+    #[arg(long, short = 'i', value_name = "FILE")]
+    pub input: Option<PathBuf>,
+
+    /// Write to this file instead of standard output; it appears only when complete.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Output format: a JSON report per line, or a CSV summary row per answer set.
+    #[arg(long, short = 'f', value_enum, default_value_t = BatchFormat::Jsonl)]
+    pub format: BatchFormat,
+
+    /// Replace the output file if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
 /// Options of `runback questions`.
 #[derive(Debug, Args)]
 pub struct QuestionsArgs {
@@ -96,6 +153,51 @@ pub enum QuestionsFormat {
     Text,
     /// JSON for programs.
     Json,
+    /// GitHub-flavoured Markdown, a heading per section and question.
+    Markdown,
+}
+
+/// Options of `runback template`.
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Only the question ids, each `null`: no `$` notes with the questions and their
+    /// allowed values.
+    #[arg(long)]
+    pub bare: bool,
+}
+
+/// Options of `runback check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Exit with status 1 when there are warnings (errors always give 2).
+    #[arg(long)]
+    pub deny_warnings: bool,
+
+    /// Instead of linting, list for each source what cites it, and every id in the
+    /// knowledge inventory that the rule base lacks.
+    #[arg(long)]
+    pub coverage: bool,
+
+    /// The knowledge inventory to compare with under --coverage [default:
+    /// ../shared/KNOWLEDGE.md, when it exists].
+    #[arg(long, value_name = "FILE", requires = "coverage")]
+    pub knowledge: Option<PathBuf>,
+}
+
+/// Options of `runback schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file the schema describes; `answers` follows the questionnaire in use.
+    #[arg(value_enum)]
+    pub kind: crate::export::schema::SchemaKind,
+}
+
+/// Options of `runback completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// When to colour output.

@@ -55,7 +55,7 @@ pub enum AnswerError {
     },
     /// The input was empty.
     #[error(
-        "{name} is empty: expected a JSON object of answers (run `runback template` for one to fill in)"
+        "{name} is empty: expected a JSON object of answers.\n  Pipe an answer file in (runback assess < answers.json; `runback template > answers.json` writes one to fill in), or run runback in a terminal to answer the questions"
     )]
     Empty {
         /// File name, or `<stdin>`.

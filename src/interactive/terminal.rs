@@ -16,6 +16,8 @@ pub struct TerminalPrompter {
     term: Term,
     theme: Box<dyn Theme>,
     color: bool,
+    /// The title of the section being asked, for each question's progress line.
+    section: String,
 }
 
 impl TerminalPrompter {
@@ -30,6 +32,7 @@ impl TerminalPrompter {
             term: Term::stderr(),
             theme,
             color,
+            section: String::new(),
         }
     }
 
@@ -75,6 +78,7 @@ const BACK: &str = "Go back to the previous question";
 impl Prompter for TerminalPrompter {
     fn section(&mut self, section: &Section, progress: Progress) -> Result<(), PromptError> {
         self.term.write_line("")?;
+        self.section = clean(&section.title);
         let title = format!(
             "{} (section {} of {})",
             clean(&section.title),
@@ -96,12 +100,12 @@ impl Prompter for TerminalPrompter {
         p: Progress,
     ) -> Result<Reply, PromptError> {
         self.term.write_line("")?;
-        let section = format!(
-            "Section {} of {}, question {} of about {}",
-            p.section, p.sections, p.question, p.questions
+        let position = format!(
+            "{} - section {} of {}, question {} of about {}",
+            self.section, p.section, p.sections, p.question, p.questions
         );
         self.term
-            .write_line(&self.styled(Style::new().dim(), &section))?;
+            .write_line(&self.styled(Style::new().dim(), &position))?;
         self.say("", &question.text, Style::new().bold())?;
         if let Some(help) = &question.help {
             self.say("  ", help, Style::new().dim())?;
