@@ -11,6 +11,10 @@ pub enum ExitCode {
     Usage,
     /// Interrupted by Ctrl-C.
     Interrupted,
+    /// `runback check` found only warnings, and `--deny-warnings` was given.
+    CheckWarnings,
+    /// `runback check` found errors: the rule base does not load, or is unsafe.
+    CheckErrors,
 }
 
 impl ExitCode {
@@ -21,6 +25,8 @@ impl ExitCode {
             ExitCode::Failure => 1,
             ExitCode::Usage => 2,
             ExitCode::Interrupted => 130,
+            ExitCode::CheckWarnings => 1,
+            ExitCode::CheckErrors => 2,
         }
     }
 }

@@ -8,6 +8,8 @@
 pub mod answers;
 pub mod app;
 pub mod atomic_write;
+pub mod batch;
+pub mod check;
 pub mod cli;
 pub mod engine;
 pub mod exit_codes;

@@ -1,6 +1,7 @@
 //! The shipped rule base against the project's knowledge inventory and its safety promises.
 
 use runback::answers::Answers;
+use runback::check::knowledge::table_ids as knowledge_ids;
 use runback::engine::satisfy::satisfy;
 use runback::engine::{self, Assessment};
 use runback::rulebase::{Conclusion, RuleBase, embedded};
@@ -59,20 +60,6 @@ fn fixture(name: &str, rb: &RuleBase) -> Answers {
     let path = format!("tests/fixtures/answers/{name}.json");
     let text = std::fs::read_to_string(&path).unwrap();
     Answers::parse(&text, &path, &rb.questionnaire).unwrap()
-}
-
-/// Reads the ids of a table in KNOWLEDGE.md (rows starting with "| `id`").
-fn knowledge_ids(markdown: &str, heading: &str) -> Vec<String> {
-    let section = markdown
-        .split("\n## ")
-        .find(|s| s.starts_with(heading))
-        .unwrap_or("");
-    section
-        .lines()
-        .filter_map(|l| l.strip_prefix("| `"))
-        .filter_map(|l| l.split('`').next())
-        .map(str::to_string)
-        .collect()
 }
 
 #[test]

@@ -44,10 +44,28 @@ impl Domain {
 /// An answer set under which `condition` is true, or `None` if the search finds none.
 pub fn satisfy(rules: &RuleBase, condition: &Condition) -> Option<Answers> {
     let domains = vec![Domain::new(); rules.questionnaire.questions.len()];
-    let domains = solve(rules, vec![(condition, true)], domains)?;
+    let domains = solve(rules, vec![(condition, true)], domains, Branches::Honour)?;
     let answers = build(rules, &domains)?;
     let (effective, _) = super::applicable(rules, &answers);
     (eval(condition, &effective, &mut Vec::new()) == Truth::True).then_some(effective)
+}
+
+/// Like [`satisfy`], but as if every question were always asked.
+///
+/// A condition that this satisfies and [`satisfy`] does not can only be made true by
+/// answering a question whose branch condition the rest of it contradicts.
+pub fn satisfy_ignoring_branches(rules: &RuleBase, condition: &Condition) -> Option<Answers> {
+    let domains = vec![Domain::new(); rules.questionnaire.questions.len()];
+    let domains = solve(rules, vec![(condition, true)], domains, Branches::Ignore)?;
+    let answers = build(rules, &domains)?;
+    (eval(condition, &answers, &mut Vec::new()) == Truth::True).then_some(answers)
+}
+
+/// Whether the search requires each answered question's branch condition to hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Branches {
+    Honour,
+    Ignore,
 }
 
 /// Depth-first search over the goals; `(c, true)` means `c` must be true, `(c, false)`
@@ -56,6 +74,7 @@ fn solve<'a>(
     rules: &'a RuleBase,
     mut goals: Vec<(&'a Condition, bool)>,
     mut domains: Vec<Domain>,
+    branches: Branches,
 ) -> Option<Vec<Domain>> {
     let Some((condition, want)) = goals.pop() else {
         return Some(domains);
@@ -63,16 +82,16 @@ fn solve<'a>(
     match (condition, want) {
         (Condition::All(list), true) | (Condition::Any(list), false) => {
             goals.extend(list.iter().map(|c| (c, want)));
-            solve(rules, goals, domains)
+            solve(rules, goals, domains, branches)
         }
         (Condition::Any(list), true) | (Condition::All(list), false) => list.iter().find_map(|c| {
             let mut goals = goals.clone();
             goals.push((c, want));
-            solve(rules, goals, domains.clone())
+            solve(rules, goals, domains.clone(), branches)
         }),
         (Condition::Not(inner), want) => {
             goals.push((inner, !want));
-            solve(rules, goals, domains)
+            solve(rules, goals, domains, branches)
         }
         (Condition::Test { question, test }, want) => {
             let newly_answered = domains[*question].answered.is_none();
@@ -80,12 +99,15 @@ fn solve<'a>(
                 return None;
             }
             // A question that must be answered must also be asked.
-            if newly_answered && domains[*question].answered == Some(true) {
+            if branches == Branches::Honour
+                && newly_answered
+                && domains[*question].answered == Some(true)
+            {
                 if let Some(ask_if) = &rules.questionnaire.questions[*question].ask_if {
                     goals.push((ask_if, true));
                 }
             }
-            solve(rules, goals, domains)
+            solve(rules, goals, domains, branches)
         }
     }
 }

@@ -3,10 +3,11 @@
 //! These types only describe syntax and shape; `load.rs` cross-checks them and turns them
 //! into the resolved types in `model.rs`, so nothing downstream sees an unchecked id.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// `sources.json`: the documents every claim cites, and the claims left out on purpose.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SourcesFile {
     /// Editor hint; ignored.
@@ -20,10 +21,11 @@ pub struct SourcesFile {
 }
 
 /// One citable document or guideline.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SourceEntry {
     /// Stable id such as `seed-002` or `nice-ng59`.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_-]*$"))]
     pub id: String,
     /// The document's title.
     pub title: String,
@@ -35,7 +37,7 @@ pub struct SourceEntry {
 }
 
 /// What sort of document a source is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     /// A web article about runners' backs.
@@ -45,7 +47,7 @@ pub enum SourceKind {
 }
 
 /// A claim the rule base chose not to use, and why.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeftOutEntry {
     /// The claim, paraphrased.
@@ -57,7 +59,7 @@ pub struct LeftOutEntry {
 }
 
 /// `questionnaire.json`: the sections, in the order they are asked.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionnaireFile {
     /// Editor hint; ignored.
@@ -68,10 +70,11 @@ pub struct QuestionnaireFile {
 }
 
 /// A group of questions with a header.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SectionEntry {
     /// Stable id.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
     pub id: String,
     /// Header shown to the runner.
     pub title: String,
@@ -83,8 +86,9 @@ pub struct SectionEntry {
 }
 
 /// One question as written in the file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(try_from = "QuestionFields")]
+#[schemars(with = "QuestionFields")]
 pub struct QuestionEntry {
     /// Stable id, used in answer files.
     pub id: String,
@@ -98,6 +102,8 @@ pub struct QuestionEntry {
     pub kind: QuestionKindEntry,
     /// Asked only when this condition holds; may refer only to earlier questions.
     pub ask_if: Option<ConditionEntry>,
+    /// Context for the clinician, read by no rule on purpose.
+    pub informational: bool,
 }
 
 /// The kind of answer a question takes, with the fields that kind needs.
@@ -143,7 +149,7 @@ pub enum QuestionKindEntry {
 }
 
 /// The `type` of a question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionType {
     /// Yes, no, unsure.
@@ -162,47 +168,130 @@ pub enum QuestionType {
 ///
 /// Keeping all fields in one struct lets serde reject misspelt keys, which it cannot do
 /// for a flattened, type-tagged enum.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "Question", transform = fields_by_type)]
 pub struct QuestionFields {
+    /// Stable id, used in answer files: a-z, 0-9 and _, starting with a letter.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
     id: String,
+    /// Short noun phrase used in reports ("Plank hold").
     label: String,
+    /// The question as asked.
     text: String,
+    /// "What does this mean?" text shown with the question.
     #[serde(default)]
     help: Option<String>,
+    /// The kind of answer; decides which other fields apply.
     #[serde(rename = "type")]
     kind: QuestionType,
+    /// `yes_no` only: offer "unsure" (default true).
     #[serde(default)]
     unsure: Option<bool>,
+    /// `single` and `multi` only: the options, in display order (2 to 64).
     #[serde(default)]
+    #[schemars(length(min = 2, max = 64))]
     options: Option<Vec<OptionEntry>>,
+    /// `number` only: the unit shown after the number ("km").
     #[serde(default)]
     unit: Option<String>,
+    /// `number` and `scale`: the smallest allowed answer.
     #[serde(default)]
     min: Option<f64>,
+    /// `number` and `scale`: the largest allowed answer.
     #[serde(default)]
     max: Option<f64>,
+    /// `number` only: whole numbers only (default false).
     #[serde(default)]
     integer: Option<bool>,
+    /// `scale` only: what the lowest point means.
     #[serde(default)]
     min_label: Option<String>,
+    /// `scale` only: what the highest point means.
     #[serde(default)]
     max_label: Option<String>,
+    /// Asked only when this condition holds; may refer only to earlier questions.
     #[serde(default)]
     ask_if: Option<ConditionEntry>,
+    /// Context for the clinician, read by no rule on purpose (default false).
+    #[serde(default)]
+    informational: bool,
+}
+
+/// Adds to the generated question schema what the loader checks per `type`: the fields
+/// each type needs, and that no other type's fields appear.
+fn fields_by_type(schema: &mut schemars::Schema) {
+    const TYPED: [&str; 8] = [
+        "unsure",
+        "options",
+        "unit",
+        "min",
+        "max",
+        "integer",
+        "min_label",
+        "max_label",
+    ];
+    let rules: Vec<serde_json::Value> = QuestionType::ALL
+        .iter()
+        .map(|t| {
+            let (required, allowed) = t.fields();
+            let forbidden: Vec<&str> = TYPED
+                .iter()
+                .copied()
+                .filter(|f| !allowed.contains(f))
+                .collect();
+            let mut then = serde_json::json!({
+                "not": { "anyOf": forbidden.iter().map(|f| serde_json::json!({ "required": [f] })).collect::<Vec<_>>() }
+            });
+            if !required.is_empty() {
+                then["required"] = required.into();
+            }
+            serde_json::json!({
+                "if": { "properties": { "type": { "const": t.name() } }, "required": ["type"] },
+                "then": then
+            })
+        })
+        .collect();
+    schema.insert("allOf".into(), rules.into());
+}
+
+impl QuestionType {
+    /// Every type, in the order the author guide lists them.
+    pub const ALL: [QuestionType; 5] = [
+        QuestionType::YesNo,
+        QuestionType::Single,
+        QuestionType::Multi,
+        QuestionType::Number,
+        QuestionType::Scale,
+    ];
+
+    /// The name written in `type`.
+    pub fn name(self) -> &'static str {
+        match self {
+            QuestionType::YesNo => "yes_no",
+            QuestionType::Single => "single",
+            QuestionType::Multi => "multi",
+            QuestionType::Number => "number",
+            QuestionType::Scale => "scale",
+        }
+    }
+
+    /// The type-specific fields a question of this type needs, and those it may have.
+    pub fn fields(self) -> (&'static [&'static str], &'static [&'static str]) {
+        match self {
+            QuestionType::YesNo => (&[], &["unsure"]),
+            QuestionType::Single | QuestionType::Multi => (&["options"], &["options"]),
+            QuestionType::Number => (&["unit", "min", "max"], &["unit", "min", "max", "integer"]),
+            QuestionType::Scale => (&["min", "max"], &["min", "max", "min_label", "max_label"]),
+        }
+    }
 }
 
 impl TryFrom<QuestionFields> for QuestionEntry {
     type Error = String;
 
     fn try_from(f: QuestionFields) -> Result<Self, String> {
-        let type_name = match f.kind {
-            QuestionType::YesNo => "yes_no",
-            QuestionType::Single => "single",
-            QuestionType::Multi => "multi",
-            QuestionType::Number => "number",
-            QuestionType::Scale => "scale",
-        };
+        let type_name = f.kind.name();
         let present = [
             ("unsure", f.unsure.is_some()),
             ("options", f.options.is_some()),
@@ -213,12 +302,7 @@ impl TryFrom<QuestionFields> for QuestionEntry {
             ("min_label", f.min_label.is_some()),
             ("max_label", f.max_label.is_some()),
         ];
-        let allowed: &[&str] = match f.kind {
-            QuestionType::YesNo => &["unsure"],
-            QuestionType::Single | QuestionType::Multi => &["options"],
-            QuestionType::Number => &["unit", "min", "max", "integer"],
-            QuestionType::Scale => &["min", "max", "min_label", "max_label"],
-        };
+        let (_, allowed) = f.kind.fields();
         if let Some((field, _)) = present
             .iter()
             .find(|(name, here)| *here && !allowed.contains(name))
@@ -275,15 +359,17 @@ impl TryFrom<QuestionFields> for QuestionEntry {
             help: f.help,
             kind,
             ask_if: f.ask_if,
+            informational: f.informational,
         })
     }
 }
 
 /// One option of a choice question.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OptionEntry {
-    /// Stable value, used in answer files.
+    /// Stable value, used in answer files: a-z, 0-9 and _.
+    #[schemars(regex(pattern = r"^[a-z0-9_]+$"))]
     pub value: String,
     /// What the runner sees.
     pub label: String,
@@ -293,7 +379,7 @@ pub struct OptionEntry {
 }
 
 /// A condition over answers, as written: an object with exactly one key.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ConditionEntry {
     /// Every condition holds.
@@ -323,7 +409,7 @@ pub enum ConditionEntry {
 }
 
 /// A question and one option value.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ValueTest {
     /// Question id.
@@ -333,7 +419,7 @@ pub struct ValueTest {
 }
 
 /// A question and a set of option values.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ValuesTest {
     /// Question id.
@@ -343,7 +429,7 @@ pub struct ValuesTest {
 }
 
 /// A question and a number to compare its answer with.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NumberTest {
     /// Question id.
@@ -353,7 +439,7 @@ pub struct NumberTest {
 }
 
 /// `causes.json`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CausesFile {
     /// Editor hint; ignored.
@@ -364,10 +450,11 @@ pub struct CausesFile {
 }
 
 /// A likely cause of back pain.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CauseEntry {
     /// Stable public id.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
     pub id: String,
     /// Title shown in reports.
     pub title: String,
@@ -383,7 +470,7 @@ pub struct CauseEntry {
 }
 
 /// An escalation level and the reason a runner reads.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EscalateEntry {
     /// Level id from `escalation.json`.
@@ -393,7 +480,7 @@ pub struct EscalateEntry {
 }
 
 /// `strategies.json`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StrategiesFile {
     /// Editor hint; ignored.
@@ -404,10 +491,11 @@ pub struct StrategiesFile {
 }
 
 /// A relief strategy.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StrategyEntry {
     /// Stable public id.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
     pub id: String,
     /// Title shown in reports.
     pub title: String,
@@ -418,7 +506,7 @@ pub struct StrategyEntry {
 }
 
 /// `escalation.json`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EscalationFile {
     /// Editor hint; ignored.
@@ -431,10 +519,11 @@ pub struct EscalationFile {
 }
 
 /// One escalation level.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LevelEntry {
     /// Stable public id (`emergency`, `urgent`, `soon`, `routine`).
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
     pub id: String,
     /// Short title.
     pub title: String,
@@ -448,7 +537,7 @@ pub struct LevelEntry {
 }
 
 /// `rules.json`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RulesFile {
     /// Editor hint; ignored.
@@ -459,10 +548,11 @@ pub struct RulesFile {
 }
 
 /// A rule: when the condition holds, the conclusion follows.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleEntry {
     /// Stable id.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
     pub id: String,
     /// The condition over answers.
     pub when: ConditionEntry,
@@ -473,7 +563,7 @@ pub struct RuleEntry {
 }
 
 /// What a rule concludes.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ConclusionEntry {
     /// Evidence for (or, when negative, against) a cause.
@@ -483,11 +573,12 @@ pub enum ConclusionEntry {
 }
 
 /// Evidence for a cause.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceEntry {
     /// Cause id.
     pub cause: String,
     /// Certainty factor in [-1, 1], not zero.
+    #[schemars(range(min = -1.0, max = 1.0))]
     pub strength: f64,
 }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -25,6 +26,10 @@ pub const FILE_NAMES: [&str; 6] = [
     "rules.json",
 ];
 
+/// The largest rule file accepted, in bytes: the shipped files are tens of kilobytes, and
+/// the limit keeps a stray or hostile file from exhausting memory.
+pub const MAX_RULE_FILE_BYTES: usize = 4 << 20;
+
 /// Why a rule base could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -35,6 +40,15 @@ pub enum LoadError {
         path: PathBuf,
         /// What the system said.
         source: std::io::Error,
+    },
+    /// A file is larger than [`MAX_RULE_FILE_BYTES`].
+    #[error(
+        "rule file {file} is larger than the {} MiB limit for one rule file",
+        MAX_RULE_FILE_BYTES >> 20
+    )]
+    TooLarge {
+        /// The file, as shown to the author.
+        file: String,
     },
     /// One or more files are malformed or inconsistent.
     #[error("the rule base in {origin} is invalid ({} problem{}):\n{}", problems.len(), if problems.len() == 1 { "" } else { "s" }, list(problems))]
@@ -90,21 +104,48 @@ pub fn load_dir(dir: &Path) -> Result<RuleBase, LoadError> {
     let mut files = Vec::with_capacity(FILE_NAMES.len());
     for name in FILE_NAMES {
         let path = dir.join(name);
-        let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Read {
-            path: path.clone(),
-            source,
-        })?;
         files.push(RuleFile {
             name: path.display().to_string(),
-            text,
+            text: read_limited(&path)?,
         });
     }
     let files: [RuleFile; 6] = files.try_into().unwrap_or_else(|_| unreachable!());
     load(dir.display().to_string(), files)
 }
 
+/// Reads a rule file, refusing one above [`MAX_RULE_FILE_BYTES`] without reading the rest.
+fn read_limited(path: &Path) -> Result<String, LoadError> {
+    let read_error = |source| LoadError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            f.take(MAX_RULE_FILE_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+        })
+        .map_err(read_error)?;
+    if bytes.len() > MAX_RULE_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            file: path.display().to_string(),
+        });
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        read_error(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ))
+    })
+}
+
 /// Loads a rule base from the texts of its six files, in [`FILE_NAMES`] order.
 pub fn load(origin: String, files: [RuleFile; 6]) -> Result<RuleBase, LoadError> {
+    if let Some(big) = files.iter().find(|f| f.text.len() > MAX_RULE_FILE_BYTES) {
+        return Err(LoadError::TooLarge {
+            file: big.name.clone(),
+        });
+    }
     let [
         sources,
         questionnaire,
@@ -532,6 +573,7 @@ impl Checker {
                     kind,
                     options,
                     ask_if,
+                    informational: q.informational,
                 });
             }
             sections.push(Section {
@@ -608,6 +650,14 @@ impl Checker {
             levels,
             rules: rules_out,
             disclaimer: escalation.disclaimer,
+            files: FileNames {
+                sources: sources_name,
+                questionnaire: questionnaire_name,
+                causes: causes_name,
+                strategies: strategies_name,
+                escalation: escalation_name,
+                rules: rules_name,
+            },
         }
     }
 

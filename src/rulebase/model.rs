@@ -39,6 +39,25 @@ pub struct RuleBase {
     pub rules: Vec<Rule>,
     /// The statement that a report is not a diagnosis.
     pub disclaimer: String,
+    /// The name each file was loaded under, so `runback check` can point into it.
+    pub files: FileNames,
+}
+
+/// The name each rule file was loaded under (a path, or `rules/x.json (embedded)`).
+#[derive(Debug, Clone, Default)]
+pub struct FileNames {
+    /// `sources.json`.
+    pub sources: String,
+    /// `questionnaire.json`.
+    pub questionnaire: String,
+    /// `causes.json`.
+    pub causes: String,
+    /// `strategies.json`.
+    pub strategies: String,
+    /// `escalation.json`.
+    pub escalation: String,
+    /// `rules.json`.
+    pub rules: String,
 }
 
 impl RuleBase {
@@ -96,6 +115,8 @@ pub struct Question {
     pub options: Vec<Choice>,
     /// Asked only when this holds.
     pub ask_if: Option<Condition>,
+    /// Read by no rule on purpose: context for the clinician reading the report.
+    pub informational: bool,
 }
 
 impl Question {
@@ -325,7 +346,7 @@ pub struct Cause {
 }
 
 /// An escalation level with its reason.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Escalate {
     /// The level.
     pub level: LevelIdx,
@@ -375,7 +396,7 @@ pub struct Rule {
 }
 
 /// What a rule concludes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Conclusion {
     /// Evidence for (positive) or against (negative) a cause.
     Evidence {

@@ -1,0 +1,250 @@
+//! The questionnaire written out for people (text, Markdown) and programs (JSON).
+
+use serde::Serialize;
+
+use crate::answers::expectation;
+use crate::rulebase::{AnswerKind, Question, RuleBase, words};
+
+/// The questionnaire as readable text.
+pub fn questions_text(rb: &RuleBase) -> String {
+    let q = &rb.questionnaire;
+    let mut out = String::new();
+    let total = q.sections.len();
+    for (i, s) in q.sections.iter().enumerate() {
+        out.push_str(&format!("{} (section {} of {total})\n", s.title, i + 1));
+        if let Some(intro) = &s.intro {
+            out.push_str(&format!("  {intro}\n"));
+        }
+        out.push('\n');
+        for question in &q.questions[s.questions.clone()] {
+            out.push_str(&format!("  {}\n", question.id));
+            out.push_str(&format!("    {}\n", question.text));
+            out.push_str(&format!("    Answer: {}\n", expectation(question)));
+            if question.kind.is_choice() {
+                for o in &question.options {
+                    out.push_str(&format!("      {:<20} {}\n", o.value, o.label));
+                }
+            }
+            if let AnswerKind::Scale {
+                min,
+                max,
+                min_label,
+                max_label,
+            } = &question.kind
+            {
+                if let Some(l) = min_label {
+                    out.push_str(&format!("      {min:<20} {l}\n"));
+                }
+                if let Some(l) = max_label {
+                    out.push_str(&format!("      {max:<20} {l}\n"));
+                }
+            }
+            if let Some(help) = &question.help {
+                out.push_str(&format!("    Help: {help}\n"));
+            }
+            if let Some(c) = &question.ask_if {
+                out.push_str(&format!("    Asked only if: {}\n", words::condition(c, q)));
+            }
+            out.push('\n');
+        }
+    }
+    crate::report::text::clean(&out)
+}
+
+#[derive(Serialize)]
+struct SectionJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    intro: Option<&'a str>,
+    questions: Vec<QuestionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct QuestionJson<'a> {
+    id: &'a str,
+    label: &'a str,
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    options: Vec<OptionJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max: Option<f64>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    integer: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    asked_if: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OptionJson<'a> {
+    value: &'a str,
+    label: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    exclusive: bool,
+}
+
+/// The questionnaire as JSON, with branching conditions in words.
+pub fn questions_json(rb: &RuleBase) -> String {
+    let q = &rb.questionnaire;
+    let sections: Vec<SectionJson> = q
+        .sections
+        .iter()
+        .map(|s| SectionJson {
+            id: &s.id,
+            title: &s.title,
+            intro: s.intro.as_deref(),
+            questions: q.questions[s.questions.clone()]
+                .iter()
+                .map(|question| question_json(rb, question))
+                .collect(),
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&serde_json::json!({ "sections": sections }))
+        .expect("the questionnaire always serializes");
+    out.push('\n');
+    out
+}
+
+fn question_json<'a>(rb: &RuleBase, q: &'a Question) -> QuestionJson<'a> {
+    let (unit, integer) = match &q.kind {
+        AnswerKind::Number { unit, integer, .. } => (Some(unit.as_str()), *integer),
+        AnswerKind::Scale { .. } => (None, true),
+        _ => (None, false),
+    };
+    let range = q.kind.range();
+    QuestionJson {
+        id: &q.id,
+        label: &q.label,
+        text: &q.text,
+        help: q.help.as_deref(),
+        kind: q.kind.name(),
+        options: q
+            .options
+            .iter()
+            .map(|o| OptionJson {
+                value: &o.value,
+                label: &o.label,
+                exclusive: o.exclusive,
+            })
+            .collect(),
+        unit,
+        min: range.map(|r| r.0),
+        max: range.map(|r| r.1),
+        integer,
+        asked_if: q
+            .ask_if
+            .as_ref()
+            .map(|c| words::condition(c, &rb.questionnaire)),
+    }
+}
+
+/// The questionnaire as GitHub-flavoured Markdown: a heading per section and per
+/// question, the allowed answers as a table.
+pub fn questions_markdown(rb: &RuleBase) -> String {
+    let q = &rb.questionnaire;
+    let mut out = String::from("# Questionnaire\n\n");
+    out.push_str(&format!(
+        "{} questions in {} sections, in the order they are asked. An answer file maps each \
+         question id to an answer; leave a question out (or `null`) to skip it.\n",
+        q.questions.len(),
+        q.sections.len()
+    ));
+    for (i, s) in q.sections.iter().enumerate() {
+        out.push_str(&format!("\n## {}. {}\n", i + 1, inline(&s.title)));
+        if let Some(intro) = &s.intro {
+            out.push_str(&format!("\n{}\n", inline(intro)));
+        }
+        for question in &q.questions[s.questions.clone()] {
+            out.push_str(&format!(
+                "\n### `{}`: {}\n\n{}\n\n",
+                question.id,
+                inline(&question.label),
+                inline(&question.text)
+            ));
+            out.push_str(&format!(
+                "- **Answer:** {}\n",
+                markdown_expectation(question)
+            ));
+            if let Some(c) = &question.ask_if {
+                out.push_str(&format!(
+                    "- **Asked only if:** {}\n",
+                    inline(&words::condition(c, q))
+                ));
+            }
+            if let Some(help) = &question.help {
+                out.push_str(&format!("- **Help:** {}\n", inline(help)));
+            }
+            if matches!(question.kind, AnswerKind::Single | AnswerKind::Multi) {
+                out.push_str("\n| value | meaning |\n|---|---|\n");
+                for o in &question.options {
+                    let exclusive = if o.exclusive {
+                        " (on its own only)"
+                    } else {
+                        ""
+                    };
+                    out.push_str(&format!(
+                        "| `{}` | {}{exclusive} |\n",
+                        o.value,
+                        inline(&o.label)
+                    ));
+                }
+            }
+        }
+    }
+    crate::report::text::clean(&out)
+}
+
+/// What an answer looks like, with values in code spans.
+fn markdown_expectation(question: &Question) -> String {
+    let values = || {
+        question
+            .options
+            .iter()
+            .map(|o| format!("`{}`", o.value))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match &question.kind {
+        AnswerKind::YesNo => format!("one of {}", values()),
+        AnswerKind::Single => "one of the values below".to_string(),
+        AnswerKind::Multi => "a list of any of the values below, e.g. `[\"a\", \"b\"]`".to_string(),
+        AnswerKind::Number { .. } => inline(&expectation(question)),
+        AnswerKind::Scale {
+            min_label,
+            max_label,
+            min,
+            max,
+        } => {
+            let mut s = inline(&expectation(question));
+            if let (Some(lo), Some(hi)) = (min_label, max_label) {
+                s.push_str(&format!("; {min} = {}, {max} = {}", inline(lo), inline(hi)));
+            }
+            s
+        }
+    }
+}
+
+/// Text from the rule base on one Markdown line: no line breaks, no stray markup.
+fn inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            // GitHub leaves `_` inside words alone, so ids like pain_spreads stay readable.
+            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}

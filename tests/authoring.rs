@@ -1,0 +1,249 @@
+//! The tools for rule authors and packagers: the JSON Schemas in `schemas/`, shell
+//! completions, the man page, `--version` and the exit codes in `--help`.
+
+use std::process::{Command, Output};
+
+use runback::answers::Answers;
+use runback::export::schema::{self, SchemaKind};
+use runback::rulebase::embedded;
+use serde_json::{Value as Json, json};
+
+fn runback(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_runback"))
+        .args(args)
+        .output()
+        .expect("runback runs")
+}
+
+fn stdout(args: &[&str]) -> String {
+    let out = runback(args);
+    assert!(
+        out.status.success(),
+        "runback {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("output is UTF-8")
+}
+
+fn read_json(path: &str) -> Json {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn validator(kind: SchemaKind) -> jsonschema::Validator {
+    let schema = read_json(&format!("schemas/{}", kind.file_name()));
+    jsonschema::validator_for(&schema).expect("the committed schema is a valid JSON Schema")
+}
+
+/// Every way `instance` breaks the schema, as "pointer: message" lines.
+fn violations(v: &jsonschema::Validator, instance: &Json) -> Vec<String> {
+    v.iter_errors(instance)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+const RULE_FILES: [(SchemaKind, &str); 6] = [
+    (SchemaKind::Sources, "sources.json"),
+    (SchemaKind::Questionnaire, "questionnaire.json"),
+    (SchemaKind::Causes, "causes.json"),
+    (SchemaKind::Strategies, "strategies.json"),
+    (SchemaKind::Escalation, "escalation.json"),
+    (SchemaKind::Rules, "rules.json"),
+];
+
+#[test]
+fn the_committed_schemas_are_what_runback_schema_prints() {
+    for kind in SchemaKind::ALL {
+        let name = kind.file_name();
+        let committed = std::fs::read_to_string(format!("schemas/{name}"))
+            .unwrap_or_else(|e| panic!("schemas/{name}: {e}"));
+        let arg = name.trim_end_matches(".schema.json");
+        assert!(
+            committed == stdout(&["schema", arg]),
+            "schemas/{name} no longer matches the types; regenerate it with\n  cargo run -q -- schema {arg} > schemas/{name}"
+        );
+    }
+}
+
+#[test]
+fn the_committed_schemas_are_generated_from_the_types_and_the_shipped_questionnaire() {
+    let rb = embedded::shipped().unwrap();
+    for kind in SchemaKind::ALL {
+        let generated = match schema::rule_file(kind) {
+            Some(s) => s,
+            None => schema::answers(&rb.questionnaire),
+        };
+        let committed = read_json(&format!("schemas/{}", kind.file_name()));
+        assert_eq!(committed, generated, "schemas/{}", kind.file_name());
+    }
+}
+
+#[test]
+fn every_shipped_rule_file_names_and_passes_its_schema() {
+    for (kind, file) in RULE_FILES {
+        let text = read_json(&format!("rules/{file}"));
+        assert_eq!(
+            text["$schema"],
+            json!(format!("../schemas/{}", kind.file_name())),
+            "rules/{file} points editors at its schema"
+        );
+        assert_eq!(
+            violations(&validator(kind), &text),
+            Vec::<String>::new(),
+            "rules/{file}"
+        );
+    }
+}
+
+#[test]
+fn the_rule_schemas_flag_what_an_editor_should_flag() {
+    let mut rules = read_json("rules/rules.json");
+    rules["rules"][0]["sorces"] = json!(["seed-000"]);
+    rules["rules"][1]["then"]["evidence"] = json!({ "cause": "footwear", "strength": 2 });
+    rules["rules"][2]["when"] = json!({ "equals": { "question": "x" } });
+    let found = violations(&validator(SchemaKind::Rules), &rules);
+    assert!(found.iter().any(|f| f.starts_with("/rules/0")), "{found:?}");
+    assert!(
+        found.iter().any(|f| f.starts_with("/rules/1/then")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|f| f.starts_with("/rules/2/when")),
+        "{found:?}"
+    );
+
+    let mut questionnaire = read_json("rules/questionnaire.json");
+    let first = &mut questionnaire["sections"][0]["questions"][0];
+    first["type"] = json!("number"); // a number question needs unit, min and max
+    let found = violations(&validator(SchemaKind::Questionnaire), &questionnaire);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("/sections/0/questions/0")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn the_answer_schema_agrees_with_the_answer_parser_on_the_fixtures() {
+    let rb = embedded::shipped().unwrap();
+    let v = validator(SchemaKind::Answers);
+    let fixtures = std::fs::read_dir("tests/fixtures/answers").unwrap();
+    let mut checked = 0;
+    for entry in fixtures {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let Ok(json) = serde_json::from_str::<Json>(&text) else {
+            continue; // malformed JSON is no business of a schema
+        };
+        let parsed = Answers::parse(&text, "fixture", &rb.questionnaire);
+        let found = violations(&v, &json);
+        assert_eq!(
+            found.is_empty(),
+            parsed.is_ok(),
+            "{}: the schema says {found:?}, the parser says {:?}",
+            path.display(),
+            parsed.err().map(|e| e.to_string())
+        );
+        checked += 1;
+    }
+    assert!(checked >= 8, "only {checked} fixtures checked");
+}
+
+#[test]
+fn both_templates_are_valid_answer_files() {
+    let v = validator(SchemaKind::Answers);
+    for args in [&["template"][..], &["template", "--bare"][..]] {
+        let text = stdout(args);
+        let json: Json = serde_json::from_str(&text).unwrap();
+        assert_eq!(violations(&v, &json), Vec::<String>::new(), "{args:?}");
+    }
+}
+
+#[test]
+fn completions_cover_every_subcommand_for_every_shell() {
+    let subcommands: Vec<String> = {
+        use clap::CommandFactory;
+        runback::cli::Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect()
+    };
+    assert!(subcommands.contains(&"check".to_string()));
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let script = stdout(&["completions", shell]);
+        for sub in &subcommands {
+            assert!(script.contains(sub.as_str()), "{shell} lacks `{sub}`");
+        }
+    }
+}
+
+#[test]
+fn the_bash_completion_script_is_valid_bash() {
+    use std::io::Write;
+    let script = stdout(&["completions", "bash"]);
+    let mut bash = Command::new("bash")
+        .arg("-n") // parse only
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("bash runs");
+    bash.stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    let check = bash.wait_with_output().unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn the_man_page_is_roff_naming_every_subcommand() {
+    let page = stdout(&["man"]);
+    assert!(page.starts_with(".ie"), "roff, as man reads it");
+    assert!(page.contains(".TH runback 1"), "{page}");
+    for sub in [
+        "assess",
+        "questions",
+        "template",
+        "check",
+        "schema",
+        "completions",
+    ] {
+        assert!(page.contains(sub), "the man page lacks `{sub}`");
+    }
+    assert!(
+        page.contains("Exit codes"),
+        "the man page lists the exit codes"
+    );
+}
+
+#[test]
+fn version_prints_the_package_version() {
+    assert_eq!(
+        stdout(&["--version"]),
+        format!("runback {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn help_lists_every_exit_code_and_usage_errors_exit_2() {
+    let help = stdout(&["--help"]);
+    let codes = &help[help.find("Exit codes:").expect("an exit-code table")..];
+    for code in ["0 ", "1 ", "2 ", "130 "] {
+        assert!(
+            codes.lines().any(|l| l.trim_start().starts_with(code)),
+            "exit code {code}missing from:\n{codes}"
+        );
+    }
+    assert!(
+        codes.contains("check"),
+        "the check exit codes are explained"
+    );
+    let usage = runback(&["check", "--no-such-flag"]);
+    assert_eq!(usage.status.code(), Some(2));
+}
