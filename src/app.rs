@@ -41,6 +41,14 @@ pub enum Error {
         /// Where the answers so far were saved, if anywhere.
         saved_to: Option<std::path::PathBuf>,
     },
+    /// The report could not be written to its file.
+    #[error("cannot write the report to {}: {source}", path.display())]
+    Output {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
     /// The answers could not be saved.
     #[error("cannot save the answers to {}: {source}", path.display())]
     Save {
@@ -113,8 +121,8 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
     }
     let rules = rulebase::from_dir_or_shipped(cli.rules.as_deref())?;
     let output = match &cli.command {
-        None => assess(&rules, &cli.assess, cli.color)?,
-        Some(Command::Assess(args)) => assess(&rules, args, cli.color)?,
+        None => return assess(&rules, &cli.assess, cli.color),
+        Some(Command::Assess(args)) => return assess(&rules, args, cli.color),
         Some(Command::Questions(args)) => match args.format {
             QuestionsFormat::Text => export::questions_text(&rules),
             QuestionsFormat::Json => export::questions_json(&rules),
@@ -219,22 +227,58 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<(), Error> {
     }
 }
 
-fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<String, Error> {
+fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), Error> {
+    // Refuse an existing output file before asking anything, not after fifty questions.
+    if let Some(path) = &args.output
+        && !args.force
+        && path.exists()
+    {
+        return Err(Error::Output {
+            path: path.clone(),
+            source: io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "the file already exists (use --force to replace it)",
+            ),
+        });
+    }
     let asking = args.answers.is_none() && (args.resume.is_some() || io::stdin().is_terminal());
     let answers = if asking {
         match ask(rules, args, color)? {
             Some(answers) => answers,
-            None => return Ok(String::new()),
+            None => return Ok(()),
         }
     } else {
         read_answers(rules, args.answers.as_deref())?
     };
     let assessment = engine::assess(rules, &answers);
-    Ok(report::render(
-        &assessment,
-        args.format,
-        text_options(color),
-    ))
+    let view = report::ViewOptions {
+        date: report::date::today(),
+        explain: args.explain,
+    };
+    match &args.output {
+        Some(path) => {
+            // A file gets plain text at a fixed width unless colour is forced.
+            let text = TextOptions {
+                width: 80,
+                color: color == ColorWhen::Always,
+                ascii: args.ascii,
+            };
+            let report = report::render(&assessment, args.format, &view, text);
+            atomic_write::write_file(path, report.as_bytes(), args.force).map_err(|source| {
+                Error::Output {
+                    path: path.clone(),
+                    source,
+                }
+            })
+        }
+        None => {
+            let text = TextOptions {
+                ascii: args.ascii,
+                ..text_options(color)
+            };
+            write_stdout(&report::render(&assessment, args.format, &view, text))
+        }
+    }
 }
 
 /// Reads answers from a file, `-`, or a piped standard input; never from a terminal.
@@ -324,6 +368,7 @@ fn text_options(color: ColorWhen) -> TextOptions {
         80
     };
     TextOptions {
+        ascii: false,
         width,
         color: use_color(color, &term),
     }

@@ -16,6 +16,8 @@ Examples:
   runback assess --answers answers.json  assess it and print a report
   runback assess < answers.json          the same, reading standard input
   runback assess -a answers.json -f json a report for programs
+  runback -a answers.json -f html -o report.html   a page to print for a physiotherapist
+  runback assess -a answers.json --explain         why each rule did or did not fire
   runback questions                      read the whole questionnaire
   runback --rules rules check            lint an edited rule base
   runback completions bash               shell completions (also zsh, fish, ...)
@@ -62,7 +64,7 @@ impl Cli {
             Cli::command()
                 .error(
                     ErrorKind::ArgumentConflict,
-                    "the options of `assess` (--answers, --format, --save-answers, --resume) go after `assess`, or with no subcommand at all",
+                    "the options of `assess` (such as --answers, --format, --output, --save-answers) go after `assess`, or with no subcommand at all",
                 )
                 .exit();
         }
@@ -104,6 +106,24 @@ pub struct AssessArgs {
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// Write the report to this file instead of standard output (all at once: a failed
+    /// run leaves no half-written file).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace the --output file if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
+
+    /// Add, for every rule, whether it fired and, if not, which part of its condition
+    /// failed against which answer (in JSON: a `trace` array).
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Draw strength bars with ASCII characters only.
+    #[arg(long)]
+    pub ascii: bool,
 
     /// When answering in the terminal, save the answers to this file (readable only by
     /// you), also when interrupted; `runback assess --answers FILE` reproduces the report.

@@ -4,6 +4,7 @@
 //! logic (an unanswered question is unknown), combines evidence per cause with certainty
 //! factors, and raises the escalation to the most urgent level any rule or cause asks for.
 
+pub mod explain;
 pub mod satisfy;
 
 use crate::answers::{Answers, Value};

@@ -13,6 +13,8 @@ pub struct TextOptions {
     pub width: usize,
     /// Whether to use colour and bold.
     pub color: bool,
+    /// Whether to draw strength bars with ASCII only.
+    pub ascii: bool,
 }
 
 /// Strips control characters so text from a file can never drive the terminal.
@@ -97,8 +99,14 @@ pub fn render(view: &ReportView, opts: TextOptions) -> String {
     for (i, c) in view.causes.iter().enumerate() {
         let number = format!("  {}. ", i + 1);
         let indent = " ".repeat(number.len());
-        let head = format!("{} ({}, {:.0}%)", c.title, c.strength, c.confidence * 100.0);
-        out.para(&number, &indent, &head);
+        out.styled_para(&number, &indent, &c.title, Style::new().bold());
+        let strength = format!(
+            "{} {} ({:.0}%)",
+            super::bar(c.confidence, opts.ascii),
+            c.strength,
+            c.confidence * 100.0
+        );
+        let _ = writeln!(out.buf, "{indent}{strength}");
         out.para(&indent, &indent, &c.summary);
         out.para(&format!("{indent}Because: "), &indent, &answers(&c.because));
         if !c.against.is_empty() {
@@ -169,6 +177,10 @@ pub fn render(view: &ReportView, opts: TextOptions) -> String {
         escalation(&mut out, view);
     }
 
+    if let Some(trace) = &view.trace {
+        explanation(&mut out, trace);
+    }
+
     out.heading("Sources");
     let width = view.sources.iter().map(|s| s.id.len()).max().unwrap_or(0);
     for s in &view.sources {
@@ -181,18 +193,16 @@ pub fn render(view: &ReportView, opts: TextOptions) -> String {
 
 fn escalation(out: &mut Out, view: &ReportView) {
     let e = &view.escalation;
-    let style = match (e.is_default, e.rank) {
-        (true, _) => Style::new().bold(),
-        (false, 0 | 1) => Style::new().bold().red(),
-        (false, _) => Style::new().bold().yellow(),
-    };
+    let style = style_for(e);
     if e.is_default {
         out.heading("When to see a professional");
         out.styled_para("  ", "  ", &e.title, style.clone());
     } else {
+        // A raised escalation is framed so it cannot be missed, colour or not.
+        let rule = "=".repeat(out.opts.width.clamp(20, 80));
+        let _ = writeln!(out.buf, "{}", out.style(style.clone(), &rule));
         let banner = format!("!! {} !!", clean(&e.title).to_uppercase());
-        let banner = out.style(style.clone(), &banner);
-        let _ = writeln!(out.buf, "{banner}");
+        out.styled_para("", "", &banner, style.clone().reverse());
     }
     out.styled_para("  ", "  ", &e.action, style);
     for r in &e.reasons {
@@ -201,6 +211,47 @@ fn escalation(out: &mut Out, view: &ReportView) {
             out.para("    You answered: ", "    ", &answers(&r.because));
         }
         out.para("    Sources: ", "    ", &r.sources.join(", "));
+    }
+    if !e.is_default {
+        let rule = "=".repeat(out.opts.width.clamp(20, 80));
+        let _ = writeln!(out.buf, "{}", out.style(style_for(e), &rule));
+    }
+    out.blank();
+}
+
+fn style_for(e: &super::view::EscalationView) -> Style {
+    match (e.is_default, e.rank) {
+        (true, _) => Style::new().bold(),
+        (false, 0 | 1) => Style::new().bold().red(),
+        (false, _) => Style::new().bold().yellow(),
+    }
+}
+
+fn explanation(out: &mut Out, trace: &[super::view::TraceView]) {
+    out.heading("Why each rule did or did not fire");
+    for t in trace {
+        if t.fired {
+            out.para("  + ", "    ", &format!("{}: fired ({})", t.rule, t.then));
+            continue;
+        }
+        out.para(
+            "  - ",
+            "    ",
+            &format!("{}: did not fire ({})", t.rule, t.then),
+        );
+        for f in &t.failed {
+            let why = match (f.reason, &f.answer) {
+                ("unanswered", _) => "not answered".to_string(),
+                ("held", _) => "it held".to_string(),
+                (_, Some(answer)) => format!("the answer was \"{answer}\""),
+                (_, None) => "it did not hold".to_string(),
+            };
+            out.para(
+                "      needs ",
+                "        ",
+                &format!("{}: {why}", f.condition),
+            );
+        }
     }
     out.blank();
 }

@@ -1,22 +1,26 @@
 //! The assessment with every index resolved to text: the one model all formats render.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::answers::{Value, describe, to_json};
+use crate::engine::explain::{self, FailureReason};
 use crate::engine::{Assessment, Because, ReasonOrigin};
-use crate::rulebase::{QuestionIdx, RuleBase, SourceIdx};
+use crate::rulebase::{Conclusion, QuestionIdx, RuleBase, SourceIdx, words};
 
 /// Version of the JSON report's shape; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// A report, ready to render.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ReportView {
     /// Shape version of this document.
     pub schema_version: u32,
     /// Program and version that made it.
     pub generated_by: String,
+    /// The day it was made, `YYYY-MM-DD` (UTC; `SOURCE_DATE_EPOCH` when set).
+    pub date: String,
     /// The "see a professional" verdict.
     pub escalation: EscalationView,
     /// Likely causes, most likely first.
@@ -27,14 +31,58 @@ pub struct ReportView {
     pub unanswered: Vec<QuestionRef>,
     /// Ids of questions answered although they did not apply; these answers were not used.
     pub ignored: Vec<QuestionRef>,
+    /// Every answer that counted, in questionnaire order.
+    pub answers: Vec<AnswerView>,
     /// Every source the report cites.
     pub sources: Vec<SourceView>,
     /// The statement that this is not a diagnosis.
     pub disclaimer: String,
+    /// With `--explain`: every rule, whether it fired, and if not, why not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Vec<TraceView>>,
+}
+
+/// One rule's outcome, for `--explain`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct TraceView {
+    /// Rule id.
+    pub rule: String,
+    /// Whether it fired.
+    pub fired: bool,
+    /// What it concludes when it fires, in words.
+    pub then: String,
+    /// Its condition, in words.
+    pub when: String,
+    /// For a rule that did not fire: each part of the condition that stopped it.
+    pub failed: Vec<FailureView>,
+}
+
+/// A part of a condition that did not hold.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct FailureView {
+    /// The part, in words.
+    pub condition: String,
+    /// `unanswered`, `different_answer` or `held` (a `not` whose inner part held).
+    pub reason: &'static str,
+    /// The question it reads, if one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    /// The answer given, in words, when there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+}
+
+/// What a report needs beyond the assessment.
+#[derive(Debug, Clone, Default)]
+pub struct ViewOptions {
+    /// The day to print, `YYYY-MM-DD`.
+    pub date: String,
+    /// Whether to trace every rule.
+    pub explain: bool,
 }
 
 /// The escalation, in words.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct EscalationView {
     /// Level id: `emergency`, `urgent`, `soon` or `routine` in the shipped rule base.
     pub level: String,
@@ -56,7 +104,7 @@ pub struct EscalationView {
 }
 
 /// One reason to see a professional.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ReasonView {
     /// The level this reason asks for.
     pub level: String,
@@ -71,7 +119,7 @@ pub struct ReasonView {
 }
 
 /// A likely cause.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CauseView {
     /// Stable id.
     pub id: String,
@@ -96,7 +144,7 @@ pub struct CauseView {
 }
 
 /// A strategy.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct StrategyView {
     /// Stable id.
     pub id: String,
@@ -111,7 +159,7 @@ pub struct StrategyView {
 }
 
 /// One answer, with its question.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct AnswerView {
     /// Question id.
     pub question: String,
@@ -124,7 +172,7 @@ pub struct AnswerView {
 }
 
 /// A question by id and label.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct QuestionRef {
     /// Question id.
     pub id: String,
@@ -133,7 +181,7 @@ pub struct QuestionRef {
 }
 
 /// A cited source.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct SourceView {
     /// Stable id.
     pub id: String,
@@ -156,7 +204,7 @@ pub fn strength_word(confidence: f64) -> &'static str {
 
 impl ReportView {
     /// Resolves an assessment into text.
-    pub fn new(a: &Assessment) -> Self {
+    pub fn new(a: &Assessment, options: &ViewOptions) -> Self {
         let rb = a.rules;
         let mut cited: Vec<SourceIdx> = Vec::new();
         let mut ids = |list: &[SourceIdx]| -> Vec<String> {
@@ -268,9 +316,14 @@ impl ReportView {
             .collect();
         cited.sort_unstable();
         cited.dedup();
+        let given: Vec<Because> = (0..rb.questionnaire.questions.len())
+            .filter(|&q| a.answers.get(q).is_some())
+            .map(Because::whole)
+            .collect();
         ReportView {
             schema_version: SCHEMA_VERSION,
             generated_by: format!("runback {}", env!("CARGO_PKG_VERSION")),
+            date: options.date.clone(),
             escalation,
             causes,
             strategies,
@@ -284,9 +337,55 @@ impl ReportView {
                     url: rb.sources[s].url.clone(),
                 })
                 .collect(),
+            answers: answers(&given),
             disclaimer: rb.disclaimer.clone(),
+            trace: options.explain.then(|| trace(a)),
         }
     }
+}
+
+/// Every rule's outcome in words.
+fn trace(a: &Assessment) -> Vec<TraceView> {
+    let rb = a.rules;
+    explain::trace(rb, &a.answers)
+        .into_iter()
+        .map(|t| {
+            let rule = &rb.rules[t.rule];
+            let then = match &rule.then {
+                Conclusion::Evidence { cause, strength } if *strength > 0.0 => {
+                    format!("evidence for {} ({strength})", rb.causes[*cause].id)
+                }
+                Conclusion::Evidence { cause, strength } => {
+                    format!("evidence against {} ({strength})", rb.causes[*cause].id)
+                }
+                Conclusion::Escalate(e) => format!("escalate to {}", rb.levels[e.level].id),
+            };
+            let failed = t
+                .failed
+                .iter()
+                .map(|f| FailureView {
+                    condition: f.condition.clone(),
+                    reason: f.reason.key(),
+                    question: f.question.map(|q| rb.questionnaire.questions[q].id.clone()),
+                    answer: f
+                        .question
+                        .filter(|_| f.reason == FailureReason::Different)
+                        .and_then(|q| {
+                            a.answers
+                                .get(q)
+                                .map(|v| describe(&rb.questionnaire.questions[q], v))
+                        }),
+                })
+                .collect();
+            TraceView {
+                rule: rule.id.clone(),
+                fired: t.fired,
+                then,
+                when: words::condition(&rule.when, &rb.questionnaire),
+                failed,
+            }
+        })
+        .collect()
 }
 
 fn question_refs(rb: &RuleBase, qs: &[QuestionIdx]) -> Vec<QuestionRef> {

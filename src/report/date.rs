@@ -1,0 +1,44 @@
+//! Today's date for a report, without a calendar dependency.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Today as `YYYY-MM-DD` in UTC, or the day of `SOURCE_DATE_EPOCH` when it is set, so a
+/// report can be reproduced byte for byte.
+pub fn today() -> String {
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+    ymd(seconds.div_euclid(86_400))
+}
+
+/// The civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn ymd(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ymd;
+
+    #[test]
+    fn known_days() {
+        assert_eq!(ymd(0), "1970-01-01");
+        assert_eq!(ymd(11_016), "2000-02-29");
+        assert_eq!(ymd(20_778), "2026-11-21");
+        assert_eq!(ymd(-1), "1969-12-31");
+    }
+}

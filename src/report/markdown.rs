@@ -1,0 +1,194 @@
+//! The report as Markdown that renders cleanly on GitHub: a heading per section and a
+//! table of causes.
+
+use std::fmt::Write;
+
+use super::view::{AnswerView, ReportView};
+
+/// Escapes text so Markdown shows it as written (and no HTML gets through).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in super::text::clean(text).chars() {
+        match c {
+            '\n' => out.push(' '),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn answers(list: &[AnswerView]) -> String {
+    list.iter()
+        .map(|a| format!("{}: {}", escape(&a.label), escape(&a.answer_text)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn ids(list: &[String]) -> String {
+    list.iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Renders the report as Markdown.
+pub fn render(view: &ReportView) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# runback: back pain self-assessment\n");
+    let _ = writeln!(md, "*{}*\n", escape(&view.date));
+    let _ = writeln!(md, "> **{}**\n", escape(&view.disclaimer));
+    if !view.escalation.is_default {
+        escalation(&mut md, view);
+    }
+
+    let _ = writeln!(md, "## Likely causes\n");
+    if view.causes.is_empty() {
+        let _ = writeln!(
+            md,
+            "Your answers do not point to any of the causes runback knows about.\n"
+        );
+    } else {
+        let _ = writeln!(md, "| # | Cause | Strength | Because | Sources |");
+        let _ = writeln!(md, "|---|---|---|---|---|");
+        for (i, c) in view.causes.iter().enumerate() {
+            let _ = writeln!(
+                md,
+                "| {} | **{}** | {} {} ({:.0}%) | {} | {} |",
+                i + 1,
+                escape(&c.title),
+                super::bar(c.confidence, false),
+                c.strength,
+                c.confidence * 100.0,
+                answers(&c.because),
+                ids(&c.sources)
+            );
+        }
+        md.push('\n');
+    }
+
+    if !view.strategies.is_empty() {
+        let _ = writeln!(md, "## What to try\n");
+        if let Some(note) = &view.escalation.self_care_note {
+            let _ = writeln!(md, "**{}**\n", escape(note));
+        }
+        for s in &view.strategies {
+            let helps: Vec<String> = s
+                .for_causes
+                .iter()
+                .filter_map(|id| {
+                    view.causes
+                        .iter()
+                        .find(|c| &c.id == id)
+                        .map(|c| escape(&c.title))
+                })
+                .collect();
+            let _ = writeln!(md, "### {}\n", escape(&s.title));
+            let _ = writeln!(md, "{}\n", escape(&s.how_to));
+            let _ = writeln!(
+                md,
+                "*Helps with:* {}. *Sources:* {}\n",
+                helps.join("; "),
+                ids(&s.sources)
+            );
+        }
+    }
+
+    if view.escalation.is_default {
+        escalation(&mut md, view);
+    }
+
+    if !view.unanswered.is_empty() {
+        let labels: Vec<String> = view.unanswered.iter().map(|q| escape(&q.label)).collect();
+        let _ = writeln!(md, "## Not answered\n\n{}.\n", labels.join("; "));
+    }
+
+    if !view.answers.is_empty() {
+        let _ = writeln!(md, "## Your answers\n\n| Question | Answer |\n|---|---|");
+        for a in &view.answers {
+            let _ = writeln!(md, "| {} | {} |", escape(&a.label), escape(&a.answer_text));
+        }
+        md.push('\n');
+    }
+
+    if let Some(trace) = &view.trace {
+        let _ = writeln!(
+            md,
+            "## Why each rule did or did not fire\n\n| Rule | Fired | Concludes | Why not |\n|---|---|---|---|"
+        );
+        for t in trace {
+            let why: Vec<String> = t
+                .failed
+                .iter()
+                .map(|f| match (&f.answer, f.reason) {
+                    (_, "unanswered") => format!("{}: not answered", escape(&f.condition)),
+                    (Some(a), _) => {
+                        format!("{}: the answer was \"{}\"", escape(&f.condition), escape(a))
+                    }
+                    (None, _) => format!("{}: it held", escape(&f.condition)),
+                })
+                .collect();
+            let _ = writeln!(
+                md,
+                "| `{}` | {} | {} | {} |",
+                t.rule,
+                if t.fired { "yes" } else { "no" },
+                escape(&t.then),
+                why.join("; ")
+            );
+        }
+        md.push('\n');
+    }
+
+    let _ = writeln!(md, "## Sources\n");
+    for s in &view.sources {
+        match &s.url {
+            Some(url) => {
+                let _ = writeln!(
+                    md,
+                    "- `{}`: [{}](<{}>)",
+                    s.id,
+                    escape(&s.title),
+                    url.replace('>', "%3E")
+                );
+            }
+            None => {
+                let _ = writeln!(md, "- `{}`: {}", s.id, escape(&s.title));
+            }
+        }
+    }
+    md
+}
+
+fn escalation(md: &mut String, view: &ReportView) {
+    let e = &view.escalation;
+    if e.is_default {
+        let _ = writeln!(md, "## When to see a professional\n");
+        let _ = writeln!(md, "**{}.** {}\n", escape(&e.title), escape(&e.action));
+    } else {
+        let _ = writeln!(md, "## ⚠️ {}\n", escape(&e.title));
+        let _ = writeln!(md, "> [!CAUTION]\n> **{}**\n", escape(&e.action));
+    }
+    for r in &e.reasons {
+        let because = if r.because.is_empty() {
+            String::new()
+        } else {
+            format!(" *You answered:* {}.", answers(&r.because))
+        };
+        let _ = writeln!(
+            md,
+            "- {}{because} *Sources:* {}",
+            escape(&r.text),
+            ids(&r.sources)
+        );
+    }
+    if !e.reasons.is_empty() {
+        md.push('\n');
+    }
+}

@@ -1,0 +1,485 @@
+//! Every report format, for every kind of answer set: what a runner, a physiotherapist
+//! or a program reading the report relies on.
+
+use std::path::Path;
+use std::process::Command;
+
+use runback::answers::Answers;
+use runback::engine;
+use runback::report::{self, Format, TextOptions, ViewOptions};
+use runback::rulebase::{RuleBase, embedded, load_dir};
+
+const FORMATS: [Format; 4] = [Format::Text, Format::Markdown, Format::Json, Format::Html];
+const ANSWER_SETS: [&str; 6] = ["empty", "full", "emergency", "urgent", "soon", "routine"];
+
+fn shipped() -> RuleBase {
+    embedded::shipped().unwrap()
+}
+
+fn answers(rb: &RuleBase, name: &str) -> Answers {
+    let path = format!("tests/fixtures/answers/{name}.json");
+    Answers::parse(
+        &std::fs::read_to_string(&path).unwrap(),
+        &path,
+        &rb.questionnaire,
+    )
+    .unwrap()
+}
+
+fn options(explain: bool) -> ViewOptions {
+    ViewOptions {
+        date: "2026-11-21".into(),
+        explain,
+    }
+}
+
+const PLAIN: TextOptions = TextOptions {
+    width: 80,
+    color: false,
+    ascii: false,
+};
+
+fn render(rb: &RuleBase, name: &str, format: Format, explain: bool) -> String {
+    report::render(
+        &engine::assess(rb, &answers(rb, name)),
+        format,
+        &options(explain),
+        PLAIN,
+    )
+}
+
+#[test]
+fn every_format_carries_the_escalation_level_and_its_action_for_every_answer_set() {
+    let rb = shipped();
+    for name in ANSWER_SETS {
+        let a = engine::assess(&rb, &answers(&rb, name));
+        let level = &rb.levels[a.escalation.level];
+        for format in FORMATS {
+            let out = report::render(&a, format, &options(false), PLAIN);
+            let (title, action) = match format {
+                Format::Html => (
+                    report::html::escape(&level.title),
+                    report::html::escape(&level.action),
+                ),
+                Format::Markdown => (
+                    report::markdown::escape(&level.title),
+                    report::markdown::escape(&level.action),
+                ),
+                Format::Json => (
+                    level.id.clone(),
+                    serde_json::to_string(&level.action).unwrap(),
+                ),
+                Format::Text => (
+                    level.title.to_uppercase(),
+                    level
+                        .action
+                        .split_whitespace()
+                        .take(6)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+            };
+            let title = if format == Format::Text && a.escalation.level == rb.default_level() {
+                level.title.clone()
+            } else {
+                title
+            };
+            assert!(
+                out.contains(&title),
+                "{name} as {format:?}: no escalation title {title:?}"
+            );
+            assert!(
+                out.contains(&action),
+                "{name} as {format:?}: no action {action:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_raised_escalation_comes_before_any_cause_or_strategy_in_every_format() {
+    let rb = shipped();
+    for name in ["emergency", "urgent", "soon"] {
+        for format in [Format::Text, Format::Markdown, Format::Html] {
+            let out = render(&rb, name, format, false);
+            let action =
+                &rb.levels[engine::assess(&rb, &answers(&rb, name)).escalation.level].action;
+            let action_at = out
+                .find(
+                    &action
+                        .split_whitespace()
+                        .take(4)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
+                .unwrap();
+            let causes_at = out.find("Likely causes").unwrap();
+            assert!(
+                action_at < causes_at,
+                "{name} as {format:?}: the escalation is not first"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_json_report_matches_its_committed_schema() {
+    let committed = std::fs::read_to_string("schemas/report.schema.json")
+        .expect("schemas/report.schema.json is committed");
+    assert_eq!(
+        committed,
+        report::json_schema(),
+        "regenerate with: runback schema report > schemas/report.schema.json"
+    );
+    let schema: serde_json::Value = serde_json::from_str(&committed).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let rb = shipped();
+    for name in ANSWER_SETS {
+        for explain in [false, true] {
+            let report: serde_json::Value =
+                serde_json::from_str(&render(&rb, name, Format::Json, explain)).unwrap();
+            let errors: Vec<String> = validator
+                .iter_errors(&report)
+                .map(|e| format!("{e} at {}", e.instance_path()))
+                .collect();
+            assert!(
+                errors.is_empty(),
+                "{name} (explain: {explain}): {errors:#?}"
+            );
+            assert_eq!(report["schema_version"], 1);
+        }
+    }
+}
+
+#[test]
+fn explain_says_why_each_rule_did_or_did_not_fire() {
+    let rb = shipped();
+    let report: serde_json::Value =
+        serde_json::from_str(&render(&rb, "full", Format::Json, true)).unwrap();
+    let trace = report["trace"].as_array().unwrap();
+    assert_eq!(trace.len(), rb.rules.len(), "one entry per rule");
+    let rule = |id: &str| {
+        trace
+            .iter()
+            .find(|t| t["rule"] == id)
+            .unwrap_or_else(|| panic!("no trace for {id}"))
+    };
+    // full.json says the runner hunches and does not lean forward.
+    assert_eq!(rule("hunched_posture")["fired"], true);
+    assert_eq!(rule("hunched_posture")["failed"], serde_json::json!([]));
+    let lean = rule("forward_lean");
+    assert_eq!(lean["fired"], false);
+    assert_eq!(lean["failed"][0]["question"], "form_lean");
+    assert_eq!(lean["failed"][0]["reason"], "different_answer");
+    assert_eq!(lean["failed"][0]["answer"], "No");
+
+    let empty: serde_json::Value =
+        serde_json::from_str(&render(&rb, "empty", Format::Json, true)).unwrap();
+    let saddle = empty["trace"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["rule"] == "saddle_numbness")
+        .unwrap();
+    assert_eq!(saddle["failed"][0]["reason"], "unanswered");
+    assert!(saddle["failed"][0].get("answer").is_none());
+
+    let text = render(&rb, "full", Format::Text, true);
+    assert!(text.contains("forward_lean: did not fire"));
+    assert!(text.contains("form_lean is yes: the answer was \"No\""));
+    // Without --explain there is no trace at all.
+    let plain: serde_json::Value =
+        serde_json::from_str(&render(&rb, "full", Format::Json, false)).unwrap();
+    assert!(plain.get("trace").is_none());
+}
+
+fn hostile() -> RuleBase {
+    load_dir(Path::new("tests/fixtures/rules/hostile")).unwrap()
+}
+
+fn hostile_report(format: Format, color: bool) -> String {
+    let rb = hostile();
+    let answers = Answers::parse(
+        r#"{"alarm": "yes", "shoes": "old"}"#,
+        "test",
+        &rb.questionnaire,
+    )
+    .unwrap();
+    let text = TextOptions {
+        width: 80,
+        color,
+        ascii: false,
+    };
+    report::render(&engine::assess(&rb, &answers), format, &options(true), text)
+}
+
+#[test]
+fn text_from_rule_files_cannot_drive_the_terminal() {
+    for format in [Format::Text, Format::Markdown, Format::Html] {
+        let out = hostile_report(format, false);
+        assert!(
+            !out.contains('\x1b'),
+            "{format:?} lets an escape sequence through"
+        );
+        assert!(!out.contains('\x07'), "{format:?} lets a bell through");
+    }
+    // With colour on, the only escape sequences are runback's own styling.
+    let coloured = hostile_report(Format::Text, true);
+    assert!(
+        !coloured.contains("\x1b[31mRED"),
+        "the rule file's own colour code survived"
+    );
+    assert!(
+        !coloured.contains("\x1b]0;"),
+        "a title-setting sequence survived"
+    );
+}
+
+#[test]
+fn html_escapes_everything_and_loads_nothing() {
+    let html = hostile_report(Format::Html, false);
+    assert!(!html.contains("<script"), "a script tag got through");
+    assert!(!html.contains("<img"), "an image tag got through");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(html.contains("Old shoes &amp; &quot;quotes&quot;"));
+    // Self-contained: no external assets or scripts, even from a normal rule base.
+    let normal = render(&shipped(), "full", Format::Html, true);
+    for needle in ["<script", "<link", "src=", "@import", "url("] {
+        assert!(!normal.contains(needle), "the page refers to {needle}");
+    }
+    assert!(normal.contains("@media print"), "a print stylesheet");
+}
+
+#[test]
+fn markdown_escapes_what_would_change_its_layout() {
+    let md = hostile_report(Format::Markdown, false);
+    assert!(!md.contains("<script"));
+    assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    // Every row of the causes table keeps its five columns, whatever the text holds.
+    for row in md.lines().filter(|l| l.starts_with("| 1 |")) {
+        let unescaped = row.len() - row.replace('|', "").len() - row.matches("\\|").count();
+        assert_eq!(unescaped, 6, "{row}");
+    }
+}
+
+#[test]
+fn text_wraps_to_the_width_and_draws_ascii_bars_on_request() {
+    let rb = shipped();
+    let a = engine::assess(&rb, &answers(&rb, "full"));
+    for width in [40, 60, 100] {
+        let out = report::render(
+            &a,
+            Format::Text,
+            &options(false),
+            TextOptions {
+                width,
+                color: false,
+                ascii: false,
+            },
+        );
+        let widest = out.lines().map(|l| l.chars().count()).max().unwrap();
+        assert!(
+            widest <= width,
+            "width {width}: a line of {widest} characters"
+        );
+    }
+    let ascii = report::render(
+        &a,
+        Format::Text,
+        &options(false),
+        TextOptions {
+            width: 80,
+            color: false,
+            ascii: true,
+        },
+    );
+    assert!(ascii.contains("[########--] strong (80%)"), "{ascii}");
+    assert!(ascii.is_ascii() || !ascii.contains('█'), "ASCII bars only");
+}
+
+/// Reports pinned as reviewed snapshots: a layout change shows up as a diff.
+#[test]
+fn snapshots_of_each_format() {
+    let rb = shipped();
+    for name in ["full", "emergency", "empty"] {
+        for (format, ext) in [
+            (Format::Text, "txt"),
+            (Format::Markdown, "md"),
+            (Format::Json, "json"),
+            (Format::Html, "html"),
+        ] {
+            let out = render(&rb, name, format, false);
+            insta::assert_snapshot!(format!("{name}.{ext}"), out);
+        }
+    }
+    insta::assert_snapshot!("full.explain.txt", render(&rb, "full", Format::Text, true));
+}
+
+fn runback() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_runback"));
+    c.env("SOURCE_DATE_EPOCH", "1795219200")
+        .env("NO_COLOR", "1");
+    c
+}
+
+#[test]
+fn output_writes_the_whole_report_and_never_clobbers_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.md");
+    let file = path.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        runback()
+            .args([
+                "assess",
+                "--answers",
+                "tests/fixtures/answers/full.json",
+                "--format",
+                "markdown",
+                "--output",
+                file,
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let first = run(&[]);
+    assert!(first.status.success());
+    assert!(
+        first.stdout.is_empty(),
+        "the report goes to the file, not stdout"
+    );
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.starts_with("# runback"));
+    assert!(written.ends_with('\n'));
+
+    std::fs::write(&path, "my notes").unwrap();
+    let refused = run(&[]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains(file) && stderr.contains("--force"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "my notes",
+        "the existing file is untouched"
+    );
+
+    assert!(run(&["--force"]).status.success());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), written);
+
+    // Bad answers: an error, and no file at all.
+    let bad = dir.path().join("bad.html");
+    let out = runback()
+        .args([
+            "assess",
+            "--answers",
+            "tests/fixtures/answers/unknown_option.json",
+            "-f",
+            "html",
+            "-o",
+            bad.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!bad.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left behind"
+    );
+}
+
+/// Finds Debian's Chromium; CI installs it, a developer's machine may not have it.
+fn chromium() -> Option<&'static str> {
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .into_iter()
+    .find(|p| Path::new(p).exists())
+}
+
+#[test]
+fn the_html_page_prints_to_pdf_in_a_real_browser_with_the_escalation_on_it() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install chromium (see .ci/run)"
+        );
+        eprintln!("skipped: no chromium on this machine");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    let pdf = dir.path().join("report.pdf");
+    let status = runback()
+        .args([
+            "assess",
+            "--answers",
+            "tests/fixtures/answers/emergency.json",
+            "-f",
+            "html",
+            "-o",
+            html.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(
+        pdf.exists(),
+        "chromium made no PDF: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF"), "not a PDF");
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    let text = String::from_utf8_lossy(&text.stdout);
+    let pages = String::from_utf8_lossy(&bytes)
+        .matches("/Type /Page\n")
+        .count()
+        + String::from_utf8_lossy(&bytes)
+            .matches("/Type /Page ")
+            .count()
+        + String::from_utf8_lossy(&bytes)
+            .matches("/Type/Page")
+            .count();
+    assert!(pages >= 1 || text.contains('\x0c'), "no page in the PDF");
+    assert!(
+        text.contains("Emergency: get help now"),
+        "the escalation is not on the page:\n{text}"
+    );
+    assert!(
+        text.contains("Stop running and go to an emergency department"),
+        "{text}"
+    );
+    assert!(text.contains("This report is not a diagnosis"));
+}
