@@ -1,0 +1,161 @@
+//! How long runback takes: one assessment, loading the rule base, and a batch end to end,
+//! with synthetic rule bases 10 and 100 times the shipped one to show how cost grows with
+//! the number of rules. Run with `cargo bench`; BENCHMARKS.md records the figures.
+
+use std::sync::LazyLock;
+
+use divan::Bencher;
+use divan::counter::{BytesCount, ItemsCount};
+use serde_json::Value as Json;
+
+use runback::answers::Answers;
+use runback::batch::{self, Format, Progress};
+use runback::engine;
+use runback::report::{self, ReportView};
+use runback::rulebase::load::{FILE_NAMES, RuleFile, load};
+use runback::rulebase::{RuleBase, embedded};
+
+fn main() {
+    divan::main();
+}
+
+const TEXTS: [&str; 6] = [
+    include_str!("../rules/sources.json"),
+    include_str!("../rules/questionnaire.json"),
+    include_str!("../rules/causes.json"),
+    include_str!("../rules/strategies.json"),
+    include_str!("../rules/escalation.json"),
+    include_str!("../rules/rules.json"),
+];
+
+/// The answer sets a batch cycles through: every escalation level, full and empty.
+const ANSWER_SETS: [&str; 6] = [
+    include_str!("../tests/fixtures/answers/full.json"),
+    include_str!("../tests/fixtures/answers/emergency.json"),
+    include_str!("../tests/fixtures/answers/urgent.json"),
+    include_str!("../tests/fixtures/answers/soon.json"),
+    include_str!("../tests/fixtures/answers/routine.json"),
+    include_str!("../tests/fixtures/answers/empty.json"),
+];
+
+/// How many times the shipped rules are repeated in a synthetic rule base.
+const SCALES: [usize; 3] = [1, 10, 100];
+
+static SHIPPED: LazyLock<RuleBase> = LazyLock::new(|| embedded::shipped().unwrap());
+
+/// The six file texts with every rule repeated `scale` times under new ids.
+fn scaled_texts(scale: usize) -> [String; 6] {
+    let mut texts = TEXTS.map(str::to_string);
+    let mut file: Json = serde_json::from_str(TEXTS[5]).unwrap();
+    let rules = file["rules"].as_array().unwrap().clone();
+    let mut all = Vec::with_capacity(rules.len() * scale);
+    for copy in 0..scale {
+        for rule in &rules {
+            let mut rule = rule.clone();
+            if copy > 0 {
+                let id = format!("{}_copy{copy}", rule["id"].as_str().unwrap());
+                rule["id"] = Json::String(id);
+            }
+            all.push(rule);
+        }
+    }
+    file["rules"] = Json::Array(all);
+    texts[5] = file.to_string();
+    texts
+}
+
+fn load_texts(texts: &[String; 6]) -> RuleBase {
+    let files = std::array::from_fn(|i| RuleFile {
+        name: FILE_NAMES[i].to_string(),
+        text: texts[i].clone(),
+    });
+    load("bench".to_string(), files).unwrap()
+}
+
+fn full_answers(rb: &RuleBase) -> Answers {
+    Answers::parse(ANSWER_SETS[0], "full.json", &rb.questionnaire).unwrap()
+}
+
+/// Parse and validate the rule base compiled into the binary.
+#[divan::bench]
+fn load_embedded() -> RuleBase {
+    embedded::shipped().unwrap()
+}
+
+/// Parse and validate rule bases with 1, 10 and 100 times the shipped rules.
+#[divan::bench(args = SCALES)]
+fn load_scaled(bencher: Bencher, scale: usize) {
+    let texts = scaled_texts(scale);
+    let bytes: usize = texts.iter().map(String::len).sum();
+    bencher
+        .counter(BytesCount::new(bytes))
+        .bench(|| load_texts(divan::black_box(&texts)));
+}
+
+/// Check one complete answer file against the questionnaire.
+#[divan::bench]
+fn parse_answers(bencher: Bencher) {
+    let rb = &*SHIPPED;
+    bencher.bench(|| {
+        Answers::parse(
+            divan::black_box(ANSWER_SETS[0]),
+            "full.json",
+            &rb.questionnaire,
+        )
+        .unwrap()
+    });
+}
+
+/// Evaluate one complete answer set against the shipped rule base.
+#[divan::bench]
+fn assess_one(bencher: Bencher) {
+    let rb = &*SHIPPED;
+    let answers = full_answers(rb);
+    bencher.bench(|| engine::assess(rb, divan::black_box(&answers)));
+}
+
+/// Evaluate one complete answer set against rule bases 1, 10 and 100 times the size.
+#[divan::bench(args = SCALES)]
+fn assess_scaled(bencher: Bencher, scale: usize) {
+    let rb = load_texts(&scaled_texts(scale));
+    let answers = full_answers(&rb);
+    bencher.bench(|| engine::assess(&rb, divan::black_box(&answers)).causes.len());
+}
+
+/// Turn one assessment into the JSON report.
+#[divan::bench]
+fn render_json(bencher: Bencher) {
+    let rb = &*SHIPPED;
+    let a = engine::assess(rb, &full_answers(rb));
+    bencher.bench(|| report::json(&ReportView::new(divan::black_box(&a), &Default::default())));
+}
+
+/// A JSONL batch of `n` answer sets with ids, cycling through the fixtures.
+fn batch_input(n: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        let mut json: Json = serde_json::from_str(ANSWER_SETS[i % ANSWER_SETS.len()]).unwrap();
+        json["id"] = Json::String(format!("runner-{i}"));
+        serde_json::to_writer(&mut out, &json).unwrap();
+        out.push(b'\n');
+    }
+    out
+}
+
+const BATCH_LINES: usize = 20_000;
+
+/// Read, assess and write 20,000 answer sets, on every core, as JSONL or CSV.
+#[divan::bench(args = ["jsonl", "csv"], sample_count = 10, sample_size = 1)]
+fn batch_end_to_end(bencher: Bencher, format: &str) {
+    let rb = &*SHIPPED;
+    let input = batch_input(BATCH_LINES);
+    let format = if format == "csv" {
+        Format::Csv
+    } else {
+        Format::Jsonl
+    };
+    bencher.counter(ItemsCount::new(BATCH_LINES)).bench(|| {
+        let mut out = std::io::sink();
+        batch::run(rb, &input[..], &mut out, format, Progress::Hidden).unwrap()
+    });
+}

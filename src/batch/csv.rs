@@ -1,0 +1,94 @@
+//! CSV: one summary row per answer set, for a spreadsheet.
+
+use std::io::Write;
+
+use super::Record;
+
+/// How many causes a row names.
+const CAUSES_PER_ROW: usize = 3;
+
+/// The header row.
+pub const HEADER: &str =
+    "line,id,escalation,cause_1,confidence_1,cause_2,confidence_2,cause_3,confidence_3,error\n";
+
+/// Appends one row: the escalation level and the top causes, or the error.
+pub fn write(record: &Record, out: &mut Vec<u8>) {
+    let id = match &record.id {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    write!(out, "{},", record.line).expect("writing to memory");
+    field(&id, out);
+    match &record.outcome {
+        Ok(assessment) => {
+            // Straight from the assessment: a row needs three ids, not a whole report.
+            let rules = assessment.rules;
+            out.push(b',');
+            field(&rules.levels[assessment.escalation.level].id, out);
+            for i in 0..CAUSES_PER_ROW {
+                match assessment.causes.get(i) {
+                    Some(finding) => {
+                        out.push(b',');
+                        field(&rules.causes[finding.cause].id, out);
+                        // Rounded as the JSON report rounds it, so the two agree.
+                        let confidence = (finding.confidence * 100.0).round() / 100.0;
+                        write!(out, ",{confidence:.2}").expect("writing to memory");
+                    }
+                    None => out.extend_from_slice(b",,"),
+                }
+            }
+            out.extend_from_slice(b",\n");
+        }
+        Err(error) => {
+            out.extend_from_slice(b",,,,,,,,");
+            field(error, out);
+            out.push(b'\n');
+        }
+    }
+}
+
+/// One field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+fn field(text: &str, out: &mut Vec<u8>) {
+    if text.contains([',', '"', '\n', '\r']) {
+        out.push(b'"');
+        out.extend_from_slice(text.replace('"', "\"\"").as_bytes());
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(text.as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quoted(text: &str) -> String {
+        let mut out = Vec::new();
+        field(text, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn fields_are_quoted_only_when_they_must_be() {
+        assert_eq!(quoted("runner-17"), "runner-17");
+        assert_eq!(quoted("Smith, J"), "\"Smith, J\"");
+        assert_eq!(quoted("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(quoted("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn every_row_has_as_many_fields_as_the_header() {
+        let commas = |s: &str| s.matches(',').count();
+        let record = Record {
+            line: 4,
+            id: None,
+            outcome: Err("invalid JSON at column 2: expected value".to_string()),
+        };
+        let mut out = Vec::new();
+        write(&record, &mut out);
+        let row = String::from_utf8(out).unwrap();
+        assert_eq!(commas(&row), commas(HEADER));
+        assert_eq!(row, "4,,,,,,,,,invalid JSON at column 2: expected value\n");
+    }
+}

@@ -1,0 +1,51 @@
+//! JSONL records: one JSON report, or one error record, per input line.
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use super::Record;
+use crate::report::{ReportView, ViewOptions};
+
+/// An assessed line: the JSON report with the line number and id in front.
+#[derive(Serialize)]
+struct Assessed<'a> {
+    line: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a Json>,
+    #[serde(flatten)]
+    report: ReportView,
+}
+
+/// A line that could not be assessed.
+#[derive(Serialize)]
+struct Failed<'a> {
+    line: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a Json>,
+    error: &'a str,
+}
+
+/// Appends one record and a newline.
+pub fn write(record: &Record, view: &ViewOptions, out: &mut Vec<u8>) {
+    let id = record.id.as_ref();
+    let written = match &record.outcome {
+        Ok(assessment) => serde_json::to_writer(
+            &mut *out,
+            &Assessed {
+                line: record.line,
+                id,
+                report: ReportView::new(assessment, view),
+            },
+        ),
+        Err(error) => serde_json::to_writer(
+            &mut *out,
+            &Failed {
+                line: record.line,
+                id,
+                error,
+            },
+        ),
+    };
+    written.expect("a record always serializes to memory");
+    out.push(b'\n');
+}

@@ -1,0 +1,473 @@
+//! Many answer sets at once: JSONL lines in, one record per line out, in input order.
+//!
+//! The input is read in chunks; each chunk is assessed and rendered on every core, then
+//! written in order before the next chunk is read, so memory stays flat whatever the
+//! input's size. A bad line becomes an error record and the batch goes on.
+
+pub mod csv;
+pub mod input;
+pub mod jsonl;
+pub mod output;
+
+use std::fmt;
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde_json::Value as Json;
+
+use crate::answers::{self, AnswerError, Answers};
+use crate::engine::{self, Assessment};
+use crate::report::{self, ViewOptions};
+use crate::rulebase::{LevelIdx, RuleBase};
+use input::{Line, LineProblem, Lines};
+
+/// Lines per chunk: enough to keep every core busy, few enough to keep memory small.
+const CHUNK_LINES: usize = 2048;
+/// Input bytes per chunk, so a chunk of long lines stays small too.
+const CHUNK_BYTES: usize = 8 << 20;
+/// Lines a worker renders into one buffer, to spare an allocation per line.
+const LINES_PER_TASK: usize = 32;
+/// How many failed line numbers the summary names.
+const FAILED_LINES_SHOWN: usize = 10;
+
+/// The output formats of `runback batch`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One JSON report (or error record) per line.
+    #[default]
+    Jsonl,
+    /// A header and one summary row per answer set.
+    Csv,
+}
+
+/// What `runback batch` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The JSONL input; standard input when `None` or `-`.
+    pub input: Option<PathBuf>,
+    /// Where to write; standard output when `None`.
+    pub output: Option<PathBuf>,
+    /// The output format.
+    pub format: Format,
+    /// Whether an existing output file may be replaced.
+    pub force: bool,
+}
+
+/// Why a batch stopped, or ended with failures.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// No input file, and standard input is a terminal.
+    #[error(
+        "no input: standard input is a terminal. Give a JSONL file (one answer set per line): runback batch --input answers.jsonl"
+    )]
+    NoInput,
+    /// The input could not be read.
+    #[error("cannot read {name}: {source}")]
+    Read {
+        /// File name, or `<stdin>`.
+        name: String,
+        /// What the system said.
+        source: io::Error,
+    },
+    /// The output file exists and `--force` was not given.
+    #[error("{name} already exists; use --force to replace it")]
+    OutputExists {
+        /// The output file.
+        name: String,
+    },
+    /// The output could not be written.
+    #[error("cannot write {name}: {source}")]
+    Write {
+        /// File name, or `<stdout>`.
+        name: String,
+        /// What the system said.
+        source: io::Error,
+    },
+    /// Every line was processed, but some could not be assessed.
+    #[error(
+        "{failed} of {total} answer set{} could not be assessed; the error records in the output say why",
+        if *total == 1 { "" } else { "s" }
+    )]
+    LinesFailed {
+        /// Lines that failed.
+        failed: u64,
+        /// Lines processed.
+        total: u64,
+    },
+}
+
+impl BatchError {
+    /// Whether the reader of standard output went away (`runback batch | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, BatchError::Write { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// What one input line became.
+#[derive(Debug)]
+pub struct Record<'a> {
+    /// 1-based line number in the input.
+    pub line: u64,
+    /// The line's `id` field, when it has a usable one.
+    pub id: Option<Json>,
+    /// The assessment, or why there is none.
+    pub outcome: Result<Assessment<'a>, String>,
+}
+
+/// Counts for the summary on standard error.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Answer sets read (blank lines are not counted).
+    pub total: u64,
+    /// Answer sets assessed.
+    pub assessed: u64,
+    /// Answer sets that could not be assessed.
+    pub failed: u64,
+    /// Assessments per escalation level, by level index.
+    pub by_level: Vec<u64>,
+    /// The first few failed line numbers.
+    pub failed_lines: Vec<u64>,
+}
+
+impl Summary {
+    fn add(&mut self, other: Summary) {
+        self.total += other.total;
+        self.assessed += other.assessed;
+        self.failed += other.failed;
+        if self.by_level.len() < other.by_level.len() {
+            self.by_level.resize(other.by_level.len(), 0);
+        }
+        for (mine, theirs) in self.by_level.iter_mut().zip(other.by_level) {
+            *mine += theirs;
+        }
+        let room = FAILED_LINES_SHOWN.saturating_sub(self.failed_lines.len());
+        self.failed_lines
+            .extend(other.failed_lines.into_iter().take(room));
+    }
+
+    fn count(&mut self, level: Option<LevelIdx>, line: u64) {
+        self.total += 1;
+        match level {
+            Some(level) => {
+                self.assessed += 1;
+                self.by_level[level] += 1;
+            }
+            None => {
+                self.failed += 1;
+                if self.failed_lines.len() < FAILED_LINES_SHOWN {
+                    self.failed_lines.push(line);
+                }
+            }
+        }
+    }
+
+    /// The summary as shown on standard error, with level names from the rule base.
+    pub fn display<'a>(&'a self, rules: &'a RuleBase) -> impl fmt::Display + 'a {
+        SummaryDisplay {
+            summary: self,
+            rules,
+        }
+    }
+}
+
+struct SummaryDisplay<'a> {
+    summary: &'a Summary,
+    rules: &'a RuleBase,
+}
+
+impl fmt::Display for SummaryDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.summary;
+        write!(
+            f,
+            "runback: {} answer set{}: {} assessed, {} failed",
+            s.total,
+            if s.total == 1 { "" } else { "s" },
+            s.assessed,
+            s.failed
+        )?;
+        if !s.failed_lines.is_empty() {
+            let lines: Vec<String> = s.failed_lines.iter().map(u64::to_string).collect();
+            let more = if s.failed > s.failed_lines.len() as u64 {
+                ", ..."
+            } else {
+                ""
+            };
+            let word = if s.failed == 1 { "line" } else { "lines" };
+            write!(f, " ({word} {}{more})", lines.join(", "))?;
+        }
+        let levels: Vec<String> = self
+            .rules
+            .levels
+            .iter()
+            .enumerate()
+            .map(|(i, level)| format!("{} {}", level.id, s.by_level.get(i).unwrap_or(&0)))
+            .collect();
+        write!(f, "\nrunback: escalation: {}", levels.join(", "))
+    }
+}
+
+/// Assesses one line: `None` for a blank line, which is skipped.
+pub fn assess_line<'a>(rules: &'a RuleBase, line: &Line) -> Option<Record<'a>> {
+    let text = match &line.text {
+        Ok(text) if text.trim().is_empty() => return None,
+        Ok(text) => text,
+        Err(problem) => {
+            let reason = match problem {
+                LineProblem::TooLong => format!(
+                    "the line is longer than the {} MiB limit for one answer set",
+                    answers::MAX_ANSWER_BYTES >> 20
+                ),
+                LineProblem::NotUtf8 => "the line is not valid UTF-8".to_string(),
+            };
+            return Some(Record {
+                line: line.number,
+                id: None,
+                outcome: Err(reason),
+            });
+        }
+    };
+    let name = format!("line {}", line.number);
+    let mut id = None;
+    let outcome = answers::parse_json(text, &name)
+        .and_then(|mut json| {
+            if let Json::Object(map) = &mut json {
+                id = map.shift_remove("id");
+            }
+            Answers::from_json(&json, &name, &rules.questionnaire)
+        })
+        .map_err(|e| reason(&e));
+    let outcome = match id.take() {
+        None | Some(Json::Null) => outcome,
+        Some(valid @ (Json::String(_) | Json::Number(_))) => {
+            id = Some(valid);
+            outcome
+        }
+        Some(_) => Err("`id` must be a string or a number".to_string()),
+    };
+    Some(Record {
+        line: line.number,
+        id,
+        outcome: outcome.map(|answers| engine::assess(rules, &answers)),
+    })
+}
+
+/// Why answers were refused, on one line: the record already names the line.
+fn reason(error: &AnswerError) -> String {
+    match error {
+        AnswerError::Syntax {
+            column, message, ..
+        } => format!("invalid JSON at column {column}: {message}"),
+        AnswerError::NotAnObject { found, .. } => {
+            format!("expected a JSON object mapping question ids to answers, found {found}")
+        }
+        AnswerError::Invalid { problems, .. } => {
+            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            format!(
+                "{} invalid answer{}: {}",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" },
+                list.join("; ")
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
+/// How to show progress while a batch runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// No progress bar.
+    Hidden,
+    /// A bar over the input's size in bytes.
+    Bytes(u64),
+    /// A count of answer sets, when the size is unknown.
+    Count,
+}
+
+/// Assesses every line of `input` and writes one record per line to `out`, in order.
+///
+/// Only reading or writing stops it; `out` is flushed at the end.
+pub fn run(
+    rules: &RuleBase,
+    input: impl BufRead,
+    out: &mut impl Write,
+    format: Format,
+    progress: Progress,
+) -> Result<Summary, RunError> {
+    let bar = progress_bar(progress);
+    // One date for the whole batch, even one that runs past midnight.
+    let view = ViewOptions {
+        date: report::date::today(),
+        explain: false,
+    };
+    let mut lines = Lines::new(input);
+    let mut summary = Summary {
+        by_level: vec![0; rules.levels.len()],
+        ..Summary::default()
+    };
+    if format == Format::Csv {
+        out.write_all(csv::HEADER.as_bytes())
+            .map_err(RunError::Write)?;
+    }
+    let mut chunk = Vec::with_capacity(CHUNK_LINES);
+    loop {
+        chunk.clear();
+        let mut bytes = 0;
+        while chunk.len() < CHUNK_LINES && bytes < CHUNK_BYTES {
+            let Some(line) = lines.next_line().map_err(RunError::Read)? else {
+                break;
+            };
+            bytes += line.text.as_ref().map_or(0, String::len);
+            chunk.push(line);
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        let rendered: Vec<(Vec<u8>, Summary)> = chunk
+            .par_chunks(LINES_PER_TASK)
+            .map(|lines| render(rules, lines, format, &view))
+            .collect();
+        for (bytes, part) in rendered {
+            out.write_all(&bytes).map_err(RunError::Write)?;
+            summary.add(part);
+        }
+        bar.set_position(lines.bytes_read());
+        bar.set_message(format!("{} answer sets", summary.total));
+    }
+    out.flush().map_err(RunError::Write)?;
+    bar.finish_and_clear();
+    Ok(summary)
+}
+
+/// Why [`run`] stopped.
+#[derive(Debug)]
+pub enum RunError {
+    /// Reading the input failed.
+    Read(io::Error),
+    /// Writing the output failed.
+    Write(io::Error),
+}
+
+/// Assesses and renders a few lines into one buffer.
+fn render(
+    rules: &RuleBase,
+    lines: &[Line],
+    format: Format,
+    view: &ViewOptions,
+) -> (Vec<u8>, Summary) {
+    let mut out = Vec::with_capacity(lines.len() * 512);
+    let mut summary = Summary {
+        by_level: vec![0; rules.levels.len()],
+        ..Summary::default()
+    };
+    for line in lines {
+        let Some(record) = assess_line(rules, line) else {
+            continue;
+        };
+        summary.count(
+            record.outcome.as_ref().ok().map(|a| a.escalation.level),
+            record.line,
+        );
+        match format {
+            Format::Jsonl => jsonl::write(&record, view, &mut out),
+            Format::Csv => csv::write(&record, &mut out),
+        }
+    }
+    (out, summary)
+}
+
+fn progress_bar(progress: Progress) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressStyle};
+    match progress {
+        Progress::Hidden => ProgressBar::hidden(),
+        Progress::Bytes(len) => ProgressBar::new(len).with_style(
+            ProgressStyle::with_template("{bar:30} {percent:>3}% {msg}, {elapsed} elapsed")
+                .expect("a valid template"),
+        ),
+        Progress::Count => ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{spinner} {msg}, {elapsed} elapsed")
+                .expect("a valid template"),
+        ),
+    }
+}
+
+/// Runs `runback batch`: opens the input and output, runs, and reports on standard error.
+pub fn run_command(rules: &RuleBase, options: &Options) -> Result<(), BatchError> {
+    let from_stdin = options
+        .input
+        .as_deref()
+        .is_none_or(|p| p == std::path::Path::new("-"));
+    if from_stdin && io::stdin().is_terminal() {
+        return Err(BatchError::NoInput);
+    }
+    let input_name = match &options.input {
+        Some(p) if !from_stdin => p.display().to_string(),
+        _ => "<stdin>".to_string(),
+    };
+    let read_error = |source| BatchError::Read {
+        name: input_name.clone(),
+        source,
+    };
+    // The output file is claimed before any work, so a clash is reported at once.
+    let output = match &options.output {
+        Some(path) => Some(output::OutputFile::create(path, options.force)?),
+        None => None,
+    };
+    let (input, size): (Box<dyn BufRead>, Option<u64>) = if from_stdin {
+        (Box::new(io::stdin().lock()), None)
+    } else {
+        let file =
+            std::fs::File::open(options.input.as_deref().unwrap_or_else(|| {
+                unreachable!("a path is given when not reading standard input")
+            }))
+            .map_err(read_error)?;
+        let size = file
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        (Box::new(io::BufReader::with_capacity(1 << 16, file)), size)
+    };
+    let progress = match size {
+        _ if !io::stderr().is_terminal() => Progress::Hidden,
+        Some(len) => Progress::Bytes(len),
+        None => Progress::Count,
+    };
+    let summary = match output {
+        Some(mut file) => {
+            let name = file.name().to_string();
+            let write_error = |source| BatchError::Write {
+                name: name.clone(),
+                source,
+            };
+            let summary = run(rules, input, file.writer(), options.format, progress).map_err(
+                |e| match e {
+                    RunError::Read(source) => read_error(source),
+                    RunError::Write(source) => write_error(source),
+                },
+            )?;
+            file.commit().map_err(write_error)?;
+            summary
+        }
+        None => {
+            let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+            run(rules, input, &mut out, options.format, progress).map_err(|e| match e {
+                RunError::Read(source) => read_error(source),
+                RunError::Write(source) => BatchError::Write {
+                    name: "<stdout>".to_string(),
+                    source,
+                },
+            })?
+        }
+    };
+    eprintln!("{}", summary.display(rules));
+    if summary.failed > 0 {
+        return Err(BatchError::LinesFailed {
+            failed: summary.failed,
+            total: summary.total,
+        });
+    }
+    Ok(())
+}

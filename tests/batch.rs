@@ -1,0 +1,334 @@
+//! `runback batch` as a club or clinic uses it: many answer sets in, one record each out,
+//! in input order, surviving whatever lines it is handed.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::LazyLock;
+
+use proptest::prelude::*;
+use serde_json::Value as Json;
+
+use runback::answers::Answers;
+use runback::batch::{self, Format, Progress};
+use runback::engine;
+use runback::report::{ReportView, ViewOptions, date};
+use runback::rulebase::{RuleBase, embedded};
+
+static SHIPPED: LazyLock<RuleBase> =
+    LazyLock::new(|| embedded::shipped().expect("the shipped rule base is valid"));
+
+const FIXTURES: [&str; 6] = ["full", "emergency", "urgent", "soon", "routine", "empty"];
+
+fn fixture(name: &str) -> Json {
+    let text = std::fs::read_to_string(format!("tests/fixtures/answers/{name}.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn run_batch(input: &[u8], format: Format) -> (String, batch::Summary) {
+    let mut out = Vec::new();
+    let summary = batch::run(&SHIPPED, input, &mut out, format, Progress::Hidden)
+        .unwrap_or_else(|_| panic!("reading and writing memory cannot fail"));
+    (String::from_utf8(out).unwrap(), summary)
+}
+
+/// The record `runback assess --format json` would print for these answers, as a value.
+fn single_report(answers: &Json) -> Json {
+    let rb = &*SHIPPED;
+    let answers = Answers::from_json(answers, "test", &rb.questionnaire).unwrap();
+    let view = ViewOptions {
+        date: date::today(),
+        explain: false,
+    };
+    serde_json::to_value(ReportView::new(&engine::assess(rb, &answers), &view)).unwrap()
+}
+
+#[test]
+fn many_lines_come_out_in_input_order_each_as_a_single_assessment_reports_it() {
+    // More lines than one chunk, so ordering across chunks and workers is exercised.
+    let n = 5_000;
+    let mut input = String::new();
+    let mut expected = Vec::new();
+    for i in 0..n {
+        if i % 97 == 13 {
+            input.push_str("{\"id\": \"broken\", \n");
+            expected.push(None);
+            continue;
+        }
+        let answers = fixture(FIXTURES[i % FIXTURES.len()]);
+        let mut line = answers.clone();
+        line["id"] = Json::String(format!("runner-{i}"));
+        input.push_str(&line.to_string());
+        input.push('\n');
+        expected.push(Some(answers));
+    }
+    let (out, summary) = run_batch(input.as_bytes(), Format::Jsonl);
+    let records: Vec<Json> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), n);
+    let failed = expected.iter().filter(|e| e.is_none()).count() as u64;
+    assert_eq!(summary.total, n as u64);
+    assert_eq!(summary.failed, failed);
+    assert_eq!(summary.assessed, n as u64 - failed);
+    assert_eq!(summary.by_level.iter().sum::<u64>(), summary.assessed);
+    let mut cache = std::collections::HashMap::new();
+    for (i, (record, expected)) in records.iter().zip(&expected).enumerate() {
+        assert_eq!(record["line"], i + 1, "record {i} is out of order");
+        match expected {
+            None => {
+                assert!(
+                    record["error"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with("invalid JSON")
+                );
+                assert_eq!(record.get("escalation"), None);
+            }
+            Some(answers) => {
+                assert_eq!(record["id"], format!("runner-{i}"));
+                let mut report = record.clone();
+                let map = report.as_object_mut().unwrap();
+                map.shift_remove("line");
+                map.shift_remove("id");
+                let single = cache
+                    .entry(answers.to_string())
+                    .or_insert_with(|| single_report(answers));
+                assert_eq!(&report, single, "line {}", i + 1);
+            }
+        }
+    }
+}
+
+#[test]
+fn csv_has_a_row_per_answer_set_in_order_with_the_escalation_first() {
+    let mut input = String::new();
+    for (i, name) in FIXTURES.iter().enumerate() {
+        let mut line = fixture(name);
+        line["id"] = Json::from(i);
+        input.push_str(&line.to_string());
+        input.push('\n');
+    }
+    let (out, summary) = run_batch(input.as_bytes(), Format::Csv);
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows.len(), 1 + FIXTURES.len());
+    assert!(rows[0].starts_with("line,id,escalation,cause_1,confidence_1"));
+    for (i, name) in FIXTURES.iter().enumerate() {
+        let fields: Vec<&str> = rows[i + 1].split(',').collect();
+        assert_eq!(fields[0], (i + 1).to_string());
+        assert_eq!(fields[1], i.to_string());
+        let level = match *name {
+            "full" | "empty" => "routine",
+            other => other,
+        };
+        assert_eq!(fields[2], level, "{name}");
+    }
+    assert_eq!(summary.failed, 0);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn arbitrary_bytes_as_a_batch_give_one_record_per_non_blank_line(
+        bytes in prop::collection::vec(
+            prop_oneof![4 => any::<u8>(), 1 => Just(b'\n'), 1 => Just(b'{'), 1 => Just(b'}')],
+            0..2048,
+        ),
+    ) {
+        let (out, summary) = run_batch(&bytes, Format::Jsonl);
+        prop_assert_eq!(summary.assessed + summary.failed, summary.total);
+        prop_assert_eq!(out.lines().count() as u64, summary.total);
+        for line in out.lines() {
+            let record: Json = serde_json::from_str(line).unwrap();
+            prop_assert!(record["line"].is_u64());
+            prop_assert!(record["error"].is_string() || record["escalation"]["level"].is_string());
+        }
+    }
+}
+
+fn runback() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_runback"));
+    cmd.env("NO_COLOR", "1").stdin(Stdio::null());
+    cmd
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn an_output_file_is_written_whole_and_never_replaced_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("club.csv");
+    let batch = |extra: &[&str]| {
+        runback()
+            .args([
+                "batch",
+                "--input",
+                "tests/fixtures/batch/club.jsonl",
+                "--format",
+                "csv",
+            ])
+            .arg("--output")
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let first = batch(&[]);
+    assert!(first.status.success());
+    assert!(first.stdout.is_empty(), "the records go to the file only");
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(written.lines().count(), 5, "a header and four answer sets");
+
+    std::fs::write(&out, "keep me").unwrap();
+    let refused = batch(&[]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("club.csv already exists; use --force"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep me");
+
+    assert!(batch(&["--force"]).status.success());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), written);
+    assert_eq!(files_in(dir.path()), ["club.csv"], "no temporary file left");
+}
+
+#[test]
+fn a_failed_run_leaves_no_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.jsonl");
+    let run = runback()
+        .args([
+            "batch",
+            "--input",
+            "tests/fixtures/batch/missing.jsonl",
+            "--output",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("cannot read tests/fixtures/batch/missing.jsonl"),
+        "{stderr}"
+    );
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "{:?}",
+        files_in(dir.path())
+    );
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_batch_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("many.jsonl");
+    let line = fixture("full").to_string();
+    // Far more output than a pipe holds, so runback is still writing when the reader leaves.
+    std::fs::write(&input, format!("{line}\n").repeat(3_000)).unwrap();
+    let mut child = runback()
+        .args(["batch", "--input"])
+        .arg(&input)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 100];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    assert_eq!(stderr, "", "no error and no summary after a broken pipe");
+}
+
+#[test]
+fn a_line_over_the_size_limit_becomes_an_error_record_and_the_batch_goes_on() {
+    let long = format!(
+        "{{\"id\": \"huge\", \"x\": \"{}\"}}",
+        "a".repeat(runback::answers::MAX_ANSWER_BYTES)
+    );
+    let input = format!("{long}\n{{\"id\": \"next\"}}\n");
+    let (out, summary) = run_batch(input.as_bytes(), Format::Jsonl);
+    let records: Vec<Json> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records[0]["line"], 1);
+    assert_eq!(
+        records[0]["error"],
+        "the line is longer than the 1 MiB limit for one answer set"
+    );
+    assert_eq!(records[1]["id"], "next");
+    assert_eq!((summary.assessed, summary.failed), (1, 1));
+}
+
+#[test]
+fn an_answer_file_over_the_size_limit_is_refused_by_assess() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.json");
+    let file = std::fs::File::create(&path).unwrap();
+    // Sparse: a 64 MiB file that takes no room, of which only the limit may be read.
+    file.set_len(64 << 20).unwrap();
+    let run = runback()
+        .arg("assess")
+        .arg("--answers")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    assert!(run.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("huge.json is larger than the 1 MiB limit for answers"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_rule_file_over_the_size_limit_is_refused_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir("rules").unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+    }
+    let rules = dir.path().join("rules.json");
+    std::fs::File::options()
+        .append(true)
+        .open(&rules)
+        .unwrap()
+        .set_len(16 << 20)
+        .unwrap();
+    let run = runback()
+        .arg("--rules")
+        .arg(dir.path())
+        .arg("questions")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("rules.json is larger than the 4 MiB limit for one rule file"),
+        "{stderr}"
+    );
+}
