@@ -31,11 +31,13 @@ pub enum SchemaKind {
     Escalation,
     /// `sources.json`.
     Sources,
+    /// A JSON report, as `runback assess --format json` writes it.
+    Report,
 }
 
 impl SchemaKind {
     /// Every kind, in the order `schemas/` lists them.
-    pub const ALL: [SchemaKind; 7] = [
+    pub const ALL: [SchemaKind; 8] = [
         SchemaKind::Answers,
         SchemaKind::Questionnaire,
         SchemaKind::Rules,
@@ -43,6 +45,7 @@ impl SchemaKind {
         SchemaKind::Strategies,
         SchemaKind::Escalation,
         SchemaKind::Sources,
+        SchemaKind::Report,
     ];
 
     /// The schema's file name in `schemas/`, e.g. `rules.schema.json`.
@@ -55,6 +58,7 @@ impl SchemaKind {
             SchemaKind::Strategies => "strategies.schema.json",
             SchemaKind::Escalation => "escalation.schema.json",
             SchemaKind::Sources => "sources.schema.json",
+            SchemaKind::Report => "report.schema.json",
         }
     }
 
@@ -74,6 +78,7 @@ pub fn rule_file(kind: SchemaKind) -> Option<Json> {
         SchemaKind::Strategies => (of::<StrategiesFile>(), "strategies.json"),
         SchemaKind::Escalation => (of::<EscalationFile>(), "escalation.json"),
         SchemaKind::Sources => (of::<SourcesFile>(), "sources.json"),
+        SchemaKind::Report => return Some(crate::report::json_schema()),
     };
     let Json::Object(generated) = schema else {
         unreachable!("a struct's schema is an object")

@@ -50,11 +50,36 @@ pub fn json(view: &ReportView) -> String {
 }
 
 /// The JSON Schema of the JSON report, as committed in `schemas/report.schema.json`.
-pub fn json_schema() -> String {
-    let schema = schemars::schema_for!(ReportView);
-    let mut out = serde_json::to_string_pretty(&schema).expect("a schema always serializes");
-    out.push('\n');
-    out
+pub fn json_schema() -> serde_json::Value {
+    let generated = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<ReportView>()
+        .to_value();
+    let serde_json::Value::Object(generated) = generated else {
+        unreachable!("a struct's schema is an object")
+    };
+    // Title and description first, so an editor's hover reads well.
+    let mut out = serde_json::Map::new();
+    out.insert(
+        "$schema".into(),
+        generated.get("$schema").cloned().unwrap_or_default(),
+    );
+    out.insert("title".into(), "runback JSON report".into());
+    out.insert(
+        "description".into(),
+        format!(
+            "What `runback assess --format json` writes, schema_version {}; see README.md.",
+            view::SCHEMA_VERSION
+        )
+        .into(),
+    );
+    for (k, v) in generated {
+        if !matches!(k.as_str(), "$schema" | "title" | "description") {
+            out.insert(k, v);
+        }
+    }
+    serde_json::Value::Object(out)
 }
 
 /// A strength bar of ten cells for a confidence in [0, 1].
