@@ -117,16 +117,7 @@ pub fn render(view: &ReportView) -> String {
             let _ = writeln!(h, "<p><strong>{}</strong></p>", escape(note));
         }
         for s in &view.strategies {
-            let helps: Vec<String> = s
-                .for_causes
-                .iter()
-                .filter_map(|id| {
-                    view.causes
-                        .iter()
-                        .find(|c| &c.id == id)
-                        .map(|c| escape(&c.title))
-                })
-                .collect();
+            let helps: Vec<String> = view.cause_titles(&s.for_causes).map(escape).collect();
             let _ = writeln!(
                 h,
                 "<div class=\"strategy\"><h3>{}</h3>\n<p>{}</p>\n<p class=\"sources-line\">Helps with: {}. Sources: {}</p></div>",
@@ -171,17 +162,7 @@ pub fn render(view: &ReportView) -> String {
             "<h2>Why each rule did or did not fire</h2>\n<table>\n<thead><tr><th>Rule</th><th>Fired</th><th>Why not</th></tr></thead>\n<tbody>"
         );
         for t in trace {
-            let why: Vec<String> = t
-                .failed
-                .iter()
-                .map(|f| match (&f.answer, f.reason) {
-                    (_, "unanswered") => format!("{}: not answered", escape(&f.condition)),
-                    (Some(a), _) => {
-                        format!("{}: the answer was “{}”", escape(&f.condition), escape(a))
-                    }
-                    (None, _) => format!("{}: it held", escape(&f.condition)),
-                })
-                .collect();
+            let why: Vec<String> = t.failed.iter().map(|f| escape(&f.describe())).collect();
             let (class, fired) = if t.fired {
                 ("fired", "yes")
             } else {

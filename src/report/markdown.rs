@@ -79,16 +79,7 @@ pub fn render(view: &ReportView) -> String {
             let _ = writeln!(md, "**{}**\n", escape(note));
         }
         for s in &view.strategies {
-            let helps: Vec<String> = s
-                .for_causes
-                .iter()
-                .filter_map(|id| {
-                    view.causes
-                        .iter()
-                        .find(|c| &c.id == id)
-                        .map(|c| escape(&c.title))
-                })
-                .collect();
+            let helps: Vec<String> = view.cause_titles(&s.for_causes).map(escape).collect();
             let _ = writeln!(md, "### {}\n", escape(&s.title));
             let _ = writeln!(md, "{}\n", escape(&s.how_to));
             let _ = writeln!(
@@ -123,17 +114,7 @@ pub fn render(view: &ReportView) -> String {
             "## Why each rule did or did not fire\n\n| Rule | Fired | Concludes | Why not |\n|---|---|---|---|"
         );
         for t in trace {
-            let why: Vec<String> = t
-                .failed
-                .iter()
-                .map(|f| match (&f.answer, f.reason) {
-                    (_, "unanswered") => format!("{}: not answered", escape(&f.condition)),
-                    (Some(a), _) => {
-                        format!("{}: the answer was \"{}\"", escape(&f.condition), escape(a))
-                    }
-                    (None, _) => format!("{}: it held", escape(&f.condition)),
-                })
-                .collect();
+            let why: Vec<String> = t.failed.iter().map(|f| escape(&f.describe())).collect();
             let _ = writeln!(
                 md,
                 "| `{}` | {} | {} | {} |",

@@ -132,16 +132,7 @@ pub fn render(view: &ReportView, opts: TextOptions) -> String {
         for s in &view.strategies {
             out.styled_para("  - ", "    ", &s.title, Style::new().bold());
             out.para("    ", "    ", &s.how_to);
-            let for_titles: Vec<&str> = s
-                .for_causes
-                .iter()
-                .filter_map(|id| {
-                    view.causes
-                        .iter()
-                        .find(|c| &c.id == id)
-                        .map(|c| c.title.as_str())
-                })
-                .collect();
+            let for_titles: Vec<&str> = view.cause_titles(&s.for_causes).collect();
             out.para("    Helps with: ", "    ", &for_titles.join("; "));
             out.para("    Sources: ", "    ", &s.sources.join(", "));
         }
@@ -240,17 +231,7 @@ fn explanation(out: &mut Out, trace: &[super::view::TraceView]) {
             &format!("{}: did not fire ({})", t.rule, t.then),
         );
         for f in &t.failed {
-            let why = match (f.reason, &f.answer) {
-                ("unanswered", _) => "not answered".to_string(),
-                ("held", _) => "it held".to_string(),
-                (_, Some(answer)) => format!("the answer was \"{answer}\""),
-                (_, None) => "it did not hold".to_string(),
-            };
-            out.para(
-                "      needs ",
-                "        ",
-                &format!("{}: {why}", f.condition),
-            );
+            out.para("      needs ", "        ", &f.describe());
         }
     }
     out.blank();

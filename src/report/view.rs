@@ -72,6 +72,19 @@ pub struct FailureView {
     pub answer: Option<String>,
 }
 
+impl FailureView {
+    /// The part and why it did not hold, in words: `form_lean is yes: the answer was "No"`.
+    pub fn describe(&self) -> String {
+        let why = match (self.reason, &self.answer) {
+            ("unanswered", _) => "not answered".to_string(),
+            ("held", _) => "it held".to_string(),
+            (_, Some(answer)) => format!("the answer was \"{answer}\""),
+            (_, None) => "it did not hold".to_string(),
+        };
+        format!("{}: {why}", self.condition)
+    }
+}
+
 /// What a report needs beyond the assessment.
 #[derive(Debug, Clone, Default)]
 pub struct ViewOptions {
@@ -203,6 +216,16 @@ pub fn strength_word(confidence: f64) -> &'static str {
 }
 
 impl ReportView {
+    /// The titles of the reported causes with these ids, in that order.
+    pub fn cause_titles<'a>(&'a self, ids: &'a [String]) -> impl Iterator<Item = &'a str> + 'a {
+        ids.iter().filter_map(|id| {
+            self.causes
+                .iter()
+                .find(|c| &c.id == id)
+                .map(|c| c.title.as_str())
+        })
+    }
+
     /// Resolves an assessment into text.
     pub fn new(a: &Assessment, options: &ViewOptions) -> Self {
         let rb = a.rules;
