@@ -15,6 +15,11 @@ use runback::report::{self, ReportView};
 use runback::rulebase::load::{FILE_NAMES, RuleFile, load};
 use runback::rulebase::{RuleBase, embedded};
 
+// Measure with the allocator the binary ships with.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

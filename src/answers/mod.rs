@@ -308,7 +308,8 @@ fn typed(question: &Question, value: &Json) -> Result<Option<Value>, String> {
     if value.is_null() {
         return Ok(None);
     }
-    let expected = expectation(question);
+    // Worded only on error: a valid answer is the common case and must stay cheap.
+    let expected = || expectation(question);
     let found = || match value {
         Json::String(s) => format!("\"{s}\""),
         other => format!("{} ({other})", json_kind(other)),
@@ -319,19 +320,20 @@ fn typed(question: &Question, value: &Json) -> Result<Option<Value>, String> {
                 Json::String(s) => s.as_str(),
                 Json::Bool(true) if question.kind == AnswerKind::YesNo => "yes",
                 Json::Bool(false) if question.kind == AnswerKind::YesNo => "no",
-                _ => return Err(format!("expected {expected}, found {}", found())),
+                _ => return Err(format!("expected {}, found {}", expected(), found())),
             };
             choice(question, text).map(|o| Some(Value::Choice(o)))
         }
         AnswerKind::Multi => {
             let Json::Array(items) = value else {
-                return Err(format!("expected {expected}, found {}", found()));
+                return Err(format!("expected {}, found {}", expected(), found()));
             };
             let mut set: OptionSet = 0;
             for item in items {
                 let Json::String(text) = item else {
                     return Err(format!(
-                        "expected {expected}, found {} in the list",
+                        "expected {}, found {} in the list",
+                        expected(),
                         json_kind(item)
                     ));
                 };
@@ -354,7 +356,7 @@ fn typed(question: &Question, value: &Json) -> Result<Option<Value>, String> {
         }
         AnswerKind::Number { .. } | AnswerKind::Scale { .. } => {
             let Some(n) = value.as_f64() else {
-                return Err(format!("expected {expected}, found {}", found()));
+                return Err(format!("expected {}, found {}", expected(), found()));
             };
             number_in_range(question, n).map(|n| Some(Value::Number(n)))
         }

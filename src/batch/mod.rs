@@ -312,6 +312,7 @@ pub fn run(
             .map_err(RunError::Write)?;
     }
     let mut chunk = Vec::with_capacity(CHUNK_LINES);
+    let mut buffers: Vec<Vec<u8>> = Vec::new();
     loop {
         chunk.clear();
         let mut bytes = 0;
@@ -325,12 +326,22 @@ pub fn run(
         if chunk.is_empty() {
             break;
         }
-        let rendered: Vec<(Vec<u8>, Summary)> = chunk
-            .par_chunks(LINES_PER_TASK)
-            .map(|lines| render(rules, lines, format, &view))
+        // Each task renders into a buffer kept from the last chunk: freeing and growing
+        // large buffers for every chunk costs more than assessing.
+        let tasks = chunk.len().div_ceil(LINES_PER_TASK);
+        if buffers.len() < tasks {
+            buffers.resize_with(tasks, Vec::new);
+        }
+        let parts: Vec<Summary> = buffers[..tasks]
+            .par_iter_mut()
+            .zip(chunk.par_chunks(LINES_PER_TASK))
+            .map(|(buffer, lines)| {
+                buffer.clear();
+                render(rules, lines, format, &view, buffer)
+            })
             .collect();
-        for (bytes, part) in rendered {
-            out.write_all(&bytes).map_err(RunError::Write)?;
+        for (buffer, part) in buffers.iter().zip(parts) {
+            out.write_all(buffer).map_err(RunError::Write)?;
             summary.add(part);
         }
         bar.set_position(lines.bytes_read());
@@ -350,14 +361,14 @@ pub enum RunError {
     Write(io::Error),
 }
 
-/// Assesses and renders a few lines into one buffer.
+/// Assesses a few lines and renders them into one buffer.
 fn render(
     rules: &RuleBase,
     lines: &[Line],
     format: Format,
     view: &ViewOptions,
-) -> (Vec<u8>, Summary) {
-    let mut out = Vec::with_capacity(lines.len() * 512);
+    out: &mut Vec<u8>,
+) -> Summary {
     let mut summary = Summary {
         by_level: vec![0; rules.levels.len()],
         ..Summary::default()
@@ -371,11 +382,11 @@ fn render(
             record.line,
         );
         match format {
-            Format::Jsonl => jsonl::write(&record, view, &mut out),
-            Format::Csv => csv::write(&record, &mut out),
+            Format::Jsonl => jsonl::write(&record, view, out),
+            Format::Csv => csv::write(&record, out),
         }
     }
-    (out, summary)
+    summary
 }
 
 fn progress_bar(progress: Progress) -> indicatif::ProgressBar {
