@@ -332,3 +332,89 @@ fn a_rule_file_over_the_size_limit_is_refused_naming_it() {
         "{stderr}"
     );
 }
+
+/// A stream that yields some lines, then fails, as a network mount or a dying disk might.
+struct FailingReader {
+    lines: std::io::Cursor<Vec<u8>>,
+}
+
+impl Read for FailingReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.lines.read(buf)? {
+            0 => Err(std::io::Error::other("the disk went away")),
+            n => Ok(n),
+        }
+    }
+}
+
+/// A sink that takes a few bytes and then refuses, as a full disk does.
+struct FullDisk {
+    room: usize,
+}
+
+impl std::io::Write for FullDisk {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.room == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::StorageFull,
+                "no space left",
+            ));
+        }
+        let n = buf.len().min(self.room);
+        self.room -= n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_read_or_write_failure_mid_batch_stops_it_with_that_error() {
+    let line = fixture("full").to_string();
+    let many = format!("{line}\n").repeat(5_000).into_bytes();
+    let reader = std::io::BufReader::new(FailingReader {
+        lines: std::io::Cursor::new(many.clone()),
+    });
+    let result = batch::run(
+        &SHIPPED,
+        reader,
+        &mut Vec::new(),
+        Format::Jsonl,
+        Progress::Hidden,
+    );
+    assert!(
+        matches!(result, Err(batch::RunError::Read(e)) if e.to_string() == "the disk went away")
+    );
+
+    let mut disk = FullDisk { room: 100_000 };
+    let result = batch::run(
+        &SHIPPED,
+        &many[..],
+        &mut disk,
+        Format::Jsonl,
+        Progress::Hidden,
+    );
+    assert!(
+        matches!(result, Err(batch::RunError::Write(e)) if e.kind() == std::io::ErrorKind::StorageFull)
+    );
+}
+
+#[test]
+fn an_input_that_cannot_be_read_fails_and_leaves_no_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.jsonl");
+    let run = runback()
+        .args(["batch", "--input", "tests/fixtures", "--output"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("cannot read tests/fixtures: Is a directory"),
+        "{stderr}"
+    );
+    assert!(files_in(dir.path()).is_empty());
+}

@@ -12,6 +12,7 @@ pub mod output;
 use std::fmt;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::mpsc;
 
 use rayon::prelude::*;
 use serde_json::Value as Json;
@@ -23,7 +24,7 @@ use crate::rulebase::{LevelIdx, RuleBase};
 use input::{Line, LineProblem, Lines};
 
 /// Lines per chunk: enough to keep every core busy, few enough to keep memory small.
-const CHUNK_LINES: usize = 2048;
+const CHUNK_LINES: usize = 1024;
 /// Input bytes per chunk, so a chunk of long lines stays small too.
 const CHUNK_BYTES: usize = 8 << 20;
 /// Lines a worker renders into one buffer, to spare an allocation per line.
@@ -288,11 +289,12 @@ pub enum Progress {
 
 /// Assesses every line of `input` and writes one record per line to `out`, in order.
 ///
-/// Only reading or writing stops it; `out` is flushed at the end.
+/// Only reading or writing stops it; `out` is flushed at the end. A writer thread writes
+/// one chunk while the next is assessed, so a slow pipe or disk does not idle the cores.
 pub fn run(
     rules: &RuleBase,
     input: impl BufRead,
-    out: &mut impl Write,
+    out: &mut (impl Write + Send),
     format: Format,
     progress: Progress,
 ) -> Result<Summary, RunError> {
@@ -311,45 +313,78 @@ pub fn run(
         out.write_all(csv::HEADER.as_bytes())
             .map_err(RunError::Write)?;
     }
-    let mut chunk = Vec::with_capacity(CHUNK_LINES);
-    let mut buffers: Vec<Vec<u8>> = Vec::new();
-    loop {
-        chunk.clear();
-        let mut bytes = 0;
-        while chunk.len() < CHUNK_LINES && bytes < CHUNK_BYTES {
-            let Some(line) = lines.next_line().map_err(RunError::Read)? else {
-                break;
-            };
-            bytes += line.text.as_ref().map_or(0, String::len);
-            chunk.push(line);
-        }
-        if chunk.is_empty() {
-            break;
-        }
-        // Each task renders into a buffer kept from the last chunk: freeing and growing
-        // large buffers for every chunk costs more than assessing.
-        let tasks = chunk.len().div_ceil(LINES_PER_TASK);
-        if buffers.len() < tasks {
+    // Rendered chunks go to the writer; it hands their buffers back for reuse, because
+    // freeing and growing large buffers for every chunk costs more than assessing. With
+    // a rendezvous channel at most two chunks are in memory: one written, one rendered.
+    let (to_writer, rendered) = mpsc::sync_channel::<Vec<Vec<u8>>>(0);
+    let (give_back, spare) = mpsc::channel::<Vec<Vec<u8>>>();
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> io::Result<()> {
+            for buffers in rendered {
+                for buffer in &buffers {
+                    out.write_all(buffer)?;
+                }
+                // The reader may have finished; a buffer nobody takes back is just freed.
+                let _ = give_back.send(buffers);
+            }
+            out.flush()
+        });
+        let mut chunk = Vec::with_capacity(CHUNK_LINES);
+        let read = 'read: loop {
+            chunk.clear();
+            let mut bytes = 0;
+            while chunk.len() < CHUNK_LINES && bytes < CHUNK_BYTES {
+                match lines.next_line() {
+                    Ok(Some(line)) => {
+                        bytes += line.text.as_ref().map_or(0, String::len);
+                        chunk.push(line);
+                    }
+                    Ok(None) => break,
+                    Err(e) => break 'read Err(e),
+                }
+            }
+            if chunk.is_empty() {
+                break Ok(());
+            }
+            let tasks = chunk.len().div_ceil(LINES_PER_TASK);
+            let mut buffers = spare.try_recv().unwrap_or_default();
             buffers.resize_with(tasks, Vec::new);
-        }
-        let parts: Vec<Summary> = buffers[..tasks]
-            .par_iter_mut()
-            .zip(chunk.par_chunks(LINES_PER_TASK))
-            .map(|(buffer, lines)| {
-                buffer.clear();
-                render(rules, lines, format, &view, buffer)
-            })
-            .collect();
-        for (buffer, part) in buffers.iter().zip(parts) {
-            out.write_all(buffer).map_err(RunError::Write)?;
-            summary.add(part);
-        }
-        bar.set_position(lines.bytes_read());
-        bar.set_message(format!("{} answer sets", summary.total));
-    }
-    out.flush().map_err(RunError::Write)?;
+            let parts: Vec<Summary> = buffers
+                .par_iter_mut()
+                .zip(chunk.par_chunks(LINES_PER_TASK))
+                .map(|(buffer, lines)| {
+                    buffer.clear();
+                    render(rules, lines, format, &view, buffer)
+                })
+                .collect();
+            for part in parts {
+                summary.add(part);
+            }
+            // A writer that hung up has failed; joining it below says why.
+            if to_writer.send(buffers).is_err() {
+                break Ok(());
+            }
+            bar.set_position(lines.bytes_read());
+            bar.set_message(format!("{} answer sets", summary.total));
+        };
+        // Hanging up lets the writer finish; it must happen before waiting for it.
+        drop(to_writer);
+        finish(writer, read)
+    })?;
     bar.finish_and_clear();
     Ok(summary)
+}
+
+/// Waits for the writer; its error comes first, since a failed write stops the reading.
+fn finish(
+    writer: std::thread::ScopedJoinHandle<'_, io::Result<()>>,
+    read: io::Result<()>,
+) -> Result<(), RunError> {
+    let written = writer
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    written.map_err(RunError::Write)?;
+    read.map_err(RunError::Read)
 }
 
 /// Why [`run`] stopped.
@@ -463,7 +498,7 @@ pub fn run_command(rules: &RuleBase, options: &Options) -> Result<(), BatchError
             summary
         }
         None => {
-            let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+            let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout());
             run(rules, input, &mut out, options.format, progress).map_err(|e| match e {
                 RunError::Read(source) => read_error(source),
                 RunError::Write(source) => BatchError::Write {
