@@ -367,3 +367,37 @@ fn a_rule_file_nested_too_deep_is_refused_with_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn an_answer_file_with_thousands_of_bad_keys_lists_a_hundred_and_counts_the_rest() {
+    let rb = &*SHIPPED;
+    let keys: Vec<String> = (0..5_000)
+        .map(|i| format!("\"not_a_question_{i}\": 1"))
+        .collect();
+    let text = format!("{{{}}}", keys.join(", "));
+    let err = Answers::parse(&text, "many.json", &rb.questionnaire).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.starts_with("many.json: 5000 invalid answers:\n"),
+        "{message}"
+    );
+    assert_eq!(message.lines().count(), 1 + 100 + 1);
+    assert!(message.ends_with("\n  and 4900 more, not listed"));
+}
+
+#[test]
+fn a_rule_file_with_thousands_of_bad_references_lists_two_hundred_and_counts_the_rest() {
+    let rules: Vec<String> = (0..1_000)
+        .map(|i| {
+            format!(
+                r#"{{"id": "r{i}", "when": {{"equals": {{"question": "nq{i}", "value": "yes"}}}}, "then": {{"escalate": {{"level": "soon", "reason": "x"}}}}, "sources": ["nice-ng59"]}}"#
+            )
+        })
+        .collect();
+    let mut texts = TEXTS.map(str::to_string);
+    texts[RULES_FILE] = format!("{{\"rules\": [{}]}}", rules.join(", "));
+    let message = load_texts(texts).unwrap_err().to_string();
+    assert!(message.contains("(1000 problems)"), "{}", &message[..200]);
+    assert_eq!(message.lines().count(), 1 + 200 + 1);
+    assert!(message.ends_with("\n  and 800 more, not listed"));
+}

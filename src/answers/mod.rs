@@ -16,6 +16,10 @@ use crate::suggest::did_you_mean;
 /// few kilobytes; the limit keeps a stray or hostile input from exhausting memory.
 pub const MAX_ANSWER_BYTES: usize = 1 << 20;
 
+/// The most problems one refused answer file lists; a real one has a handful, and the
+/// questionnaire has under a hundred questions.
+pub const MAX_PROBLEMS_LISTED: usize = 100;
+
 /// One typed answer.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Value {
@@ -82,12 +86,14 @@ pub enum AnswerError {
         found: &'static str,
     },
     /// Some answers do not fit their questions.
-    #[error("{name}: {} invalid answer{}:\n{}", problems.len(), if problems.len() == 1 { "" } else { "s" }, problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+    #[error("{name}: {} invalid answer{}:\n{}{}", problems.len() + unlisted, if problems.len() + unlisted == 1 { "" } else { "s" }, problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"), if *unlisted > 0 { format!("\n  and {unlisted} more, not listed") } else { String::new() })]
     Invalid {
         /// File name, or `<stdin>`.
         name: String,
-        /// Every answer that is wrong.
+        /// The answers that are wrong, up to [`MAX_PROBLEMS_LISTED`].
         problems: Vec<AnswerProblem>,
+        /// How many more are wrong beyond those listed.
+        unlisted: usize,
     },
 }
 
@@ -162,11 +168,19 @@ impl Answers {
         };
         let mut answers = Answers::none(questionnaire);
         let mut problems = Vec::new();
+        let mut unlisted = 0;
         for (key, value) in map {
             if key.starts_with('$') {
                 continue;
             }
             let Some(qi) = questionnaire.find(key) else {
+                // Past the cap a problem is only counted: a hostile file with tens of
+                // thousands of keys would otherwise cost seconds of suggestions and
+                // megabytes of message.
+                if problems.len() >= MAX_PROBLEMS_LISTED {
+                    unlisted += 1;
+                    continue;
+                }
                 problems.push(AnswerProblem {
                     question: key.clone(),
                     message: format!(
@@ -178,6 +192,7 @@ impl Answers {
             };
             match typed(&questionnaire.questions[qi], value) {
                 Ok(v) => answers.values[qi] = v,
+                Err(_) if problems.len() >= MAX_PROBLEMS_LISTED => unlisted += 1,
                 Err(message) => problems.push(AnswerProblem {
                     question: key.clone(),
                     message,
@@ -190,6 +205,7 @@ impl Answers {
             Err(AnswerError::Invalid {
                 name: name.to_string(),
                 problems,
+                unlisted,
             })
         }
     }

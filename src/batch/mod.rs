@@ -263,12 +263,17 @@ fn reason(error: &AnswerError) -> String {
         AnswerError::NotAnObject { found, .. } => {
             format!("expected a JSON object mapping question ids to answers, found {found}")
         }
-        AnswerError::Invalid { problems, .. } => {
-            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        AnswerError::Invalid {
+            problems, unlisted, ..
+        } => {
+            let mut list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            if *unlisted > 0 {
+                list.push(format!("and {unlisted} more, not listed"));
+            }
+            let count = problems.len() + unlisted;
             format!(
-                "{} invalid answer{}: {}",
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" },
+                "{count} invalid answer{}: {}",
+                if count == 1 { "" } else { "s" },
                 list.join("; ")
             )
         }

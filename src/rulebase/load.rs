@@ -60,12 +60,24 @@ pub enum LoadError {
     },
 }
 
+/// How many problems a refused rule base lists, and suggests near misses for: an author
+/// fixes the first ones and runs again, and a hostile folder of tens of thousands of bad
+/// references must not cost minutes of suggestions and megabytes of message.
+pub const MAX_PROBLEMS_LISTED: usize = 200;
+
 fn list(problems: &[Problem]) -> String {
-    problems
+    let mut lines: Vec<String> = problems
         .iter()
+        .take(MAX_PROBLEMS_LISTED)
         .map(|p| format!("  {p}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    if problems.len() > MAX_PROBLEMS_LISTED {
+        lines.push(format!(
+            "  and {} more, not listed",
+            problems.len() - MAX_PROBLEMS_LISTED
+        ));
+    }
+    lines.join("\n")
 }
 
 /// One thing wrong with a rule file: where, and what would be right.
@@ -345,10 +357,12 @@ impl Checker {
         match ids.map.get(id) {
             Some(&i) => Some(i),
             None => {
-                self.problem(
-                    at,
-                    format!("unknown {} `{id}`{}", ids.what, ids.suggestion(id)),
-                );
+                let suggestion = if self.problems.len() < MAX_PROBLEMS_LISTED {
+                    ids.suggestion(id)
+                } else {
+                    String::new()
+                };
+                self.problem(at, format!("unknown {} `{id}`{suggestion}", ids.what));
                 None
             }
         }
