@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use libfuzzer_sys::fuzz_target;
 use runback::answers::{Answers, read_text};
 use runback::engine;
-use runback::report::{self, ReportView};
+use runback::report::{self, ReportView, ViewOptions};
 use runback::rulebase::{RuleBase, embedded};
 
 static RULES: LazyLock<RuleBase> = LazyLock::new(|| embedded::shipped().unwrap());
@@ -18,6 +18,10 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(answers) = Answers::parse(&text, "fuzz", &RULES.questionnaire) {
         let assessment = engine::assess(&RULES, &answers);
         assert!(assessment.escalation.level < RULES.levels.len());
-        report::json(&ReportView::new(&assessment));
+        let view = ViewOptions {
+            date: "2026-11-21".to_string(),
+            explain: true,
+        };
+        report::json(&ReportView::new(&assessment, &view));
     }
 });
