@@ -27,7 +27,7 @@ Examples:
 Exit codes:
   0    the report (or other output) was written
   1    bad answers, an invalid rule base, or a file that cannot be read;
-       for batch, some lines could not be assessed (the rest were written)
+       for batch, some lines could not be assessed (the rest were written);
        for check --deny-warnings, the rule base has warnings
   2    the command line was wrong; for check, the rule base has errors
   130  interrupted (Ctrl-C)";
