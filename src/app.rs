@@ -85,6 +85,7 @@ impl Error {
             Error::Knowledge { .. } => ExitCode::CheckErrors,
             Error::Interrupted { .. } => ExitCode::Interrupted,
             Error::Batch(batch::BatchError::NoInput) => ExitCode::Usage,
+            Error::Batch(batch::BatchError::Interrupted { .. }) => ExitCode::Interrupted,
             _ => ExitCode::Failure,
         }
     }

@@ -12,6 +12,7 @@ pub mod output;
 use std::fmt;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
 use rayon::prelude::*;
@@ -84,6 +85,15 @@ pub enum BatchError {
         name: String,
         /// What the system said.
         source: io::Error,
+    },
+    /// Ctrl-C stopped the batch; the output file, if any, was not written.
+    #[error("interrupted{}", match output {
+        Some(name) => format!("; {name} was not written"),
+        None => String::new(),
+    })]
+    Interrupted {
+        /// The output file that was not written.
+        output: Option<String>,
     },
     /// Every line was processed, but some could not be assessed.
     #[error(
@@ -294,7 +304,8 @@ pub enum Progress {
 
 /// Assesses every line of `input` and writes one record per line to `out`, in order.
 ///
-/// Only reading or writing stops it; `out` is flushed at the end. A writer thread writes
+/// Only reading, writing or Ctrl-C (see [`stop_on_ctrl_c`]) stops it; `out` is flushed at
+/// the end. A writer thread writes
 /// one chunk while the next is assessed, so a slow pipe or disk does not idle the cores.
 pub fn run(
     rules: &RuleBase,
@@ -323,7 +334,7 @@ pub fn run(
     // a rendezvous channel at most two chunks are in memory: one written, one rendered.
     let (to_writer, rendered) = mpsc::sync_channel::<Vec<Vec<u8>>>(0);
     let (give_back, spare) = mpsc::channel::<Vec<Vec<u8>>>();
-    std::thread::scope(|scope| {
+    let outcome = std::thread::scope(|scope| {
         let writer = scope.spawn(move || -> io::Result<()> {
             for buffers in rendered {
                 for buffer in &buffers {
@@ -336,6 +347,9 @@ pub fn run(
         });
         let mut chunk = Vec::with_capacity(CHUNK_LINES);
         let read = 'read: loop {
+            if INTERRUPTED.load(Ordering::SeqCst) {
+                break Err(RunError::Interrupted);
+            }
             chunk.clear();
             let mut bytes = 0;
             while chunk.len() < CHUNK_LINES && bytes < CHUNK_BYTES {
@@ -345,7 +359,7 @@ pub fn run(
                         chunk.push(line);
                     }
                     Ok(None) => break,
-                    Err(e) => break 'read Err(e),
+                    Err(e) => break 'read Err(RunError::Read(e)),
                 }
             }
             if chunk.is_empty() {
@@ -375,21 +389,22 @@ pub fn run(
         // Hanging up lets the writer finish; it must happen before waiting for it.
         drop(to_writer);
         finish(writer, read)
-    })?;
+    });
+    // Cleared however the batch ended, so an error is not printed beside a stale bar.
     bar.finish_and_clear();
-    Ok(summary)
+    outcome.map(|()| summary)
 }
 
 /// Waits for the writer; its error comes first, since a failed write stops the reading.
 fn finish(
     writer: std::thread::ScopedJoinHandle<'_, io::Result<()>>,
-    read: io::Result<()>,
+    read: Result<(), RunError>,
 ) -> Result<(), RunError> {
     let written = writer
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     written.map_err(RunError::Write)?;
-    read.map_err(RunError::Read)
+    read
 }
 
 /// Why [`run`] stopped.
@@ -399,6 +414,22 @@ pub enum RunError {
     Read(io::Error),
     /// Writing the output failed.
     Write(io::Error),
+    /// Ctrl-C, once [`stop_on_ctrl_c`] is in force.
+    Interrupted,
+}
+
+/// Set by Ctrl-C once [`stop_on_ctrl_c`] is in force; read between chunks.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Makes Ctrl-C stop a batch between two chunks instead of killing the process, so the
+/// temporary output file is removed; a second Ctrl-C ends at once (a read may be waiting
+/// on an idle pipe).
+pub fn stop_on_ctrl_c() {
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
 }
 
 /// Assesses a few lines and renders them into one buffer.
@@ -461,9 +492,13 @@ pub fn run_command(rules: &RuleBase, options: &Options) -> Result<(), BatchError
         name: input_name.clone(),
         source,
     };
-    // The output file is claimed before any work, so a clash is reported at once.
+    // The output file is claimed before any work, so a clash is reported at once; from
+    // then on Ctrl-C must stop the batch rather than the process, to remove it again.
     let output = match &options.output {
-        Some(path) => Some(output::OutputFile::create(path, options.force)?),
+        Some(path) => {
+            stop_on_ctrl_c();
+            Some(output::OutputFile::create(path, options.force)?)
+        }
         None => None,
     };
     let (input, size): (Box<dyn BufRead>, Option<u64>) = if from_stdin {
@@ -497,6 +532,9 @@ pub fn run_command(rules: &RuleBase, options: &Options) -> Result<(), BatchError
                 |e| match e {
                     RunError::Read(source) => read_error(source),
                     RunError::Write(source) => write_error(source),
+                    RunError::Interrupted => BatchError::Interrupted {
+                        output: Some(name.clone()),
+                    },
                 },
             )?;
             file.commit().map_err(write_error)?;
@@ -510,6 +548,7 @@ pub fn run_command(rules: &RuleBase, options: &Options) -> Result<(), BatchError
                     name: "<stdout>".to_string(),
                     source,
                 },
+                RunError::Interrupted => BatchError::Interrupted { output: None },
             })?
         }
     };
