@@ -1,7 +1,8 @@
 //! Many answer sets at once: JSONL lines in, one record per line out, in input order.
 //!
-//! The input is read in chunks; each chunk is assessed and rendered on every core, then
-//! written in order before the next chunk is read, so memory stays flat whatever the
+//! The input is read in chunks of lines; each chunk is assessed and rendered on every
+//! core (rayon), and handed whole to a writer thread while the next chunk is assessed, so
+//! the output keeps the input's order and at most two chunks are in memory whatever the
 //! input's size. A bad line becomes an error record and the batch goes on.
 
 pub mod csv;
