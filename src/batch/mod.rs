@@ -8,9 +8,7 @@
 pub mod csv;
 pub mod input;
 pub mod jsonl;
-pub mod output;
-
-use std::fmt;
+pub use std::fmt;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,6 +18,7 @@ use rayon::prelude::*;
 use serde_json::Value as Json;
 
 use crate::answers::{self, AnswerError, Answers};
+use crate::atomic_write::AtomicFile;
 use crate::engine::{self, Assessment};
 use crate::report::{self, ViewOptions};
 use crate::rulebase::{LevelIdx, RuleBase};
@@ -498,7 +497,14 @@ pub fn run_command(rules: &RuleBase, options: &Options) -> Result<(), BatchError
     let output = match &options.output {
         Some(path) => {
             stop_on_ctrl_c();
-            Some(output::OutputFile::create(path, options.force)?)
+            let name = path.display().to_string();
+            Some(match AtomicFile::create(path, options.force) {
+                Ok(file) => (file, name),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    return Err(BatchError::OutputExists { name });
+                }
+                Err(source) => return Err(BatchError::Write { name, source }),
+            })
         }
         None => None,
     };
@@ -523,8 +529,7 @@ pub fn run_command(rules: &RuleBase, options: &Options) -> Result<(), BatchError
         None => Progress::Count,
     };
     let summary = match output {
-        Some(mut file) => {
-            let name = file.name().to_string();
+        Some((mut file, name)) => {
             let write_error = |source| BatchError::Write {
                 name: name.clone(),
                 source,
