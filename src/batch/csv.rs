@@ -13,13 +13,12 @@ pub const HEADER: &str =
 
 /// Appends one row: the escalation level and the top causes, or the error.
 pub fn write(record: &Record, out: &mut Vec<u8>) {
-    let id = match &record.id {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-        None => String::new(),
-    };
     write!(out, "{},", record.line).expect("writing to memory");
-    field(&id, out);
+    match &record.id {
+        Some(serde_json::Value::String(s)) => untrusted_field(s, out),
+        Some(other) => field(&other.to_string(), out),
+        None => {}
+    }
     match &record.outcome {
         Ok(assessment) => {
             // Straight from the assessment: a row needs three ids, not a whole report.
@@ -42,9 +41,19 @@ pub fn write(record: &Record, out: &mut Vec<u8>) {
         }
         Err(error) => {
             out.extend_from_slice(b",,,,,,,,");
-            field(error, out);
+            untrusted_field(error, out);
             out.push(b'\n');
         }
+    }
+}
+
+/// A field whose text came from the input: one starting like a formula gets a leading `'`,
+/// so a spreadsheet opening the file shows it instead of running it (CSV injection).
+fn untrusted_field(text: &str, out: &mut Vec<u8>) {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        field(&format!("'{text}"), out);
+    } else {
+        field(text, out);
     }
 }
 
@@ -67,6 +76,22 @@ mod tests {
         let mut out = Vec::new();
         field(text, &mut out);
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn text_from_the_input_cannot_become_a_spreadsheet_formula() {
+        let guarded = |text: &str| {
+            let mut out = Vec::new();
+            untrusted_field(text, &mut out);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(
+            guarded("=HYPERLINK(\"http://x\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\")\""
+        );
+        assert_eq!(guarded("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(guarded("+1"), "'+1");
+        assert_eq!(guarded("runner-17"), "runner-17");
     }
 
     #[test]
