@@ -102,10 +102,9 @@ fn solve<'a>(
             if branches == Branches::Honour
                 && newly_answered
                 && domains[*question].answered == Some(true)
+                && let Some(ask_if) = &rules.questionnaire.questions[*question].ask_if
             {
-                if let Some(ask_if) = &rules.questionnaire.questions[*question].ask_if {
-                    goals.push((ask_if, true));
-                }
+                goals.push((ask_if, true));
             }
             solve(rules, goals, domains, branches)
         }
