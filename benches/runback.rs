@@ -12,6 +12,7 @@ use runback::answers::Answers;
 use runback::batch::{self, Format, Progress};
 use runback::engine;
 use runback::report::{self, ReportView};
+use runback::rulebase::embedded::TEXTS;
 use runback::rulebase::load::{FILE_NAMES, RuleFile, load};
 use runback::rulebase::{RuleBase, embedded};
 
@@ -23,15 +24,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     divan::main();
 }
-
-const TEXTS: [&str; 6] = [
-    include_str!("../rules/sources.json"),
-    include_str!("../rules/questionnaire.json"),
-    include_str!("../rules/causes.json"),
-    include_str!("../rules/strategies.json"),
-    include_str!("../rules/escalation.json"),
-    include_str!("../rules/rules.json"),
-];
 
 /// The answer sets a batch cycles through: every escalation level, full and empty.
 const ANSWER_SETS: [&str; 6] = [

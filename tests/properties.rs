@@ -12,18 +12,10 @@ use runback::answers::Answers;
 use runback::engine::satisfy::satisfy;
 use runback::engine::{self, Truth};
 use runback::report::{self, ReportView};
+use runback::rulebase::embedded::TEXTS;
 use runback::rulebase::load::{FILE_NAMES, RuleFile, load};
 use runback::rulebase::{AnswerKind, Conclusion, Question, RuleBase, embedded};
 
-/// The shipped rule files, as text, in [`FILE_NAMES`] order.
-const TEXTS: [&str; 6] = [
-    include_str!("../rules/sources.json"),
-    include_str!("../rules/questionnaire.json"),
-    include_str!("../rules/causes.json"),
-    include_str!("../rules/strategies.json"),
-    include_str!("../rules/escalation.json"),
-    include_str!("../rules/rules.json"),
-];
 const RULES_FILE: usize = 5;
 
 static SHIPPED: LazyLock<RuleBase> =

@@ -3,16 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use runback::rulebase::embedded::TEXTS;
 use runback::rulebase::load::{FILE_NAMES, RuleFile, load};
 
-const TEXTS: [&str; 6] = [
-    include_str!("../../rules/sources.json"),
-    include_str!("../../rules/questionnaire.json"),
-    include_str!("../../rules/causes.json"),
-    include_str!("../../rules/strategies.json"),
-    include_str!("../../rules/escalation.json"),
-    include_str!("../../rules/rules.json"),
-];
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, rest)) = data.split_first() else {

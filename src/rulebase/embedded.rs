@@ -3,7 +3,8 @@
 use super::load::{FILE_NAMES, LoadError, RuleFile, load};
 use super::model::RuleBase;
 
-const TEXTS: [&str; 6] = [
+/// The six shipped rule files as text, in [`FILE_NAMES`] order.
+pub const TEXTS: [&str; 6] = [
     include_str!("../../rules/sources.json"),
     include_str!("../../rules/questionnaire.json"),
     include_str!("../../rules/causes.json"),
