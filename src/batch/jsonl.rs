@@ -13,7 +13,7 @@ struct Assessed<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a Json>,
     #[serde(flatten)]
-    report: ReportView,
+    report: ReportView<'a>,
 }
 
 /// A line that could not be assessed.

@@ -55,7 +55,7 @@ th, td { border: 1px solid var(--line); padding: .25rem .45rem; text-align: left
 
 fn answers(list: &[AnswerView]) -> String {
     list.iter()
-        .map(|a| format!("{}: {}", escape(&a.label), escape(&a.answer_text)))
+        .map(|a| format!("{}: {}", escape(a.label), escape(&a.answer_text)))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -71,8 +71,8 @@ pub fn render(view: &ReportView) -> String {
          <h1>Back pain self-assessment</h1>\n<p class=\"meta\">{date} · {by}</p>\n\
          <p class=\"disclaimer\">{disclaimer}</p>\n",
         date = escape(&view.date),
-        by = escape(&view.generated_by),
-        disclaimer = escape(&view.disclaimer),
+        by = escape(view.generated_by),
+        disclaimer = escape(view.disclaimer),
     );
     // The escalation always comes first on paper: it is what a clinician reads first.
     escalation(&mut h, view);
@@ -92,9 +92,9 @@ pub fn render(view: &ReportView) -> String {
              <p><span class=\"bar\" role=\"img\" aria-label=\"{percent}%\"><span style=\"width: {percent}%\"></span></span>{strength} ({percent}%)</p>\n\
              <p>{summary}</p>\n<p class=\"because\">Because: {because}</p>",
             n = i + 1,
-            title = escape(&c.title),
+            title = escape(c.title),
             strength = escape(c.strength),
-            summary = escape(&c.summary),
+            summary = escape(c.summary),
             because = answers(&c.because),
         );
         if !c.against.is_empty() {
@@ -121,8 +121,8 @@ pub fn render(view: &ReportView) -> String {
             let _ = writeln!(
                 h,
                 "<div class=\"strategy\"><h3>{}</h3>\n<p>{}</p>\n<p class=\"sources-line\">Helps with: {}. Sources: {}</p></div>",
-                escape(&s.title),
-                escape(&s.how_to),
+                escape(s.title),
+                escape(s.how_to),
                 helps.join("; "),
                 escape(&s.sources.join(", "))
             );
@@ -141,14 +141,14 @@ pub fn render(view: &ReportView) -> String {
             let _ = writeln!(
                 h,
                 "<tr><td>{}</td><td>{}</td></tr>",
-                escape(&a.label),
+                escape(a.label),
                 escape(&a.answer_text)
             );
         }
         let _ = writeln!(h, "</tbody>\n</table>");
     }
     if !view.unanswered.is_empty() {
-        let labels: Vec<String> = view.unanswered.iter().map(|q| escape(&q.label)).collect();
+        let labels: Vec<String> = view.unanswered.iter().map(|q| escape(q.label)).collect();
         let _ = writeln!(
             h,
             "<p class=\"meta\">Not answered: {}.</p>",
@@ -171,7 +171,7 @@ pub fn render(view: &ReportView) -> String {
             let _ = writeln!(
                 h,
                 "<tr class=\"{class}\"><td>{}<br><small>{}</small></td><td>{fired}</td><td>{}</td></tr>",
-                escape(&t.rule),
+                escape(t.rule),
                 escape(&t.then),
                 why.join("<br>")
             );
@@ -181,17 +181,17 @@ pub fn render(view: &ReportView) -> String {
 
     let _ = writeln!(h, "<h2>Sources</h2>\n<ul>");
     for s in &view.sources {
-        let title = escape(&s.title);
+        let title = escape(s.title);
         let title = match &s.url {
             Some(url) => format!("{title} <span class=\"meta\">({})</span>", escape(url)),
             None => title,
         };
-        let _ = writeln!(h, "<li><strong>{}</strong>: {title}</li>", escape(&s.id));
+        let _ = writeln!(h, "<li><strong>{}</strong>: {title}</li>", escape(s.id));
     }
     let _ = writeln!(
         h,
         "</ul>\n<p class=\"disclaimer\">{}</p>\n</body>\n</html>",
-        escape(&view.disclaimer)
+        escape(view.disclaimer)
     );
     h
 }
@@ -206,15 +206,15 @@ fn escalation(h: &mut String, view: &ReportView) {
     let heading = if e.is_default {
         "When to see a professional".to_string()
     } else {
-        escape(&e.title)
+        escape(e.title)
     };
     let _ = writeln!(
         h,
         "<section class=\"escalation {class}\">\n<h2>{heading}</h2>\n<p class=\"action\">{}</p>",
         if e.is_default {
-            format!("{}: {}", escape(&e.title), escape(&e.action))
+            format!("{}: {}", escape(e.title), escape(e.action))
         } else {
-            escape(&e.action)
+            escape(e.action)
         }
     );
     if !e.reasons.is_empty() {
@@ -231,7 +231,7 @@ fn escalation(h: &mut String, view: &ReportView) {
             let _ = writeln!(
                 h,
                 "<li>{}{because} <span class=\"sources-line\">({})</span></li>",
-                escape(&r.text),
+                escape(r.text),
                 escape(&r.sources.join(", "))
             );
         }

@@ -26,12 +26,12 @@ pub fn escape(text: &str) -> String {
 
 fn answers(list: &[AnswerView]) -> String {
     list.iter()
-        .map(|a| format!("{}: {}", escape(&a.label), escape(&a.answer_text)))
+        .map(|a| format!("{}: {}", escape(a.label), escape(&a.answer_text)))
         .collect::<Vec<_>>()
         .join("; ")
 }
 
-fn ids(list: &[String]) -> String {
+fn ids(list: &[&str]) -> String {
     list.iter()
         .map(|s| format!("`{s}`"))
         .collect::<Vec<_>>()
@@ -43,7 +43,7 @@ pub fn render(view: &ReportView) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "# runback: back pain self-assessment\n");
     let _ = writeln!(md, "*{}*\n", escape(&view.date));
-    let _ = writeln!(md, "> **{}**\n", escape(&view.disclaimer));
+    let _ = writeln!(md, "> **{}**\n", escape(view.disclaimer));
     if !view.escalation.is_default {
         escalation(&mut md, view);
     }
@@ -62,7 +62,7 @@ pub fn render(view: &ReportView) -> String {
                 md,
                 "| {} | **{}** | {} {} ({:.0}%) | {} | {} |",
                 i + 1,
-                escape(&c.title),
+                escape(c.title),
                 super::bar(c.confidence, false),
                 c.strength,
                 c.confidence * 100.0,
@@ -80,8 +80,8 @@ pub fn render(view: &ReportView) -> String {
         }
         for s in &view.strategies {
             let helps: Vec<String> = view.cause_titles(&s.for_causes).map(escape).collect();
-            let _ = writeln!(md, "### {}\n", escape(&s.title));
-            let _ = writeln!(md, "{}\n", escape(&s.how_to));
+            let _ = writeln!(md, "### {}\n", escape(s.title));
+            let _ = writeln!(md, "{}\n", escape(s.how_to));
             let _ = writeln!(
                 md,
                 "*Helps with:* {}. *Sources:* {}\n",
@@ -96,14 +96,14 @@ pub fn render(view: &ReportView) -> String {
     }
 
     if !view.unanswered.is_empty() {
-        let labels: Vec<String> = view.unanswered.iter().map(|q| escape(&q.label)).collect();
+        let labels: Vec<String> = view.unanswered.iter().map(|q| escape(q.label)).collect();
         let _ = writeln!(md, "## Not answered\n\n{}.\n", labels.join("; "));
     }
 
     if !view.answers.is_empty() {
         let _ = writeln!(md, "## Your answers\n\n| Question | Answer |\n|---|---|");
         for a in &view.answers {
-            let _ = writeln!(md, "| {} | {} |", escape(&a.label), escape(&a.answer_text));
+            let _ = writeln!(md, "| {} | {} |", escape(a.label), escape(&a.answer_text));
         }
         md.push('\n');
     }
@@ -135,12 +135,12 @@ pub fn render(view: &ReportView) -> String {
                     md,
                     "- `{}`: [{}](<{}>)",
                     s.id,
-                    escape(&s.title),
+                    escape(s.title),
                     url.replace('>', "%3E")
                 );
             }
             None => {
-                let _ = writeln!(md, "- `{}`: {}", s.id, escape(&s.title));
+                let _ = writeln!(md, "- `{}`: {}", s.id, escape(s.title));
             }
         }
     }
@@ -151,10 +151,10 @@ fn escalation(md: &mut String, view: &ReportView) {
     let e = &view.escalation;
     if e.is_default {
         let _ = writeln!(md, "## When to see a professional\n");
-        let _ = writeln!(md, "**{}.** {}\n", escape(&e.title), escape(&e.action));
+        let _ = writeln!(md, "**{}.** {}\n", escape(e.title), escape(e.action));
     } else {
-        let _ = writeln!(md, "## ⚠️ {}\n", escape(&e.title));
-        let _ = writeln!(md, "> [!CAUTION]\n> **{}**\n", escape(&e.action));
+        let _ = writeln!(md, "## ⚠️ {}\n", escape(e.title));
+        let _ = writeln!(md, "> [!CAUTION]\n> **{}**\n", escape(e.action));
     }
     for r in &e.reasons {
         let because = if r.because.is_empty() {
@@ -165,7 +165,7 @@ fn escalation(md: &mut String, view: &ReportView) {
         let _ = writeln!(
             md,
             "- {}{because} *Sources:* {}",
-            escape(&r.text),
+            escape(r.text),
             ids(&r.sources)
         );
     }

@@ -80,7 +80,7 @@ pub fn render(view: &ReportView, opts: TextOptions) -> String {
         opts,
     };
     out.heading("runback: back pain self-assessment");
-    out.para("", "", &view.disclaimer);
+    out.para("", "", view.disclaimer);
     out.blank();
 
     // A raised escalation goes first, before any self-care advice; the default goes last.
@@ -99,7 +99,7 @@ pub fn render(view: &ReportView, opts: TextOptions) -> String {
     for (i, c) in view.causes.iter().enumerate() {
         let number = format!("  {}. ", i + 1);
         let indent = " ".repeat(number.len());
-        out.styled_para(&number, &indent, &c.title, Style::new().bold());
+        out.styled_para(&number, &indent, c.title, Style::new().bold());
         let strength = format!(
             "{} {} ({:.0}%)",
             super::bar(c.confidence, opts.ascii),
@@ -107,7 +107,7 @@ pub fn render(view: &ReportView, opts: TextOptions) -> String {
             c.confidence * 100.0
         );
         let _ = writeln!(out.buf, "{indent}{strength}");
-        out.para(&indent, &indent, &c.summary);
+        out.para(&indent, &indent, c.summary);
         out.para(&format!("{indent}Because: "), &indent, &answers(&c.because));
         if !c.against.is_empty() {
             out.para(
@@ -130,8 +130,8 @@ pub fn render(view: &ReportView, opts: TextOptions) -> String {
             out.styled_para("  ", "  ", note, Style::new().bold());
         }
         for s in &view.strategies {
-            out.styled_para("  - ", "    ", &s.title, Style::new().bold());
-            out.para("    ", "    ", &s.how_to);
+            out.styled_para("  - ", "    ", s.title, Style::new().bold());
+            out.para("    ", "    ", s.how_to);
             let for_titles: Vec<&str> = view.cause_titles(&s.for_causes).collect();
             out.para("    Helps with: ", "    ", &for_titles.join("; "));
             out.para("    Sources: ", "    ", &s.sources.join(", "));
@@ -141,7 +141,7 @@ pub fn render(view: &ReportView, opts: TextOptions) -> String {
 
     if !view.unanswered.is_empty() {
         out.heading(&format!("Not answered ({})", view.unanswered.len()));
-        let labels: Vec<&str> = view.unanswered.iter().map(|q| q.label.as_str()).collect();
+        let labels: Vec<&str> = view.unanswered.iter().map(|q| q.label).collect();
         out.para("  ", "  ", &format!("{}.", labels.join("; ")));
         out.para(
             "  ",
@@ -152,7 +152,7 @@ pub fn render(view: &ReportView, opts: TextOptions) -> String {
     }
     if !view.ignored.is_empty() {
         out.heading("Answers not used");
-        let labels: Vec<&str> = view.ignored.iter().map(|q| q.label.as_str()).collect();
+        let labels: Vec<&str> = view.ignored.iter().map(|q| q.label).collect();
         out.para(
             "  ",
             "  ",
@@ -177,7 +177,7 @@ pub fn render(view: &ReportView, opts: TextOptions) -> String {
     for s in &view.sources {
         let first = format!("  {:width$}  ", s.id);
         let indent = " ".repeat(first.len());
-        out.para(&first, &indent, &s.title);
+        out.para(&first, &indent, s.title);
     }
     out.buf
 }
@@ -187,17 +187,17 @@ fn escalation(out: &mut Out, view: &ReportView) {
     let style = style_for(e);
     if e.is_default {
         out.heading("When to see a professional");
-        out.styled_para("  ", "  ", &e.title, style.clone());
+        out.styled_para("  ", "  ", e.title, style.clone());
     } else {
         // A raised escalation is framed so it cannot be missed, colour or not.
         let rule = "=".repeat(out.opts.width.clamp(20, 80));
         let _ = writeln!(out.buf, "{}", out.style(style.clone(), &rule));
-        let banner = format!("!! {} !!", clean(&e.title).to_uppercase());
+        let banner = format!("!! {} !!", clean(e.title).to_uppercase());
         out.styled_para("", "", &banner, style.clone().reverse());
     }
-    out.styled_para("  ", "  ", &e.action, style);
+    out.styled_para("  ", "  ", e.action, style);
     for r in &e.reasons {
-        out.para("  - ", "    ", &r.text);
+        out.para("  - ", "    ", r.text);
         if !r.because.is_empty() {
             out.para("    You answered: ", "    ", &answers(&r.because));
         }

@@ -14,39 +14,39 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// A report, ready to render.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct ReportView {
+pub struct ReportView<'a> {
     /// Shape version of this document.
     pub schema_version: u32,
     /// Program and version that made it.
-    pub generated_by: String,
+    pub generated_by: &'static str,
     /// The day it was made, `YYYY-MM-DD` (UTC; `SOURCE_DATE_EPOCH` when set).
     pub date: String,
     /// The "see a professional" verdict.
-    pub escalation: EscalationView,
+    pub escalation: EscalationView<'a>,
     /// Likely causes, most likely first.
-    pub causes: Vec<CauseView>,
+    pub causes: Vec<CauseView<'a>>,
     /// Strategies, most useful first.
-    pub strategies: Vec<StrategyView>,
+    pub strategies: Vec<StrategyView<'a>>,
     /// Ids of questions that applied but were not answered.
-    pub unanswered: Vec<QuestionRef>,
+    pub unanswered: Vec<QuestionRef<'a>>,
     /// Ids of questions answered although they did not apply; these answers were not used.
-    pub ignored: Vec<QuestionRef>,
+    pub ignored: Vec<QuestionRef<'a>>,
     /// Every answer that counted, in questionnaire order.
-    pub answers: Vec<AnswerView>,
+    pub answers: Vec<AnswerView<'a>>,
     /// Every source the report cites.
-    pub sources: Vec<SourceView>,
+    pub sources: Vec<SourceView<'a>>,
     /// The statement that this is not a diagnosis.
-    pub disclaimer: String,
+    pub disclaimer: &'a str,
     /// With `--explain`: every rule, whether it fired, and if not, why not.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub trace: Option<Vec<TraceView>>,
+    pub trace: Option<Vec<TraceView<'a>>>,
 }
 
 /// One rule's outcome, for `--explain`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct TraceView {
+pub struct TraceView<'a> {
     /// Rule id.
-    pub rule: String,
+    pub rule: &'a str,
     /// Whether it fired.
     pub fired: bool,
     /// What it concludes when it fires, in words.
@@ -54,25 +54,25 @@ pub struct TraceView {
     /// Its condition, in words.
     pub when: String,
     /// For a rule that did not fire: each part of the condition that stopped it.
-    pub failed: Vec<FailureView>,
+    pub failed: Vec<FailureView<'a>>,
 }
 
 /// A part of a condition that did not hold.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct FailureView {
+pub struct FailureView<'a> {
     /// The part, in words.
     pub condition: String,
     /// `unanswered`, `different_answer` or `held` (a `not` whose inner part held).
     pub reason: &'static str,
     /// The question it reads, if one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub question: Option<String>,
+    pub question: Option<&'a str>,
     /// The answer given, in words, when there was one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,
 }
 
-impl FailureView {
+impl FailureView<'_> {
     /// The part and why it did not hold, in words: `form_lean is yes: the answer was "No"`.
     pub fn describe(&self) -> String {
         let why = match (self.reason, &self.answer) {
@@ -96,88 +96,88 @@ pub struct ViewOptions {
 
 /// The escalation, in words.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct EscalationView {
+pub struct EscalationView<'a> {
     /// Level id: `emergency`, `urgent`, `soon` or `routine` in the shipped rule base.
-    pub level: String,
+    pub level: &'a str,
     /// Short title of the level.
-    pub title: String,
+    pub title: &'a str,
     /// What to do.
-    pub action: String,
+    pub action: &'a str,
     /// Whether this is the default level (nothing raised it).
     pub is_default: bool,
     /// How urgent, 0 being the most urgent level of the rule base.
     pub rank: usize,
     /// A caution to read before the strategies, at urgent levels.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub self_care_note: Option<String>,
+    pub self_care_note: Option<&'a str>,
     /// Every reason raised, most urgent first.
-    pub reasons: Vec<ReasonView>,
+    pub reasons: Vec<ReasonView<'a>>,
     /// Guidance behind the level.
-    pub sources: Vec<String>,
+    pub sources: Vec<&'a str>,
 }
 
 /// One reason to see a professional.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct ReasonView {
+pub struct ReasonView<'a> {
     /// The level this reason asks for.
-    pub level: String,
+    pub level: &'a str,
     /// The reason, for the runner.
-    pub text: String,
+    pub text: &'a str,
     /// The rule (or cause) that raised it.
-    pub raised_by: String,
+    pub raised_by: &'a str,
     /// The answers behind it.
-    pub because: Vec<AnswerView>,
+    pub because: Vec<AnswerView<'a>>,
     /// Sources behind it.
-    pub sources: Vec<String>,
+    pub sources: Vec<&'a str>,
 }
 
 /// A likely cause.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct CauseView {
+pub struct CauseView<'a> {
     /// Stable id.
-    pub id: String,
+    pub id: &'a str,
     /// Title.
-    pub title: String,
+    pub title: &'a str,
     /// What it is.
-    pub summary: String,
+    pub summary: &'a str,
     /// Combined confidence in (0, 1], rounded to two places.
     pub confidence: f64,
     /// The confidence in a word.
     pub strength: &'static str,
     /// The answers that point to it.
-    pub because: Vec<AnswerView>,
+    pub because: Vec<AnswerView<'a>>,
     /// The answers that point away from it.
-    pub against: Vec<AnswerView>,
+    pub against: Vec<AnswerView<'a>>,
     /// Ids of the rules that fired.
-    pub rules: Vec<String>,
+    pub rules: Vec<&'a str>,
     /// Ids of the strategies for it.
-    pub strategies: Vec<String>,
+    pub strategies: Vec<&'a str>,
     /// Sources behind it.
-    pub sources: Vec<String>,
+    pub sources: Vec<&'a str>,
 }
 
 /// A strategy.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct StrategyView {
+pub struct StrategyView<'a> {
     /// Stable id.
-    pub id: String,
+    pub id: &'a str,
     /// Title.
-    pub title: String,
+    pub title: &'a str,
     /// A short how-to.
-    pub how_to: String,
+    pub how_to: &'a str,
     /// Ids of the reported causes it helps with.
-    pub for_causes: Vec<String>,
+    pub for_causes: Vec<&'a str>,
     /// Sources behind it.
-    pub sources: Vec<String>,
+    pub sources: Vec<&'a str>,
 }
 
 /// One answer, with its question.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct AnswerView {
+pub struct AnswerView<'a> {
     /// Question id.
-    pub question: String,
+    pub question: &'a str,
     /// The question's short label.
-    pub label: String,
+    pub label: &'a str,
     /// The answer as in the answer file.
     pub answer: Json,
     /// The answer in words.
@@ -186,23 +186,23 @@ pub struct AnswerView {
 
 /// A question by id and label.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct QuestionRef {
+pub struct QuestionRef<'a> {
     /// Question id.
-    pub id: String,
+    pub id: &'a str,
     /// Short label.
-    pub label: String,
+    pub label: &'a str,
 }
 
 /// A cited source.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct SourceView {
+pub struct SourceView<'a> {
     /// Stable id.
-    pub id: String,
+    pub id: &'a str,
     /// Title.
-    pub title: String,
+    pub title: &'a str,
     /// Where to find it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: Option<&'a str>,
 }
 
 /// The confidence in a word a runner reads.
@@ -215,26 +215,22 @@ pub fn strength_word(confidence: f64) -> &'static str {
     }
 }
 
-impl ReportView {
+impl<'a> ReportView<'a> {
     /// The titles of the reported causes with these ids, in that order.
-    pub fn cause_titles<'a>(&'a self, ids: &'a [String]) -> impl Iterator<Item = &'a str> + 'a {
-        ids.iter().filter_map(|id| {
-            self.causes
-                .iter()
-                .find(|c| &c.id == id)
-                .map(|c| c.title.as_str())
-        })
+    pub fn cause_titles<'v>(&'v self, ids: &'v [&'a str]) -> impl Iterator<Item = &'a str> + 'v {
+        ids.iter()
+            .filter_map(|id| self.causes.iter().find(|c| c.id == *id).map(|c| c.title))
     }
 
     /// Resolves an assessment into text.
-    pub fn new(a: &Assessment, options: &ViewOptions) -> Self {
+    pub fn new(a: &'a Assessment<'a>, options: &ViewOptions) -> Self {
         let rb = a.rules;
         let mut cited: Vec<SourceIdx> = Vec::new();
-        let mut ids = |list: &[SourceIdx]| -> Vec<String> {
+        let mut ids = |list: &[SourceIdx]| -> Vec<&'a str> {
             cited.extend_from_slice(list);
-            list.iter().map(|&s| rb.sources[s].id.clone()).collect()
+            list.iter().map(|&s| rb.sources[s].id.as_str()).collect()
         };
-        let answers = |list: &[Because]| -> Vec<AnswerView> {
+        let answers = |list: &[Because]| -> Vec<AnswerView<'a>> {
             list.iter()
                 .filter_map(|b| {
                     let question = &rb.questionnaire.questions[b.question];
@@ -244,8 +240,8 @@ impl ReportView {
                         other => other,
                     };
                     Some(AnswerView {
-                        question: question.id.clone(),
-                        label: question.label.clone(),
+                        question: &question.id,
+                        label: &question.label,
                         answer: to_json(question, value),
                         answer_text: describe(question, value),
                     })
@@ -261,7 +257,7 @@ impl ReportView {
                 let (text, raised_by) = match r.origin {
                     ReasonOrigin::Rule(i) => match &rb.rules[i].then {
                         crate::rulebase::Conclusion::Escalate(e) => {
-                            (e.reason.clone(), rb.rules[i].id.clone())
+                            (e.reason.as_str(), rb.rules[i].id.as_str())
                         }
                         crate::rulebase::Conclusion::Evidence { .. } => {
                             unreachable!("evidence rules raise no reasons")
@@ -269,16 +265,12 @@ impl ReportView {
                     },
                     ReasonOrigin::Cause(c) => {
                         let cause = &rb.causes[c];
-                        let reason = cause
-                            .escalate
-                            .as_ref()
-                            .map(|e| e.reason.clone())
-                            .unwrap_or_default();
-                        (reason, cause.id.clone())
+                        let reason = cause.escalate.as_ref().map_or("", |e| e.reason.as_str());
+                        (reason, cause.id.as_str())
                     }
                 };
                 ReasonView {
-                    level: rb.levels[r.level].id.clone(),
+                    level: &rb.levels[r.level].id,
                     text,
                     raised_by,
                     because: answers(&r.because),
@@ -287,12 +279,12 @@ impl ReportView {
             })
             .collect();
         let escalation = EscalationView {
-            level: level.id.clone(),
-            title: level.title.clone(),
-            action: level.action.clone(),
+            level: &level.id,
+            title: &level.title,
+            action: &level.action,
             is_default: a.escalation.level == rb.default_level(),
             rank: a.escalation.level,
-            self_care_note: level.self_care_note.clone(),
+            self_care_note: level.self_care_note.as_deref(),
             reasons,
             sources: ids(&level.sources),
         };
@@ -302,18 +294,18 @@ impl ReportView {
             .map(|f| {
                 let cause = &rb.causes[f.cause];
                 CauseView {
-                    id: cause.id.clone(),
-                    title: cause.title.clone(),
-                    summary: cause.summary.clone(),
+                    id: &cause.id,
+                    title: &cause.title,
+                    summary: &cause.summary,
                     confidence: (f.confidence * 100.0).round() / 100.0,
                     strength: strength_word(f.confidence),
                     because: answers(&f.because),
                     against: answers(&f.against),
-                    rules: f.rules.iter().map(|&r| rb.rules[r].id.clone()).collect(),
+                    rules: f.rules.iter().map(|&r| rb.rules[r].id.as_str()).collect(),
                     strategies: cause
                         .strategies
                         .iter()
-                        .map(|&s| rb.strategies[s].id.clone())
+                        .map(|&s| rb.strategies[s].id.as_str())
                         .collect(),
                     sources: ids(&f.sources),
                 }
@@ -325,13 +317,13 @@ impl ReportView {
             .map(|f| {
                 let s = &rb.strategies[f.strategy];
                 StrategyView {
-                    id: s.id.clone(),
-                    title: s.title.clone(),
-                    how_to: s.how_to.clone(),
+                    id: &s.id,
+                    title: &s.title,
+                    how_to: &s.how_to,
                     for_causes: f
                         .for_causes
                         .iter()
-                        .map(|&c| rb.causes[c].id.clone())
+                        .map(|&c| rb.causes[c].id.as_str())
                         .collect(),
                     sources: ids(&s.sources),
                 }
@@ -345,7 +337,7 @@ impl ReportView {
             .collect();
         ReportView {
             schema_version: SCHEMA_VERSION,
-            generated_by: format!("runback {}", env!("CARGO_PKG_VERSION")),
+            generated_by: concat!("runback ", env!("CARGO_PKG_VERSION")),
             date: options.date.clone(),
             escalation,
             causes,
@@ -355,20 +347,20 @@ impl ReportView {
             sources: cited
                 .into_iter()
                 .map(|s| SourceView {
-                    id: rb.sources[s].id.clone(),
-                    title: rb.sources[s].title.clone(),
-                    url: rb.sources[s].url.clone(),
+                    id: &rb.sources[s].id,
+                    title: &rb.sources[s].title,
+                    url: rb.sources[s].url.as_deref(),
                 })
                 .collect(),
             answers: answers(&given),
-            disclaimer: rb.disclaimer.clone(),
+            disclaimer: &rb.disclaimer,
             trace: options.explain.then(|| trace(a)),
         }
     }
 }
 
 /// Every rule's outcome in words.
-fn trace(a: &Assessment) -> Vec<TraceView> {
+fn trace<'a>(a: &'a Assessment<'a>) -> Vec<TraceView<'a>> {
     let rb = a.rules;
     explain::trace(rb, &a.answers)
         .into_iter()
@@ -389,7 +381,9 @@ fn trace(a: &Assessment) -> Vec<TraceView> {
                 .map(|f| FailureView {
                     condition: f.condition.clone(),
                     reason: f.reason.key(),
-                    question: f.question.map(|q| rb.questionnaire.questions[q].id.clone()),
+                    question: f
+                        .question
+                        .map(|q| rb.questionnaire.questions[q].id.as_str()),
                     answer: f
                         .question
                         .filter(|_| f.reason == FailureReason::Different)
@@ -401,7 +395,7 @@ fn trace(a: &Assessment) -> Vec<TraceView> {
                 })
                 .collect();
             TraceView {
-                rule: rule.id.clone(),
+                rule: &rule.id,
                 fired: t.fired,
                 then,
                 when: words::condition(&rule.when, &rb.questionnaire),
@@ -411,11 +405,11 @@ fn trace(a: &Assessment) -> Vec<TraceView> {
         .collect()
 }
 
-fn question_refs(rb: &RuleBase, qs: &[QuestionIdx]) -> Vec<QuestionRef> {
+fn question_refs<'a>(rb: &'a RuleBase, qs: &[QuestionIdx]) -> Vec<QuestionRef<'a>> {
     qs.iter()
         .map(|&q| QuestionRef {
-            id: rb.questionnaire.questions[q].id.clone(),
-            label: rb.questionnaire.questions[q].label.clone(),
+            id: &rb.questionnaire.questions[q].id,
+            label: &rb.questionnaire.questions[q].label,
         })
         .collect()
 }
