@@ -316,7 +316,14 @@ fn ask(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<Option<A
     let save_to = args.save_answers.as_deref().or(args.resume.as_deref());
     interactive::guard_ctrl_c();
     let mut prompter = TerminalPrompter::new(use_color(color, &console::Term::stderr()));
-    let outcome = interactive::run(rules, &mut prompter, start).map_err(Error::Terminal);
+    // Kept after every answer, so closing the terminal mid-way loses nothing; a failure
+    // here is reported by the final save below.
+    let mut keep = |answers: &Answers| {
+        if let Some(path) = save_to {
+            let _ = save_answers(rules, answers, path);
+        }
+    };
+    let outcome = interactive::run(rules, &mut prompter, start, &mut keep).map_err(Error::Terminal);
     // Whatever happened at the prompt, the cursor must be visible again.
     let _ = console::Term::stderr().show_cursor();
     let outcome = outcome?;

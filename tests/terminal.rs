@@ -290,3 +290,20 @@ fn a_dumb_or_narrow_terminal_still_works_without_colour() {
     let wide = first_question_in("stty rows 24 cols 100", "xterm-256color");
     assert!(colour(&wide), "100 columns: {wide:?}");
 }
+
+#[test]
+fn answers_are_kept_after_every_answer_even_if_the_terminal_goes_away() {
+    let (_dir, path) = temp_path("answers.json");
+    let mut p = spawn(&["--save-answers", path.to_str().unwrap()]);
+    choose(&mut p, "Do you have the alarm sign?", 1);
+    choose(&mut p, "How bad is the pain?", 4);
+    p.exp_string("When does it hurt?").unwrap();
+    // No Ctrl-C, no clean exit: the process is simply killed, as a closed window would.
+    p.process_mut()
+        .kill(nix::sys::signal::Signal::SIGKILL)
+        .unwrap();
+    assert_eq!(
+        saved(&path),
+        serde_json::json!({ "alarm": "no", "severity": 4 })
+    );
+}

@@ -104,12 +104,16 @@ pub enum Outcome {
 }
 
 /// Walks the questionnaire with a prompter, starting from `start` (empty, or resumed).
+///
+/// `on_change` sees the answers after every change, so a caller can keep them safe even
+/// if the process is killed or its terminal closed.
 pub fn run(
     rules: &RuleBase,
     prompter: &mut dyn Prompter,
     start: Answers,
+    on_change: &mut dyn FnMut(&Answers),
 ) -> Result<Outcome, std::io::Error> {
-    let mut flow = Flow::new(rules, start);
+    let mut flow = Flow::new(rules, start, on_change);
     match flow.drive(prompter) {
         Ok(outcome) => Ok(outcome),
         Err(PromptError::Interrupted) => Ok(Outcome::Interrupted(flow.answers)),
@@ -117,8 +121,10 @@ pub fn run(
     }
 }
 
-struct Flow<'a> {
+struct Flow<'a, 'c> {
     rules: &'a RuleBase,
+    /// Told of every change to the answers.
+    on_change: &'c mut dyn FnMut(&Answers),
     answers: Answers,
     /// Questions asked (answered or skipped) and not since dropped by a branch.
     visited: Vec<bool>,
@@ -128,8 +134,8 @@ struct Flow<'a> {
     warned: bool,
 }
 
-impl<'a> Flow<'a> {
-    fn new(rules: &'a RuleBase, start: Answers) -> Self {
+impl<'a, 'c> Flow<'a, 'c> {
+    fn new(rules: &'a RuleBase, start: Answers, on_change: &'c mut dyn FnMut(&Answers)) -> Self {
         let (answers, applies) = engine::applicable(rules, &start);
         let n = rules.questionnaire.questions.len();
         let visited: Vec<bool> = (0..n).map(|q| answers.get(q).is_some()).collect();
@@ -140,6 +146,7 @@ impl<'a> Flow<'a> {
             .collect();
         Flow {
             rules,
+            on_change,
             answers,
             visited,
             history,
@@ -186,6 +193,7 @@ impl<'a> Flow<'a> {
             }
         }
         self.history.retain(|&h| self.visited[h]);
+        (self.on_change)(&self.answers);
     }
 
     /// Shows the emergency advice the first time the answers reach the most urgent level.
@@ -428,7 +436,13 @@ mod tests {
                 Step::Review(ReviewChoice::Done),
             ],
         );
-        let outcome = run(&rules, &mut script, Answers::none(&rules.questionnaire)).unwrap();
+        let outcome = run(
+            &rules,
+            &mut script,
+            Answers::none(&rules.questionnaire),
+            &mut |_| {},
+        )
+        .unwrap();
         assert!(matches!(outcome, Outcome::Report(_)));
         assert_eq!(
             answer_of(&rules, &outcome, "runs"),
@@ -458,7 +472,13 @@ mod tests {
                 Step::Review(ReviewChoice::Done),
             ],
         );
-        let outcome = run(&rules, &mut script, Answers::none(&rules.questionnaire)).unwrap();
+        let outcome = run(
+            &rules,
+            &mut script,
+            Answers::none(&rules.questionnaire),
+            &mut |_| {},
+        )
+        .unwrap();
         assert_eq!(script.asked_ids(), ["alarm", "runs", "shoes"]);
         assert_eq!(
             answer_of(&rules, &outcome, "runs"),
@@ -486,7 +506,13 @@ mod tests {
                 Step::Review(ReviewChoice::Done),
             ],
         );
-        run(&rules, &mut script, Answers::none(&rules.questionnaire)).unwrap();
+        run(
+            &rules,
+            &mut script,
+            Answers::none(&rules.questionnaire),
+            &mut |_| {},
+        )
+        .unwrap();
         assert_eq!(script.asked[3].2.question, 4);
         assert_eq!(script.asked[3].2.questions, 4);
     }
@@ -509,7 +535,13 @@ mod tests {
                 Step::Review(ReviewChoice::Done),
             ],
         );
-        let outcome = run(&rules, &mut script, Answers::none(&rules.questionnaire)).unwrap();
+        let outcome = run(
+            &rules,
+            &mut script,
+            Answers::none(&rules.questionnaire),
+            &mut |_| {},
+        )
+        .unwrap();
         assert_eq!(
             answer_of(&rules, &outcome, "runs"),
             Some(Value::Number(5.0))
@@ -529,7 +561,13 @@ mod tests {
                 Step::Review(ReviewChoice::Done),
             ],
         );
-        let outcome = run(&rules, &mut script, Answers::none(&rules.questionnaire)).unwrap();
+        let outcome = run(
+            &rules,
+            &mut script,
+            Answers::none(&rules.questionnaire),
+            &mut |_| {},
+        )
+        .unwrap();
         assert_eq!(
             answer_of(&rules, &outcome, "shoe_pain"),
             None,
@@ -554,7 +592,13 @@ mod tests {
                 Step::Review(ReviewChoice::Done),
             ],
         );
-        let outcome = run(&rules, &mut script, Answers::none(&rules.questionnaire)).unwrap();
+        let outcome = run(
+            &rules,
+            &mut script,
+            Answers::none(&rules.questionnaire),
+            &mut |_| {},
+        )
+        .unwrap();
         let shown: Vec<(&str, Option<Value>)> = script
             .asked
             .iter()
@@ -574,6 +618,37 @@ mod tests {
     }
 
     #[test]
+    fn every_change_is_reported_so_the_answers_can_be_kept_safe() {
+        let rules = minimal();
+        let mut script = Script::new(
+            &rules,
+            vec![
+                Step::Ask("alarm", NO),
+                Step::Ask("runs", runs(2.0)),
+                Step::Ask("shoes", OLD),
+                Step::CtrlC,
+            ],
+        );
+        let mut seen = Vec::new();
+        let mut keep = |a: &Answers| seen.push(a.clone());
+        run(
+            &rules,
+            &mut script,
+            Answers::none(&rules.questionnaire),
+            &mut keep,
+        )
+        .unwrap();
+        assert_eq!(seen.len(), 3, "one report per answer");
+        let shoes = rules.questionnaire.find("shoes").unwrap();
+        assert_eq!(
+            seen[2].get(shoes),
+            Some(Value::Choice(1)),
+            "the last report has every answer so far"
+        );
+        assert_eq!(seen[0].get(shoes), None);
+    }
+
+    #[test]
     fn back_at_the_first_question_stays_there() {
         let rules = minimal();
         let mut script = Script::new(
@@ -584,7 +659,13 @@ mod tests {
                 Step::CtrlC,
             ],
         );
-        let outcome = run(&rules, &mut script, Answers::none(&rules.questionnaire)).unwrap();
+        let outcome = run(
+            &rules,
+            &mut script,
+            Answers::none(&rules.questionnaire),
+            &mut |_| {},
+        )
+        .unwrap();
         assert!(matches!(outcome, Outcome::Interrupted(_)));
         assert_eq!(script.asked_ids(), ["alarm", "alarm", "runs"]);
     }
@@ -605,7 +686,13 @@ mod tests {
                 Step::Review(ReviewChoice::Done),
             ],
         );
-        let outcome = run(&rules, &mut script, Answers::none(&rules.questionnaire)).unwrap();
+        let outcome = run(
+            &rules,
+            &mut script,
+            Answers::none(&rules.questionnaire),
+            &mut |_| {},
+        )
+        .unwrap();
         assert_eq!(
             answer_of(&rules, &outcome, "shoe_pain"),
             Some(Value::Choice(0))
@@ -623,7 +710,13 @@ mod tests {
                 Step::Emergency(EmergencyChoice::Stop),
             ],
         );
-        let outcome = run(&rules, &mut script, Answers::none(&rules.questionnaire)).unwrap();
+        let outcome = run(
+            &rules,
+            &mut script,
+            Answers::none(&rules.questionnaire),
+            &mut |_| {},
+        )
+        .unwrap();
         assert!(matches!(outcome, Outcome::Stopped(_)));
         assert_eq!(answer_of(&rules, &outcome, "alarm"), Some(Value::Choice(0)));
 
@@ -634,7 +727,13 @@ mod tests {
                 Step::Emergency(EmergencyChoice::Report),
             ],
         );
-        let outcome = run(&rules, &mut script, Answers::none(&rules.questionnaire)).unwrap();
+        let outcome = run(
+            &rules,
+            &mut script,
+            Answers::none(&rules.questionnaire),
+            &mut |_| {},
+        )
+        .unwrap();
         assert!(
             matches!(outcome, Outcome::Report(_)),
             "the runner can see the report at once"
@@ -652,7 +751,13 @@ mod tests {
                 Step::CtrlC,
             ],
         );
-        let outcome = run(&rules, &mut script, Answers::none(&rules.questionnaire)).unwrap();
+        let outcome = run(
+            &rules,
+            &mut script,
+            Answers::none(&rules.questionnaire),
+            &mut |_| {},
+        )
+        .unwrap();
         let Outcome::Interrupted(saved) = outcome else {
             panic!("expected an interruption")
         };
@@ -670,7 +775,7 @@ mod tests {
                 Step::Review(ReviewChoice::Done),
             ],
         );
-        let outcome = run(&rules, &mut script, saved).unwrap();
+        let outcome = run(&rules, &mut script, saved, &mut |_| {}).unwrap();
         assert!(matches!(outcome, Outcome::Report(_)));
         assert_eq!(
             script.asked_ids(),
