@@ -324,8 +324,10 @@ fn ask(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<Option<A
         }
     };
     let outcome = interactive::run(rules, &mut prompter, start, &mut keep).map_err(Error::Terminal);
-    // Whatever happened at the prompt, the cursor must be visible again.
+    // Whatever happened at the prompt, the cursor must be visible again; a blank line
+    // then sets the report apart from the last prompt.
     let _ = console::Term::stderr().show_cursor();
+    let _ = console::Term::stderr().write_line("");
     let outcome = outcome?;
     let answers = match &outcome {
         Outcome::Report(a) | Outcome::Stopped(a) | Outcome::Interrupted(a) => a,

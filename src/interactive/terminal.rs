@@ -42,11 +42,25 @@ impl TerminalPrompter {
 
     /// Writes `text` wrapped to the terminal, each line behind `indent`.
     fn say(&self, indent: &str, text: &str, style: Style) -> Result<(), PromptError> {
+        self.say_hanging(indent, indent, text, style)
+    }
+
+    /// Like [`TerminalPrompter::say`], with a different indent after the first line (a
+    /// bullet, say).
+    fn say_hanging(
+        &self,
+        first: &str,
+        rest: &str,
+        text: &str,
+        style: Style,
+    ) -> Result<(), PromptError> {
         let width = usize::from(self.term.size().1).max(20);
-        let options = textwrap::Options::new(width.saturating_sub(indent.len()).max(10));
-        for line in textwrap::wrap(&clean(text), options) {
+        let options =
+            textwrap::Options::new(width.saturating_sub(first.len().max(rest.len())).max(10));
+        for (i, line) in textwrap::wrap(&clean(text), options).iter().enumerate() {
+            let indent = if i == 0 { first } else { rest };
             self.term
-                .write_line(&format!("{indent}{}", self.styled(style.clone(), &line)))?;
+                .write_line(&format!("{indent}{}", self.styled(style.clone(), line)))?;
         }
         Ok(())
     }
@@ -248,7 +262,7 @@ impl Prompter for TerminalPrompter {
         ))?;
         self.say("  ", &level.action, alarm)?;
         for reason in reasons {
-            self.say("  - ", reason, Style::new())?;
+            self.say_hanging("  - ", "    ", reason, Style::new())?;
         }
         self.term.write_line("")?;
         let items = [
