@@ -414,6 +414,17 @@ mod tests {
     const NEW: Reply = Reply::Answer(Value::Choice(0));
     const OLD: Reply = Reply::Answer(Value::Choice(1));
 
+    /// Runs a script from no answers, keeping nothing on the side.
+    fn run_fresh(rules: &RuleBase, script: &mut Script) -> Outcome {
+        run(
+            rules,
+            script,
+            Answers::none(&rules.questionnaire),
+            &mut |_| {},
+        )
+        .unwrap()
+    }
+
     fn runs(n: f64) -> Reply {
         Reply::Answer(Value::Number(n))
     }
@@ -436,13 +447,7 @@ mod tests {
                 Step::Review(ReviewChoice::Done),
             ],
         );
-        let outcome = run(
-            &rules,
-            &mut script,
-            Answers::none(&rules.questionnaire),
-            &mut |_| {},
-        )
-        .unwrap();
+        let outcome = run_fresh(&rules, &mut script);
         assert!(matches!(outcome, Outcome::Report(_)));
         assert_eq!(
             answer_of(&rules, &outcome, "runs"),
@@ -472,13 +477,7 @@ mod tests {
                 Step::Review(ReviewChoice::Done),
             ],
         );
-        let outcome = run(
-            &rules,
-            &mut script,
-            Answers::none(&rules.questionnaire),
-            &mut |_| {},
-        )
-        .unwrap();
+        let outcome = run_fresh(&rules, &mut script);
         assert_eq!(script.asked_ids(), ["alarm", "runs", "shoes"]);
         assert_eq!(
             answer_of(&rules, &outcome, "runs"),
@@ -506,13 +505,7 @@ mod tests {
                 Step::Review(ReviewChoice::Done),
             ],
         );
-        run(
-            &rules,
-            &mut script,
-            Answers::none(&rules.questionnaire),
-            &mut |_| {},
-        )
-        .unwrap();
+        run_fresh(&rules, &mut script);
         assert_eq!(script.asked[3].2.question, 4);
         assert_eq!(script.asked[3].2.questions, 4);
     }
@@ -535,13 +528,7 @@ mod tests {
                 Step::Review(ReviewChoice::Done),
             ],
         );
-        let outcome = run(
-            &rules,
-            &mut script,
-            Answers::none(&rules.questionnaire),
-            &mut |_| {},
-        )
-        .unwrap();
+        let outcome = run_fresh(&rules, &mut script);
         assert_eq!(
             answer_of(&rules, &outcome, "runs"),
             Some(Value::Number(5.0))
@@ -561,13 +548,7 @@ mod tests {
                 Step::Review(ReviewChoice::Done),
             ],
         );
-        let outcome = run(
-            &rules,
-            &mut script,
-            Answers::none(&rules.questionnaire),
-            &mut |_| {},
-        )
-        .unwrap();
+        let outcome = run_fresh(&rules, &mut script);
         assert_eq!(
             answer_of(&rules, &outcome, "shoe_pain"),
             None,
@@ -592,13 +573,7 @@ mod tests {
                 Step::Review(ReviewChoice::Done),
             ],
         );
-        let outcome = run(
-            &rules,
-            &mut script,
-            Answers::none(&rules.questionnaire),
-            &mut |_| {},
-        )
-        .unwrap();
+        let outcome = run_fresh(&rules, &mut script);
         let shown: Vec<(&str, Option<Value>)> = script
             .asked
             .iter()
@@ -659,13 +634,7 @@ mod tests {
                 Step::CtrlC,
             ],
         );
-        let outcome = run(
-            &rules,
-            &mut script,
-            Answers::none(&rules.questionnaire),
-            &mut |_| {},
-        )
-        .unwrap();
+        let outcome = run_fresh(&rules, &mut script);
         assert!(matches!(outcome, Outcome::Interrupted(_)));
         assert_eq!(script.asked_ids(), ["alarm", "alarm", "runs"]);
     }
@@ -686,13 +655,7 @@ mod tests {
                 Step::Review(ReviewChoice::Done),
             ],
         );
-        let outcome = run(
-            &rules,
-            &mut script,
-            Answers::none(&rules.questionnaire),
-            &mut |_| {},
-        )
-        .unwrap();
+        let outcome = run_fresh(&rules, &mut script);
         assert_eq!(
             answer_of(&rules, &outcome, "shoe_pain"),
             Some(Value::Choice(0))
@@ -710,13 +673,7 @@ mod tests {
                 Step::Emergency(EmergencyChoice::Stop),
             ],
         );
-        let outcome = run(
-            &rules,
-            &mut script,
-            Answers::none(&rules.questionnaire),
-            &mut |_| {},
-        )
-        .unwrap();
+        let outcome = run_fresh(&rules, &mut script);
         assert!(matches!(outcome, Outcome::Stopped(_)));
         assert_eq!(answer_of(&rules, &outcome, "alarm"), Some(Value::Choice(0)));
 
@@ -727,13 +684,7 @@ mod tests {
                 Step::Emergency(EmergencyChoice::Report),
             ],
         );
-        let outcome = run(
-            &rules,
-            &mut script,
-            Answers::none(&rules.questionnaire),
-            &mut |_| {},
-        )
-        .unwrap();
+        let outcome = run_fresh(&rules, &mut script);
         assert!(
             matches!(outcome, Outcome::Report(_)),
             "the runner can see the report at once"
@@ -751,13 +702,7 @@ mod tests {
                 Step::CtrlC,
             ],
         );
-        let outcome = run(
-            &rules,
-            &mut script,
-            Answers::none(&rules.questionnaire),
-            &mut |_| {},
-        )
-        .unwrap();
+        let outcome = run_fresh(&rules, &mut script);
         let Outcome::Interrupted(saved) = outcome else {
             panic!("expected an interruption")
         };
