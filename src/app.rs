@@ -7,6 +7,7 @@ use crate::answers::{self, AnswerError, Answers};
 use crate::atomic_write;
 use crate::batch;
 use crate::check::{self, coverage::Inventory};
+use crate::clean;
 use crate::cli::{AssessArgs, CheckArgs, Cli, ColorWhen, Command, QuestionsFormat};
 use crate::engine;
 use crate::exit_codes::ExitCode;
@@ -34,7 +35,7 @@ pub enum Error {
     Terminal(io::Error),
     /// Ctrl-C or Esc during the questionnaire.
     #[error("interrupted{}", match saved_to {
-        Some(p) => format!("; your answers so far are saved in {0}. Continue with: runback assess --resume {0}", p.display()),
+        Some(p) => format!("; your answers so far are saved in {}. Continue with: runback assess --resume {}", clean::path(p), clean::shell_quote(p)),
         None => String::new(),
     })]
     Interrupted {
@@ -42,7 +43,7 @@ pub enum Error {
         saved_to: Option<std::path::PathBuf>,
     },
     /// The report could not be written to its file.
-    #[error("cannot write the report to {}: {source}", path.display())]
+    #[error("cannot write the report to {}: {source}", clean::path(path))]
     Output {
         /// The file.
         path: std::path::PathBuf,
@@ -50,7 +51,7 @@ pub enum Error {
         source: io::Error,
     },
     /// The answers could not be saved.
-    #[error("cannot save the answers to {}: {source}", path.display())]
+    #[error("cannot save the answers to {}: {source}", clean::path(path))]
     Save {
         /// The file.
         path: std::path::PathBuf,
@@ -64,7 +65,7 @@ pub enum Error {
     #[error("the rule base check found problems")]
     Checked(ExitCode),
     /// The knowledge inventory named with `--knowledge` cannot be read.
-    #[error("cannot read the knowledge inventory {}: {source}", path.display())]
+    #[error("cannot read the knowledge inventory {}: {source}", clean::path(path))]
     Knowledge {
         /// The file.
         path: std::path::PathBuf,
@@ -101,11 +102,11 @@ pub fn main() -> ExitCode {
         Err(Error::Batch(e)) if e.is_broken_pipe() => ExitCode::Success,
         Err(Error::Checked(code)) => code,
         Err(e @ Error::Interrupted { .. }) => {
-            eprintln!("\nrunback: {e}");
+            crate::stdio::message(&format!("\nrunback: {e}"));
             e.exit_code()
         }
         Err(e) => {
-            eprintln!("runback: error: {e}");
+            crate::stdio::message(&format!("runback: error: {e}"));
             e.exit_code()
         }
     }
@@ -184,7 +185,7 @@ const DEFAULT_KNOWLEDGE: &str = "../shared/KNOWLEDGE.md";
 /// `runback check`: lints (or coverage) on stdout, the verdict in the exit status.
 fn check(cli: &Cli, args: &CheckArgs) -> Result<(), Error> {
     let origin = match &cli.rules {
-        Some(dir) => format!("the rule base in {}", dir.display()),
+        Some(dir) => format!("the rule base in {}", clean::path(dir)),
         None => "the embedded rule base".to_string(),
     };
     let loaded = rulebase::from_dir_or_shipped(cli.rules.as_deref());
@@ -192,7 +193,7 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<(), Error> {
         (Ok(rules), true) => {
             let inventory = match &args.knowledge {
                 Some(path) => Inventory::Found {
-                    path: path.display().to_string(),
+                    path: clean::path(path),
                     text: std::fs::read_to_string(path).map_err(|source| Error::Knowledge {
                         path: path.clone(),
                         source,
@@ -385,7 +386,7 @@ fn text_options(color: ColorWhen) -> TextOptions {
 }
 
 fn write_stdout(text: &str) -> Result<(), Error> {
-    let mut out = io::stdout().lock();
+    let mut out = crate::stdio::stdout().map_err(Error::Write)?.lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(Error::Write)

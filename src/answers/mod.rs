@@ -9,6 +9,7 @@ use std::io::Read;
 
 use serde_json::Value as Json;
 
+use crate::clean::clean;
 use crate::rulebase::{AnswerKind, OptionSet, Question, QuestionIdx, Questionnaire};
 use crate::suggest::did_you_mean;
 
@@ -41,7 +42,7 @@ pub struct Answers {
 #[derive(Debug, thiserror::Error)]
 pub enum AnswerError {
     /// The file or stream could not be read.
-    #[error("cannot read answers from {name}: {source}")]
+    #[error("cannot read answers from {}: {source}", clean(.name))]
     Read {
         /// File name, or `<stdin>`.
         name: String,
@@ -50,7 +51,8 @@ pub enum AnswerError {
     },
     /// The input is larger than [`MAX_ANSWER_BYTES`].
     #[error(
-        "{name} is larger than the {} MiB limit for answers; an answer file holds one JSON object and is a few kilobytes",
+        "{} is larger than the {} MiB limit for answers; an answer file holds one JSON object and is a few kilobytes",
+        clean(.name),
         MAX_ANSWER_BYTES >> 20
     )]
     TooLarge {
@@ -59,14 +61,15 @@ pub enum AnswerError {
     },
     /// The input was empty.
     #[error(
-        "{name} is empty: expected a JSON object of answers.\n  Pipe an answer file in (runback assess < answers.json; `runback template > answers.json` writes one to fill in), or run runback in a terminal to answer the questions"
+        "{} is empty: expected a JSON object of answers.\n  Pipe an answer file in (runback assess < answers.json; `runback template > answers.json` writes one to fill in), or run runback in a terminal to answer the questions",
+        clean(.name)
     )]
     Empty {
         /// File name, or `<stdin>`.
         name: String,
     },
     /// The input is not JSON.
-    #[error("{name}:{line}:{column}: invalid JSON: {message}")]
+    #[error("{}:{line}:{column}: invalid JSON: {}", clean(.name), clean(.message))]
     Syntax {
         /// File name, or `<stdin>`.
         name: String,
@@ -78,7 +81,7 @@ pub enum AnswerError {
         message: String,
     },
     /// The JSON is not an object.
-    #[error("{name}: expected a JSON object mapping question ids to answers, found {found}")]
+    #[error("{}: expected a JSON object mapping question ids to answers, found {found}", clean(.name))]
     NotAnObject {
         /// File name, or `<stdin>`.
         name: String,
@@ -86,7 +89,7 @@ pub enum AnswerError {
         found: &'static str,
     },
     /// Some answers do not fit their questions.
-    #[error("{name}: {} invalid answer{}:\n{}{}", problems.len() + unlisted, if problems.len() + unlisted == 1 { "" } else { "s" }, problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"), if *unlisted > 0 { format!("\n  and {unlisted} more, not listed") } else { String::new() })]
+    #[error("{}: {} invalid answer{}:\n{}{}", clean(.name), problems.len() + unlisted, if problems.len() + unlisted == 1 { "" } else { "s" }, problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"), if *unlisted > 0 { format!("\n  and {unlisted} more, not listed") } else { String::new() })]
     Invalid {
         /// File name, or `<stdin>`.
         name: String,
@@ -108,7 +111,7 @@ pub struct AnswerProblem {
 
 impl fmt::Display for AnswerProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}`: {}", self.question, self.message)
+        write!(f, "`{}`: {}", clean(&self.question), clean(&self.message))
     }
 }
 
@@ -327,8 +330,8 @@ fn typed(question: &Question, value: &Json) -> Result<Option<Value>, String> {
     // Worded only on error: a valid answer is the common case and must stay cheap.
     let expected = || expectation(question);
     let found = || match value {
-        Json::String(s) => format!("\"{s}\""),
-        other => format!("{} ({other})", json_kind(other)),
+        Json::String(s) => format!("\"{}\"", clean(s)),
+        other => format!("{} ({})", json_kind(other), clean(&other.to_string())),
     };
     match &question.kind {
         AnswerKind::YesNo | AnswerKind::Single => {
@@ -355,7 +358,7 @@ fn typed(question: &Question, value: &Json) -> Result<Option<Value>, String> {
                 };
                 let o = choice(question, text)?;
                 if set & (1 << o) != 0 {
-                    return Err(format!("\"{text}\" is listed twice"));
+                    return Err(format!("\"{}\" is listed twice", clean(text)));
                 }
                 set |= 1 << o;
             }
@@ -402,7 +405,8 @@ pub fn number_in_range(question: &Question, n: f64) -> Result<f64, String> {
 fn choice(question: &Question, text: &str) -> Result<usize, String> {
     question.option(text).ok_or_else(|| {
         format!(
-            "no option \"{text}\"{}; expected one of: {}",
+            "no option \"{}\"{}; expected one of: {}",
+            clean(text),
             did_you_mean(text, question.options.iter().map(|o| o.value.as_str())),
             question.option_list()
         )

@@ -15,7 +15,8 @@ pub const HEADER: &str =
 pub fn write(record: &Record, out: &mut Vec<u8>) {
     write!(out, "{},", record.line).expect("writing to memory");
     match &record.id {
-        Some(serde_json::Value::String(s)) => untrusted_field(s, out),
+        // CSV has no escapes of its own: control characters are shown as `\u{1b}`.
+        Some(serde_json::Value::String(s)) => untrusted_field(&crate::clean::clean(s), out),
         Some(other) => field(&other.to_string(), out),
         None => {}
     }
@@ -41,7 +42,7 @@ pub fn write(record: &Record, out: &mut Vec<u8>) {
         }
         Err(error) => {
             out.extend_from_slice(b",,,,,,,,");
-            untrusted_field(error, out);
+            untrusted_field(&crate::clean::clean(error), out);
             out.push(b'\n');
         }
     }
@@ -100,6 +101,22 @@ mod tests {
         assert_eq!(quoted("Smith, J"), "\"Smith, J\"");
         assert_eq!(quoted("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(quoted("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn ids_and_errors_from_the_input_reach_the_row_escaped() {
+        let record = Record {
+            line: 2,
+            id: Some(serde_json::json!("ana\u{1b}]0;pwned\u{7}\u{202e}")),
+            outcome: Err("1 invalid answer: `x\u{9b}31m`: not a question id".to_string()),
+        };
+        let mut out = Vec::new();
+        write(&record, &mut out);
+        let row = String::from_utf8(out).unwrap();
+        assert_eq!(
+            row,
+            "2,ana\\u{1b}]0;pwned\\u{7}\\u{202e},,,,,,,,1 invalid answer: `x\\u{9b}31m`: not a question id\n"
+        );
     }
 
     #[test]

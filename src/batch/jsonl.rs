@@ -1,4 +1,5 @@
-//! JSONL records: one JSON report, or one error record, per input line.
+//! JSONL records: one JSON report, or one error record, per input line. The `id` is
+//! written back as read, with the characters a terminal must not see escaped the JSON way.
 
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -29,7 +30,7 @@ struct Failed<'a> {
 pub fn write(record: &Record, view: &ViewOptions, out: &mut Vec<u8>) {
     let id = record.id.as_ref();
     let written = match &record.outcome {
-        Ok(assessment) => serde_json::to_writer(
+        Ok(assessment) => crate::clean::write_json(
             &mut *out,
             &Assessed {
                 line: record.line,
@@ -37,7 +38,7 @@ pub fn write(record: &Record, view: &ViewOptions, out: &mut Vec<u8>) {
                 report: ReportView::new(assessment, view),
             },
         ),
-        Err(error) => serde_json::to_writer(
+        Err(error) => crate::clean::write_json(
             &mut *out,
             &Failed {
                 line: record.line,

@@ -65,7 +65,7 @@ pub enum BatchError {
     )]
     NoInput,
     /// The input could not be read.
-    #[error("cannot read {name}: {source}")]
+    #[error("cannot read {}: {source}", crate::clean::clean(.name))]
     Read {
         /// File name, or `<stdin>`.
         name: String,
@@ -73,13 +73,13 @@ pub enum BatchError {
         source: io::Error,
     },
     /// The output file exists and `--force` was not given.
-    #[error("{name} already exists; use --force to replace it")]
+    #[error("{} already exists; use --force to replace it", crate::clean::clean(.name))]
     OutputExists {
         /// The output file.
         name: String,
     },
     /// The output could not be written.
-    #[error("cannot write {name}: {source}")]
+    #[error("cannot write {}: {source}", crate::clean::clean(.name))]
     Write {
         /// File name, or `<stdout>`.
         name: String,
@@ -88,7 +88,7 @@ pub enum BatchError {
     },
     /// Ctrl-C stopped the batch; the output file, if any, was not written.
     #[error("interrupted{}", match output {
-        Some(name) => format!("; {name} was not written"),
+        Some(name) => format!("; {} was not written", crate::clean::clean(name)),
         None => String::new(),
     })]
     Interrupted {
@@ -547,7 +547,11 @@ pub fn run_command(rules: &RuleBase, options: &Options) -> Result<(), BatchError
             summary
         }
         None => {
-            let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout());
+            let stdout = crate::stdio::stdout().map_err(|source| BatchError::Write {
+                name: "<stdout>".to_string(),
+                source,
+            })?;
+            let mut out = io::BufWriter::with_capacity(1 << 16, stdout);
             run(rules, input, &mut out, options.format, progress).map_err(|e| match e {
                 RunError::Read(source) => read_error(source),
                 RunError::Write(source) => BatchError::Write {
@@ -558,7 +562,7 @@ pub fn run_command(rules: &RuleBase, options: &Options) -> Result<(), BatchError
             })?
         }
     };
-    eprintln!("{}", summary.display(rules));
+    crate::stdio::message(&summary.display(rules).to_string());
     if summary.failed > 0 {
         return Err(BatchError::LinesFailed {
             failed: summary.failed,

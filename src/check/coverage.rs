@@ -148,7 +148,7 @@ pub fn coverage(rb: &RuleBase, origin: &str, inventory: &Inventory) -> Coverage 
         }
     }
     Coverage {
-        text: crate::report::text::clean(&out),
+        text: crate::clean::clean_lines(&out).into_owned(),
         missing,
     }
 }

@@ -61,18 +61,20 @@ impl Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::clean::clean;
+        // One finding, one line: every part can hold text from the rule files.
         write!(f, "{}: ", self.severity)?;
         if !self.file.is_empty() {
-            f.write_str(&self.file)?;
+            f.write_str(&clean(&self.file))?;
             if !self.location.is_empty() {
-                write!(f, ":{}", self.location)?;
+                write!(f, ":{}", clean(&self.location))?;
             }
             f.write_str(": ")?;
         }
         if let Some(item) = &self.item {
-            write!(f, "{item}: ")?;
+            write!(f, "{}: ", clean(item))?;
         }
-        f.write_str(&self.message)
+        f.write_str(&clean(&self.message))
     }
 }
 
@@ -164,7 +166,7 @@ impl Report {
             format!("{}: {counted}", self.origin)
         };
         out.push_str(&format!("runback check: {summary}\n"));
-        crate::report::text::clean(&out)
+        crate::clean::clean_lines(&out).into_owned()
     }
 
     /// How `runback check` ends: 2 on errors, 1 on warnings when they are denied, else 0.

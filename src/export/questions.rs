@@ -48,7 +48,7 @@ pub fn questions_text(rb: &RuleBase) -> String {
             out.push('\n');
         }
     }
-    crate::report::text::clean(&out)
+    crate::clean::clean_lines(&out).into_owned()
 }
 
 #[derive(Serialize)]
@@ -107,8 +107,7 @@ pub fn questions_json(rb: &RuleBase) -> String {
                 .collect(),
         })
         .collect();
-    let mut out = serde_json::to_string_pretty(&serde_json::json!({ "sections": sections }))
-        .expect("the questionnaire always serializes");
+    let mut out = crate::clean::json_pretty(&serde_json::json!({ "sections": sections }));
     out.push('\n');
     out
 }
@@ -199,7 +198,7 @@ pub fn questions_markdown(rb: &RuleBase) -> String {
             }
         }
     }
-    crate::report::text::clean(&out)
+    crate::clean::clean_lines(&out).into_owned()
 }
 
 /// What an answer looks like, with values in code spans.
@@ -232,14 +231,21 @@ fn markdown_expectation(question: &Question) -> String {
     }
 }
 
-/// Text from the rule base on one Markdown line: no line breaks, no stray markup.
+/// Text from the rule base on one Markdown line: no line breaks, no stray markup, and
+/// nothing at its start that would open a list, a quote, a rule or a heading.
 fn inline(text: &str) -> String {
+    let text = text.trim_start();
+    let guard = crate::report::markdown::block_start(text);
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for (i, c) in text.char_indices() {
         match c {
             '\n' | '\r' => out.push(' '),
             // GitHub leaves `_` inside words alone, so ids like pain_spreads stay readable.
-            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '|' => {
+            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if Some(i) == guard => {
                 out.push('\\');
                 out.push(c);
             }

@@ -193,7 +193,7 @@ fn number(n: f64) -> Json {
 
 /// A schema as written to `schemas/`: pretty JSON and a final newline.
 pub fn to_text(schema: &Json) -> String {
-    let mut out = serde_json::to_string_pretty(schema).expect("a schema always serializes");
+    let mut out = crate::clean::json_pretty(schema);
     out.push('\n');
     out
 }

@@ -48,7 +48,7 @@ pub fn template(rb: &RuleBase, notes: bool) -> String {
 }
 
 fn pretty(map: &Map<String, Json>) -> String {
-    let mut out = serde_json::to_string_pretty(map).expect("a template always serializes");
+    let mut out = crate::clean::json_pretty(map);
     out.push('\n');
     out
 }

@@ -8,7 +8,7 @@ use super::flow::{
     EmergencyChoice, Progress, PromptError, Prompter, Reply, ReviewChoice, ReviewItem,
 };
 use crate::answers::{Value, number, number_in_range};
-use crate::report::text::clean;
+use crate::clean::{self, clean};
 use crate::rulebase::{AnswerKind, Level, Question, Section};
 
 /// Asks questions on standard error, which must be a terminal.
@@ -57,7 +57,10 @@ impl TerminalPrompter {
         let width = usize::from(self.term.size().1).max(20);
         let options =
             textwrap::Options::new(width.saturating_sub(first.len().max(rest.len())).max(10));
-        for (i, line) in textwrap::wrap(&clean(text), options).iter().enumerate() {
+        for (i, line) in textwrap::wrap(&clean::clean_lines(text), options)
+            .iter()
+            .enumerate()
+        {
             let indent = if i == 0 { first } else { rest };
             self.term
                 .write_line(&format!("{indent}{}", self.styled(style.clone(), line)))?;
@@ -92,7 +95,7 @@ const BACK: &str = "Go back to the previous question";
 impl Prompter for TerminalPrompter {
     fn section(&mut self, section: &Section, progress: Progress) -> Result<(), PromptError> {
         self.term.write_line("")?;
-        self.section = clean(&section.title);
+        self.section = clean(&section.title).into_owned();
         let title = format!(
             "{} (section {} of {})",
             clean(&section.title),
@@ -127,8 +130,11 @@ impl Prompter for TerminalPrompter {
         match &question.kind {
             AnswerKind::YesNo | AnswerKind::Single => {
                 let n = question.options.len();
-                let mut items: Vec<String> =
-                    question.options.iter().map(|o| clean(&o.label)).collect();
+                let mut items: Vec<String> = question
+                    .options
+                    .iter()
+                    .map(|o| clean(&o.label).into_owned())
+                    .collect();
                 items.extend([SKIP.to_string(), BACK.to_string()]);
                 let default = match current {
                     Some(Value::Choice(o)) => o,
@@ -169,8 +175,11 @@ impl Prompter for TerminalPrompter {
             }
             AnswerKind::Multi => {
                 let n = question.options.len();
-                let mut items: Vec<String> =
-                    question.options.iter().map(|o| clean(&o.label)).collect();
+                let mut items: Vec<String> = question
+                    .options
+                    .iter()
+                    .map(|o| clean(&o.label).into_owned())
+                    .collect();
                 items.push(BACK.to_string());
                 let mut defaults = vec![false; n + 1];
                 if let Some(Value::Multi(set)) = current {
@@ -229,7 +238,7 @@ impl Prompter for TerminalPrompter {
                         }
                         let n: f64 = input
                             .parse()
-                            .map_err(|_| format!("\"{input}\" is not a number"))?;
+                            .map_err(|_| format!("\"{}\" is not a number", clean(input)))?;
                         number_in_range(&checked, n).map(|_| ())
                     })
                     .interact_text_on(&self.term)
@@ -258,7 +267,7 @@ impl Prompter for TerminalPrompter {
         self.term.write_line("")?;
         self.term.write_line(&self.styled(
             alarm.clone(),
-            &format!("!! {} !!", clean(&level.title).to_uppercase()),
+            &format!("!! {} !!", clean(&level.title.to_uppercase())),
         ))?;
         self.say("  ", &level.action, alarm)?;
         for reason in reasons {
@@ -284,7 +293,7 @@ impl Prompter for TerminalPrompter {
             let answer = item
                 .answer
                 .as_deref()
-                .map_or("(not answered)".to_string(), clean);
+                .map_or("(not answered)".to_string(), |a| clean(a).into_owned());
             format!("{}: {answer}", clean(&item.label))
         }));
         let chosen = self.select("Choose an answer to change, or show the report", &lines, 0)?;

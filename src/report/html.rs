@@ -8,7 +8,7 @@ use super::view::{AnswerView, ReportView};
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in super::text::clean(text).chars() {
+    for c in crate::clean::clean_lines(text).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

@@ -5,20 +5,63 @@ use std::fmt::Write;
 
 use super::view::{AnswerView, ReportView};
 
-/// Escapes text so Markdown shows it as written (and no HTML gets through).
+/// Escapes text so Markdown shows it as written (and no HTML gets through), on one line
+/// wherever it is put: at the start of a line it cannot open a list, a quote, a rule, a
+/// heading, a fence or a code block.
 pub fn escape(text: &str) -> String {
+    let text = crate::clean::clean_lines(text);
+    let text = text.trim_start();
+    let guard = block_start(text);
     let mut out = String::with_capacity(text.len());
-    for c in super::text::clean(text).chars() {
+    for (i, c) in text.char_indices() {
         match c {
             '\n' => out.push(' '),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if Some(i) == guard => {
                 out.push('\\');
                 out.push(c);
             }
             c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where a backslash must go so that a line starting with `text` stays a paragraph: at
+/// a leading `-`, `+`, `=`, `*`, `_`, `#`, `>`, `~` or backtick (a list, a rule, a
+/// heading underline, a heading, a quote, a fence), or at the `.` or `)` after up to
+/// nine leading digits and before a space or the end (a numbered list, not `42.5 km`).
+pub fn block_start(text: &str) -> Option<usize> {
+    let first = text.chars().next()?;
+    if matches!(first, '-' | '+' | '=' | '*' | '_' | '#' | '>' | '~' | '`') {
+        return Some(0);
+    }
+    let bytes = text.as_bytes();
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    let marker = matches!(bytes.get(digits), Some(b'.' | b')'))
+        && matches!(bytes.get(digits + 1), None | Some(b' ' | b'\t'));
+    ((1..=9).contains(&digits) && marker).then_some(digits)
+}
+
+/// A source URL as a Markdown link destination: characters outside the URL syntax are
+/// percent-encoded, so nothing in it can close the link or start other markup. The
+/// loader has already refused any scheme but http, https and mailto.
+fn link_destination(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c) {
+            out.push(c);
+        } else {
+            let mut bytes = [0; 4];
+            for b in c.encode_utf8(&mut bytes).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
         }
     }
     out
@@ -129,14 +172,17 @@ pub fn render(view: &ReportView) -> String {
 
     let _ = writeln!(md, "## Sources\n");
     for s in &view.sources {
-        match &s.url {
+        match s
+            .url
+            .filter(|url| crate::rulebase::url::problem(url).is_none())
+        {
             Some(url) => {
                 let _ = writeln!(
                     md,
                     "- `{}`: [{}](<{}>)",
                     s.id,
                     escape(s.title),
-                    url.replace('>', "%3E")
+                    link_destination(url)
                 );
             }
             None => {

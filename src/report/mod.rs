@@ -42,9 +42,10 @@ pub fn render(
     }
 }
 
-/// The JSON report, pretty-printed, with a final newline.
+/// The JSON report, pretty-printed, with a final newline; characters a terminal must not
+/// see are escaped (`\u001b`), as JSON allows.
 pub fn json(view: &ReportView) -> String {
-    let mut out = serde_json::to_string_pretty(view).expect("a report view always serializes");
+    let mut out = crate::clean::json_pretty(view);
     out.push('\n');
     out
 }

@@ -17,12 +17,10 @@ pub struct TextOptions {
     pub ascii: bool,
 }
 
-/// Strips control characters so text from a file can never drive the terminal.
+/// Shows control and invisible characters escaped, keeping line breaks, so text from a
+/// file can never drive the terminal (see [`crate::clean`]).
 pub fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .filter(|c| !c.is_control() || *c == '\n')
-        .collect()
+    crate::clean::clean_lines(text).into_owned()
 }
 
 struct Out {
@@ -192,7 +190,7 @@ fn escalation(out: &mut Out, view: &ReportView) {
         // A raised escalation is framed so it cannot be missed, colour or not.
         let rule = "=".repeat(out.opts.width.clamp(20, 80));
         let _ = writeln!(out.buf, "{}", out.style(style.clone(), &rule));
-        let banner = format!("!! {} !!", clean(e.title).to_uppercase());
+        let banner = format!("!! {} !!", clean(&e.title.to_uppercase()));
         out.styled_para("", "", &banner, style.clone().reverse());
     }
     out.styled_para("  ", "  ", e.action, style);

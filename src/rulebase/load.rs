@@ -14,6 +14,7 @@ use super::files::{
     QuestionnaireFile, RulesFile, SourcesFile, StrategiesFile,
 };
 use super::model::*;
+use crate::clean::{self, clean};
 use crate::suggest::did_you_mean;
 
 /// The six files of a rule base, by name.
@@ -34,7 +35,7 @@ pub const MAX_RULE_FILE_BYTES: usize = 4 << 20;
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// A file could not be read.
-    #[error("cannot read rule file {}: {source}", path.display())]
+    #[error("cannot read rule file {}: {source}", clean::path(.path))]
     Read {
         /// The file.
         path: PathBuf,
@@ -43,7 +44,8 @@ pub enum LoadError {
     },
     /// A file is larger than [`MAX_RULE_FILE_BYTES`].
     #[error(
-        "rule file {file} is larger than the {} MiB limit for one rule file",
+        "rule file {} is larger than the {} MiB limit for one rule file",
+        clean(.file),
         MAX_RULE_FILE_BYTES >> 20
     )]
     TooLarge {
@@ -51,7 +53,7 @@ pub enum LoadError {
         file: String,
     },
     /// One or more files are malformed or inconsistent.
-    #[error("the rule base in {origin} is invalid ({} problem{}):\n{}", problems.len(), if problems.len() == 1 { "" } else { "s" }, list(problems))]
+    #[error("the rule base in {} is invalid ({} problem{}):\n{}", clean(.origin), problems.len(), if problems.len() == 1 { "" } else { "s" }, list(problems))]
     Invalid {
         /// Where the rule base came from.
         origin: String,
@@ -95,11 +97,12 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: ", self.file, self.location)?;
+        // Every part can hold text from the file (an id, a key serde did not expect).
+        write!(f, "{}:{}: ", clean(&self.file), clean(&self.location))?;
         if let Some(item) = &self.item {
-            write!(f, "{item}: ")?;
+            write!(f, "{}: ", clean(item))?;
         }
-        f.write_str(&self.message)
+        f.write_str(&clean(&self.message))
     }
 }
 
@@ -411,6 +414,11 @@ impl Checker {
             };
             self.define(&mut source_ids, &s.id, i, &at, IdStyle::Source);
             self.text(&s.title, &at.key("title"));
+            if let Some(url) = &s.url
+                && let Some(why) = super::url::problem(url)
+            {
+                self.problem(&at.key("url"), why);
+            }
         }
         if sources.sources.is_empty() {
             self.problem(

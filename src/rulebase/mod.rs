@@ -4,6 +4,7 @@ pub mod embedded;
 pub mod files;
 pub mod load;
 pub mod model;
+pub mod url;
 pub mod words;
 
 pub use load::{LoadError, Problem, load_dir};
