@@ -243,6 +243,10 @@ fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), E
             ),
         });
     }
+    // Nor ask anything when the report would have nowhere to go.
+    if args.output.is_none() {
+        crate::stdio::stdout().map_err(Error::Write)?;
+    }
     let asking = args.answers.is_none() && (args.resume.is_some() || io::stdin().is_terminal());
     let answers = if asking {
         match ask(rules, args, color)? {
