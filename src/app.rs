@@ -58,6 +58,9 @@ pub enum Error {
         /// What the system said.
         source: io::Error,
     },
+    /// `SOURCE_DATE_EPOCH` holds no usable date.
+    #[error(transparent)]
+    Date(#[from] report::date::DateError),
     /// Writing the output failed.
     #[error("cannot write the output: {0}")]
     Write(io::Error),
@@ -194,12 +197,12 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<(), Error> {
             let inventory = match &args.knowledge {
                 Some(path) => Inventory::Found {
                     path: clean::path(path),
-                    text: std::fs::read_to_string(path).map_err(|source| Error::Knowledge {
+                    text: check::knowledge::read(path).map_err(|source| Error::Knowledge {
                         path: path.clone(),
                         source,
                     })?,
                 },
-                None => match std::fs::read_to_string(DEFAULT_KNOWLEDGE) {
+                None => match check::knowledge::read(Path::new(DEFAULT_KNOWLEDGE)) {
                     Ok(text) => Inventory::Found {
                         path: DEFAULT_KNOWLEDGE.into(),
                         text,
@@ -231,17 +234,11 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<(), Error> {
 
 fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), Error> {
     // Refuse an existing output file before asking anything, not after fifty questions.
-    if let Some(path) = &args.output
-        && !args.force
-        && path.exists()
-    {
-        return Err(Error::Output {
+    if let Some(path) = &args.output {
+        atomic_write::check_target(path, args.force).map_err(|source| Error::Output {
             path: path.clone(),
-            source: io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                "the file already exists (use --force to replace it)",
-            ),
-        });
+            source,
+        })?;
     }
     // Nor ask anything when the report would have nowhere to go.
     if args.output.is_none() {
@@ -258,7 +255,7 @@ fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), E
     };
     let assessment = engine::assess(rules, &answers);
     let view = report::ViewOptions {
-        date: report::date::today(),
+        date: report::date::today()?,
         explain: args.explain,
     };
     match &args.output {
@@ -320,6 +317,15 @@ fn ask(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<Option<A
     };
     let save_to = args.save_answers.as_deref().or(args.resume.as_deref());
     interactive::guard_ctrl_c();
+    if let Some(path) = save_to {
+        // What a SIGTERM or SIGHUP (a closed window) at a prompt leaves on the way out.
+        crate::interrupt::set_farewell(
+            Error::Interrupted {
+                saved_to: Some(path.to_path_buf()),
+            }
+            .to_string(),
+        );
+    }
     let mut prompter = TerminalPrompter::new(use_color(color, &console::Term::stderr()));
     // Kept after every answer, so closing the terminal mid-way loses nothing; a failure
     // here is reported by the final save below.

@@ -16,6 +16,7 @@ pub mod engine;
 pub mod exit_codes;
 pub mod export;
 pub mod interactive;
+pub mod interrupt;
 pub mod report;
 pub mod rulebase;
 pub mod stdio;

@@ -11,7 +11,6 @@ pub mod jsonl;
 pub use std::fmt;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
 use rayon::prelude::*;
@@ -95,6 +94,9 @@ pub enum BatchError {
         /// The output file that was not written.
         output: Option<String>,
     },
+    /// `SOURCE_DATE_EPOCH` holds no usable date.
+    #[error(transparent)]
+    Date(#[from] report::date::DateError),
     /// Every line was processed, but some could not be assessed.
     #[error(
         "{failed} of {total} answer set{} could not be assessed; the error records in the output say why",
@@ -317,7 +319,7 @@ pub fn run(
     let bar = progress_bar(progress);
     // One date for the whole batch, even one that runs past midnight.
     let view = ViewOptions {
-        date: report::date::today(),
+        date: report::date::today().map_err(RunError::Date)?,
         explain: false,
     };
     let mut lines = Lines::new(input);
@@ -347,7 +349,7 @@ pub fn run(
         });
         let mut chunk = Vec::with_capacity(CHUNK_LINES);
         let read = 'read: loop {
-            if INTERRUPTED.load(Ordering::SeqCst) {
+            if crate::interrupt::requested() {
                 break Err(RunError::Interrupted);
             }
             chunk.clear();
@@ -416,20 +418,16 @@ pub enum RunError {
     Write(io::Error),
     /// Ctrl-C, once [`stop_on_ctrl_c`] is in force.
     Interrupted,
+    /// `SOURCE_DATE_EPOCH` holds no usable date; nothing was read or written.
+    Date(report::date::DateError),
 }
 
-/// Set by Ctrl-C once [`stop_on_ctrl_c`] is in force; read between chunks.
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-/// Makes Ctrl-C stop a batch between two chunks instead of killing the process, so the
-/// temporary output file is removed; a second Ctrl-C ends at once (a read may be waiting
-/// on an idle pipe).
+/// Makes Ctrl-C, SIGTERM and SIGHUP stop a batch between two chunks instead of ending
+/// the process at once, so it can say what was not written; a second signal, or a
+/// second's wait (a read may be waiting on an idle pipe), ends it at once, still without
+/// leaving a temporary file (see [`crate::interrupt`]).
 pub fn stop_on_ctrl_c() {
-    let _ = ctrlc::set_handler(|| {
-        if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-    });
+    crate::interrupt::stop_cooperatively();
 }
 
 /// Assesses a few lines and renders them into one buffer.
@@ -498,6 +496,12 @@ pub fn run_command(rules: &RuleBase, options: &Options) -> Result<(), BatchError
         Some(path) => {
             stop_on_ctrl_c();
             let name = path.display().to_string();
+            crate::interrupt::set_farewell(
+                BatchError::Interrupted {
+                    output: Some(name.clone()),
+                }
+                .to_string(),
+            );
             Some(match AtomicFile::create(path, options.force) {
                 Ok(file) => (file, name),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
@@ -541,6 +545,7 @@ pub fn run_command(rules: &RuleBase, options: &Options) -> Result<(), BatchError
                     RunError::Interrupted => BatchError::Interrupted {
                         output: Some(name.clone()),
                     },
+                    RunError::Date(e) => BatchError::Date(e),
                 },
             )?;
             file.commit().map_err(write_error)?;
@@ -559,6 +564,7 @@ pub fn run_command(rules: &RuleBase, options: &Options) -> Result<(), BatchError
                     source,
                 },
                 RunError::Interrupted => BatchError::Interrupted { output: None },
+                RunError::Date(e) => BatchError::Date(e),
             })?
         }
     };

@@ -3,6 +3,32 @@
 //! The inventory is Markdown written for people; its tables under a few headings list
 //! the documents, causes, strategies and escalation levels, each id in the first column.
 
+use std::io::{self, Read};
+use std::path::Path;
+
+/// The largest inventory read, in bytes: the project's is tens of kilobytes, and the limit
+/// keeps `--knowledge /dev/zero`, or a stray huge file, from exhausting memory.
+pub const MAX_INVENTORY_BYTES: usize = 4 << 20;
+
+/// Reads an inventory, refusing one above [`MAX_INVENTORY_BYTES`] without reading the rest.
+pub fn read(path: &Path) -> io::Result<String> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_INVENTORY_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_INVENTORY_BYTES {
+        return Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!(
+                "it is larger than the {} MiB limit for a knowledge inventory",
+                MAX_INVENTORY_BYTES >> 20
+            ),
+        ));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "it is not valid UTF-8"))
+}
+
 /// A kind of item the inventory lists, with the heading of its table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

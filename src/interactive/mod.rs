@@ -4,22 +4,14 @@
 pub mod flow;
 pub mod terminal;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
 pub use flow::{Outcome, Prompter, run};
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-/// Makes Ctrl-C safe while prompting.
+/// Makes Ctrl-C, SIGTERM and SIGHUP safe while prompting.
 ///
-/// Inside a prompt, the terminal library turns Ctrl-C into an interrupted read, which the
-/// flow handles (saving answers, restoring the cursor). This handler only keeps the
-/// default "die at once" from skipping that, and lets a second Ctrl-C end a stuck run.
+/// Inside a prompt, the terminal library reads Ctrl-C as a key, which the flow handles
+/// (saving answers, restoring the cursor). A signal between prompts, or SIGTERM and
+/// SIGHUP (a closed window) at any time, end the run through [`crate::interrupt`]: the
+/// cursor shown again, no temporary file left, exit status 130.
 pub fn guard_ctrl_c() {
-    let _ = ctrlc::set_handler(|| {
-        if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            let _ = console::Term::stderr().show_cursor();
-            std::process::exit(130);
-        }
-    });
+    crate::interrupt::install();
 }

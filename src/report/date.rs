@@ -2,18 +2,41 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// The last second of 9999-12-31 UTC, the last day a `YYYY-MM-DD` date can show.
+pub const LAST_SECOND: i64 = 253_402_300_799;
+
+/// Why `SOURCE_DATE_EPOCH` cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "SOURCE_DATE_EPOCH is {}, which is not a date from 1970 to 9999; set it to whole seconds since 1970-01-01 UTC (0 to {LAST_SECOND}), or unset it",
+    crate::clean::clean(.value)
+)]
+pub struct DateError {
+    /// The variable's value, as set.
+    pub value: String,
+}
+
 /// Today as `YYYY-MM-DD` in UTC, or the day of `SOURCE_DATE_EPOCH` when it is set, so a
-/// report can be reproduced byte for byte.
-pub fn today() -> String {
-    let seconds = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64)
-        });
-    ymd(seconds.div_euclid(86_400))
+/// report can be reproduced byte for byte. A value that is not whole seconds between
+/// 1970 and the end of 9999 is refused rather than turned into a malformed date, as the
+/// reproducible-builds specification asks; an empty one counts as unset.
+pub fn today() -> Result<String, DateError> {
+    let seconds = match std::env::var_os("SOURCE_DATE_EPOCH") {
+        Some(value) if !value.is_empty() => {
+            let text = value.to_string_lossy();
+            text.trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|s| (0..=LAST_SECOND).contains(s))
+                .ok_or_else(|| DateError {
+                    value: text.into_owned(),
+                })?
+        }
+        _ => SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
+    };
+    Ok(ymd(seconds.div_euclid(86_400)))
 }
 
 /// The civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
@@ -32,7 +55,7 @@ fn ymd(days: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::ymd;
+    use super::{LAST_SECOND, ymd};
 
     #[test]
     fn known_days() {
@@ -40,5 +63,7 @@ mod tests {
         assert_eq!(ymd(11_016), "2000-02-29");
         assert_eq!(ymd(20_778), "2026-11-21");
         assert_eq!(ymd(-1), "1969-12-31");
+        assert_eq!(ymd(LAST_SECOND / 86_400), "9999-12-31");
+        assert_eq!(ymd(LAST_SECOND / 86_400 + 1), "10000-01-01");
     }
 }
