@@ -1,31 +1,51 @@
 //! Lints over a rule base that loaded: knowledge that no answer set can ever use.
 //!
-//! Reachability is decided with [`satisfy`], which searches for answers that make a
-//! condition true while honouring every branch condition, so "can never fire" here means
-//! what a runner would see: no answer file makes the rule count.
+//! Reachability is decided with [`satisfy_within`], which searches for answers that make
+//! a condition true while honouring every branch condition, so "can never fire" here
+//! means what a runner would see: no answer file makes the rule count. Each rule (and
+//! each branch condition) gets its own [`Budget`], shared with the explanation of what is
+//! wrong with it, so no rule base can make `runback check` run for long: a condition too
+//! tangled to decide within it is a warning of its own.
 
 use std::collections::BTreeSet;
 
 use super::{Finding, Severity};
 use crate::engine::{
     self,
-    satisfy::{satisfy, satisfy_ignoring_branches},
+    satisfy::{Budget, Satisfiable, satisfy_ignoring_branches_within, satisfy_within},
 };
 use crate::rulebase::{Conclusion, Condition, QuestionIdx, RuleBase, words};
 
 /// Every lint, in file order: questionnaire, causes, strategies, escalation, rules, sources.
 pub fn lint(rb: &RuleBase) -> Vec<Finding> {
+    lint_within(rb, Budget::per_rule())
+}
+
+/// [`lint`], with `budget` for each rule and each branch condition.
+fn lint_within(rb: &RuleBase, budget: Budget) -> Vec<Finding> {
+    // Each rule is searched once; what is left of its budget explains a finding.
+    let rules: Vec<(Satisfiable, Budget)> = rb
+        .rules
+        .iter()
+        .map(|rule| {
+            let mut left = budget;
+            (satisfy_within(rb, &rule.when, &mut left), left)
+        })
+        .collect();
     let mut out = Vec::new();
-    never_asked_questions(rb, &mut out);
+    never_asked_questions(rb, budget, &mut out);
     unread_questions(rb, &mut out);
-    unreachable_causes(rb, &mut out);
+    unreachable_causes(rb, &rules, &mut out);
     unused_strategies(rb, &mut out);
     unraised_levels(rb, &mut out);
-    never_firing_rules(rb, &mut out);
+    never_firing_rules(rb, rules, &mut out);
     duplicate_rules(rb, &mut out);
     uncited_sources(rb, &mut out);
     out
 }
+
+/// What `runback check` says about a condition it could not decide within its budget.
+const UNDECIDED: &str = "could not decide whether this rule can fire; simplify it (split it into smaller rules, or take out tests that repeat or cannot matter)";
 
 fn finding(
     severity: Severity,
@@ -63,10 +83,19 @@ fn read_by(c: &Condition) -> BTreeSet<QuestionIdx> {
     read
 }
 
-fn never_asked_questions(rb: &RuleBase, out: &mut Vec<Finding>) {
+fn never_asked_questions(rb: &RuleBase, budget: Budget, out: &mut Vec<Finding>) {
     for (qi, q) in rb.questionnaire.questions.iter().enumerate() {
         let Some(ask_if) = &q.ask_if else { continue };
-        if satisfy(rb, ask_if).is_none() {
+        let found = satisfy_within(rb, ask_if, &mut { budget });
+        if found == Satisfiable::Undecided {
+            out.push(finding(
+                Severity::Warning,
+                &rb.files.questionnaire,
+                format!("{}/ask_if", question_pointer(rb, qi)),
+                format!("question `{}`", q.id),
+                "could not decide whether its `ask_if` can hold, so whether it is ever asked; simplify it".into(),
+            ));
+        } else if found == Satisfiable::No {
             out.push(finding(
                 Severity::Warning,
                 &rb.files.questionnaire,
@@ -121,28 +150,33 @@ fn unread_questions(rb: &RuleBase, out: &mut Vec<Finding>) {
     }
 }
 
-fn unreachable_causes(rb: &RuleBase, out: &mut Vec<Finding>) {
+fn unreachable_causes(rb: &RuleBase, rules: &[(Satisfiable, Budget)], out: &mut Vec<Finding>) {
     for (ci, cause) in rb.causes.iter().enumerate() {
         let for_it: Vec<_> = rb
             .rules
             .iter()
-            .filter(|r| {
+            .zip(rules)
+            .filter(|(r, _)| {
                 matches!(r.then, Conclusion::Evidence { cause, strength } if cause == ci && strength > 0.0)
             })
             .collect();
         let mut any_fires = false;
-        let reached = for_it.iter().any(|rule| {
-            satisfy(rb, &rule.when).is_some_and(|answers| {
+        let reached = for_it.iter().any(|(_, (found, _))| match found {
+            Satisfiable::Yes(answers) => {
                 any_fires = true;
-                engine::assess(rb, &answers)
+                engine::assess(rb, answers)
                     .causes
                     .iter()
                     .any(|f| f.cause == ci)
-            })
+            }
+            // Not proven unreachable: the rule's own finding says it was not decided.
+            Satisfiable::Undecided => true,
+            Satisfiable::No => false,
         });
         if reached {
             continue;
         }
+        let for_it: Vec<_> = for_it.into_iter().map(|(rule, _)| rule).collect();
         let ids = for_it
             .iter()
             .map(|r| format!("`{}`", r.id))
@@ -214,10 +248,21 @@ fn unraised_levels(rb: &RuleBase, out: &mut Vec<Finding>) {
     }
 }
 
-fn never_firing_rules(rb: &RuleBase, out: &mut Vec<Finding>) {
-    for (ri, rule) in rb.rules.iter().enumerate() {
-        if satisfy(rb, &rule.when).is_some() {
-            continue;
+fn never_firing_rules(rb: &RuleBase, rules: Vec<(Satisfiable, Budget)>, out: &mut Vec<Finding>) {
+    for (ri, (rule, (found, mut budget))) in rb.rules.iter().zip(rules).enumerate() {
+        match found {
+            Satisfiable::Yes(_) => continue,
+            Satisfiable::Undecided => {
+                out.push(finding(
+                    Severity::Warning,
+                    &rb.files.rules,
+                    format!("/rules/{ri}/when"),
+                    format!("rule `{}`", rule.id),
+                    UNDECIDED.to_string(),
+                ));
+                continue;
+            }
+            Satisfiable::No => {}
         }
         // A warning sign that can never be raised is a safety hole, not just dead text.
         let (severity, what) = match rule.then {
@@ -227,10 +272,9 @@ fn never_firing_rules(rb: &RuleBase, out: &mut Vec<Finding>) {
             ),
             Conclusion::Evidence { .. } => (Severity::Warning, "this rule can never fire"),
         };
-        let why = if satisfy_ignoring_branches(rb, &rule.when).is_some() {
-            branch_conflict(rb, &rule.when)
-        } else {
-            contradiction(rb, &rule.when)
+        let why = match satisfy_ignoring_branches_within(rb, &rule.when, &mut budget) {
+            Satisfiable::Yes(_) => branch_conflict(rb, &rule.when, &mut budget),
+            _ => contradiction(rb, &rule.when, &mut budget),
         };
         out.push(finding(
             severity,
@@ -242,15 +286,20 @@ fn never_firing_rules(rb: &RuleBase, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether no answers make `c` true, as far as the rest of `budget` can tell.
+fn impossible(rb: &RuleBase, c: &Condition, budget: &mut Budget) -> bool {
+    satisfy_ignoring_branches_within(rb, c, budget) == Satisfiable::No
+}
+
 /// Explains a condition that only its questions' branch conditions make impossible.
-fn branch_conflict(rb: &RuleBase, when: &Condition) -> String {
+fn branch_conflict(rb: &RuleBase, when: &Condition, budget: &mut Budget) -> String {
     for q in read_by(when) {
         let question = &rb.questionnaire.questions[q];
         let Some(ask_if) = &question.ask_if else {
             continue;
         };
         let both = Condition::All(vec![when.clone(), ask_if.clone()]);
-        if satisfy_ignoring_branches(rb, &both).is_none() {
+        if impossible(rb, &both, budget) {
             return format!(
                 "it reads `{}`, which is asked only if {}, and the rest of the condition rules that out; test the question only together with its branch condition, or drop the contradicting test",
                 question.id,
@@ -265,21 +314,21 @@ fn branch_conflict(rb: &RuleBase, when: &Condition) -> String {
 }
 
 /// Explains a condition that no answers can make true, naming the clashing tests.
-fn contradiction(rb: &RuleBase, when: &Condition) -> String {
+fn contradiction(rb: &RuleBase, when: &Condition, budget: &mut Budget) -> String {
     if let Condition::All(list) = when {
-        if let Some(c) = list
-            .iter()
-            .find(|c| satisfy_ignoring_branches(rb, c).is_none())
-        {
+        if let Some(c) = list.iter().find(|c| impossible(rb, c, budget)) {
             return format!(
                 "`{}` can never be true; compare with a value the question's answers can take",
                 in_words(rb, c)
             );
         }
         for (i, a) in list.iter().enumerate() {
+            if budget.left() == 0 {
+                break;
+            }
             for b in &list[i + 1..] {
                 let pair = Condition::All(vec![a.clone(), b.clone()]);
-                if satisfy_ignoring_branches(rb, &pair).is_none() {
+                if impossible(rb, &pair, budget) {
                     return format!(
                         "`{}` and `{}` cannot both be true; keep the test you mean, or use `any` if either should do",
                         in_words(rb, a),
@@ -615,6 +664,112 @@ mod tests {
                 "cause `worn`: no report can name it: the rules for it (`old`) can never fire"
             )),
             "{found:?}"
+        );
+    }
+
+    /// The questionnaire above with `k` more single choices `q1`..`qk` (a, b, c), each
+    /// read by the rules the tests below add.
+    fn wide_questionnaire(k: usize) -> String {
+        let extra: Vec<String> = (1..=k)
+            .map(|i| {
+                format!(
+                    r#"{{ "id": "q{i}", "label": "Q{i}", "text": "Q{i}?", "type": "single", "options": [ {{ "value": "a", "label": "A" }}, {{ "value": "b", "label": "B" }}, {{ "value": "c", "label": "C" }} ] }}"#
+                )
+            })
+            .collect();
+        QUESTIONNAIRE.replace(
+            r#"{ "id": "alarm","#,
+            &format!(r#"{}, {{ "id": "alarm","#, extra.join(", ")),
+        )
+    }
+
+    /// `any(qi = a, qi = b)` for i in 1..=k: a choice about each question, 2^k in all.
+    fn choices(k: usize) -> Vec<String> {
+        (1..=k)
+            .map(|i| {
+                format!(
+                    r#"{{ "any": [ {{ "equals": {{ "question": "q{i}", "value": "a" }} }}, {{ "equals": {{ "question": "q{i}", "value": "b" }} }} ] }}"#
+                )
+            })
+            .collect()
+    }
+
+    const NEW: &str = r#"{ "equals": { "question": "shoes", "value": "new" } }"#;
+    const OLD: &str = r#"{ "equals": { "question": "shoes", "value": "old" } }"#;
+
+    #[test]
+    fn a_contradiction_before_thirty_choices_is_found_without_trying_them() {
+        // all(contradiction, any(q1=a, q1=b), ..., any(q30=a, q30=b)): the search used to
+        // try all 2^30 combinations of the choices before meeting the contradiction.
+        let mut parts = vec![format!(r#"{{ "all": [ {NEW}, {OLD} ] }}"#)];
+        parts.extend(choices(30));
+        let tangled = rule(
+            "tangled",
+            &format!(r#"{{ "all": [ {} ] }}"#, parts.join(", ")),
+            WORN,
+        );
+        let found = messages(&base(
+            &wide_questionnaire(30),
+            CAUSES,
+            &clean_rules(&[tangled]),
+        ));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("warning: rules.json:/rules/2/when: rule `tangled`: this rule can never fire: `shoes is new and shoes is old` can never be true"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_contradiction_in_a_choice_after_thirty_choices_is_found_once_not_per_combination() {
+        // The first choice fails whichever way the thirty after it go, and is tried last
+        // (depth first, the last choice first): that it fails is learnt once.
+        let mut parts = choices(30);
+        parts.insert(0, format!(
+            r#"{{ "any": [ {{ "all": [ {NEW}, {OLD} ] }}, {{ "all": [ {{ "less_than": {{ "question": "runs", "value": 3 }} }}, {{ "greater_than": {{ "question": "runs", "value": 5 }} }} ] }} ] }}"#
+        ));
+        let tangled = rule(
+            "hidden",
+            &format!(r#"{{ "all": [ {} ] }}"#, parts.join(", ")),
+            WORN,
+        );
+        let found = messages(&base(
+            &wide_questionnaire(30),
+            CAUSES,
+            &clean_rules(&[tangled]),
+        ));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("rule `hidden`: this rule can never fire: `(shoes is new and shoes is old) or (runs less than 3 and runs greater than 5)` can never be true"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_rule_too_tangled_for_its_budget_is_a_warning_not_a_verdict() {
+        let mut parts = choices(12);
+        parts.push(OLD.to_string());
+        let tangled = rule(
+            "tangled",
+            &format!(r#"{{ "all": [ {} ] }}"#, parts.join(", ")),
+            URGENT,
+        );
+        let rb = base(&wide_questionnaire(12), CAUSES, &clean_rules(&[tangled]));
+        assert_eq!(messages(&rb), Vec::<String>::new(), "it can fire");
+        let found = lint_within(&rb, Budget::steps(20));
+        let tangled: Vec<_> = found
+            .iter()
+            .filter(|f| f.item.as_deref() == Some("rule `tangled`"))
+            .collect();
+        assert_eq!(tangled.len(), 1, "{found:?}");
+        assert_eq!(tangled[0].severity, Severity::Warning);
+        assert_eq!(
+            tangled[0].message,
+            "could not decide whether this rule can fire; simplify it (split it into smaller rules, or take out tests that repeat or cannot matter)"
+        );
+        assert!(
+            !found.iter().any(|f| f.message.contains("can never")),
+            "nothing is claimed impossible for want of budget: {found:?}"
         );
     }
 
