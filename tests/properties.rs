@@ -154,27 +154,55 @@ proptest! {
     ) {
         let rb = &*SHIPPED;
         let rules = emergency_rules(rb);
-        prop_assume!(!rules.is_empty());
-        // Random answers, with one red flag's answers laid over them.
+        prop_assert!(!rules.is_empty(), "the shipped rule base has emergency rules");
+        // Random answers, with one red flag's answers laid over them: every question
+        // its condition or their branch conditions read takes the witness's answer (or
+        // none), so nothing random can keep it from firing.
         let rule = &rb.rules[rules[pick.index(rules.len())]];
         let witness = satisfy(rb, &rule.when).expect("every emergency rule can fire");
         let mut answers = parse(&text, rb);
-        for q in 0..rb.questionnaire.questions.len() {
-            if let Some(v) = witness.get(q) {
-                answers.set(q, Some(v));
-            }
+        for q in reached_by(rb, &rule.when) {
+            answers.set(q, witness.get(q));
         }
-        for answers in [parse(&text, rb), answers] {
-            let a = engine::assess(rb, &answers);
-            let fired = rules.iter().any(|&r| {
-                engine::eval(&rb.rules[r].when, &a.answers, &mut Vec::new()) == Truth::True
-            });
-            if fired {
-                prop_assert_eq!(&rb.levels[a.escalation.level].id, "emergency");
-                prop_assert_eq!(a.escalation.reasons[0].level, a.escalation.level);
-            }
+        let a = engine::assess(rb, &answers);
+        prop_assert_eq!(
+            engine::eval(&rule.when, &a.answers, &mut Vec::new()),
+            Truth::True,
+            "the red flag laid over the random answers fires"
+        );
+        prop_assert_eq!(&rb.levels[a.escalation.level].id, "emergency");
+        prop_assert_eq!(a.escalation.reasons[0].level, a.escalation.level);
+        let picked = engine::ReasonOrigin::Rule(rules[pick.index(rules.len())]);
+        prop_assert!(
+            a.escalation.reasons.iter().any(|r| r.origin == picked),
+            "the rule laid over is among the reasons"
+        );
+        // The random answers alone: whenever any emergency rule fires, the report says so.
+        let a = engine::assess(rb, &parse(&text, rb));
+        let fired = rules.iter().any(|&r| {
+            engine::eval(&rb.rules[r].when, &a.answers, &mut Vec::new()) == Truth::True
+        });
+        if fired {
+            prop_assert_eq!(&rb.levels[a.escalation.level].id, "emergency");
         }
     }
+}
+
+/// The questions a condition reads and, in turn, those their branch conditions read:
+/// every answer its outcome depends on.
+fn reached_by(rb: &RuleBase, condition: &runback::rulebase::Condition) -> Vec<usize> {
+    let mut seen = vec![false; rb.questionnaire.questions.len()];
+    let mut queue = vec![condition];
+    while let Some(c) = queue.pop() {
+        c.visit_questions(&mut |q| {
+            if !std::mem::replace(&mut seen[q], true)
+                && let Some(ask_if) = &rb.questionnaire.questions[q].ask_if
+            {
+                queue.push(ask_if);
+            }
+        });
+    }
+    (0..seen.len()).filter(|&q| seen[q]).collect()
 }
 
 proptest! {
@@ -207,29 +235,170 @@ proptest! {
         texts[file] = String::from_utf8_lossy(&bytes).into_owned();
         prop_assert!(load_texts(texts).is_err());
     }
+}
 
-    #[test]
-    fn a_damaged_rule_file_is_refused_or_loaded_never_a_panic(
-        file in 0..6usize,
-        edits in prop::collection::vec((any::<Index>(), 0..64usize, ".{0,8}"), 1..6),
-    ) {
-        // Cuts and insertions in the real files reach the checks past the JSON parser.
-        let mut texts = TEXTS.map(str::to_string);
-        let text = &mut texts[file];
-        for (at, cut, insert) in edits {
-            let mut start = at.index(text.len() + 1);
-            while !text.is_char_boundary(start) {
-                start -= 1;
+/// One change to a rule file that keeps it valid JSON, so it reaches the shape checks
+/// and the cross-references behind the parser.
+#[derive(Debug, Clone)]
+enum Damage {
+    /// The value at a node replaced.
+    Replace(Index, Json),
+    /// A member of an object or an element of an array taken out.
+    Remove(Index),
+    /// An object's key renamed.
+    Rename(Index, String),
+    /// An element of an array written twice.
+    Duplicate(Index),
+}
+
+/// The ids, option values and keys of the shipped rule files: a damaged file that
+/// swaps one for another reaches the cross-references.
+fn words() -> Vec<String> {
+    let mut found = std::collections::BTreeSet::new();
+    fn walk(json: &Json, found: &mut std::collections::BTreeSet<String>) {
+        match json {
+            Json::String(s) if s.len() < 40 => {
+                found.insert(s.clone());
             }
-            let mut end = (start + cut).min(text.len());
-            while !text.is_char_boundary(end) {
-                end += 1;
+            Json::Array(items) => items.iter().for_each(|v| walk(v, found)),
+            Json::Object(map) => {
+                for (k, v) in map {
+                    found.insert(k.clone());
+                    walk(v, found);
+                }
             }
-            text.replace_range(start..end, &insert);
+            _ => {}
         }
-        if let Err(e) = load_texts(texts) {
-            prop_assert!(!e.to_string().is_empty());
+    }
+    for text in TEXTS {
+        walk(&serde_json::from_str(text).unwrap(), &mut found);
+    }
+    found.into_iter().collect()
+}
+
+fn damage() -> impl Strategy<Value = Damage> {
+    let value = prop_oneof![
+        4 => prop::sample::select(words()).prop_map(Json::String),
+        1 => ".{0,6}".prop_map(Json::String),
+        1 => (-3.0..3.0f64).prop_map(|n| serde_json::json!(n)),
+        1 => Just(Json::Null),
+        1 => any::<bool>().prop_map(Json::Bool),
+        1 => Just(serde_json::json!([])),
+        1 => Just(serde_json::json!({})),
+    ];
+    prop_oneof![
+        3 => (any::<Index>(), value).prop_map(|(at, v)| Damage::Replace(at, v)),
+        2 => any::<Index>().prop_map(Damage::Remove),
+        1 => (any::<Index>(), prop::sample::select(words())).prop_map(|(at, k)| Damage::Rename(at, k)),
+        1 => any::<Index>().prop_map(Damage::Duplicate),
+    ]
+}
+
+/// Every node of a JSON value, as a JSON pointer, the root first.
+fn pointers(json: &Json, at: String, out: &mut Vec<String>) {
+    out.push(at.clone());
+    match json {
+        Json::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                pointers(v, format!("{at}/{i}"), out);
+            }
         }
+        Json::Object(map) => {
+            for (k, v) in map {
+                pointers(
+                    v,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+fn apply(json: &mut Json, damage: &Damage) {
+    let mut all = Vec::new();
+    pointers(json, String::new(), &mut all);
+    let (Damage::Replace(at, _)
+    | Damage::Remove(at)
+    | Damage::Rename(at, _)
+    | Damage::Duplicate(at)) = damage;
+    // The root has no parent to remove it from; start below it.
+    let pointer = &all[1.max(at.index(all.len()))];
+    let (parent, last) = pointer.rsplit_once('/').unwrap();
+    let key = last.replace("~1", "/").replace("~0", "~");
+    match damage {
+        Damage::Replace(_, value) => *json.pointer_mut(pointer).unwrap() = value.clone(),
+        Damage::Remove(_) | Damage::Rename(..) | Damage::Duplicate(_) => {
+            match json.pointer_mut(parent).unwrap() {
+                Json::Object(map) => {
+                    if let Some(v) = map.shift_remove(&key)
+                        && let Damage::Rename(_, new) = damage
+                    {
+                        map.insert(new.clone(), v);
+                    }
+                }
+                Json::Array(items) => {
+                    let i: usize = key.parse().unwrap();
+                    if let Damage::Duplicate(_) = damage {
+                        items.insert(i, items[i].clone());
+                    } else {
+                        items.remove(i);
+                    }
+                }
+                _ => unreachable!("a pointer's parent holds it"),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_damaged_rule_file_is_refused_by_its_shape_or_references_or_loaded_never_a_panic() {
+    use proptest::test_runner::{Config, TestRunner};
+    let cases = 400;
+    let mut runner = TestRunner::new_with_rng(
+        Config::with_cases(cases),
+        proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        ),
+    );
+    let outcomes = std::cell::RefCell::new([0usize; 3]); // shape, references, loaded
+    runner
+        .run(
+            &(0..6usize, prop::collection::vec(damage(), 1..4)),
+            |(file, damages)| {
+                let mut json: Json = serde_json::from_str(TEXTS[file]).unwrap();
+                for d in &damages {
+                    apply(&mut json, d);
+                }
+                let mut texts = TEXTS.map(str::to_string);
+                texts[file] = json.to_string();
+                let outcome = match load_texts(texts) {
+                    Ok(_) => 2,
+                    Err(runback::rulebase::LoadError::Invalid { problems, .. }) => {
+                        prop_assert!(!problems.is_empty());
+                        for p in &problems {
+                            prop_assert!(FILE_NAMES.contains(&p.file.as_str()), "{p}");
+                            prop_assert!(!p.message.starts_with("invalid JSON"), "{p}");
+                        }
+                        // A JSON pointer means the file parsed and its references were checked.
+                        usize::from(problems.iter().any(|p| p.location.starts_with('/')))
+                    }
+                    Err(other) => panic!("{other}"),
+                };
+                outcomes.borrow_mut()[outcome] += 1;
+                Ok(())
+            },
+        )
+        .unwrap();
+    let [shape, references, loaded] = outcomes.into_inner();
+    // Each kind of outcome is common enough that the damage reaches every layer.
+    for (what, n) in [
+        ("shape errors", shape),
+        ("reference errors", references),
+        ("loaded", loaded),
+    ] {
+        assert!(n * 20 >= cases as usize, "{what}: {n} of {cases}");
     }
 }
 
@@ -275,17 +444,6 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn arbitrary_bytes_as_an_answer_file_are_refused_or_assessed_never_a_panic(
-        bytes in prop::collection::vec(any::<u8>(), 0..512),
-    ) {
-        let rb = &*SHIPPED;
-        let text = String::from_utf8_lossy(&bytes);
-        if let Ok(answers) = Answers::parse(&text, "bytes", &rb.questionnaire) {
-            engine::assess(rb, &answers);
-        }
-    }
-
-    #[test]
     fn arbitrary_json_as_an_answer_file_is_refused_or_assessed_never_a_panic(json in arbitrary_json()) {
         let rb = &*SHIPPED;
         match Answers::parse(&json.to_string(), "json", &rb.questionnaire) {
@@ -296,6 +454,80 @@ proptest! {
             Err(e) => prop_assert!(e.to_string().starts_with("json")),
         }
     }
+}
+
+/// An answer file with bytes changed: inserted, deleted or overwritten with any byte.
+fn damaged_answer_file() -> impl Strategy<Value = Vec<u8>> {
+    let edit = (any::<Index>(), 0..3u8, any::<u8>());
+    (answer_file(), prop::collection::vec(edit, 0..3)).prop_map(|(text, edits)| {
+        let mut bytes = text.into_bytes();
+        for (at, kind, byte) in edits {
+            let i = at.index(bytes.len() + 1);
+            match kind {
+                0 => bytes.insert(i, byte),
+                1 if i < bytes.len() => {
+                    bytes.remove(i);
+                }
+                _ if i < bytes.len() => bytes[i] = byte,
+                _ => bytes.push(byte),
+            }
+        }
+        bytes
+    })
+}
+
+#[test]
+fn arbitrary_bytes_as_an_answer_file_are_refused_or_assessed_never_a_panic() {
+    use proptest::test_runner::{Config, TestRunner};
+    let cases = 512;
+    let mut runner = TestRunner::new_with_rng(
+        Config::with_cases(cases),
+        proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        ),
+    );
+    let rb = &*SHIPPED;
+    let outcomes = std::cell::RefCell::new([0usize; 2]); // refused, assessed
+    let bytes = prop_oneof![
+        3 => damaged_answer_file(),
+        1 => prop::collection::vec(any::<u8>(), 0..512),
+    ];
+    runner
+        .run(&bytes, |bytes| {
+            match runback::answers::read_text(&bytes[..], "bytes")
+                .and_then(|text| Answers::parse(&text, "bytes", &rb.questionnaire))
+            {
+                Ok(answers) => {
+                    let a = engine::assess(rb, &answers);
+                    prop_assert!(a.escalation.level < rb.levels.len());
+                    let view = ReportView::new(&a, &Default::default());
+                    let json: Json = serde_json::from_str(&report::json(&view)).unwrap();
+                    prop_assert!(json["escalation"]["level"].is_string());
+                    outcomes.borrow_mut()[1] += 1;
+                }
+                Err(e) => {
+                    let message = e.to_string();
+                    prop_assert!(message.contains("bytes"), "{message}");
+                    prop_assert!(
+                        !message.chars().any(|c| c.is_control() && c != '\n'),
+                        "{message:?}"
+                    );
+                    outcomes.borrow_mut()[0] += 1;
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    let [refused, assessed] = outcomes.into_inner();
+    // Both outcomes are common: the bytes reach the answer checks and the engine.
+    assert!(
+        refused * 10 >= cases as usize,
+        "refused {refused} of {cases}"
+    );
+    assert!(
+        assessed * 10 >= cases as usize,
+        "assessed {assessed} of {cases}"
+    );
 }
 
 #[test]
@@ -392,4 +624,230 @@ fn a_rule_file_with_thousands_of_bad_references_lists_two_hundred_and_counts_the
     assert!(message.contains("(1000 problems)"), "{}", &message[..200]);
     assert_eq!(message.lines().count(), 1 + 200 + 1);
     assert!(message.ends_with("\n  and 800 more, not listed"));
+}
+
+#[test]
+fn a_value_of_the_wrong_kind_is_a_shape_error_not_invalid_json() {
+    // serde_json calls this "expected value", as for broken JSON; the file is valid JSON.
+    let mut file: Json = serde_json::from_str(TEXTS[RULES_FILE]).unwrap();
+    file["rules"][0]["when"] = serde_json::json!(0);
+    let mut texts = TEXTS.map(str::to_string);
+    texts[RULES_FILE] = file.to_string();
+    let message = load_texts(texts).unwrap_err().to_string();
+    assert!(
+        message.contains("at rules[0].when: a value of the wrong kind"),
+        "{message}"
+    );
+    assert!(!message.contains("invalid JSON"), "{message}");
+}
+
+/// The questionnaire, causes, strategies, levels and sources of a small rule base with
+/// every question type, for rule files made up by the tests below.
+const EVERY_TYPE: [&str; 5] = [
+    include_str!("fixtures/rules/every_type/sources.json"),
+    include_str!("fixtures/rules/every_type/questionnaire.json"),
+    include_str!("fixtures/rules/every_type/causes.json"),
+    include_str!("fixtures/rules/every_type/strategies.json"),
+    include_str!("fixtures/rules/every_type/escalation.json"),
+];
+
+/// A condition over the questions of [`EVERY_TYPE`], as a rule file writes it.
+fn condition() -> impl Strategy<Value = Json> {
+    use serde_json::json;
+    let choice = prop_oneof![
+        Just(("alarm", vec!["yes", "no", "unsure"])),
+        Just(("shoes", vec!["new", "old"])),
+        Just(("shoe_pain", vec!["yes", "no", "unsure"])),
+    ];
+    let numeric = prop::sample::select(vec!["runs", "severity"]);
+    let any_question = prop::sample::select(vec![
+        "alarm",
+        "severity",
+        "timing",
+        "runs",
+        "shoes",
+        "shoe_pain",
+    ]);
+    let timing = prop::sample::select(vec!["running", "night", "never"]);
+    let leaf = prop_oneof![
+        choice
+            .clone()
+            .prop_flat_map(|(q, values)| prop::sample::select(values)
+                .prop_map(move |v| json!({ "equals": { "question": q, "value": v } }))),
+        choice.prop_flat_map(|(q, values)| prop::sample::subsequence(
+            values.clone(),
+            1..=values.len()
+        )
+        .prop_map(move |vs| json!({ "one_of": { "question": q, "values": vs } }))),
+        timing.prop_map(|v| json!({ "includes": { "question": "timing", "value": v } })),
+        (
+            numeric,
+            prop::sample::select(vec!["at_least", "at_most", "less_than", "greater_than"]),
+            -2..16i32
+        )
+            .prop_map(|(q, op, v)| json!({ op: { "question": q, "value": v } })),
+        any_question.clone().prop_map(|q| json!({ "answered": q })),
+        any_question.prop_map(|q| json!({ "unanswered": q })),
+    ];
+    leaf.prop_recursive(4, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 1..4)
+                .prop_map(|cs| serde_json::json!({ "all": cs })),
+            prop::collection::vec(inner.clone(), 1..4)
+                .prop_map(|cs| serde_json::json!({ "any": cs })),
+            inner.prop_map(|c| serde_json::json!({ "not": c })),
+        ]
+    })
+}
+
+/// A rules file of one to six made-up rules, with texts that hold control characters.
+fn made_up_rules() -> impl Strategy<Value = String> {
+    use serde_json::json;
+    let then = prop_oneof![
+        (
+            prop::sample::select(vec!["worn_shoes", "too_much"]),
+            prop_oneof![-1.0..-0.05f64, 0.05..1.0f64]
+        )
+            .prop_map(|(c, s)| json!({ "evidence": { "cause": c, "strength": s } })),
+        (
+            prop::sample::select(vec!["emergency", "routine"]),
+            "[a-z \\x1b\\x07\\u{9b}\\u{202e}]{1,12}"
+        )
+            .prop_map(|(l, r)| json!({ "escalate": { "level": l, "reason": format!("r {r}") } })),
+    ];
+    prop::collection::vec((condition(), then), 1..6).prop_map(|rules| {
+        let rules: Vec<Json> = rules
+            .into_iter()
+            .enumerate()
+            .map(|(i, (when, then))| json!({ "id": format!("r{i}"), "when": when, "then": then, "sources": ["guide-1"] }))
+            .collect();
+        json!({ "rules": rules }).to_string()
+    })
+}
+
+/// Any answer set for [`EVERY_TYPE`]'s questionnaire, as an answer file.
+fn made_up_answers() -> impl Strategy<Value = String> {
+    use serde_json::json;
+    let maybe = |s: BoxedStrategy<Json>| prop_oneof![1 => Just(Json::Null), 2 => s];
+    (
+        maybe(prop::sample::select(vec!["yes", "no", "unsure"]).prop_map(Json::from).boxed()),
+        maybe((0..=10i32).prop_map(Json::from).boxed()),
+        maybe(prop_oneof![
+            prop::sample::subsequence(vec!["running", "night"], 0..=2).prop_map(|v| json!(v)),
+            Just(json!(["never"])),
+        ].boxed()),
+        maybe((0..=14i32).prop_map(Json::from).boxed()),
+        maybe(prop::sample::select(vec!["new", "old"]).prop_map(Json::from).boxed()),
+        maybe(prop::sample::select(vec!["yes", "no", "unsure"]).prop_map(Json::from).boxed()),
+    )
+        .prop_map(|(alarm, severity, timing, runs, shoes, shoe_pain)| {
+            json!({ "alarm": alarm, "severity": severity, "timing": timing, "runs": runs, "shoes": shoes, "shoe_pain": shoe_pain }).to_string()
+        })
+}
+
+/// What the cargo-fuzz target `check` does with made-up rule bases, as a property:
+/// `runback check` and every renderer run on them, nothing raw reaches the output, and a
+/// rule `check` calls impossible never fires for any answers.
+#[test]
+fn check_and_every_renderer_run_on_made_up_rule_bases() {
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let cases = 256;
+    let mut runner = TestRunner::new_with_rng(
+        Config::with_cases(cases),
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    );
+    // Rule bases that loaded, and those in which `check` found a rule that never fires.
+    let tally = std::cell::RefCell::new((0u32, 0u32));
+    let case = (
+        made_up_rules(),
+        prop::collection::vec(made_up_answers(), 1..6),
+    );
+    runner
+        .run(&case, |(rules, answers)| {
+            let texts = [
+                EVERY_TYPE[0],
+                EVERY_TYPE[1],
+                EVERY_TYPE[2],
+                EVERY_TYPE[3],
+                EVERY_TYPE[4],
+                rules.as_str(),
+            ]
+            .map(str::to_string);
+            let rb = load_texts(texts).expect("made-up rules use only ids that exist");
+            let check = runback::check::Report::new("made up".into(), Ok(&rb));
+            let listing = check.render();
+            prop_assert!(
+                listing
+                    .lines()
+                    .last()
+                    .unwrap_or_default()
+                    .starts_with("runback check: ")
+            );
+            let never: Vec<&str> = check
+                .findings
+                .iter()
+                .filter(|f| f.message.contains("can never fire"))
+                .filter_map(|f| f.item.as_deref())
+                .collect();
+            let view = runback::report::ViewOptions {
+                date: "2026-11-21".into(),
+                explain: true,
+            };
+            let text = runback::report::TextOptions {
+                width: 60,
+                color: false,
+                ascii: false,
+            };
+            for answers in &answers {
+                let answers = Answers::parse(answers, "made up", &rb.questionnaire).unwrap();
+                let a = engine::assess(&rb, &answers);
+                for rule in &rb.rules {
+                    let fired =
+                        engine::eval(&rule.when, &a.answers, &mut Vec::new()) == Truth::True;
+                    let item = format!("rule `{}`", rule.id);
+                    prop_assert!(
+                        !(fired && never.contains(&item.as_str())),
+                        "{item} fired: {listing}"
+                    );
+                }
+                for format in [
+                    report::Format::Text,
+                    report::Format::Markdown,
+                    report::Format::Json,
+                    report::Format::Html,
+                ] {
+                    let out = report::render(&a, format, &view, text);
+                    prop_assert!(
+                        !out.chars()
+                            .any(|c| runback::clean::is_unsafe(c) && c != '\n'),
+                        "{format:?}: {out:?}"
+                    );
+                }
+            }
+            for out in [
+                runback::export::questions_text(&rb),
+                runback::export::questions_markdown(&rb),
+                runback::export::questions_json(&rb),
+                runback::export::template(&rb, true),
+                listing,
+            ] {
+                prop_assert!(
+                    !out.chars()
+                        .any(|c| runback::clean::is_unsafe(c) && c != '\n'),
+                    "{out:?}"
+                );
+            }
+            let mut tally = tally.borrow_mut();
+            tally.0 += 1;
+            tally.1 += u32::from(!never.is_empty());
+            Ok(())
+        })
+        .unwrap();
+    let (loaded, with_dead_rules) = tally.into_inner();
+    assert_eq!(loaded, cases);
+    // Enough made-up rules can never fire that the solver's "impossible" is put to the test.
+    assert!(
+        with_dead_rules * 20 >= cases,
+        "{with_dead_rules} of {cases}"
+    );
 }

@@ -230,8 +230,18 @@ fn parse<T: DeserializeOwned>(file: &RuleFile, problems: &mut Vec<Problem>) -> O
             let position = format!(" at line {} column {}", inner.line(), inner.column());
             let text = inner.to_string();
             let message = text.strip_suffix(&position).unwrap_or(&text);
-            let message = if inner.is_syntax() || inner.is_eof() {
+            // serde_json says "expected value", as if the JSON were broken, when a value
+            // of the wrong kind stands where a name or a condition belongs (`"type": 0`):
+            // only text that does not parse as JSON at all is invalid JSON.
+            let broken = (inner.is_syntax() || inner.is_eof())
+                && (message != "expected value"
+                    || serde_json::from_str::<serde::de::IgnoredAny>(&file.text).is_err());
+            let message = if broken {
                 format!("invalid JSON: {message}")
+            } else if inner.is_syntax() {
+                format!(
+                    "at {path}: a value of the wrong kind; expected a name in quotes or an object, as rules/README.md shows"
+                )
             } else if path == "." || path.is_empty() {
                 message.to_string()
             } else {
