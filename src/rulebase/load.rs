@@ -671,10 +671,7 @@ impl Checker {
 
         RuleBase {
             origin: self.origin.clone(),
-            questionnaire: Questionnaire {
-                sections,
-                questions,
-            },
+            questionnaire: Questionnaire::new(sections, questions),
             sources: sources_out,
             left_out,
             causes: causes_out,
