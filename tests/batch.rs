@@ -45,8 +45,9 @@ fn single_report(answers: &Json) -> Json {
 
 #[test]
 fn many_lines_come_out_in_input_order_each_as_a_single_assessment_reports_it() {
-    // More lines than one chunk, so ordering across chunks and workers is exercised.
-    let n = 5_000;
+    // Two whole chunks of 1,024 lines and part of a third, so ordering across chunks
+    // and workers is exercised (a debug build takes seconds for each thousand reports).
+    let n = 2_100;
     let mut input = String::new();
     let mut expected = Vec::new();
     for i in 0..n {
@@ -373,7 +374,8 @@ impl std::io::Write for FullDisk {
 #[test]
 fn a_read_or_write_failure_mid_batch_stops_it_with_that_error() {
     let line = fixture("full").to_string();
-    let many = format!("{line}\n").repeat(5_000).into_bytes();
+    // Past two chunks, so the failure comes while chunks are read, assessed and written.
+    let many = format!("{line}\n").repeat(2_100).into_bytes();
     let reader = std::io::BufReader::new(FailingReader {
         lines: std::io::Cursor::new(many.clone()),
     });
@@ -417,4 +419,91 @@ fn an_input_that_cannot_be_read_fails_and_leaves_no_output_file() {
         "{stderr}"
     );
     assert!(files_in(dir.path()).is_empty());
+}
+
+#[test]
+fn a_slow_stream_gets_each_record_without_waiting_for_the_end_of_the_input() {
+    use std::io::{BufRead, Write};
+    let mut child = runback()
+        .args(["batch", "--format", "csv"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let (tx, records) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    // The time-outs only keep a broken build from hanging the suite.
+    let next = || {
+        records
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("a record arrives while the input is still open")
+    };
+    assert!(next().starts_with("line,id,escalation"));
+    for (i, name) in ["emergency", "routine"].iter().enumerate() {
+        let mut line = fixture(name);
+        line["id"] = Json::from(*name);
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+        let record = next();
+        assert!(
+            record.starts_with(&format!("{},{name},{name},", i + 1)),
+            "{record}"
+        );
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn a_summary_record_is_the_full_record_cut_down_to_its_verdict() {
+    let mut input = String::new();
+    for (i, name) in FIXTURES.iter().enumerate() {
+        let mut line = fixture(name);
+        line["id"] = Json::String(format!("runner-{i}"));
+        input.push_str(&format!("{line}\n"));
+    }
+    input.push_str("{\"id\": \"broken\", \n{\"pain_severity\": 11}\n");
+    let (full, _) = run_batch(input.as_bytes(), Format::Jsonl);
+    let (summary, counts) = run_batch(input.as_bytes(), Format::JsonlSummary);
+    assert_eq!((counts.assessed, counts.failed), (6, 2));
+    let full: Vec<Json> = full
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let summary: Vec<&str> = summary.lines().collect();
+    assert_eq!(summary.len(), full.len());
+    for (record, line) in full.iter().zip(&summary) {
+        let compact: Json = serde_json::from_str(line).unwrap();
+        if record.get("error").is_some() {
+            assert_eq!(&compact, record, "an error record is JSONL's");
+            continue;
+        }
+        let cut = serde_json::json!({
+            "line": record["line"],
+            "id": record["id"],
+            "escalation": {
+                "level": record["escalation"]["level"],
+                "reasons": record["escalation"]["reasons"].as_array().unwrap().iter().map(|r| serde_json::json!({
+                    "level": r["level"], "text": r["text"], "raised_by": r["raised_by"],
+                })).collect::<Vec<_>>(),
+            },
+            "causes": record["causes"].as_array().unwrap().iter().map(|c| serde_json::json!({
+                "id": c["id"], "confidence": c["confidence"], "strength": c["strength"],
+            })).collect::<Vec<_>>(),
+        });
+        assert_eq!(compact, cut);
+        assert!(
+            line.len() * 4 < serde_json::to_string(record).unwrap().len(),
+            "a summary is a fraction of the full record"
+        );
+    }
 }

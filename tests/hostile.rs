@@ -337,7 +337,7 @@ fn batch_ids_errors_and_file_names_are_escaped_in_every_format() {
     .join("\n");
     let input_file = s.root.join(hostile_name("club") + ".jsonl");
     std::fs::write(&input_file, &input).unwrap();
-    for format in ["jsonl", "csv"] {
+    for format in ["jsonl", "csv", "jsonl-summary"] {
         let out = checked(
             &format!("batch {format}"),
             &[
@@ -351,7 +351,7 @@ fn batch_ids_errors_and_file_names_are_escaped_in_every_format() {
         );
         assert_eq!(out.status.code(), Some(1), "three lines fail");
         let records = String::from_utf8(out.stdout).unwrap();
-        if format == "jsonl" {
+        if format != "csv" {
             let first: Json = serde_json::from_str(records.lines().next().unwrap()).unwrap();
             assert_eq!(
                 first["id"], good["id"],

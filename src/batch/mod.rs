@@ -8,10 +8,13 @@
 pub mod csv;
 pub mod input;
 pub mod jsonl;
+pub mod summary;
 pub use std::fmt;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde_json::Value as Json;
@@ -40,6 +43,9 @@ pub enum Format {
     Jsonl,
     /// A header and one summary row per answer set.
     Csv,
+    /// One compact JSON record per answer set: the escalation with its reasons, and the
+    /// causes with their confidence.
+    JsonlSummary,
 }
 
 /// What `runback batch` was asked to do.
@@ -307,11 +313,14 @@ pub enum Progress {
 /// Assesses every line of `input` and writes one record per line to `out`, in order.
 ///
 /// Only reading, writing or Ctrl-C (see [`stop_on_ctrl_c`]) stops it; `out` is flushed at
-/// the end. A writer thread writes
-/// one chunk while the next is assessed, so a slow pipe or disk does not idle the cores.
+/// the end. A reader thread reads lines as they come; a chunk is assessed when it is full
+/// or, when the input stalls, at most [`MAX_DELAY`] after its first line, and then
+/// flushed, so a slow stream sees each record soon after its line. A writer thread
+/// writes one chunk while the next is assessed, so a slow pipe or disk does not idle the
+/// cores.
 pub fn run(
     rules: &RuleBase,
-    input: impl BufRead,
+    input: impl BufRead + Send,
     out: &mut (impl Write + Send),
     format: Format,
     progress: Progress,
@@ -322,79 +331,133 @@ pub fn run(
         date: report::date::today().map_err(RunError::Date)?,
         explain: false,
     };
-    let mut lines = Lines::new(input);
     let mut summary = Summary {
         by_level: vec![0; rules.levels.len()],
         ..Summary::default()
     };
     if format == Format::Csv {
+        // Shown at once, like every record of a slow stream.
         out.write_all(csv::HEADER.as_bytes())
+            .and_then(|()| out.flush())
             .map_err(RunError::Write)?;
     }
-    // Rendered chunks go to the writer; it hands their buffers back for reuse, because
-    // freeing and growing large buffers for every chunk costs more than assessing. With
-    // a rendezvous channel at most two chunks are in memory: one written, one rendered.
-    let (to_writer, rendered) = mpsc::sync_channel::<Vec<Vec<u8>>>(0);
+    let bytes_read = AtomicU64::new(0);
+    // Lines go from the reader through a bounded channel: it reads ahead at most a chunk.
+    let (to_chunker, from_reader) = mpsc::sync_channel::<io::Result<Line>>(CHUNK_LINES);
+    // Rendered chunks go to the writer with whether to flush them at once; it hands their
+    // buffers back for reuse, because freeing and growing large buffers for every chunk
+    // costs more than assessing. With a rendezvous channel at most two chunks are in
+    // memory: one written, one rendered.
+    let (to_writer, rendered) = mpsc::sync_channel::<(Vec<Vec<u8>>, bool)>(0);
     let (give_back, spare) = mpsc::channel::<Vec<Vec<u8>>>();
     let outcome = std::thread::scope(|scope| {
+        let bytes_read = &bytes_read;
+        scope.spawn(move || {
+            let mut lines = Lines::new(input);
+            loop {
+                let line = match lines.next_line() {
+                    Ok(Some(line)) => Ok(line),
+                    Ok(None) => break,
+                    Err(e) => Err(e),
+                };
+                bytes_read.store(lines.bytes_read(), Ordering::Relaxed);
+                let failed = line.is_err();
+                // The batch may have stopped; then nobody listens and reading ends.
+                if to_chunker.send(line).is_err() || failed {
+                    break;
+                }
+            }
+        });
         let writer = scope.spawn(move || -> io::Result<()> {
-            for buffers in rendered {
+            for (buffers, flush) in rendered {
                 for buffer in &buffers {
                     out.write_all(buffer)?;
                 }
-                // The reader may have finished; a buffer nobody takes back is just freed.
+                if flush {
+                    out.flush()?;
+                }
+                // The chunker may have finished; a buffer nobody takes back is just freed.
                 let _ = give_back.send(buffers);
             }
             out.flush()
         });
         let mut chunk = Vec::with_capacity(CHUNK_LINES);
-        let read = 'read: loop {
-            if crate::interrupt::requested() {
-                break Err(RunError::Interrupted);
-            }
-            chunk.clear();
-            let mut bytes = 0;
-            while chunk.len() < CHUNK_LINES && bytes < CHUNK_BYTES {
-                match lines.next_line() {
-                    Ok(Some(line)) => {
-                        bytes += line.text.as_ref().map_or(0, String::len);
-                        chunk.push(line);
-                    }
-                    Ok(None) => break,
-                    Err(e) => break 'read Err(RunError::Read(e)),
+        let read = loop {
+            let (stalled, ended) = match next_chunk(&from_reader, &mut chunk) {
+                Ok(next) => next,
+                Err(e) => break Err(e),
+            };
+            if !chunk.is_empty() {
+                let tasks = chunk.len().div_ceil(LINES_PER_TASK);
+                let mut buffers = spare.try_recv().unwrap_or_default();
+                buffers.resize_with(tasks, Vec::new);
+                let parts: Vec<Summary> = buffers
+                    .par_iter_mut()
+                    .zip(chunk.par_chunks(LINES_PER_TASK))
+                    .map(|(buffer, lines)| {
+                        buffer.clear();
+                        render(rules, lines, format, &view, buffer)
+                    })
+                    .collect();
+                for part in parts {
+                    summary.add(part);
                 }
+                // A writer that hung up has failed; joining it below says why.
+                if to_writer.send((buffers, stalled)).is_err() {
+                    break Ok(());
+                }
+                bar.set_position(bytes_read.load(Ordering::Relaxed));
+                bar.set_message(format!("{} answer sets", summary.total));
             }
-            if chunk.is_empty() {
+            if ended {
                 break Ok(());
             }
-            let tasks = chunk.len().div_ceil(LINES_PER_TASK);
-            let mut buffers = spare.try_recv().unwrap_or_default();
-            buffers.resize_with(tasks, Vec::new);
-            let parts: Vec<Summary> = buffers
-                .par_iter_mut()
-                .zip(chunk.par_chunks(LINES_PER_TASK))
-                .map(|(buffer, lines)| {
-                    buffer.clear();
-                    render(rules, lines, format, &view, buffer)
-                })
-                .collect();
-            for part in parts {
-                summary.add(part);
-            }
-            // A writer that hung up has failed; joining it below says why.
-            if to_writer.send(buffers).is_err() {
-                break Ok(());
-            }
-            bar.set_position(lines.bytes_read());
-            bar.set_message(format!("{} answer sets", summary.total));
         };
-        // Hanging up lets the writer finish; it must happen before waiting for it.
+        // Hanging up lets the writer finish, and the reader stop at its next line; it
+        // must happen before waiting for them.
         drop(to_writer);
+        drop(from_reader);
         finish(writer, read)
     });
     // Cleared however the batch ended, so an error is not printed beside a stale bar.
     bar.finish_and_clear();
     outcome.map(|()| summary)
+}
+
+/// How long a line may wait for more before its chunk is assessed and written anyway:
+/// short enough that a slow stream seems to flow, long enough that a fast one fills
+/// whole chunks (a thousand lines arrive in a few milliseconds).
+pub const MAX_DELAY: Duration = Duration::from_millis(100);
+
+/// Fills `chunk` with the lines that are ready: until it is full, the input ends, or
+/// [`MAX_DELAY`] has passed since its first line. Returns whether the input stalled (the
+/// chunk is to be flushed at once) and whether it ended.
+fn next_chunk(
+    lines: &mpsc::Receiver<io::Result<Line>>,
+    chunk: &mut Vec<Line>,
+) -> Result<(bool, bool), RunError> {
+    chunk.clear();
+    let mut bytes = 0;
+    let mut deadline: Option<Instant> = None;
+    while chunk.len() < CHUNK_LINES && bytes < CHUNK_BYTES {
+        if crate::interrupt::requested() {
+            return Err(RunError::Interrupted);
+        }
+        // Before the first line the wait is open-ended, but Ctrl-C is looked at often.
+        let wait = deadline.map_or(MAX_DELAY, |d| d.saturating_duration_since(Instant::now()));
+        match lines.recv_timeout(wait) {
+            Ok(Ok(line)) => {
+                bytes += line.text.as_ref().map_or(0, String::len);
+                chunk.push(line);
+                deadline.get_or_insert_with(|| Instant::now() + MAX_DELAY);
+            }
+            Ok(Err(e)) => return Err(RunError::Read(e)),
+            Err(mpsc::RecvTimeoutError::Timeout) if deadline.is_some() => return Ok((true, false)),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Ok((true, true)),
+        }
+    }
+    Ok((false, false))
 }
 
 /// Waits for the writer; its error comes first, since a failed write stops the reading.
@@ -453,6 +516,7 @@ fn render(
         match format {
             Format::Jsonl => jsonl::write(&record, view, out),
             Format::Csv => csv::write(&record, out),
+            Format::JsonlSummary => summary::write(&record, view, out),
         }
     }
     summary
@@ -512,8 +576,11 @@ pub fn run_command(rules: &RuleBase, options: &Options) -> Result<(), BatchError
         }
         None => None,
     };
-    let (input, size): (Box<dyn BufRead>, Option<u64>) = if from_stdin {
-        (Box::new(io::stdin().lock()), None)
+    let (input, size): (Box<dyn BufRead + Send>, Option<u64>) = if from_stdin {
+        (
+            Box::new(io::BufReader::with_capacity(1 << 16, io::stdin())),
+            None,
+        )
     } else {
         let file =
             std::fs::File::open(options.input.as_deref().unwrap_or_else(|| {

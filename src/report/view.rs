@@ -205,6 +205,21 @@ pub struct SourceView<'a> {
     pub url: Option<&'a str>,
 }
 
+/// A reason's text and the id of the rule or cause that raised it.
+pub fn reason(rb: &RuleBase, origin: ReasonOrigin) -> (&str, &str) {
+    match origin {
+        ReasonOrigin::Rule(i) => match &rb.rules[i].then {
+            Conclusion::Escalate(e) => (e.reason.as_str(), rb.rules[i].id.as_str()),
+            Conclusion::Evidence { .. } => unreachable!("evidence rules raise no reasons"),
+        },
+        ReasonOrigin::Cause(c) => {
+            let cause = &rb.causes[c];
+            let reason = cause.escalate.as_ref().map_or("", |e| e.reason.as_str());
+            (reason, cause.id.as_str())
+        }
+    }
+}
+
 /// The confidence in a word a runner reads.
 pub fn strength_word(confidence: f64) -> &'static str {
     match confidence {
@@ -254,21 +269,7 @@ impl<'a> ReportView<'a> {
             .reasons
             .iter()
             .map(|r| {
-                let (text, raised_by) = match r.origin {
-                    ReasonOrigin::Rule(i) => match &rb.rules[i].then {
-                        crate::rulebase::Conclusion::Escalate(e) => {
-                            (e.reason.as_str(), rb.rules[i].id.as_str())
-                        }
-                        crate::rulebase::Conclusion::Evidence { .. } => {
-                            unreachable!("evidence rules raise no reasons")
-                        }
-                    },
-                    ReasonOrigin::Cause(c) => {
-                        let cause = &rb.causes[c];
-                        let reason = cause.escalate.as_ref().map_or("", |e| e.reason.as_str());
-                        (reason, cause.id.as_str())
-                    }
-                };
+                let (text, raised_by) = reason(rb, r.origin);
                 ReasonView {
                     level: &rb.levels[r.level].id,
                     text,
