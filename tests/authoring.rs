@@ -160,22 +160,42 @@ fn both_templates_are_valid_answer_files() {
     }
 }
 
+/// Every subcommand, as clap builds the command line: `help` included.
+fn subcommands() -> Vec<String> {
+    use clap::CommandFactory;
+    let mut cli = runback::cli::Cli::command();
+    cli.build();
+    cli.get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect()
+}
+
+/// Whether `word` stands on its own in `text`: not inside another word such as `manual`
+/// or `--help` (letters, digits, `-` and `_` join words).
+fn has_word(text: &str, word: &str) -> bool {
+    let joins = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    text.match_indices(word).any(|(i, _)| {
+        !text[..i].chars().next_back().is_some_and(joins)
+            && !text[i + word.len()..].chars().next().is_some_and(joins)
+    })
+}
+
 #[test]
 fn completions_cover_every_subcommand_for_every_shell() {
-    let subcommands: Vec<String> = {
-        use clap::CommandFactory;
-        runback::cli::Cli::command()
-            .get_subcommands()
-            .map(|c| c.get_name().to_string())
-            .collect()
-    };
-    assert!(subcommands.contains(&"check".to_string()));
+    let subcommands = subcommands();
+    for expected in ["assess", "check", "batch", "man", "help"] {
+        assert!(subcommands.iter().any(|s| s == expected), "{subcommands:?}");
+    }
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let script = stdout(&["completions", shell]);
         for sub in &subcommands {
-            assert!(script.contains(sub.as_str()), "{shell} lacks `{sub}`");
+            assert!(has_word(&script, sub), "{shell} lacks `{sub}`");
         }
     }
+    // Whole words only: `man` inside `command`, or `help` inside `--help`, do not count.
+    assert!(!has_word("command --help manual", "man"));
+    assert!(!has_word("command --help manual", "help"));
+    assert!(has_word("'man:Print the man page'", "man"));
 }
 
 #[test]
@@ -206,15 +226,11 @@ fn the_man_page_is_roff_naming_every_subcommand() {
     let page = stdout(&["man"]);
     assert!(page.starts_with(".ie"), "roff, as man reads it");
     assert!(page.contains(".TH runback 1"), "{page}");
-    for sub in [
-        "assess",
-        "questions",
-        "template",
-        "check",
-        "schema",
-        "completions",
-    ] {
-        assert!(page.contains(sub), "the man page lacks `{sub}`");
+    for sub in subcommands() {
+        assert!(
+            page.contains(&format!("runback\\-{sub}(1)")),
+            "the man page lacks `{sub}`"
+        );
     }
     assert!(
         page.contains("Exit codes"),
