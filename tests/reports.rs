@@ -419,9 +419,10 @@ fn chromium() -> Option<&'static str> {
 #[test]
 fn the_html_page_prints_to_pdf_in_a_real_browser_with_the_escalation_on_it() {
     let Some(browser) = chromium() else {
+        // .ci/run sets this where it installed the browser, so CI never skips silently.
         assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install chromium (see .ci/run)"
+            std::env::var_os("RUNBACK_REQUIRE_BROWSER").is_none(),
+            "RUNBACK_REQUIRE_BROWSER is set, but no chromium was found (see .ci/run)"
         );
         eprintln!("skipped: no chromium on this machine");
         return;
