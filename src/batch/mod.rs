@@ -596,6 +596,9 @@ pub fn run_command(rules: &RuleBase, options: &Options) -> Result<(), BatchError
     };
     let progress = match size {
         _ if !io::stderr().is_terminal() => Progress::Hidden,
+        // Records written to the same terminal show the progress themselves, and a bar
+        // drawn between them would be left behind among them.
+        _ if options.output.is_none() && io::stdout().is_terminal() => Progress::Hidden,
         Some(len) => Progress::Bytes(len),
         None => Progress::Count,
     };
