@@ -214,24 +214,41 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeJson<F> {
 /// with every character a terminal must not see escaped.
 pub fn json_pretty<T: Serialize + ?Sized>(value: &T) -> String {
     let mut out = Vec::with_capacity(4096);
-    let formatter = SafeJson(serde_json::ser::PrettyFormatter::new());
-    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
-    value
-        .serialize(&mut serializer)
-        .expect("a value serializes to memory");
+    let plain = serde_json::to_writer_pretty(&mut out, value);
+    plain.expect("a value serializes to memory");
+    if has_unsafe_json(&out) {
+        out.clear();
+        let formatter = SafeJson(serde_json::ser::PrettyFormatter::new());
+        let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+        let safe = value.serialize(&mut serializer);
+        safe.expect("a value serializes to memory");
+    }
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-/// Writes `value` as compact JSON (one line, as `serde_json::to_writer`), with every
-/// character a terminal must not see escaped.
-pub fn write_json<W: io::Write, T: Serialize + ?Sized>(
-    writer: W,
-    value: &T,
-) -> serde_json::Result<()> {
-    let formatter = SafeJson(serde_json::ser::CompactFormatter);
-    value.serialize(&mut serde_json::Serializer::with_formatter(
-        writer, formatter,
-    ))
+/// Appends `value` as compact JSON (one line, as `serde_json::to_writer`) to `out`, with
+/// every character a terminal must not see escaped.
+pub fn write_json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> serde_json::Result<()> {
+    // Written plainly and then scanned in one pass, which for a batch of reports is much
+    // cheaper than looking at each of their hundreds of short strings; written again
+    // with the escapes only in the rare case that it holds something to escape.
+    let start = out.len();
+    serde_json::to_writer(&mut *out, value)?;
+    if has_unsafe_json(&out[start..]) {
+        out.truncate(start);
+        let formatter = SafeJson(serde_json::ser::CompactFormatter);
+        value.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut *out, formatter,
+        ))?;
+    }
+    Ok(())
+}
+
+/// Whether JSON text written by serde_json holds a character a terminal must not see
+/// (it has escaped C0 itself).
+fn has_unsafe_json(json: &[u8]) -> bool {
+    let text = std::str::from_utf8(json).expect("serde_json writes UTF-8");
+    next_unsafe_in_fragment(text).is_some()
 }
 
 #[cfg(test)]
