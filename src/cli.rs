@@ -149,7 +149,7 @@ pub struct BatchArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Output format: a JSON report per line, or a CSV summary row per answer set.
+    /// Output format: a JSON report, a CSV summary row or a compact JSON verdict per answer set.
     #[arg(long, short = 'f', value_enum, default_value_t = BatchFormat::Jsonl)]
     pub format: BatchFormat,
 

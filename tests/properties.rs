@@ -237,6 +237,16 @@ proptest! {
     }
 }
 
+/// A runner with a fixed seed, for the properties below that count how often each
+/// outcome occurs: the counts (and so the assertions on them) are the same every run.
+fn counting_runner(cases: u32) -> proptest::test_runner::TestRunner {
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    TestRunner::new_with_rng(
+        Config::with_cases(cases),
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    )
+}
+
 /// One change to a rule file that keeps it valid JSON, so it reaches the shape checks
 /// and the cross-references behind the parser.
 #[derive(Debug, Clone)]
@@ -354,14 +364,8 @@ fn apply(json: &mut Json, damage: &Damage) {
 
 #[test]
 fn a_damaged_rule_file_is_refused_by_its_shape_or_references_or_loaded_never_a_panic() {
-    use proptest::test_runner::{Config, TestRunner};
     let cases = 400;
-    let mut runner = TestRunner::new_with_rng(
-        Config::with_cases(cases),
-        proptest::test_runner::TestRng::deterministic_rng(
-            proptest::test_runner::RngAlgorithm::ChaCha,
-        ),
-    );
+    let mut runner = counting_runner(cases);
     let outcomes = std::cell::RefCell::new([0usize; 3]); // shape, references, loaded
     runner
         .run(
@@ -478,14 +482,8 @@ fn damaged_answer_file() -> impl Strategy<Value = Vec<u8>> {
 
 #[test]
 fn arbitrary_bytes_as_an_answer_file_are_refused_or_assessed_never_a_panic() {
-    use proptest::test_runner::{Config, TestRunner};
     let cases = 512;
-    let mut runner = TestRunner::new_with_rng(
-        Config::with_cases(cases),
-        proptest::test_runner::TestRng::deterministic_rng(
-            proptest::test_runner::RngAlgorithm::ChaCha,
-        ),
-    );
+    let mut runner = counting_runner(cases);
     let rb = &*SHIPPED;
     let outcomes = std::cell::RefCell::new([0usize; 2]); // refused, assessed
     let bytes = prop_oneof![
@@ -750,12 +748,8 @@ fn made_up_answers() -> impl Strategy<Value = String> {
 /// rule `check` calls impossible never fires for any answers.
 #[test]
 fn check_and_every_renderer_run_on_made_up_rule_bases() {
-    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
     let cases = 256;
-    let mut runner = TestRunner::new_with_rng(
-        Config::with_cases(cases),
-        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
-    );
+    let mut runner = counting_runner(cases);
     // Rule bases that loaded, and those in which `check` found a rule that never fires.
     let tally = std::cell::RefCell::new((0u32, 0u32));
     let case = (

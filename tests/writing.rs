@@ -163,23 +163,34 @@ fn full_line() -> String {
     format!("{json}\n")
 }
 
+/// Starts `runback batch --output DIR/NAME` reading standard input, feeds it one answer
+/// set, and waits until the output is open.
+#[cfg(target_os = "linux")]
+fn batch_into(
+    dir: &Path,
+    name: &str,
+    stderr: Stdio,
+) -> (std::process::Child, std::process::ChildStdin) {
+    let mut child = runback()
+        .args(["batch", "--output"])
+        .arg(dir.join(name))
+        .stdin(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::io::Write::write_all(&mut stdin, full_line().as_bytes()).unwrap();
+    wait_for_output(child.id(), dir);
+    (child, stdin)
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn sigterm_and_sighup_stop_a_batch_like_ctrl_c_and_leave_no_file() {
     for name in ["TERM", "HUP", "INT"] {
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out.jsonl");
-        let mut child = runback()
-            .args(["batch", "--output"])
-            .arg(&out)
-            .stdin(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
+        let (child, mut stdin) = batch_into(dir.path(), "out.jsonl", Stdio::piped());
         let line = full_line();
-        std::io::Write::write_all(&mut stdin, line.as_bytes()).unwrap();
-        wait_for_output(child.id(), dir.path());
         assert!(
             files_in(dir.path()).is_empty(),
             "SIG{name}: the file being written has no name yet: {:?}",
@@ -212,17 +223,7 @@ fn sigterm_and_sighup_stop_a_batch_like_ctrl_c_and_leave_no_file() {
 #[test]
 fn a_batch_waiting_on_idle_input_still_ends_at_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out.csv");
-    let mut child = runback()
-        .args(["batch", "-f", "csv", "--output"])
-        .arg(&out)
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    std::io::Write::write_all(&mut stdin, full_line().as_bytes()).unwrap();
-    wait_for_output(child.id(), dir.path());
+    let (child, stdin) = batch_into(dir.path(), "out.csv", Stdio::piped());
     signal(child.id(), "TERM");
     // No more input, and the pipe stays open: runback is waiting on a read.
     let (status, stderr) = finish(child, 20);
@@ -240,20 +241,11 @@ fn a_batch_waiting_on_idle_input_still_ends_at_sigterm() {
 #[test]
 fn a_killed_batch_leaves_no_file_at_all() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out.jsonl");
-    let mut child = runback()
-        .args(["batch", "--output"])
-        .arg(&out)
-        .stdin(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let line = full_line();
+    let (mut child, mut stdin) = batch_into(dir.path(), "out.jsonl", Stdio::null());
+    // Whole chunks, so a record is being written when the process dies.
     for _ in 0..4 {
-        std::io::Write::write_all(&mut stdin, line.repeat(512).as_bytes()).unwrap();
+        std::io::Write::write_all(&mut stdin, full_line().repeat(512).as_bytes()).unwrap();
     }
-    wait_for_output(child.id(), dir.path());
     signal(child.id(), "KILL");
     drop(stdin);
     child.wait().unwrap();
