@@ -65,6 +65,12 @@ pub struct QuestionnaireFile {
     /// Editor hint; ignored.
     #[serde(rename = "$schema", default)]
     pub schema: Option<String>,
+    /// The questionnaire's version, `MAJOR.MINOR.PATCH`: the minor number rises when
+    /// questions are added (every answer file stays valid), the major number when an id or
+    /// an allowed value is removed or changes meaning.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[0-9]+\.[0-9]+\.[0-9]+$"))]
+    pub version: Option<String>,
     /// The sections, in order.
     pub sections: Vec<SectionEntry>,
 }

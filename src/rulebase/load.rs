@@ -539,6 +539,16 @@ impl Checker {
         let mut question_ids = Ids::new("question");
         let mut sections = Vec::new();
         let mut questions: Vec<Question> = Vec::new();
+        if let Some(version) = &questionnaire.version {
+            let parts: Vec<&str> = version.split('.').collect();
+            let numeric = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+            if parts.len() != 3 || !parts.iter().all(numeric) {
+                self.problem(
+                    &root(&questionnaire_name).key("version"),
+                    format!("version `{version}` must be three whole numbers, MAJOR.MINOR.PATCH, such as 1.2.0"),
+                );
+            }
+        }
         for (si, s) in questionnaire.sections.iter().enumerate() {
             let at = root(&questionnaire_name).key("sections").key(si);
             let at = At {
@@ -654,6 +664,7 @@ impl Checker {
         RuleBase {
             origin: self.origin.clone(),
             questionnaire: Questionnaire {
+                version: questionnaire.version.clone(),
                 sections,
                 questions,
             },

@@ -70,6 +70,8 @@ impl RuleBase {
 /// The questionnaire: sections in order, and a flat list of questions in asking order.
 #[derive(Debug, Clone)]
 pub struct Questionnaire {
+    /// The version, `MAJOR.MINOR.PATCH`, when the file gives one.
+    pub version: Option<String>,
     /// Sections in order.
     pub sections: Vec<Section>,
     /// All questions in asking order, across sections.
