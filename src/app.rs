@@ -243,19 +243,38 @@ fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), E
         });
     }
     let asking = args.answers.is_none() && (args.resume.is_some() || io::stdin().is_terminal());
-    let answers = if asking {
+    let (answers, emergency) = if asking {
         match ask(rules, args, color)? {
-            Some(answers) => answers,
+            Some(asked) => (asked.answers, asked.emergency),
             None => return Ok(()),
         }
     } else {
-        read_answers(rules, args.answers.as_deref())?
+        (read_answers(rules, args.answers.as_deref())?, false)
     };
     let assessment = engine::assess(rules, &answers);
     let view = report::ViewOptions {
         date: report::date::today(),
         explain: args.explain,
     };
+    // After a confirmed emergency the terminal shows only what to do now; the full report
+    // is one flag (or one command) away.
+    if emergency && args.output.is_none() && args.format == report::Format::Text && !args.detail {
+        let saved = args.save_answers.as_deref().or(args.resume.as_deref());
+        let hint = match saved {
+            Some(path) => format!(
+                "Your answers are saved. The full report, for later: runback assess --answers {} --detail",
+                path.display()
+            ),
+            None => "The full report, for later: run runback again with --detail.".to_string(),
+        };
+        let text = TextOptions {
+            ascii: args.ascii,
+            detail: false,
+            ..text_options(color)
+        };
+        let view = report::ReportView::new(&assessment, &view);
+        return write_stdout(&report::text::render_emergency(&view, text, &hint));
+    }
     match &args.output {
         Some(path) => {
             // A file gets plain text at a fixed width unless colour is forced.
@@ -263,6 +282,7 @@ fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), E
                 width: 80,
                 color: color == ColorWhen::Always,
                 ascii: args.ascii,
+                detail: args.detail,
             };
             let report = report::render(&assessment, args.format, &view, text);
             atomic_write::write_file(path, report.as_bytes(), args.force).map_err(|source| {
@@ -275,6 +295,7 @@ fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), E
         None => {
             let text = TextOptions {
                 ascii: args.ascii,
+                detail: args.detail,
                 ..text_options(color)
             };
             write_stdout(&report::render(&assessment, args.format, &view, text))
@@ -305,7 +326,7 @@ fn read_answers(rules: &RuleBase, path: Option<&Path>) -> Result<Answers, Error>
 }
 
 /// Asks the questionnaire in the terminal; `None` when the runner chose to stop.
-fn ask(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<Option<Answers>, Error> {
+fn ask(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<Option<Asked>, Error> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Err(Error::NoTerminal);
     }
@@ -330,18 +351,34 @@ fn ask(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<Option<A
     let _ = console::Term::stderr().write_line("");
     let outcome = outcome?;
     let answers = match &outcome {
-        Outcome::Report(a) | Outcome::Stopped(a) | Outcome::Interrupted(a) => a,
+        Outcome::Report(a)
+        | Outcome::Emergency(a)
+        | Outcome::Stopped(a)
+        | Outcome::Interrupted(a) => a,
     };
     if let Some(path) = save_to {
         save_answers(rules, answers, path)?;
     }
     match outcome {
-        Outcome::Report(answers) => Ok(Some(answers)),
+        Outcome::Report(answers) => Ok(Some(Asked {
+            answers,
+            emergency: false,
+        })),
+        Outcome::Emergency(answers) => Ok(Some(Asked {
+            answers,
+            emergency: true,
+        })),
         Outcome::Stopped(_) => Ok(None),
         Outcome::Interrupted(_) => Err(Error::Interrupted {
             saved_to: save_to.map(Path::to_path_buf),
         }),
     }
+}
+
+/// Answers from the terminal, and whether the runner confirmed an emergency on the way.
+struct Asked {
+    answers: Answers,
+    emergency: bool,
 }
 
 /// Writes answers in the answer-file format, atomically and readable only by the owner.
@@ -379,6 +416,7 @@ fn text_options(color: ColorWhen) -> TextOptions {
     };
     TextOptions {
         ascii: false,
+        detail: false,
         width,
         color: use_color(color, &term),
     }

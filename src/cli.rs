@@ -125,6 +125,12 @@ pub struct AssessArgs {
     #[arg(long)]
     pub ascii: bool,
 
+    /// Print the whole text report: every reason's answers and sources, how to do each
+    /// suggestion, the questions not answered and the sources (the Markdown, HTML and JSON
+    /// reports always have everything).
+    #[arg(long)]
+    pub detail: bool,
+
     /// When answering in the terminal, save the answers to this file (readable only by
     /// you), also when interrupted; `runback assess --answers FILE` reproduces the report.
     #[arg(long, value_name = "FILE", conflicts_with = "answers")]

@@ -39,6 +39,12 @@ fn choose(p: &mut PtySession, question: &str, down: usize) {
     choose_after(p, question, LAST_ITEM, down);
 }
 
+/// Picks item `item` (0 is the first) of a warning sign's list, which starts with nothing
+/// highlighted: the first arrow key lands on the first item.
+fn choose_sign(p: &mut PtySession, question: &str, item: usize) {
+    choose(p, question, item + 1);
+}
+
 /// Like [`choose`] for a list whose last item is `last`.
 fn choose_after(p: &mut PtySession, question: &str, last: &str, down: usize) {
     p.exp_string(question).unwrap();
@@ -69,10 +75,10 @@ fn saved(path: &std::path::Path) -> serde_json::Value {
 /// Answers every question type, going through a section header and the progress line.
 fn answer_everything(p: &mut PtySession) {
     p.exp_string("Warning signs (section 1 of 3)").unwrap();
-    choose(p, "Do you have the alarm sign?", 1); // No
+    choose_sign(p, "Do you have the alarm sign?", 1); // No
     p.exp_string("Your pain - section 2 of 3, question 2 of about 5")
         .unwrap();
-    choose(p, "How bad is the pain?", 6); // 6 on the 0-10 scale
+    choose_sign(p, "How bad is the pain?", 6); // 6 on the 0-10 scale, which starts unchosen
     p.exp_string("When does it hurt?").unwrap();
     p.exp_string(LAST_ITEM).unwrap();
     keys(p, &[SPACE, DOWN, SPACE, ENTER]); // while running, at night
@@ -90,7 +96,7 @@ fn a_full_run_through_every_question_type_ends_in_a_report_and_saves_the_answers
     let mut p = spawn(&["--save-answers", path.to_str().unwrap()]);
     answer_everything(&mut p);
     choose_after(&mut p, "Review your answers", "Pain in old shoes", 0);
-    p.exp_string("Likely causes").unwrap();
+    p.exp_string("Possible contributors").unwrap();
     p.exp_string("Worn shoes").unwrap();
     p.exp_string("Too much running").unwrap();
     p.exp_eof().unwrap();
@@ -138,8 +144,8 @@ fn a_full_run_through_every_question_type_ends_in_a_report_and_saves_the_answers
 #[test]
 fn a_number_out_of_range_is_asked_again_with_the_reason() {
     let mut p = spawn(&[]);
-    choose(&mut p, "Do you have the alarm sign?", 1);
-    choose(&mut p, "How bad is the pain?", 0);
+    choose_sign(&mut p, "Do you have the alarm sign?", 1);
+    choose_sign(&mut p, "How bad is the pain?", 0);
     p.exp_string("When does it hurt?").unwrap();
     p.exp_string(LAST_ITEM).unwrap();
     keys(&mut p, &[ENTER]); // nothing ticked: skipped
@@ -159,9 +165,10 @@ fn a_number_out_of_range_is_asked_again_with_the_reason() {
 fn going_back_returns_to_the_previous_question_and_changes_the_answer() {
     let (_dir, path) = temp_path("answers.json");
     let mut p = spawn(&["--save-answers", path.to_str().unwrap()]);
-    choose(&mut p, "Do you have the alarm sign?", 1); // No
-    // "Go back" is the last item: 11 scale points, then skip, then back.
-    choose(&mut p, "How bad is the pain?", 12);
+    choose_sign(&mut p, "Do you have the alarm sign?", 1); // No
+    // "Go back" is the last item: the first arrow key lands on 0, then 10 more scale
+    // points and "Skip".
+    choose_sign(&mut p, "How bad is the pain?", 12);
     // The earlier answer is the default now; move from "No" to "Not sure".
     choose(&mut p, "Do you have the alarm sign?", 1);
     p.exp_string("How bad is the pain?").unwrap();
@@ -182,34 +189,78 @@ fn the_review_screen_changes_one_answer() {
     p.exp_string("How many runs a week?").unwrap();
     keys(&mut p, &["\x7f", "2", ENTER]); // 8 becomes 2
     choose_after(&mut p, "Review your answers", "Pain in old shoes", 0);
-    p.exp_string("Likely causes").unwrap();
+    p.exp_string("Possible contributors").unwrap();
     p.exp_eof().unwrap();
     assert_eq!(exit_code(&p), 0);
     assert_eq!(saved(&path)["runs"], 2);
 }
 
 #[test]
-fn an_emergency_answer_interrupts_with_the_advice_at_once() {
+fn an_emergency_answer_is_confirmed_on_its_own_screen_then_only_what_to_do_now_is_shown() {
     let mut p = spawn(&[]);
-    choose(&mut p, "Do you have the alarm sign?", 0); // Yes
+    choose_sign(&mut p, "Do you have the alarm sign?", 0); // Yes
     p.exp_string("!! EMERGENCY !!").unwrap();
     p.exp_string("Go to the emergency department now.").unwrap();
     p.exp_string("The alarm sign needs help now.").unwrap();
-    choose_after(&mut p, "What next?", "Stop here", 1);
+    p.exp_string("You answered: Alarm sign: Yes").unwrap();
+    choose_after(&mut p, "Is that right?", "Stop here", 2);
     let rest = p.exp_eof().unwrap();
     assert!(
-        !rest.contains("Likely causes"),
+        !rest.contains("Possible contributors"),
         "stopping shows no report: {rest}"
     );
     assert_eq!(exit_code(&p), 0);
 
+    // "That's right" shows the short emergency report: the action, the reason, and how to
+    // get the full report later; nothing to scroll past.
     let mut p = spawn(&[]);
-    choose(&mut p, "Do you have the alarm sign?", 0);
-    choose_after(&mut p, "What next?", "Stop here", 0); // See the report now
+    choose_sign(&mut p, "Do you have the alarm sign?", 0);
+    choose_after(&mut p, "Is that right?", "Stop here", 0);
     p.exp_string("!! EMERGENCY !!").unwrap();
-    p.exp_string("Not answered").unwrap();
-    p.exp_eof().unwrap();
+    p.exp_string("The alarm sign needs help now.").unwrap();
+    p.exp_string("The full report, for later").unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert!(
+        rest.contains("Go to the emergency department now."),
+        "{rest}"
+    );
+    assert!(!rest.contains("Possible contributors"), "{rest}");
     assert_eq!(exit_code(&p), 0);
+}
+
+#[test]
+fn i_chose_that_by_mistake_goes_back_to_the_answer_and_the_questionnaire_goes_on() {
+    let (_dir, path) = temp_path("answers.json");
+    let mut p = spawn(&["--save-answers", path.to_str().unwrap()]);
+    choose_sign(&mut p, "Do you have the alarm sign?", 0); // Yes, by mistake
+    choose_after(&mut p, "Is that right?", "Stop here", 1);
+    // The question again, with the mistaken answer highlighted: one step down is "No".
+    choose(&mut p, "Do you have the alarm sign?", 1);
+    p.exp_string("How bad is the pain?").unwrap();
+    keys(&mut p, &["\x03"]);
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 130);
+    assert_eq!(saved(&path), serde_json::json!({ "alarm": "no" }));
+}
+
+#[test]
+fn a_reflexive_enter_on_a_warning_sign_answers_nothing() {
+    let (_dir, path) = temp_path("answers.json");
+    let mut p = spawn(&["--save-answers", path.to_str().unwrap()]);
+    p.exp_string("Do you have the alarm sign?").unwrap();
+    p.exp_string(LAST_ITEM).unwrap();
+    keys(&mut p, &[ENTER, ENTER, ENTER]);
+    // Still on the same question: then a deliberate "No" moves on.
+    keys(&mut p, &[DOWN, DOWN, ENTER]);
+    p.exp_string("How bad is the pain?").unwrap();
+    keys(&mut p, &["\x03"]);
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 130);
+    assert_eq!(
+        saved(&path),
+        serde_json::json!({ "alarm": "no" }),
+        "three presses of Enter chose nothing, neither an alarm nor an all-clear"
+    );
 }
 
 #[test]
@@ -217,8 +268,8 @@ fn ctrl_c_restores_the_cursor_saves_the_answers_and_resume_finishes_the_run() {
     let (_dir, path) = temp_path("answers.json");
     let file = path.to_str().unwrap();
     let mut p = spawn(&["--save-answers", file]);
-    choose(&mut p, "Do you have the alarm sign?", 1);
-    choose(&mut p, "How bad is the pain?", 3);
+    choose_sign(&mut p, "Do you have the alarm sign?", 1);
+    choose_sign(&mut p, "How bad is the pain?", 3);
     p.exp_string("When does it hurt?").unwrap();
     p.exp_string(LAST_ITEM).unwrap();
     keys(&mut p, &["\x03"]);
@@ -240,7 +291,7 @@ fn ctrl_c_restores_the_cursor_saves_the_answers_and_resume_finishes_the_run() {
     keys(&mut p, &["1", ENTER]);
     choose(&mut p, "How old are your shoes?", 0);
     choose_after(&mut p, "Review your answers", "Shoes", 0);
-    p.exp_string("When to see a professional").unwrap();
+    p.exp_string("What to do: Routine").unwrap();
     p.exp_eof().unwrap();
     assert_eq!(exit_code(&p), 0);
     assert_eq!(
@@ -295,8 +346,8 @@ fn a_dumb_or_narrow_terminal_still_works_without_colour() {
 fn answers_are_kept_after_every_answer_even_if_the_terminal_goes_away() {
     let (_dir, path) = temp_path("answers.json");
     let mut p = spawn(&["--save-answers", path.to_str().unwrap()]);
-    choose(&mut p, "Do you have the alarm sign?", 1);
-    choose(&mut p, "How bad is the pain?", 4);
+    choose_sign(&mut p, "Do you have the alarm sign?", 1);
+    choose_sign(&mut p, "How bad is the pain?", 4);
     p.exp_string("When does it hurt?").unwrap();
     // No Ctrl-C, no clean exit: the process is simply killed, as a closed window would.
     p.process_mut()

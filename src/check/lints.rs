@@ -174,7 +174,9 @@ fn unreachable_causes(rb: &RuleBase, out: &mut Vec<Finding>) {
 
 fn unused_strategies(rb: &RuleBase, out: &mut Vec<Finding>) {
     for (si, s) in rb.strategies.iter().enumerate() {
-        if rb.causes.iter().any(|c| c.strategies.contains(&si)) {
+        if rb.causes.iter().any(|c| c.strategies.contains(&si))
+            || rb.fallback_strategies.contains(&si)
+        {
             continue;
         }
         out.push(finding(
@@ -182,7 +184,7 @@ fn unused_strategies(rb: &RuleBase, out: &mut Vec<Finding>) {
             &rb.files.strategies,
             format!("/strategies/{si}"),
             format!("strategy `{}`", s.id),
-            "no cause lists this strategy, so no report can suggest it; add its id to the `strategies` of the causes it helps in causes.json, or remove it".into(),
+            "no cause lists this strategy, so no report can suggest it; add its id to the `strategies` of the causes it helps in causes.json (or to `fallback`), or remove it".into(),
         ));
     }
 }

@@ -31,11 +31,13 @@ pub enum Reply {
     Back,
 }
 
-/// What the runner chose after the emergency advice.
+/// What the runner chose on the emergency confirmation screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EmergencyChoice {
-    /// See the full report now, with the answers so far.
-    Report,
+    /// "That's right": show what to do now.
+    Confirm,
+    /// "I chose that by mistake": change the answer to this question.
+    Change(QuestionIdx),
     /// Stop without a report.
     Stop,
 }
@@ -82,11 +84,14 @@ pub trait Prompter {
         current: Option<Value>,
         progress: Progress,
     ) -> Result<Reply, PromptError>;
-    /// Shows the most urgent advice at once, and asks whether to see the report or stop.
+    /// An answer has reached the most urgent level: shows why, with the answers behind it,
+    /// and asks the runner to confirm, change an answer, or stop. One stray key must never
+    /// raise an emergency, so this is always its own screen.
     fn emergency(
         &mut self,
         level: &Level,
         reasons: &[&str],
+        answers: &[ReviewItem],
     ) -> Result<EmergencyChoice, PromptError>;
     /// Lists every answer and asks whether to change one.
     fn review(&mut self, items: &[ReviewItem]) -> Result<ReviewChoice, PromptError>;
@@ -95,8 +100,10 @@ pub trait Prompter {
 /// How a questionnaire ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// Answered and reviewed, or cut short for the report after emergency advice.
+    /// Answered and reviewed.
     Report(Answers),
+    /// Cut short: the runner confirmed an answer that needs emergency help now.
+    Emergency(Answers),
     /// The runner chose to stop after emergency advice.
     Stopped(Answers),
     /// Ctrl-C or Esc.
@@ -121,6 +128,17 @@ pub fn run(
     }
 }
 
+/// Which questions the terminal asks given the answers: those that apply and are not
+/// retired.
+fn asked(rules: &RuleBase, answers: &Answers) -> Vec<bool> {
+    let (_, applies) = engine::applicable(rules, answers);
+    applies
+        .into_iter()
+        .zip(&rules.questionnaire.questions)
+        .map(|(applies, q)| applies && q.retired.is_none())
+        .collect()
+}
+
 struct Flow<'a, 'c> {
     rules: &'a RuleBase,
     /// Told of every change to the answers.
@@ -130,13 +148,12 @@ struct Flow<'a, 'c> {
     visited: Vec<bool>,
     /// Questions in the order they were asked, for going back.
     history: Vec<QuestionIdx>,
-    /// Whether the emergency advice has been shown.
-    warned: bool,
 }
 
 impl<'a, 'c> Flow<'a, 'c> {
     fn new(rules: &'a RuleBase, start: Answers, on_change: &'c mut dyn FnMut(&Answers)) -> Self {
-        let (answers, applies) = engine::applicable(rules, &start);
+        let (answers, _) = engine::applicable(rules, &start);
+        let applies = asked(rules, &answers);
         let n = rules.questionnaire.questions.len();
         let visited: Vec<bool> = (0..n).map(|q| answers.get(q).is_some()).collect();
         // After a resume, "back" walks through the answers already given.
@@ -150,12 +167,13 @@ impl<'a, 'c> Flow<'a, 'c> {
             answers,
             visited,
             history,
-            warned: false,
         }
     }
 
+    /// Which questions are asked given the answers so far: those that apply and are not
+    /// retired.
     fn applies(&self) -> Vec<bool> {
-        engine::applicable(self.rules, &self.answers).1
+        asked(self.rules, &self.answers)
     }
 
     /// The first question that applies and has not been asked.
@@ -196,39 +214,47 @@ impl<'a, 'c> Flow<'a, 'c> {
         (self.on_change)(&self.answers);
     }
 
-    /// Shows the emergency advice the first time the answers reach the most urgent level.
+    /// Whenever the answers reach the most urgent level, asks the runner to confirm it on
+    /// its own screen; an answer changed there is recorded and checked again.
     fn check_emergency(
         &mut self,
         prompter: &mut dyn Prompter,
     ) -> Result<Option<Outcome>, PromptError> {
-        if self.warned {
-            return Ok(None);
+        loop {
+            let assessment = engine::assess(self.rules, &self.answers);
+            if assessment.escalation.level != 0 || self.rules.levels.len() < 2 {
+                return Ok(None);
+            }
+            let urgent: Vec<&engine::Reason> = assessment
+                .escalation
+                .reasons
+                .iter()
+                .filter(|r| r.level == 0)
+                .collect();
+            let reasons: Vec<&str> = urgent.iter().map(|r| r.text(self.rules)).collect();
+            let mut behind: Vec<QuestionIdx> = urgent
+                .iter()
+                .flat_map(|r| &r.because)
+                .map(|b| b.question)
+                .collect();
+            behind.sort_unstable();
+            behind.dedup();
+            let items: Vec<ReviewItem> = behind.iter().map(|&q| self.review_item(q)).collect();
+            match prompter.emergency(&self.rules.levels[0], &reasons, &items)? {
+                EmergencyChoice::Confirm => {
+                    return Ok(Some(Outcome::Emergency(self.answers.clone())));
+                }
+                EmergencyChoice::Stop => return Ok(Some(Outcome::Stopped(self.answers.clone()))),
+                EmergencyChoice::Change(q) => {
+                    let question = &self.rules.questionnaire.questions[q];
+                    match prompter.ask(question, self.answers.get(q), self.progress(q))? {
+                        Reply::Answer(v) => self.record(q, Some(v)),
+                        Reply::Skip => self.record(q, None),
+                        Reply::Back => {}
+                    }
+                }
+            }
         }
-        let assessment = engine::assess(self.rules, &self.answers);
-        if assessment.escalation.level != 0 || self.rules.levels.len() < 2 {
-            return Ok(None);
-        }
-        self.warned = true;
-        let reasons: Vec<&str> = assessment
-            .escalation
-            .reasons
-            .iter()
-            .filter(|r| r.level == 0)
-            .filter_map(|r| match r.origin {
-                engine::ReasonOrigin::Rule(i) => match &self.rules.rules[i].then {
-                    crate::rulebase::Conclusion::Escalate(e) => Some(e.reason.as_str()),
-                    crate::rulebase::Conclusion::Evidence { .. } => None,
-                },
-                engine::ReasonOrigin::Cause(c) => self.rules.causes[c]
-                    .escalate
-                    .as_ref()
-                    .map(|e| e.reason.as_str()),
-            })
-            .collect();
-        Ok(match prompter.emergency(&self.rules.levels[0], &reasons)? {
-            EmergencyChoice::Report => Some(Outcome::Report(self.answers.clone())),
-            EmergencyChoice::Stop => Some(Outcome::Stopped(self.answers.clone())),
-        })
     }
 
     fn drive(&mut self, prompter: &mut dyn Prompter) -> Result<Outcome, PromptError> {
@@ -291,18 +317,22 @@ impl<'a, 'c> Flow<'a, 'c> {
         }
     }
 
+    fn review_item(&self, q: QuestionIdx) -> ReviewItem {
+        ReviewItem {
+            question: q,
+            label: self.rules.questionnaire.questions[q].label.clone(),
+            answer: self
+                .answers
+                .get(q)
+                .map(|v| crate::answers::describe(&self.rules.questionnaire.questions[q], v)),
+        }
+    }
+
     fn review_items(&self) -> Vec<ReviewItem> {
         let applies = self.applies();
         (0..applies.len())
-            .filter(|&q| applies[q])
-            .map(|q| ReviewItem {
-                question: q,
-                label: self.rules.questionnaire.questions[q].label.clone(),
-                answer: self
-                    .answers
-                    .get(q)
-                    .map(|v| crate::answers::describe(&self.rules.questionnaire.questions[q], v)),
-            })
+            .filter(|&q| applies[q] && self.rules.questionnaire.questions[q].retired.is_none())
+            .map(|q| self.review_item(q))
             .collect()
     }
 }
@@ -332,6 +362,7 @@ mod tests {
         asked: Vec<(String, Option<Value>, Progress)>,
         sections: Vec<String>,
         reviews: Vec<Vec<ReviewItem>>,
+        emergencies: Vec<Vec<ReviewItem>>,
     }
 
     impl<'a> Script<'a> {
@@ -342,6 +373,7 @@ mod tests {
                 asked: Vec::new(),
                 sections: Vec::new(),
                 reviews: Vec::new(),
+                emergencies: Vec::new(),
             }
         }
 
@@ -387,9 +419,15 @@ mod tests {
             &mut self,
             level: &Level,
             reasons: &[&str],
+            answers: &[ReviewItem],
         ) -> Result<EmergencyChoice, PromptError> {
             assert_eq!(level.id, self.rules.levels[0].id);
             assert!(!reasons.is_empty(), "the emergency advice says why");
+            assert!(
+                !answers.is_empty(),
+                "the confirmation names the answers behind it"
+            );
+            self.emergencies.push(answers.to_vec());
             match self.next("emergency")? {
                 Step::Emergency(choice) => Ok(choice),
                 other => panic!("emergency shown but the script says {other:?}"),
@@ -430,7 +468,10 @@ mod tests {
     }
 
     fn answer_of(rules: &RuleBase, outcome: &Outcome, id: &str) -> Option<Value> {
-        let (Outcome::Report(a) | Outcome::Stopped(a) | Outcome::Interrupted(a)) = outcome;
+        let (Outcome::Report(a)
+        | Outcome::Emergency(a)
+        | Outcome::Stopped(a)
+        | Outcome::Interrupted(a)) = outcome;
         a.get(rules.questionnaire.find(id).unwrap())
     }
 
@@ -664,8 +705,9 @@ mod tests {
     }
 
     #[test]
-    fn the_most_urgent_answer_interrupts_at_once() {
+    fn an_emergency_answer_is_confirmed_on_its_own_screen_before_anything_else() {
         let rules = minimal();
+        let alarm = rules.questionnaire.find("alarm").unwrap();
         let mut script = Script::new(
             &rules,
             vec![
@@ -676,19 +718,64 @@ mod tests {
         let outcome = run_fresh(&rules, &mut script);
         assert!(matches!(outcome, Outcome::Stopped(_)));
         assert_eq!(answer_of(&rules, &outcome, "alarm"), Some(Value::Choice(0)));
+        assert_eq!(
+            script.emergencies[0][0].question, alarm,
+            "the confirmation names the answer behind it"
+        );
 
         let mut script = Script::new(
             &rules,
             vec![
                 Step::Ask("alarm", YES),
-                Step::Emergency(EmergencyChoice::Report),
+                Step::Emergency(EmergencyChoice::Confirm),
             ],
         );
         let outcome = run_fresh(&rules, &mut script);
         assert!(
-            matches!(outcome, Outcome::Report(_)),
-            "the runner can see the report at once"
+            matches!(outcome, Outcome::Emergency(_)),
+            "confirming goes straight to what to do now"
         );
+    }
+
+    #[test]
+    fn i_chose_that_by_mistake_asks_the_question_again_and_the_run_goes_on() {
+        let rules = minimal();
+        let alarm = rules.questionnaire.find("alarm").unwrap();
+        let mut script = Script::new(
+            &rules,
+            vec![
+                Step::Ask("alarm", YES),
+                Step::Emergency(EmergencyChoice::Change(alarm)),
+                Step::Ask("alarm", NO),
+                Step::Ask("runs", runs(2.0)),
+                Step::Ask("shoes", NEW),
+                Step::Review(ReviewChoice::Done),
+            ],
+        );
+        let outcome = run_fresh(&rules, &mut script);
+        assert!(matches!(outcome, Outcome::Report(_)));
+        assert_eq!(answer_of(&rules, &outcome, "alarm"), Some(Value::Choice(1)));
+        assert_eq!(
+            script.asked[1].1,
+            Some(Value::Choice(0)),
+            "the question comes back with the mistaken answer shown"
+        );
+
+        // Choosing the same answer again brings the confirmation back.
+        let mut script = Script::new(
+            &rules,
+            vec![
+                Step::Ask("alarm", YES),
+                Step::Emergency(EmergencyChoice::Change(alarm)),
+                Step::Ask("alarm", YES),
+                Step::Emergency(EmergencyChoice::Confirm),
+            ],
+        );
+        assert!(matches!(
+            run_fresh(&rules, &mut script),
+            Outcome::Emergency(_)
+        ));
+        assert_eq!(script.emergencies.len(), 2);
     }
 
     #[test]

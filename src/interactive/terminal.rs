@@ -65,14 +65,34 @@ impl TerminalPrompter {
         Ok(())
     }
 
-    fn select(&self, prompt: &str, items: &[String], default: usize) -> Result<usize, PromptError> {
-        Select::with_theme(self.theme.as_ref())
+    /// A list to choose from; with no `default`, nothing is highlighted and Enter does
+    /// nothing until an arrow key is pressed.
+    fn select(
+        &self,
+        prompt: &str,
+        items: &[String],
+        default: Option<usize>,
+    ) -> Result<usize, PromptError> {
+        let mut select = Select::with_theme(self.theme.as_ref())
             .with_prompt(prompt)
-            .items(items)
-            .default(default)
+            .items(items);
+        if let Some(default) = default {
+            select = select.default(default);
+        }
+        select
             .interact_on_opt(&self.term)
             .map_err(interrupted)?
             .ok_or(PromptError::Interrupted)
+    }
+}
+
+/// The prompt above a list: a warning sign, which starts with nothing chosen, says how to
+/// choose.
+fn answer_prompt(question: &Question) -> &'static str {
+    if question.warning_sign || matches!(question.kind, AnswerKind::Scale { .. }) {
+        "Your answer (arrow keys to choose, then Enter)"
+    } else {
+        "Your answer"
     }
 }
 
@@ -130,11 +150,14 @@ impl Prompter for TerminalPrompter {
                 let mut items: Vec<String> =
                     question.options.iter().map(|o| clean(&o.label)).collect();
                 items.extend([SKIP.to_string(), BACK.to_string()]);
+                // A warning sign starts with nothing highlighted: a reflexive Enter must
+                // neither raise an alarm nor give an all-clear, so it does nothing.
                 let default = match current {
-                    Some(Value::Choice(o)) => o,
-                    _ => 0,
+                    Some(Value::Choice(o)) => Some(o),
+                    _ if question.warning_sign => None,
+                    _ => Some(0),
                 };
-                let chosen = self.select("Your answer", &items, default)?;
+                let chosen = self.select(answer_prompt(question), &items, default)?;
                 Ok(match chosen {
                     i if i < n => Reply::Answer(Value::Choice(i)),
                     i if i == n => Reply::Skip,
@@ -156,11 +179,12 @@ impl Prompter for TerminalPrompter {
                     .collect();
                 let n = items.len();
                 items.extend([SKIP.to_string(), BACK.to_string()]);
+                // Nothing is chosen to begin with: a reflexive Enter must not claim "no pain".
                 let default = match current {
-                    Some(Value::Number(v)) => (v as i64 - min) as usize,
-                    _ => 0,
+                    Some(Value::Number(v)) => Some((v as i64 - min) as usize),
+                    _ => None,
                 };
-                let chosen = self.select("Your answer", &items, default)?;
+                let chosen = self.select(answer_prompt(question), &items, default)?;
                 Ok(match chosen {
                     i if i < n => Reply::Answer(Value::Number((*min + i as i64) as f64)),
                     i if i == n => Reply::Skip,
@@ -253,24 +277,67 @@ impl Prompter for TerminalPrompter {
         &mut self,
         level: &Level,
         reasons: &[&str],
+        answers: &[ReviewItem],
     ) -> Result<EmergencyChoice, PromptError> {
         let alarm = Style::new().bold().red();
         self.term.write_line("")?;
         self.term.write_line(&self.styled(
-            alarm.clone(),
-            &format!("!! {} !!", clean(&level.title).to_uppercase()),
+            alarm.clone().reverse(),
+            &format!(" !! {} !! ", clean(&level.title).to_uppercase()),
         ))?;
-        self.say("  ", &level.action, alarm)?;
+        self.say("", &level.action, alarm.clone())?;
+        self.say("", "Because:", Style::new().bold())?;
         for reason in reasons {
             self.say_hanging("  - ", "    ", reason, Style::new())?;
         }
+        let because: Vec<String> = answers
+            .iter()
+            .map(|a| {
+                format!(
+                    "{}: {}",
+                    clean(&a.label),
+                    a.answer
+                        .as_deref()
+                        .map_or("not answered".to_string(), clean)
+                )
+            })
+            .collect();
+        if !because.is_empty() {
+            self.say_hanging(
+                "  You answered: ",
+                "    ",
+                &because.join("; "),
+                Style::new().dim(),
+            )?;
+        }
         self.term.write_line("")?;
         let items = [
-            "See the report now, with the answers so far".to_string(),
+            "That's right: show me what to do now".to_string(),
+            "I chose that by mistake: change my answer".to_string(),
             "Stop here".to_string(),
         ];
-        Ok(match self.select("What next?", &items, 0)? {
-            0 => EmergencyChoice::Report,
+        Ok(match self.select("Is that right?", &items, Some(0))? {
+            0 => EmergencyChoice::Confirm,
+            1 => match answers {
+                [] => EmergencyChoice::Confirm,
+                [only] => EmergencyChoice::Change(only.question),
+                several => {
+                    let lines: Vec<String> = several
+                        .iter()
+                        .map(|a| {
+                            format!(
+                                "{}: {}",
+                                clean(&a.label),
+                                a.answer
+                                    .as_deref()
+                                    .map_or("not answered".to_string(), clean)
+                            )
+                        })
+                        .collect();
+                    let i = self.select("Which answer do you want to change?", &lines, Some(0))?;
+                    EmergencyChoice::Change(several[i].question)
+                }
+            },
             _ => EmergencyChoice::Stop,
         })
     }
@@ -287,7 +354,11 @@ impl Prompter for TerminalPrompter {
                 .map_or("(not answered)".to_string(), clean);
             format!("{}: {answer}", clean(&item.label))
         }));
-        let chosen = self.select("Choose an answer to change, or show the report", &lines, 0)?;
+        let chosen = self.select(
+            "Choose an answer to change, or show the report",
+            &lines,
+            Some(0),
+        )?;
         self.term.flush()?;
         Ok(match chosen {
             0 => ReviewChoice::Done,

@@ -31,6 +31,13 @@ pub struct SourceEntry {
     pub title: String,
     /// `article` or `guideline`.
     pub kind: SourceKind,
+    /// Who published it (a body such as "NICE", or a description of the website), so a
+    /// clinician can judge and find it.
+    #[serde(default)]
+    pub publisher: Option<String>,
+    /// The year it was published or last reviewed.
+    #[serde(default)]
+    pub year: Option<u16>,
     /// Where a reader can find it, when it is public.
     #[serde(default)]
     pub url: Option<String>,
@@ -110,6 +117,13 @@ pub struct QuestionEntry {
     pub ask_if: Option<ConditionEntry>,
     /// Context for the clinician, read by no rule on purpose.
     pub informational: bool,
+    /// Kept so older answer files stay valid and keep their meaning, but no longer asked:
+    /// says what replaced it.
+    pub retired: Option<String>,
+    /// Shown in the clinician's summary at the top of a printed report.
+    pub summary: bool,
+    /// A warning sign: never answered by default, and never silently skipped.
+    pub warning_sign: bool,
 }
 
 /// The kind of answer a question takes, with the fields that kind needs.
@@ -222,6 +236,19 @@ pub struct QuestionFields {
     /// Context for the clinician, read by no rule on purpose (default false).
     #[serde(default)]
     informational: bool,
+    /// No longer asked, but still read from older answer files (and by rules, so those
+    /// files keep their meaning): what replaced it, in a sentence.
+    #[serde(default)]
+    retired: Option<String>,
+    /// Show the answer in the clinician's summary at the top of a printed report: the
+    /// pertinent positives and negatives a physiotherapist reads first (default false).
+    #[serde(default)]
+    summary: bool,
+    /// A warning sign (a red flag, or a risk factor the red-flag rules weigh): the terminal
+    /// starts it with nothing chosen, and left unanswered it keeps the report from the
+    /// default level whenever a rule it feeds cannot be decided (default false).
+    #[serde(default)]
+    warning_sign: bool,
 }
 
 /// Adds to the generated question schema what the loader checks per `type`: the fields
@@ -366,6 +393,9 @@ impl TryFrom<QuestionFields> for QuestionEntry {
             kind,
             ask_if: f.ask_if,
             informational: f.informational,
+            retired: f.retired,
+            summary: f.summary,
+            warning_sign: f.warning_sign,
         })
     }
 }
@@ -473,6 +503,14 @@ pub struct CauseEntry {
     /// Raises the escalation whenever the cause is reported at all.
     #[serde(default)]
     pub escalate: Option<EscalateEntry>,
+    /// Never shown with a strength (a condition only an examination can judge, such as a
+    /// structural problem in the spine); default false.
+    #[serde(default)]
+    pub unrated: bool,
+    /// When reported, its first strategy leads the "start here" actions, because changing
+    /// it gives the most direct relief (a jump in training load, say); default false.
+    #[serde(default)]
+    pub start_first: bool,
 }
 
 /// An escalation level and the reason a runner reads.
@@ -483,6 +521,10 @@ pub struct EscalateEntry {
     pub level: String,
     /// Why, in words a runner understands.
     pub reason: String,
+    /// What to do meanwhile, when it differs from the usual self-care ("stop running until
+    /// you have been checked"): shown above the strategies whenever this reason is raised.
+    #[serde(default)]
+    pub self_care_note: Option<String>,
 }
 
 /// `strategies.json`.
@@ -494,6 +536,10 @@ pub struct StrategiesFile {
     pub schema: Option<String>,
     /// Every relief strategy.
     pub strategies: Vec<StrategyEntry>,
+    /// Strategies offered when no cause is at least "possible", so a report always has
+    /// something to do.
+    #[serde(default)]
+    pub fallback: Vec<String>,
 }
 
 /// A relief strategy.
@@ -522,6 +568,46 @@ pub struct EscalationFile {
     pub disclaimer: String,
     /// The levels, most urgent first; the last is the default.
     pub levels: Vec<LevelEntry>,
+    /// What happens when a rule for a more urgent level cannot be decided because
+    /// questions it reads were not answered.
+    #[serde(default)]
+    pub unanswered: Option<UnansweredEntry>,
+    /// The signs that mean "get emergency help now", carried by every report below the most
+    /// urgent level.
+    #[serde(default)]
+    pub safety_net: Option<SafetyNetEntry>,
+}
+
+/// The floor for undecided warning signs: when a rule that escalates above `level` reads
+/// questions that were not answered and so can be neither true nor false, the report is
+/// raised to `level` with this reason and the list of those questions.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnansweredEntry {
+    /// Level id from `levels`.
+    pub level: String,
+    /// Why, in words a runner understands; the report adds the questions not answered.
+    pub reason: String,
+    /// Guidance behind it.
+    pub sources: Vec<String>,
+}
+
+/// The safety net: the signs that mean "call the emergency number now".
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SafetyNetEntry {
+    /// Heading, such as "Get emergency help at once if".
+    pub title: String,
+    /// The signs, one short line each.
+    pub signs: Vec<String>,
+    /// What to do if one appears.
+    pub action: String,
+    /// When the answers make the safety net matter more (pain spreading into a leg, say),
+    /// it is shown right after the escalation instead of near the end.
+    #[serde(default)]
+    pub prominent_when: Option<ConditionEntry>,
+    /// Guidance behind it.
+    pub sources: Vec<String>,
 }
 
 /// One escalation level.
@@ -533,6 +619,9 @@ pub struct LevelEntry {
     pub id: String,
     /// Short title.
     pub title: String,
+    /// How soon, in a few words ("now", "today", "within 1 to 2 weeks").
+    #[serde(default)]
+    pub time_frame: Option<String>,
     /// What to do, in plain words.
     pub action: String,
     /// Shown above the strategies when this level applies.

@@ -441,6 +441,8 @@ impl Checker {
                 id: s.id.clone(),
                 title: s.title.clone(),
                 kind: s.kind,
+                publisher: s.publisher.clone(),
+                year: s.year,
                 url: s.url.clone(),
             })
             .collect();
@@ -457,6 +459,9 @@ impl Checker {
             self.define(&mut level_ids, &l.id, i, &at, IdStyle::Id);
             self.text(&l.title, &at.key("title"));
             self.text(&l.action, &at.key("action"));
+            if let Some(time_frame) = &l.time_frame {
+                self.text(time_frame, &at.key("time_frame"));
+            }
             if let Some(note) = &l.self_care_note {
                 self.text(note, &at.key("self_care_note"));
             }
@@ -464,6 +469,7 @@ impl Checker {
             levels.push(Level {
                 id: l.id.clone(),
                 title: l.title.clone(),
+                time_frame: l.time_frame.clone(),
                 action: l.action.clone(),
                 self_care_note: l.self_care_note.clone(),
                 sources,
@@ -479,6 +485,17 @@ impl Checker {
             &escalation.disclaimer,
             &root(&escalation_name).key("disclaimer"),
         );
+        let unanswered = escalation.unanswered.as_ref().and_then(|u| {
+            let at = root(&escalation_name).key("unanswered");
+            self.text(&u.reason, &at.key("reason"));
+            let sources = self.resolve_sources(&source_ids, &u.sources, &at.key("sources"));
+            let level = self.resolve(&level_ids, &u.level, &at.key("level"))?;
+            Some(UnansweredFloor {
+                level,
+                reason: u.reason.clone(),
+                sources,
+            })
+        });
 
         // Strategies.
         let mut strategy_ids = Ids::new("strategy");
@@ -500,6 +517,18 @@ impl Checker {
                 sources,
             });
         }
+        let fallback_strategies = strategies
+            .fallback
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                self.resolve(
+                    &strategy_ids,
+                    s,
+                    &root(&strategies_name).key("fallback").key(i),
+                )
+            })
+            .collect();
 
         // Causes.
         let mut cause_ids = Ids::new("cause");
@@ -531,6 +560,8 @@ impl Checker {
                 strategies,
                 sources,
                 escalate,
+                unrated: c.unrated,
+                start_first: c.start_first,
             });
         }
 
@@ -598,7 +629,13 @@ impl Checker {
                     options,
                     ask_if,
                     informational: q.informational,
+                    retired: q.retired.clone(),
+                    summary: q.summary,
+                    warning_sign: q.warning_sign,
                 });
+                if let Some(why) = &q.retired {
+                    self.text(why, &at.key("retired"));
+                }
             }
             sections.push(Section {
                 id: s.id.clone(),
@@ -613,6 +650,38 @@ impl Checker {
                 "the questionnaire has no questions",
             );
         }
+
+        // The safety net, once its condition can refer to any question.
+        let safety_net = escalation.safety_net.as_ref().map(|n| {
+            let at = root(&escalation_name).key("safety_net");
+            self.text(&n.title, &at.key("title"));
+            self.text(&n.action, &at.key("action"));
+            if n.signs.is_empty() {
+                self.problem(
+                    &at.key("signs"),
+                    "no signs; list what means \"get help now\"",
+                );
+            }
+            for (i, sign) in n.signs.iter().enumerate() {
+                self.text(sign, &at.key("signs").key(i));
+            }
+            let prominent_when = n.prominent_when.as_ref().and_then(|c| {
+                self.condition(
+                    c,
+                    &question_ids,
+                    &questions,
+                    &at.key("prominent_when"),
+                    None,
+                )
+            });
+            SafetyNet {
+                title: n.title.clone(),
+                signs: n.signs.clone(),
+                action: n.action.clone(),
+                prominent_when,
+                sources: self.resolve_sources(&source_ids, &n.sources, &at.key("sources")),
+            }
+        });
 
         // Rules.
         let mut rule_ids = Ids::new("rule");
@@ -675,6 +744,9 @@ impl Checker {
             levels,
             rules: rules_out,
             disclaimer: escalation.disclaimer,
+            unanswered,
+            safety_net,
+            fallback_strategies,
             files: FileNames {
                 sources: sources_name,
                 questionnaire: questionnaire_name,
@@ -688,10 +760,14 @@ impl Checker {
 
     fn escalate(&mut self, levels: &Ids, e: &EscalateEntry, at: &At) -> Option<Escalate> {
         self.text(&e.reason, &at.key("reason"));
+        if let Some(note) = &e.self_care_note {
+            self.text(note, &at.key("self_care_note"));
+        }
         let level = self.resolve(levels, &e.level, &at.key("level"))?;
         Some(Escalate {
             level,
             reason: e.reason.clone(),
+            self_care_note: e.self_care_note.clone(),
         })
     }
 

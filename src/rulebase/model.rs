@@ -39,6 +39,12 @@ pub struct RuleBase {
     pub rules: Vec<Rule>,
     /// The statement that a report is not a diagnosis.
     pub disclaimer: String,
+    /// The floor for rules that cannot be decided because answers are missing.
+    pub unanswered: Option<UnansweredFloor>,
+    /// The signs that mean "get emergency help now".
+    pub safety_net: Option<SafetyNet>,
+    /// Strategies offered when no cause is at least "possible".
+    pub fallback_strategies: Vec<StrategyIdx>,
     /// The name each file was loaded under, so `runback check` can point into it.
     pub files: FileNames,
 }
@@ -65,6 +71,34 @@ impl RuleBase {
     pub fn default_level(&self) -> LevelIdx {
         self.levels.len() - 1
     }
+}
+
+/// When a rule for a level more urgent than `level` cannot be decided for want of answers,
+/// the report rises to `level`.
+#[derive(Debug, Clone)]
+pub struct UnansweredFloor {
+    /// The level raised.
+    pub level: LevelIdx,
+    /// Why, for the runner.
+    pub reason: String,
+    /// Guidance behind it.
+    pub sources: Vec<SourceIdx>,
+}
+
+/// The signs that mean "get emergency help now", on every report below the most urgent
+/// level.
+#[derive(Debug, Clone)]
+pub struct SafetyNet {
+    /// Heading.
+    pub title: String,
+    /// The signs.
+    pub signs: Vec<String>,
+    /// What to do if one appears.
+    pub action: String,
+    /// When it is shown right after the escalation.
+    pub prominent_when: Option<Condition>,
+    /// Guidance behind it.
+    pub sources: Vec<SourceIdx>,
 }
 
 /// The questionnaire: sections in order, and a flat list of questions in asking order.
@@ -119,6 +153,12 @@ pub struct Question {
     pub ask_if: Option<Condition>,
     /// Read by no rule on purpose: context for the clinician reading the report.
     pub informational: bool,
+    /// No longer asked, kept for older answer files: what replaced it.
+    pub retired: Option<String>,
+    /// Shown in the clinician's summary of a printed report.
+    pub summary: bool,
+    /// A warning sign: never answered by default, never silently skipped.
+    pub warning_sign: bool,
 }
 
 impl Question {
@@ -315,6 +355,10 @@ pub struct Source {
     pub title: String,
     /// Article or guideline.
     pub kind: SourceKind,
+    /// Who published it.
+    pub publisher: Option<String>,
+    /// The year it was published or last reviewed.
+    pub year: Option<u16>,
     /// Where to find it.
     pub url: Option<String>,
 }
@@ -345,6 +389,10 @@ pub struct Cause {
     pub sources: Vec<SourceIdx>,
     /// Escalation raised whenever the cause is reported.
     pub escalate: Option<Escalate>,
+    /// Never shown with a strength.
+    pub unrated: bool,
+    /// Its first strategy leads the "start here" actions when it is reported.
+    pub start_first: bool,
 }
 
 /// An escalation level with its reason.
@@ -354,6 +402,8 @@ pub struct Escalate {
     pub level: LevelIdx,
     /// Why, for the runner.
     pub reason: String,
+    /// What to do meanwhile instead of the usual self-care, when that differs.
+    pub self_care_note: Option<String>,
 }
 
 /// A relief strategy.
@@ -376,6 +426,8 @@ pub struct Level {
     pub id: String,
     /// Short title.
     pub title: String,
+    /// How soon, in a few words.
+    pub time_frame: Option<String>,
     /// What to do.
     pub action: String,
     /// Shown above the strategies at this level.
