@@ -159,7 +159,7 @@ fn a_report_whose_level_comes_from_unanswered_warning_signs_says_so_first() {
         let level = out.find("within one to two weeks").unwrap();
         assert!(note < level, "{format:?}: the note comes before the advice");
         assert!(
-            out[note..].contains("Fever or feeling unwell"),
+            out[note..].contains("Fever, or feeling generally unwell"),
             "{format:?}"
         );
     }
@@ -413,4 +413,25 @@ fn triage_md_lists_every_escalation_rule_with_its_level() {
             source.id
         );
     }
+}
+
+#[test]
+fn an_old_strain_is_not_asked_after_a_first_ever_episode_and_labels_say_what_they_mean() {
+    let rb = shipped();
+    let strain = rb.questionnaire.find("strain_before").unwrap();
+    let answers = Answers::parse(
+        r#"{"back_history": "first_time"}"#,
+        "test",
+        &rb.questionnaire,
+    )
+    .unwrap();
+    let (_, applies) = engine::applicable(&rb, &answers);
+    assert!(!applies[strain], "an old strain after a first episode");
+    let skipped = Answers::none(&rb.questionnaire);
+    assert!(
+        engine::applicable(&rb, &skipped).1[strain],
+        "asked when the history is unknown"
+    );
+    let trend = &rb.questionnaire.questions[rb.questionnaire.find("pain_trend").unwrap()];
+    assert_ne!(trend.label, "Direction of the pain");
 }

@@ -540,3 +540,57 @@ fn an_emergency_page_opens_and_closes_with_the_emergency_action() {
         "the page does not close with the action:\n{last}"
     );
 }
+
+#[test]
+fn the_short_text_report_fits_about_one_screen_and_detail_has_the_rest() {
+    let rb = shipped();
+    let text = std::fs::read_to_string("examples/answers.json").unwrap();
+    let a = engine::assess(
+        &rb,
+        &Answers::parse(&text, "example", &rb.questionnaire).unwrap(),
+    );
+    let short = report::render(&a, Format::Text, &options(false), PLAIN);
+    let lines = short.lines().count();
+    assert!(lines <= 60, "{lines} lines:\n{short}");
+    let start = short.find("Start here").expect("a start-here list");
+    assert!(
+        short[start..]
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("Manage your training load")),
+        "a mileage jump puts training load first:\n{short}"
+    );
+    assert!(
+        short.contains("--detail"),
+        "the short report says how to see the rest"
+    );
+    let detail = report::render(
+        &a,
+        Format::Text,
+        &options(false),
+        TextOptions {
+            detail: true,
+            ..PLAIN
+        },
+    );
+    for needle in ["What to try", "Sources", "How To Treat Lower Back Pain"] {
+        assert!(
+            !short.contains(needle) && detail.contains(needle),
+            "{needle}"
+        );
+    }
+}
+
+#[test]
+fn a_report_built_on_very_few_answers_says_so_first() {
+    let rb = shipped();
+    let a = engine::assess(
+        &rb,
+        &Answers::parse(r#"{"form_hunch": "yes"}"#, "test", &rb.questionnaire).unwrap(),
+    );
+    let out = report::render(&a, Format::Text, &options(false), PLAIN);
+    let note = out
+        .find("Based on 1 of")
+        .expect("a note on how little was answered");
+    assert!(note < out.find("=====").unwrap(), "{out}");
+}

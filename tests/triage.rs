@@ -1,14 +1,20 @@
 //! Properties of the escalation over random answer sets from the shipped questionnaire:
 //! being unsure or skipping a warning sign never lowers the level, a "yes" never lowers
-//! it, and every format's escalation box holds only reasons of its own level.
+//! it, every format's escalation box holds only reasons of its own level, and the short
+//! questionnaire never ends at a lower level than the full one.
 
 use std::sync::LazyLock;
 
 use proptest::prelude::*;
 use runback::answers::{Answers, Value};
 use runback::engine;
+use runback::interactive::flow::{
+    self, ChecklistReply, EmergencyChoice, Progress, PromptError, Prompter, Reply, ReviewChoice,
+    ReviewItem, Scope, Ticks, Welcome,
+};
 use runback::report::{self, Format, TextOptions, ViewOptions};
 use runback::rulebase::{AnswerKind, OptionSet, Question, RuleBase, embedded};
+use runback::rulebase::{Checklist, Level, Section};
 
 static SHIPPED: LazyLock<RuleBase> =
     LazyLock::new(|| embedded::shipped().expect("the shipped rule base is valid"));
@@ -172,6 +178,105 @@ proptest! {
         let levels: Vec<&str> = json["escalation"]["reasons"].as_array().unwrap().iter().map(|r| r["level"].as_str().unwrap()).collect();
         let rank = |id: &str| SHIPPED.levels.iter().position(|l| l.id == id).unwrap();
         prop_assert!(levels.windows(2).all(|w| rank(w[0]) <= rank(w[1])));
+    }
+}
+
+/// A runner who answers every screen from a known answer set; on a checklist, "not sure"
+/// when any of its questions is, and skipped when none is answered.
+struct Runner<'a> {
+    truth: &'a Answers,
+}
+
+impl Prompter for Runner<'_> {
+    fn welcome(&mut self, _: Welcome) -> Result<(), PromptError> {
+        Ok(())
+    }
+    fn section(&mut self, _: &Section) -> Result<(), PromptError> {
+        Ok(())
+    }
+    fn ask(
+        &mut self,
+        question: &Question,
+        _: &Section,
+        _: Option<Value>,
+        _: Progress,
+    ) -> Result<Reply, PromptError> {
+        let q = SHIPPED.questionnaire.find(&question.id).unwrap();
+        Ok(self.truth.get(q).map_or(Reply::Skip, Reply::Answer))
+    }
+    fn checklist(
+        &mut self,
+        checklist: &Checklist,
+        _: &[String],
+        _: &Ticks,
+        _: Progress,
+    ) -> Result<ChecklistReply, PromptError> {
+        let questions = checklist.questions();
+        if questions.iter().all(|&q| self.truth.get(q).is_none()) {
+            return Ok(ChecklistReply::Skip);
+        }
+        let mut ticks = Ticks::default();
+        for (i, item) in checklist.items.iter().enumerate() {
+            match self.truth.get(item.question) {
+                Some(Value::Choice(o)) if o == item.option => ticks.items.push(i),
+                Some(Value::Multi(set)) if set & (1 << item.option) != 0 => ticks.items.push(i),
+                _ => {}
+            }
+        }
+        ticks.unsure = questions.iter().any(|&q| {
+            let question = &SHIPPED.questionnaire.questions[q];
+            match (self.truth.get(q), question.option("unsure")) {
+                (Some(Value::Choice(o)), Some(u)) => o == u,
+                (Some(Value::Multi(set)), Some(u)) => set & (1 << u) != 0,
+                _ => false,
+            }
+        });
+        ticks.none = ticks.items.is_empty() && !ticks.unsure;
+        Ok(ChecklistReply::Answer(ticks))
+    }
+    fn notice(&mut self, _: &str) -> Result<(), PromptError> {
+        Ok(())
+    }
+    fn emergency(
+        &mut self,
+        _: &Level,
+        _: &[&str],
+        _: &[ReviewItem],
+    ) -> Result<EmergencyChoice, PromptError> {
+        Ok(EmergencyChoice::Confirm)
+    }
+    fn review(&mut self, _: &[ReviewItem], _: usize) -> Result<ReviewChoice, PromptError> {
+        Ok(ReviewChoice::Done)
+    }
+}
+
+/// The level a run in `scope` ends at, answered from `truth`.
+fn level_after(truth: &Answers, scope: Scope) -> usize {
+    let mut runner = Runner { truth };
+    let outcome = flow::run(
+        &SHIPPED,
+        &mut runner,
+        Answers::none(&SHIPPED.questionnaire),
+        scope,
+        &mut |_| {},
+    )
+    .unwrap();
+    engine::assess(&SHIPPED, outcome.answers()).escalation.level
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn the_short_questionnaire_never_ends_lower_than_the_full_one(truth in answer_set()) {
+        let short = level_after(&truth, Scope::Short);
+        let full = level_after(&truth, Scope::Full);
+        prop_assert!(
+            short <= full,
+            "short run: {}, full run: {}",
+            SHIPPED.levels[short].id,
+            SHIPPED.levels[full].id
+        );
     }
 }
 

@@ -5,6 +5,7 @@
 //! factors, and raises the escalation to the most urgent level any rule or cause asks for.
 
 pub mod explain;
+pub mod relevance;
 pub mod satisfy;
 
 use crate::answers::{Answers, Value};
@@ -292,7 +293,7 @@ pub fn eval(condition: &Condition, answers: &Answers, why: &mut Vec<Because>) ->
     truth
 }
 
-fn test_answer(test: &Test, answer: Option<Value>) -> Truth {
+pub(crate) fn test_answer(test: &Test, answer: Option<Value>) -> Truth {
     let holds = match (test, answer) {
         (Test::Answered, a) => a.is_some(),
         (Test::Unanswered, a) => a.is_none(),

@@ -2,11 +2,13 @@
 //! interface, and its dialoguer implementation (`terminal.rs`).
 
 pub mod flow;
+pub mod list;
+pub mod store;
 pub mod terminal;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub use flow::{Outcome, Prompter, run};
+pub use flow::{Outcome, Prompter, Scope, run};
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 

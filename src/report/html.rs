@@ -165,6 +165,27 @@ pub fn render(view: &ReportView) -> String {
     }
     start_here(&mut h, view);
     contributors(&mut h, view);
+    if !view.worth_checking.is_empty() {
+        let _ = writeln!(h, "<h2>Worth checking</h2>\n<ul>");
+        for c in &view.worth_checking {
+            let shows = if c.could_show.is_empty() {
+                String::new()
+            } else {
+                let titles: Vec<String> = c.could_show.iter().map(|t| escape(t)).collect();
+                format!(
+                    " <span class=\"because\">It could point to: {}.</span>",
+                    titles.join("; ")
+                )
+            };
+            let _ = writeln!(
+                h,
+                "<li><b>{}</b>: {}{shows}</li>",
+                escape(c.title),
+                escape(c.check)
+            );
+        }
+        let _ = writeln!(h, "</ul>");
+    }
     if e.safety_net.as_ref().is_some_and(|n| !n.prominent) {
         safety_net(&mut h, view);
     }

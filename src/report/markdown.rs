@@ -151,6 +151,20 @@ pub fn render(view: &ReportView) -> String {
         md.push('\n');
     }
 
+    if !view.worth_checking.is_empty() {
+        let _ = writeln!(md, "## Worth checking\n");
+        for c in &view.worth_checking {
+            let shows = if c.could_show.is_empty() {
+                String::new()
+            } else {
+                let titles: Vec<String> = c.could_show.iter().map(|t| escape(t)).collect();
+                format!(" *It could point to:* {}.", titles.join("; "))
+            };
+            let _ = writeln!(md, "- **{}**: {}{shows}", escape(c.title), escape(c.check));
+        }
+        md.push('\n');
+    }
+
     if !view.strategies.is_empty() {
         let _ = writeln!(md, "## What to try\n");
         if let Some(note) = &e.self_care_note {

@@ -136,6 +136,7 @@ pub fn render(view: &ReportView, opts: TextOptions) -> String {
         start_here(&mut out, view);
     }
     contributors(&mut out, view);
+    worth_checking(&mut out, view);
     if opts.detail {
         what_to_try(&mut out, view);
     }
@@ -366,6 +367,26 @@ fn contributors(out: &mut Out, view: &ReportView) {
             "  ",
             &format!("Also, less strongly: {}.", rest.join("; ")),
         );
+    }
+    out.blank();
+}
+
+/// Self-tests not done yet, each on a line or two.
+fn worth_checking(out: &mut Out, view: &ReportView) {
+    if view.worth_checking.is_empty() {
+        return;
+    }
+    out.heading("Worth checking");
+    for c in &view.worth_checking {
+        let shows = if c.could_show.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " It could point to: {}.",
+                c.could_show.join("; ").to_lowercase()
+            )
+        };
+        out.para("  - ", "    ", &format!("{}: {}{shows}", c.title, c.check));
     }
     out.blank();
 }

@@ -38,6 +38,8 @@ pub struct ReportView<'a> {
     /// The clinician's summary: the answers a physiotherapist reads first (where it hurts,
     /// how long, how bad, and every warning sign), answered or not, in questionnaire order.
     pub summary: Vec<SummaryView<'a>>,
+    /// Self-tests and videos not done yet: what to film or try, and what it could show.
+    pub worth_checking: Vec<CheckView<'a>>,
     /// Every source the report cites.
     pub sources: Vec<SourceView<'a>>,
     /// The statement that this is not a diagnosis.
@@ -235,6 +237,21 @@ pub struct AnswerView<'a> {
     pub answer: Json,
     /// The answer in words.
     pub answer_text: String,
+}
+
+/// A refining section not (fully) answered: a self-test or video worth doing.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CheckView<'a> {
+    /// The section's id.
+    pub section: &'a str,
+    /// The section's title.
+    pub title: &'a str,
+    /// What to film or try.
+    pub check: &'a str,
+    /// About how many minutes it takes.
+    pub minutes: u32,
+    /// The contributors its answers could point to, by title.
+    pub could_show: Vec<&'a str>,
 }
 
 /// One line of the clinician's summary.
@@ -441,6 +458,47 @@ impl<'a> ReportView<'a> {
                 raised: raised.contains(&b.question),
             })
             .collect();
+        let worth_checking = rb
+            .questionnaire
+            .sections
+            .iter()
+            .filter_map(|section| {
+                let refine = section.refine.as_ref()?;
+                let open = section
+                    .questions
+                    .clone()
+                    .any(|q| applies[q] && a.answers.get(q).is_none());
+                if !open {
+                    return None;
+                }
+                // In the rule base's order of causes, whatever order the rules are in.
+                let mut causes: Vec<usize> = Vec::new();
+                for rule in &rb.rules {
+                    let Conclusion::Evidence { cause, strength } = rule.then else {
+                        continue;
+                    };
+                    let mut reads = false;
+                    rule.when
+                        .visit_questions(&mut |q| reads |= section.questions.contains(&q));
+                    if reads && strength > 0.0 {
+                        causes.push(cause);
+                    }
+                }
+                causes.sort_unstable();
+                causes.dedup();
+                let could_show = causes
+                    .into_iter()
+                    .map(|c| rb.causes[c].title.as_str())
+                    .collect();
+                Some(CheckView {
+                    section: &section.id,
+                    title: &section.title,
+                    check: &refine.check,
+                    minutes: refine.minutes,
+                    could_show,
+                })
+            })
+            .collect();
         ReportView {
             schema_version: SCHEMA_VERSION,
             generated_by: concat!("runback ", env!("CARGO_PKG_VERSION")),
@@ -463,6 +521,7 @@ impl<'a> ReportView<'a> {
                 .collect(),
             answers: answers(&given),
             summary,
+            worth_checking,
             disclaimer: &rb.disclaimer,
             trace: options.explain.then(|| trace(a)),
         }

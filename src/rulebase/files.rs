@@ -80,6 +80,45 @@ pub struct QuestionnaireFile {
     pub version: Option<String>,
     /// The sections, in order.
     pub sections: Vec<SectionEntry>,
+    /// Groups of yes/no warning signs asked together on one screen, each sign keeping its
+    /// own question id and answer.
+    #[serde(default)]
+    pub checklists: Vec<ChecklistEntry>,
+}
+
+/// Several questions asked on one screen as "Do you have any of these?", with "None of
+/// these" and "Not sure": each ticked item sets its question's answer, "None of these"
+/// answers every item's question with its harmless value, and "Not sure" answers each
+/// unticked one with `unsure`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistEntry {
+    /// Stable id.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
+    pub id: String,
+    /// The question as asked ("Do you have any of these?").
+    pub text: String,
+    /// Help shown under it.
+    #[serde(default)]
+    pub help: Option<String>,
+    /// The items, in the order shown: a question id (a `yes_no` question, ticked means
+    /// `yes`), or a question and one of its values (a `multi` question).
+    pub items: Vec<ChecklistItemEntry>,
+}
+
+/// One item of a checklist.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ChecklistItemEntry {
+    /// A `yes_no` question; ticked means `yes`.
+    Question(String),
+    /// A `multi` question and the value a tick adds.
+    Value {
+        /// Question id.
+        question: String,
+        /// Option value.
+        value: String,
+    },
 }
 
 /// A group of questions with a header.
@@ -94,8 +133,23 @@ pub struct SectionEntry {
     /// One or two sentences that open the section.
     #[serde(default)]
     pub intro: Option<String>,
+    /// Asked only to refine a first result (or with `--full`): questions that need a video
+    /// or a self-test the runner may not be able to do on the spot.
+    #[serde(default)]
+    pub refine: Option<RefineEntry>,
     /// The questions, in order.
     pub questions: Vec<QuestionEntry>,
+}
+
+/// What a refining section asks of the runner.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefineEntry {
+    /// What to film or try, in a sentence; the report suggests it when the section was
+    /// not answered.
+    pub check: String,
+    /// About how many minutes the section takes.
+    pub minutes: u32,
 }
 
 /// One question as written in the file.

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use super::files::{
-    CausesFile, ConclusionEntry, ConditionEntry, EscalateEntry, EscalationFile, QuestionKindEntry,
-    QuestionnaireFile, RulesFile, SourcesFile, StrategiesFile,
+    CausesFile, ChecklistEntry, ChecklistItemEntry, ConclusionEntry, ConditionEntry, EscalateEntry,
+    EscalationFile, QuestionKindEntry, QuestionnaireFile, RulesFile, SourcesFile, StrategiesFile,
 };
 use super::model::*;
 use crate::suggest::did_you_mean;
@@ -637,10 +637,18 @@ impl Checker {
                     self.text(why, &at.key("retired"));
                 }
             }
+            let refine = s.refine.as_ref().map(|r| {
+                self.text(&r.check, &at.key("refine").key("check"));
+                Refine {
+                    check: r.check.clone(),
+                    minutes: r.minutes,
+                }
+            });
             sections.push(Section {
                 id: s.id.clone(),
                 title: s.title.clone(),
                 intro: s.intro.clone(),
+                refine,
                 questions: start..questions.len(),
             });
         }
@@ -650,6 +658,13 @@ impl Checker {
                 "the questionnaire has no questions",
             );
         }
+
+        let checklists = self.checklists(
+            &questionnaire.checklists,
+            &question_ids,
+            &questions,
+            &root(&questionnaire_name).key("checklists"),
+        );
 
         // The safety net, once its condition can refer to any question.
         let safety_net = escalation.safety_net.as_ref().map(|n| {
@@ -736,6 +751,7 @@ impl Checker {
                 version: questionnaire.version.clone(),
                 sections,
                 questions,
+                checklists,
             },
             sources: sources_out,
             left_out,
@@ -756,6 +772,115 @@ impl Checker {
                 rules: rules_name,
             },
         }
+    }
+
+    /// Resolves the checklists: every item a `yes_no` question (ticked means yes) or a value
+    /// of a `multi` question, able to say "no" (or "none") and "unsure"; all from one
+    /// section, asked unconditionally, and each question in one checklist only.
+    fn checklists(
+        &mut self,
+        entries: &[ChecklistEntry],
+        ids: &Ids,
+        questions: &[Question],
+        at: &At,
+    ) -> Vec<Checklist> {
+        let mut checklist_ids = Ids::new("checklist");
+        let mut taken: Vec<QuestionIdx> = Vec::new();
+        let mut out = Vec::new();
+        for (ci, c) in entries.iter().enumerate() {
+            let at = At {
+                item: Some(format!("checklist `{}`", c.id)),
+                ..at.key(ci)
+            };
+            self.define(&mut checklist_ids, &c.id, ci, &at, IdStyle::Id);
+            self.text(&c.text, &at.key("text"));
+            if let Some(help) = &c.help {
+                self.text(help, &at.key("help"));
+            }
+            if c.items.len() < 2 {
+                self.problem(&at.key("items"), "a checklist needs at least two items");
+            }
+            let mut items = Vec::new();
+            for (ii, item) in c.items.iter().enumerate() {
+                let at = at.key("items").key(ii);
+                let (id, value) = match item {
+                    ChecklistItemEntry::Question(id) => (id.as_str(), None),
+                    ChecklistItemEntry::Value { question, value } => {
+                        (question.as_str(), Some(value.as_str()))
+                    }
+                };
+                let Some(q) = self.resolve(ids, id, &at) else {
+                    continue;
+                };
+                let question = &questions[q];
+                let needs = |v: &str| question.option(v).is_some();
+                let option = match (&question.kind, value) {
+                    (AnswerKind::YesNo, None) if needs("unsure") => question.option("yes"),
+                    (AnswerKind::Multi, Some(v)) if needs("none") && needs("unsure") => {
+                        let o = question.option(v);
+                        if o.is_none_or(|o| question.options[o].exclusive) {
+                            self.problem(
+                                &at,
+                                format!(
+                                    "question `{id}` has no option `{v}` that can be ticked with others; expected one of: {}",
+                                    question
+                                        .options
+                                        .iter()
+                                        .filter(|o| !o.exclusive)
+                                        .map(|o| o.value.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                            );
+                            continue;
+                        }
+                        o
+                    }
+                    _ => {
+                        self.problem(
+                            &at,
+                            format!(
+                                "question `{id}` cannot be a checklist item: an item is a `yes_no` question that offers \"unsure\", or {{ \"question\", \"value\" }} of a `multi` question with exclusive `none` and `unsure` options"
+                            ),
+                        );
+                        continue;
+                    }
+                };
+                let Some(option) = option else { continue };
+                if question.ask_if.is_some() {
+                    self.problem(
+                        &at,
+                        format!("question `{id}` has an `ask_if`; a checklist is asked whole, so its questions cannot have one"),
+                    );
+                }
+                if taken.contains(&q) && !items.iter().any(|i: &ChecklistItem| i.question == q) {
+                    self.problem(
+                        &at,
+                        format!("question `{id}` is already in another checklist"),
+                    );
+                }
+                if let Some(first) = items.first()
+                    && questions[first.question].section != question.section
+                {
+                    self.problem(
+                        &at,
+                        format!("question `{id}` is in another section than the checklist's first item; a checklist's questions share a section"),
+                    );
+                }
+                taken.push(q);
+                items.push(ChecklistItem {
+                    question: q,
+                    option,
+                });
+            }
+            out.push(Checklist {
+                id: c.id.clone(),
+                text: c.text.clone(),
+                help: c.help.clone(),
+                items,
+            });
+        }
+        out
     }
 
     fn escalate(&mut self, levels: &Ids, e: &EscalateEntry, at: &At) -> Option<Escalate> {

@@ -110,12 +110,62 @@ pub struct Questionnaire {
     pub sections: Vec<Section>,
     /// All questions in asking order, across sections.
     pub questions: Vec<Question>,
+    /// Warning signs asked together, each keeping its own question.
+    pub checklists: Vec<Checklist>,
+}
+
+/// Several questions asked on one screen; see `files::ChecklistEntry`.
+#[derive(Debug, Clone)]
+pub struct Checklist {
+    /// Stable id.
+    pub id: String,
+    /// The question as asked.
+    pub text: String,
+    /// Help shown under it.
+    pub help: Option<String>,
+    /// The items, in the order shown.
+    pub items: Vec<ChecklistItem>,
+}
+
+/// One item of a checklist: a question and the option a tick chooses (for a `multi`
+/// question, adds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChecklistItem {
+    /// The question.
+    pub question: QuestionIdx,
+    /// The option index a tick stands for.
+    pub option: usize,
+}
+
+impl Checklist {
+    /// The questions it answers, each once, in item order.
+    pub fn questions(&self) -> Vec<QuestionIdx> {
+        let mut out: Vec<QuestionIdx> = Vec::new();
+        for item in &self.items {
+            if !out.contains(&item.question) {
+                out.push(item.question);
+            }
+        }
+        out
+    }
 }
 
 impl Questionnaire {
     /// The question with this id, if any.
     pub fn find(&self, id: &str) -> Option<QuestionIdx> {
         self.questions.iter().position(|q| q.id == id)
+    }
+
+    /// The checklist a question is asked in, if any.
+    pub fn checklist_of(&self, q: QuestionIdx) -> Option<&Checklist> {
+        self.checklists
+            .iter()
+            .find(|c| c.items.iter().any(|i| i.question == q))
+    }
+
+    /// Whether a question belongs to a section asked only to refine a first result.
+    pub fn refines(&self, q: QuestionIdx) -> bool {
+        self.sections[self.questions[q].section].refine.is_some()
     }
 }
 
@@ -128,8 +178,19 @@ pub struct Section {
     pub title: String,
     /// Opening sentence or two.
     pub intro: Option<String>,
+    /// Asked only to refine a first result: what to film or try, and about how long.
+    pub refine: Option<Refine>,
     /// The questions of this section, as a range of [`Questionnaire::questions`].
     pub questions: std::ops::Range<QuestionIdx>,
+}
+
+/// A refining section's self-test.
+#[derive(Debug, Clone)]
+pub struct Refine {
+    /// What to film or try.
+    pub check: String,
+    /// About how many minutes.
+    pub minutes: u32,
 }
 
 /// One question.
