@@ -349,7 +349,18 @@ fn uncited_sources(rb: &RuleBase, out: &mut Vec<Finding>) {
             || rb.strategies.iter().any(|x| x.sources.contains(&si))
             || rb.levels.iter().any(|l| l.sources.contains(&si))
             || rb.rules.iter().any(|r| r.sources.contains(&si))
-            || rb.left_out.iter().any(|l| l.source == si);
+            || rb
+                .left_out
+                .iter()
+                .any(|l| l.source == si || l.see.contains(&si))
+            || rb
+                .unanswered
+                .as_ref()
+                .is_some_and(|u| u.sources.contains(&si))
+            || rb
+                .safety_net
+                .as_ref()
+                .is_some_and(|n| n.sources.contains(&si));
         if cited {
             continue;
         }

@@ -73,7 +73,8 @@ th, td { border-bottom: 1px solid var(--line); padding: .12rem .35rem; text-alig
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 8.6pt; line-height: 1.28; }
   h2 { margin: .7rem 0 .25rem; }
-  .notes { min-height: 5.5rem; }
+  .notes { min-height: 4rem; margin-top: .5rem; }
+  .answers { columns: 3; column-gap: 1rem; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   h2 { break-after: avoid; }
   a { color: inherit; text-decoration: none; }

@@ -49,8 +49,10 @@ pub struct SourceEntry {
 pub enum SourceKind {
     /// A web article about runners' backs.
     Article,
-    /// Published clinical guidance.
+    /// Published clinical guidance or a consensus statement.
     Guideline,
+    /// A published research study or systematic review.
+    Study,
 }
 
 /// A claim the rule base chose not to use, and why.
@@ -63,6 +65,9 @@ pub struct LeftOutEntry {
     pub source: String,
     /// Why it is not used.
     pub why: String,
+    /// Sources behind the decision, when the reason rests on them.
+    #[serde(default)]
+    pub see: Vec<String>,
 }
 
 /// `questionnaire.json`: the sections, in the order they are asked.
@@ -178,6 +183,36 @@ pub struct QuestionEntry {
     pub summary: bool,
     /// A warning sign: never answered by default, and never silently skipped.
     pub warning_sign: bool,
+    /// How a figure from the runner's training log answers it.
+    pub from_training: Option<FromTrainingEntry>,
+}
+
+/// How a figure computed from a training log (Strava, a watch's files) answers a question
+/// the runner has not answered: a number as it is, or banded into an option, or kinds of
+/// activity mapped to options.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FromTrainingEntry {
+    /// The figure's name (`runback training --figures` lists them).
+    pub figure: String,
+    /// For a choice question: ascending bands, each up to and including `up_to`; the last
+    /// band has no `up_to`.
+    #[serde(default)]
+    pub bands: Vec<BandEntry>,
+    /// For a multiple choice: each kind of activity and the option it ticks.
+    #[serde(default)]
+    pub kinds: std::collections::BTreeMap<String, String>,
+}
+
+/// One band of a figure.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BandEntry {
+    /// The band's upper end, included; absent for the last band.
+    #[serde(default)]
+    pub up_to: Option<f64>,
+    /// The option value for figures in this band.
+    pub value: String,
 }
 
 /// The kind of answer a question takes, with the fields that kind needs.
@@ -298,6 +333,10 @@ pub struct QuestionFields {
     /// pertinent positives and negatives a physiotherapist reads first (default false).
     #[serde(default)]
     summary: bool,
+    /// How a figure from the runner's training log answers this question when the runner
+    /// has not.
+    #[serde(default)]
+    from_training: Option<FromTrainingEntry>,
     /// A warning sign (a red flag, or a risk factor the red-flag rules weigh): the terminal
     /// starts it with nothing chosen, and left unanswered it keeps the report from the
     /// default level whenever a rule it feeds cannot be decided (default false).
@@ -450,6 +489,7 @@ impl TryFrom<QuestionFields> for QuestionEntry {
             retired: f.retired,
             summary: f.summary,
             warning_sign: f.warning_sign,
+            from_training: f.from_training,
         })
     }
 }

@@ -11,7 +11,8 @@ use serde::de::DeserializeOwned;
 
 use super::files::{
     CausesFile, ChecklistEntry, ChecklistItemEntry, ConclusionEntry, ConditionEntry, EscalateEntry,
-    EscalationFile, QuestionKindEntry, QuestionnaireFile, RulesFile, SourcesFile, StrategiesFile,
+    EscalationFile, FromTrainingEntry, QuestionKindEntry, QuestionnaireFile, RulesFile,
+    SourcesFile, StrategiesFile,
 };
 use super::model::*;
 use crate::suggest::did_you_mean;
@@ -426,11 +427,18 @@ impl Checker {
                 let at = root(&sources_name).key("left_out").key(i);
                 self.text(&l.claim, &at.key("claim"));
                 self.text(&l.why, &at.key("why"));
+                let see = l
+                    .see
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, id)| self.resolve(&source_ids, id, &at.key("see").key(j)))
+                    .collect();
                 let source = self.resolve(&source_ids, &l.source, &at.key("source"))?;
                 Some(LeftOut {
                     claim: l.claim.clone(),
                     source,
                     why: l.why.clone(),
+                    see,
                 })
             })
             .collect();
@@ -632,7 +640,14 @@ impl Checker {
                     retired: q.retired.clone(),
                     summary: q.summary,
                     warning_sign: q.warning_sign,
+                    from_training: None,
                 });
+                if let Some(entry) = &q.from_training {
+                    let last = questions.len() - 1;
+                    let map =
+                        self.training_figure(entry, &questions[last], &at.key("from_training"));
+                    questions[last].from_training = map;
+                }
                 if let Some(why) = &q.retired {
                     self.text(why, &at.key("retired"));
                 }
@@ -881,6 +896,93 @@ impl Checker {
             });
         }
         out
+    }
+
+    /// Resolves how a training-log figure answers a question: a number question takes the
+    /// number; a choice question needs ascending bands (the last open-ended); a multiple
+    /// choice, kinds mapped to its options.
+    fn training_figure(
+        &mut self,
+        entry: &FromTrainingEntry,
+        question: &Question,
+        at: &At,
+    ) -> Option<FromTraining> {
+        if entry.figure.trim().is_empty() {
+            self.problem(&at.key("figure"), "empty figure name");
+            return None;
+        }
+        let option = |this: &mut Self, value: &str, at: &At| {
+            let found = question.option(value);
+            if found.is_none() {
+                this.problem(
+                    at,
+                    format!(
+                        "question `{}` has no option `{value}`; expected one of: {}",
+                        question.id,
+                        question.option_list()
+                    ),
+                );
+            }
+            found
+        };
+        let map = match (
+            &question.kind,
+            entry.bands.is_empty(),
+            entry.kinds.is_empty(),
+        ) {
+            (AnswerKind::Number { .. } | AnswerKind::Scale { .. }, true, true) => FigureMap::Number,
+            (AnswerKind::YesNo | AnswerKind::Single, false, true) => {
+                let mut bands = Vec::new();
+                let mut previous = f64::NEG_INFINITY;
+                for (i, band) in entry.bands.iter().enumerate() {
+                    let at = at.key("bands").key(i);
+                    let last = i + 1 == entry.bands.len();
+                    match band.up_to {
+                        Some(up_to) if !last && up_to.is_finite() && up_to > previous => {
+                            previous = up_to
+                        }
+                        None if last => {}
+                        _ => {
+                            self.problem(
+                                &at,
+                                "bands rise in order, each with a larger `up_to`, and only the last has none",
+                            );
+                            return None;
+                        }
+                    }
+                    bands.push((band.up_to, option(self, &band.value, &at.key("value"))?));
+                }
+                FigureMap::Bands(bands)
+            }
+            (AnswerKind::Multi, true, false) => {
+                let mut kinds = Vec::new();
+                for (kind, value) in &entry.kinds {
+                    let o = option(self, value, &at.key("kinds").key(kind))?;
+                    kinds.push((kind.clone(), o));
+                }
+                FigureMap::Kinds(kinds)
+            }
+            _ => {
+                self.problem(
+                    at,
+                    format!(
+                        "a `{}` question takes a figure {}",
+                        question.kind.name(),
+                        match question.kind {
+                            AnswerKind::Number { .. } | AnswerKind::Scale { .. } =>
+                                "as it is: no `bands` or `kinds`",
+                            AnswerKind::Multi => "through `kinds`",
+                            _ => "through `bands`",
+                        }
+                    ),
+                );
+                return None;
+            }
+        };
+        Some(FromTraining {
+            figure: entry.figure.clone(),
+            map,
+        })
     }
 
     fn escalate(&mut self, levels: &Ids, e: &EscalateEntry, at: &At) -> Option<Escalate> {

@@ -220,6 +220,29 @@ pub struct Question {
     pub summary: bool,
     /// A warning sign: never answered by default, never silently skipped.
     pub warning_sign: bool,
+    /// How a figure from a training log answers it.
+    pub from_training: Option<FromTraining>,
+}
+
+/// How a training-log figure answers a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FromTraining {
+    /// The figure's name.
+    pub figure: String,
+    /// How its value becomes an answer.
+    pub map: FigureMap,
+}
+
+/// How a figure's value becomes an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FigureMap {
+    /// The number itself (rounded for a whole-number question, kept within its range).
+    Number,
+    /// Ascending bands: the option of the first band whose upper end (included) is at or
+    /// above the value; `None` is the last, open band.
+    Bands(Vec<(Option<f64>, usize)>),
+    /// Kinds of activity and the option each ticks.
+    Kinds(Vec<(String, usize)>),
 }
 
 impl Question {
@@ -433,6 +456,8 @@ pub struct LeftOut {
     pub source: SourceIdx,
     /// Why it is not used.
     pub why: String,
+    /// Sources behind the decision.
+    pub see: Vec<SourceIdx>,
 }
 
 /// A likely cause.
