@@ -8,13 +8,10 @@ use std::sync::LazyLock;
 use proptest::prelude::*;
 use runback::answers::{Answers, Value};
 use runback::engine;
-use runback::interactive::flow::{
-    self, ChecklistReply, EmergencyChoice, Progress, PromptError, Prompter, Reply, ReviewChoice,
-    ReviewItem, Scope, Ticks, Welcome,
-};
+use runback::interactive::flow::{self, Scope};
+use runback::interactive::replay::Replay;
 use runback::report::{self, Format, TextOptions, ViewOptions};
 use runback::rulebase::{AnswerKind, OptionSet, Question, RuleBase, embedded};
-use runback::rulebase::{Checklist, Level, Section};
 
 static SHIPPED: LazyLock<RuleBase> =
     LazyLock::new(|| embedded::shipped().expect("the shipped rule base is valid"));
@@ -181,78 +178,9 @@ proptest! {
     }
 }
 
-/// A runner who answers every screen from a known answer set; on a checklist, "not sure"
-/// when any of its questions is, and skipped when none is answered.
-struct Runner<'a> {
-    truth: &'a Answers,
-}
-
-impl Prompter for Runner<'_> {
-    fn welcome(&mut self, _: Welcome) -> Result<(), PromptError> {
-        Ok(())
-    }
-    fn section(&mut self, _: &Section) -> Result<(), PromptError> {
-        Ok(())
-    }
-    fn ask(
-        &mut self,
-        question: &Question,
-        _: &Section,
-        _: Option<Value>,
-        _: Progress,
-    ) -> Result<Reply, PromptError> {
-        let q = SHIPPED.questionnaire.find(&question.id).unwrap();
-        Ok(self.truth.get(q).map_or(Reply::Skip, Reply::Answer))
-    }
-    fn checklist(
-        &mut self,
-        checklist: &Checklist,
-        _: &[String],
-        _: &Ticks,
-        _: Progress,
-    ) -> Result<ChecklistReply, PromptError> {
-        let questions = checklist.questions();
-        if questions.iter().all(|&q| self.truth.get(q).is_none()) {
-            return Ok(ChecklistReply::Skip);
-        }
-        let mut ticks = Ticks::default();
-        for (i, item) in checklist.items.iter().enumerate() {
-            match self.truth.get(item.question) {
-                Some(Value::Choice(o)) if o == item.option => ticks.items.push(i),
-                Some(Value::Multi(set)) if set & (1 << item.option) != 0 => ticks.items.push(i),
-                _ => {}
-            }
-        }
-        ticks.unsure = questions.iter().any(|&q| {
-            let question = &SHIPPED.questionnaire.questions[q];
-            match (self.truth.get(q), question.option("unsure")) {
-                (Some(Value::Choice(o)), Some(u)) => o == u,
-                (Some(Value::Multi(set)), Some(u)) => set & (1 << u) != 0,
-                _ => false,
-            }
-        });
-        ticks.none = ticks.items.is_empty() && !ticks.unsure;
-        Ok(ChecklistReply::Answer(ticks))
-    }
-    fn notice(&mut self, _: &str) -> Result<(), PromptError> {
-        Ok(())
-    }
-    fn emergency(
-        &mut self,
-        _: &Level,
-        _: &[&str],
-        _: &[ReviewItem],
-    ) -> Result<EmergencyChoice, PromptError> {
-        Ok(EmergencyChoice::Confirm)
-    }
-    fn review(&mut self, _: &[ReviewItem], _: usize) -> Result<ReviewChoice, PromptError> {
-        Ok(ReviewChoice::Done)
-    }
-}
-
 /// The level a run in `scope` ends at, answered from `truth`.
 fn level_after(truth: &Answers, scope: Scope) -> usize {
-    let mut runner = Runner { truth };
+    let mut runner = Replay::new(&SHIPPED.questionnaire, truth);
     let outcome = flow::run(
         &SHIPPED,
         &mut runner,

@@ -308,41 +308,53 @@ pub(crate) fn test_answer(test: &Test, answer: Option<Value>) -> Truth {
     if holds { Truth::True } else { Truth::False }
 }
 
+/// Evaluates a condition in three-valued logic with `leaf` deciding each test: the one
+/// walk behind the analyses that need a different view of unanswered questions than
+/// [`eval`]'s (which also records why).
+pub(crate) fn eval_with(
+    condition: &Condition,
+    leaf: &dyn Fn(QuestionIdx, &Test) -> Truth,
+) -> Truth {
+    match condition {
+        Condition::All(list) => {
+            list.iter()
+                .fold(Truth::True, |acc, c| match (acc, eval_with(c, leaf)) {
+                    (Truth::False, _) | (_, Truth::False) => Truth::False,
+                    (Truth::Unknown, _) | (_, Truth::Unknown) => Truth::Unknown,
+                    _ => Truth::True,
+                })
+        }
+        Condition::Any(list) => {
+            list.iter()
+                .fold(Truth::False, |acc, c| match (acc, eval_with(c, leaf)) {
+                    (Truth::True, _) | (_, Truth::True) => Truth::True,
+                    (Truth::Unknown, _) | (_, Truth::Unknown) => Truth::Unknown,
+                    _ => Truth::False,
+                })
+        }
+        Condition::Not(inner) => match eval_with(inner, leaf) {
+            Truth::True => Truth::False,
+            Truth::False => Truth::True,
+            Truth::Unknown => Truth::Unknown,
+        },
+        Condition::Test { question, test } => leaf(*question, test),
+    }
+}
+
 /// Evaluates a condition as [`eval`] does, except that a question that is not asked (its
 /// branch does not apply, or it is retired) counts as decided: its tests are false and
 /// `unanswered` is true. Used to tell a rule that is undecided for want of an answer the
 /// runner could give from one that can no longer fire.
 fn eval_asked(condition: &Condition, answers: &Answers, asked: &[bool]) -> Truth {
-    match condition {
-        Condition::All(list) => list.iter().fold(Truth::True, |acc, c| {
-            match (acc, eval_asked(c, answers, asked)) {
-                (Truth::False, _) | (_, Truth::False) => Truth::False,
-                (Truth::Unknown, _) | (_, Truth::Unknown) => Truth::Unknown,
-                _ => Truth::True,
-            }
-        }),
-        Condition::Any(list) => list.iter().fold(Truth::False, |acc, c| {
-            match (acc, eval_asked(c, answers, asked)) {
-                (Truth::True, _) | (_, Truth::True) => Truth::True,
-                (Truth::Unknown, _) | (_, Truth::Unknown) => Truth::Unknown,
-                _ => Truth::False,
-            }
-        }),
-        Condition::Not(inner) => match eval_asked(inner, answers, asked) {
-            Truth::True => Truth::False,
-            Truth::False => Truth::True,
-            Truth::Unknown => Truth::Unknown,
-        },
-        Condition::Test { question, test } => {
-            let answer = answers.get(*question);
-            match (test, answer) {
-                (Test::Unanswered, None) => Truth::True,
-                (Test::Answered, None) => Truth::False,
-                (_, None) if !asked[*question] => Truth::False,
-                _ => test_answer(test, answer),
-            }
+    eval_with(condition, &|question, test| {
+        let answer = answers.get(question);
+        match (test, answer) {
+            (Test::Unanswered, None) => Truth::True,
+            (Test::Answered, None) => Truth::False,
+            (_, None) if !asked[question] => Truth::False,
+            _ => test_answer(test, answer),
         }
-    }
+    })
 }
 
 /// Which questions apply given the answers, and the answers with non-applying ones removed.

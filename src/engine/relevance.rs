@@ -8,7 +8,7 @@
 //! whatever comes later, so its questions need not be asked for its sake. Skipping a
 //! question therefore never lowers the escalation below what answering it could give.
 
-use super::{Truth, combine, test_answer};
+use super::{Truth, combine, eval_with, test_answer};
 use crate::answers::Answers;
 use crate::rulebase::{Conclusion, Condition, QuestionIdx, RuleBase, Test};
 
@@ -21,29 +21,13 @@ const POSSIBLE: f64 = 0.35;
 /// Evaluates a condition with every `pending` question (not yet asked) unknown, whatever
 /// the test; other questions as the engine does.
 pub fn eval_pending(condition: &Condition, answers: &Answers, pending: &[bool]) -> Truth {
-    match condition {
-        Condition::All(list) => list.iter().fold(Truth::True, |acc, c| {
-            match (acc, eval_pending(c, answers, pending)) {
-                (Truth::False, _) | (_, Truth::False) => Truth::False,
-                (Truth::Unknown, _) | (_, Truth::Unknown) => Truth::Unknown,
-                _ => Truth::True,
-            }
-        }),
-        Condition::Any(list) => list.iter().fold(Truth::False, |acc, c| {
-            match (acc, eval_pending(c, answers, pending)) {
-                (Truth::True, _) | (_, Truth::True) => Truth::True,
-                (Truth::Unknown, _) | (_, Truth::Unknown) => Truth::Unknown,
-                _ => Truth::False,
-            }
-        }),
-        Condition::Not(inner) => match eval_pending(inner, answers, pending) {
-            Truth::True => Truth::False,
-            Truth::False => Truth::True,
-            Truth::Unknown => Truth::Unknown,
-        },
-        Condition::Test { question, .. } if pending[*question] => Truth::Unknown,
-        Condition::Test { question, test } => test_answer(test, answers.get(*question)),
-    }
+    eval_with(condition, &|question, test| {
+        if pending[question] {
+            Truth::Unknown
+        } else {
+            test_answer(test, answers.get(question))
+        }
+    })
 }
 
 fn reads(condition: &Condition, q: QuestionIdx) -> bool {

@@ -1160,108 +1160,25 @@ mod tests {
 #[cfg(test)]
 mod shipped_questionnaire {
     use super::*;
+    use crate::interactive::replay::Replay;
     use crate::rulebase::embedded;
-
-    /// Answers every screen from a known answer set, as a runner who knows their answers
-    /// would, and records the screens.
-    struct Runner<'a> {
-        rules: &'a RuleBase,
-        truth: &'a Answers,
-        screens: Vec<String>,
-        checklist_ticks: Option<Ticks>,
-    }
-
-    impl Prompter for Runner<'_> {
-        fn welcome(&mut self, _: Welcome) -> Result<(), PromptError> {
-            self.screens.push("welcome".into());
-            Ok(())
-        }
-        fn section(&mut self, _: &Section) -> Result<(), PromptError> {
-            Ok(())
-        }
-        fn ask(
-            &mut self,
-            question: &Question,
-            _: &Section,
-            _: Option<Value>,
-            _: Progress,
-        ) -> Result<Reply, PromptError> {
-            self.screens.push(question.id.clone());
-            let q = self.rules.questionnaire.find(&question.id).unwrap();
-            Ok(self.truth.get(q).map_or(Reply::Skip, Reply::Answer))
-        }
-        fn checklist(
-            &mut self,
-            checklist: &Checklist,
-            labels: &[String],
-            _: &Ticks,
-            _: Progress,
-        ) -> Result<ChecklistReply, PromptError> {
-            assert_eq!(labels.len(), checklist.items.len());
-            self.screens.push(checklist.id.clone());
-            if let Some(ticks) = self.checklist_ticks.take() {
-                return Ok(ChecklistReply::Answer(ticks));
-            }
-            let mut ticks = Ticks::default();
-            for (i, item) in checklist.items.iter().enumerate() {
-                match self.truth.get(item.question) {
-                    Some(Value::Choice(o)) if o == item.option => ticks.items.push(i),
-                    Some(Value::Multi(set)) if set & (1 << item.option) != 0 => ticks.items.push(i),
-                    _ => {}
-                }
-            }
-            ticks.none = ticks.items.is_empty();
-            Ok(ChecklistReply::Answer(ticks))
-        }
-        fn notice(&mut self, _: &str) -> Result<(), PromptError> {
-            Ok(())
-        }
-        fn emergency(
-            &mut self,
-            _: &Level,
-            _: &[&str],
-            _: &[ReviewItem],
-        ) -> Result<EmergencyChoice, PromptError> {
-            Ok(EmergencyChoice::Confirm)
-        }
-        fn review(&mut self, _: &[ReviewItem], _: usize) -> Result<ReviewChoice, PromptError> {
-            self.screens.push("review".into());
-            Ok(ReviewChoice::Done)
-        }
-    }
 
     fn example(rules: &RuleBase) -> Answers {
         let text = std::fs::read_to_string("examples/answers.json").unwrap();
         Answers::parse(&text, "examples/answers.json", &rules.questionnaire).unwrap()
     }
 
-    fn run_with(
-        rules: &RuleBase,
-        truth: &Answers,
-        scope: Scope,
-        ticks: Option<Ticks>,
-    ) -> (Outcome, Vec<String>) {
-        let mut runner = Runner {
-            rules,
-            truth,
-            screens: Vec::new(),
-            checklist_ticks: ticks,
-        };
-        let outcome = run(
-            rules,
-            &mut runner,
-            Answers::none(&rules.questionnaire),
-            scope,
-            &mut |_| {},
-        )
-        .unwrap();
+    fn run_with(rules: &RuleBase, truth: &Answers, scope: Scope) -> (Outcome, Vec<String>) {
+        let mut runner = Replay::new(&rules.questionnaire, truth);
+        let start = Answers::none(&rules.questionnaire);
+        let outcome = run(rules, &mut runner, start, scope, &mut |_| {}).unwrap();
         (outcome, runner.screens)
     }
 
     #[test]
     fn the_short_part_asks_every_warning_sign_first_and_none_of_the_self_tests() {
         let rules = embedded::shipped().unwrap();
-        let (outcome, screens) = run_with(&rules, &example(&rules), Scope::Short, None);
+        let (outcome, screens) = run_with(&rules, &example(&rules), Scope::Short);
         assert!(matches!(outcome, Outcome::Report(_)));
         assert!(
             screens.len() <= 25,
@@ -1297,7 +1214,7 @@ mod shipped_questionnaire {
     fn refining_asks_only_the_self_tests_and_a_full_run_asks_everything() {
         let rules = embedded::shipped().unwrap();
         let truth = example(&rules);
-        let (_, refine) = run_with(&rules, &truth, Scope::Refine, None);
+        let (_, refine) = run_with(&rules, &truth, Scope::Refine);
         assert!(
             !refine.contains(&"welcome".to_string()),
             "no second welcome"
@@ -1308,7 +1225,7 @@ mod shipped_questionnaire {
             let i = rules.questionnaire.find(q).unwrap();
             assert!(rules.questionnaire.refines(i), "{q} is not a self-test");
         }
-        let (_, full) = run_with(&rules, &truth, Scope::Full, None);
+        let (_, full) = run_with(&rules, &truth, Scope::Full);
         assert!(full.contains(&"plank_seconds".to_string()));
         assert!(
             full.contains(&"heavy_week".to_string()),
@@ -1316,120 +1233,116 @@ mod shipped_questionnaire {
         );
     }
 
-    fn answer(rules: &RuleBase, outcome: &Outcome, id: &str) -> Option<String> {
-        let q = rules.questionnaire.find(id).unwrap();
-        outcome
-            .answers()
-            .get(q)
-            .map(|v| crate::answers::to_json(&rules.questionnaire.questions[q], v).to_string())
+    /// What a checklist's ticks answer, as the answer file would hold it.
+    fn ticked(rules: &RuleBase, checklist: &str, ticks: Ticks) -> Vec<(String, serde_json::Value)> {
+        let checklist = rules
+            .questionnaire
+            .checklists
+            .iter()
+            .find(|c| c.id == checklist)
+            .unwrap();
+        let mut keep = |_: &Answers| {};
+        let flow = Flow::new(
+            rules,
+            Answers::none(&rules.questionnaire),
+            Scope::Short,
+            &mut keep,
+        );
+        flow.checklist_answers(checklist, &ticks)
+            .into_iter()
+            .map(|(q, v)| {
+                let question = &rules.questionnaire.questions[q];
+                (
+                    question.id.clone(),
+                    crate::answers::to_json(question, v.unwrap()),
+                )
+            })
+            .collect()
     }
 
     #[test]
     fn a_checklist_answers_each_of_its_questions() {
         let rules = embedded::shipped().unwrap();
-        let truth = example(&rules);
+        let answer = |list: &[(String, serde_json::Value)], id: &str| {
+            list.iter().find(|(q, _)| q == id).unwrap().1.clone()
+        };
         // Saddle numbness ticked: yes; the others, unticked, no.
-        let ticked = Ticks {
-            items: vec![0],
-            none: false,
-            unsure: false,
-        };
-        let (outcome, _) = run_with(&rules, &truth, Scope::Short, Some(ticked));
-        assert!(matches!(outcome, Outcome::Emergency(_)));
-        assert_eq!(
-            answer(&rules, &outcome, "rf_saddle_numbness").as_deref(),
-            Some("\"yes\"")
-        );
-        assert_eq!(
-            answer(&rules, &outcome, "rf_chest_pain").as_deref(),
-            Some("\"no\"")
-        );
-
-        // "Not sure" with nothing ticked: every sign unsure.
-        let unsure = Ticks {
-            items: vec![],
-            none: false,
-            unsure: true,
-        };
-        let (outcome, _) = run_with(&rules, &truth, Scope::Short, Some(unsure));
-        for id in ["rf_saddle_numbness", "rf_bladder_bowel", "rf_trauma"] {
-            assert_eq!(
-                answer(&rules, &outcome, id).as_deref(),
-                Some("\"unsure\""),
-                "{id}"
-            );
-        }
-
-        // Chest pain ticked and "not sure": chest pain yes, the rest unsure.
-        let both = Ticks {
-            items: vec![4],
-            none: false,
-            unsure: true,
-        };
-        let (outcome, _) = run_with(&rules, &truth, Scope::Short, Some(both));
-        assert_eq!(
-            answer(&rules, &outcome, "rf_chest_pain").as_deref(),
-            Some("\"yes\"")
-        );
-        assert_eq!(
-            answer(&rules, &outcome, "rf_both_legs").as_deref(),
-            Some("\"unsure\"")
-        );
-    }
-
-    #[test]
-    fn a_checklist_item_of_a_multiple_choice_adds_its_value() {
-        let rules = embedded::shipped().unwrap();
-        let checklist = rules
-            .questionnaire
-            .checklists
-            .iter()
-            .find(|c| c.id == "health_history")
-            .unwrap();
-        let mut keep = |_: &Answers| {};
-        let flow = Flow::new(
+        let some = ticked(
             &rules,
-            Answers::none(&rules.questionnaire),
-            Scope::Short,
-            &mut keep,
-        );
-        let values = flow.checklist_answers(
-            checklist,
-            &Ticks {
-                items: vec![3, 5],
+            "emergency_signs",
+            Ticks {
+                items: vec![0],
                 none: false,
                 unsure: false,
             },
         );
-        let infection = rules.questionnaire.find("infection_risk").unwrap();
-        let question = &rules.questionnaire.questions[infection];
-        let set = values
-            .iter()
-            .find(|(q, _)| *q == infection)
-            .unwrap()
-            .1
-            .unwrap();
-        assert_eq!(
-            crate::answers::to_json(question, set),
-            serde_json::json!(["injecting_drugs", "spine_procedure"])
+        assert_eq!(answer(&some, "rf_saddle_numbness"), "yes");
+        assert_eq!(answer(&some, "rf_chest_pain"), "no");
+        // "Not sure" with nothing ticked: every sign unsure.
+        let unsure = ticked(
+            &rules,
+            "emergency_signs",
+            Ticks {
+                items: vec![],
+                none: false,
+                unsure: true,
+            },
         );
-        let none = flow.checklist_answers(
-            checklist,
-            &Ticks {
+        assert!(unsure.iter().all(|(_, v)| v == "unsure"), "{unsure:?}");
+        // Chest pain ticked and "not sure": chest pain yes, the rest unsure.
+        let both = ticked(
+            &rules,
+            "emergency_signs",
+            Ticks {
+                items: vec![4],
+                none: false,
+                unsure: true,
+            },
+        );
+        assert_eq!(answer(&both, "rf_chest_pain"), "yes");
+        assert_eq!(answer(&both, "rf_both_legs"), "unsure");
+        // "None of these": every sign no.
+        let none = ticked(
+            &rules,
+            "emergency_signs",
+            Ticks {
                 items: vec![],
                 none: true,
                 unsure: false,
             },
         );
-        let set = none
-            .iter()
-            .find(|(q, _)| *q == infection)
-            .unwrap()
-            .1
-            .unwrap();
-        assert_eq!(
-            crate::answers::to_json(question, set),
-            serde_json::json!(["none"])
+        assert!(none.iter().all(|(_, v)| v == "no"), "{none:?}");
+    }
+
+    #[test]
+    fn a_checklist_item_of_a_multiple_choice_adds_its_value() {
+        let rules = embedded::shipped().unwrap();
+        let answer = |list: &[(String, serde_json::Value)], id: &str| {
+            list.iter().find(|(q, _)| q == id).unwrap().1.clone()
+        };
+        let drugs_and_spine = ticked(
+            &rules,
+            "health_history",
+            Ticks {
+                items: vec![3, 5],
+                none: false,
+                unsure: false,
+            },
         );
+        assert_eq!(
+            answer(&drugs_and_spine, "infection_risk"),
+            serde_json::json!(["injecting_drugs", "spine_procedure"])
+        );
+        assert_eq!(answer(&drugs_and_spine, "cancer_history"), "no");
+        let none = ticked(
+            &rules,
+            "health_history",
+            Ticks {
+                items: vec![],
+                none: true,
+                unsure: false,
+            },
+        );
+        assert_eq!(answer(&none, "infection_risk"), serde_json::json!(["none"]));
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod flow;
 pub mod list;
+pub mod replay;
 pub mod store;
 pub mod terminal;
 

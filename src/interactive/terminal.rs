@@ -197,6 +197,17 @@ fn items(question: &Question) -> Vec<String> {
     }
 }
 
+/// "Label: answer", or "Label: not answered".
+fn answer_line(item: &ReviewItem) -> String {
+    format!(
+        "{}: {}",
+        clean(&item.label),
+        item.answer
+            .as_deref()
+            .map_or("not answered".to_string(), clean)
+    )
+}
+
 /// Reads a typed number the way people write them: `45`, `45.5`, `45,5`, `45km`,
 /// `45 km`.
 pub fn parse_number(text: &str) -> Result<f64, String> {
@@ -497,18 +508,7 @@ impl Prompter for TerminalPrompter {
         for reason in reasons {
             self.say_hanging("  - ", "    ", reason, Style::new())?;
         }
-        let because: Vec<String> = answers
-            .iter()
-            .map(|a| {
-                format!(
-                    "{}: {}",
-                    clean(&a.label),
-                    a.answer
-                        .as_deref()
-                        .map_or("not answered".to_string(), clean)
-                )
-            })
-            .collect();
+        let because: Vec<String> = answers.iter().map(answer_line).collect();
         if !because.is_empty() {
             self.say_hanging(
                 "  You answered: ",
@@ -529,18 +529,7 @@ impl Prompter for TerminalPrompter {
                 [] => EmergencyChoice::Confirm,
                 [only] => EmergencyChoice::Change(only.question),
                 several => {
-                    let lines: Vec<String> = several
-                        .iter()
-                        .map(|a| {
-                            format!(
-                                "{}: {}",
-                                clean(&a.label),
-                                a.answer
-                                    .as_deref()
-                                    .map_or("not answered".to_string(), clean)
-                            )
-                        })
-                        .collect();
+                    let lines: Vec<String> = several.iter().map(answer_line).collect();
                     let i = self.choose("Which answer do you want to change?", &lines, Some(0))?;
                     EmergencyChoice::Change(several[i].question)
                 }
