@@ -12,7 +12,7 @@ use crate::cli::{AssessArgs, CheckArgs, Cli, ColorWhen, Command, QuestionsFormat
 use crate::engine;
 use crate::exit_codes::ExitCode;
 use crate::export;
-use crate::interactive::{self, Outcome, terminal::TerminalPrompter};
+use crate::interactive::{self, Outcome, Scope, store::Store, terminal::TerminalPrompter};
 use crate::report::{self, TextOptions};
 use crate::rulebase::{self, LoadError, RuleBase};
 
@@ -245,15 +245,23 @@ fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), E
         crate::stdio::stdout().map_err(Error::Write)?;
     }
     let asking = args.answers.is_none() && (args.resume.is_some() || io::stdin().is_terminal());
-    let answers = if asking {
-        match ask(rules, args, color)? {
-            Some(answers) => answers,
-            None => return Ok(()),
-        }
-    } else {
-        read_answers(rules, args.answers.as_deref())?
-    };
-    let assessment = engine::assess(rules, &answers);
+    if asking {
+        return interactive(rules, args, color);
+    }
+    let answers = read_answers(rules, args.answers.as_deref())?;
+    deliver(rules, &answers, args, color, args.force).map(drop)
+}
+
+/// Renders the report and writes it to `--output` (whole, or not at all) or standard
+/// output; the file written, if any.
+fn deliver(
+    rules: &RuleBase,
+    answers: &Answers,
+    args: &AssessArgs,
+    color: ColorWhen,
+    overwrite: bool,
+) -> Result<Option<std::path::PathBuf>, Error> {
+    let assessment = engine::assess(rules, answers);
     let view = report::ViewOptions {
         date: report::date::today()?,
         explain: args.explain,
@@ -265,21 +273,25 @@ fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), E
                 width: 80,
                 color: color == ColorWhen::Always,
                 ascii: args.ascii,
+                detail: args.detail,
             };
             let report = report::render(&assessment, args.format, &view, text);
-            atomic_write::write_file(path, report.as_bytes(), args.force).map_err(|source| {
+            atomic_write::write_file(path, report.as_bytes(), overwrite).map_err(|source| {
                 Error::Output {
                     path: path.clone(),
                     source,
                 }
-            })
+            })?;
+            Ok(Some(path.clone()))
         }
         None => {
             let text = TextOptions {
                 ascii: args.ascii,
+                detail: args.detail,
                 ..text_options(color)
             };
-            write_stdout(&report::render(&assessment, args.format, &view, text))
+            write_stdout(&report::render(&assessment, args.format, &view, text))?;
+            Ok(None)
         }
     }
 }
@@ -306,53 +318,286 @@ fn read_answers(rules: &RuleBase, path: Option<&Path>) -> Result<Answers, Error>
     }
 }
 
-/// Asks the questionnaire in the terminal; `None` when the runner chose to stop.
-fn ask(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<Option<Answers>, Error> {
+/// The questionnaire in the terminal: the short first part (or everything with
+/// `--full`), the report, an offer to refine it with the questions that need a video or a
+/// self-test, and an offer to save a page to print. The answers are kept in the user's
+/// state folder after every answer, so stopping or a closed window loses nothing.
+fn interactive(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), Error> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Err(Error::NoTerminal);
     }
-    let start = match &args.resume {
-        Some(path) => read_answers(rules, Some(path))?,
-        None => Answers::none(&rules.questionnaire),
-    };
     let save_to = args.save_answers.as_deref().or(args.resume.as_deref());
+    // A file to save to is checked before the first question, not after the last: it must
+    // be writable, and an existing one is replaced only with --force or by --resume.
+    if let Some(path) = args.save_answers.as_deref() {
+        let ours = args.resume.as_deref() == Some(path);
+        if path.exists() && !args.force && !ours {
+            return Err(Error::Save {
+                path: path.to_path_buf(),
+                source: io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    "the file already exists (use --force to replace it, or --resume to continue it)",
+                ),
+            });
+        }
+    }
+    let start = match &args.resume {
+        Some(path) => Some(read_answers(rules, Some(path))?),
+        None => None,
+    };
+    if let (Some(path), None) = (args.save_answers.as_deref(), &start) {
+        save_answers(rules, &Answers::none(&rules.questionnaire), path)?;
+    }
+    let store = match Store::open() {
+        Ok(store) => Some(store),
+        Err(e) => {
+            crate::stdio::message(&format!(
+                "runback: warning: cannot keep your answers in the state folder ({e}); use --save-answers FILE to keep them"
+            ));
+            None
+        }
+    };
     interactive::guard_ctrl_c();
-    if let Some(path) = save_to {
+    let mut prompter = TerminalPrompter::new(
+        use_color(color, &console::Term::stderr()),
+        store.as_ref().map(|s| s.dir().display().to_string()),
+    );
+    // An unfinished run from before is offered first, unless a file was named.
+    let mut run_file = store.as_ref().map(Store::new_run);
+    let start = match (start, &store) {
+        (Some(answers), _) => answers,
+        (None, Some(store)) if args.save_answers.is_none() => {
+            match store.latest_unfinished(rules) {
+                Some(unfinished) => {
+                    let count = rules
+                        .questionnaire
+                        .questions
+                        .iter()
+                        .enumerate()
+                        .filter(|(q, _)| unfinished.answers.get(*q).is_some())
+                        .count();
+                    let resume = prompter
+                        .offer_resume(&unfinished.saved, count)
+                        .map_err(|e| prompt_error(e, None))?;
+                    if resume {
+                        run_file = Some(unfinished.path);
+                        unfinished.answers
+                    } else {
+                        Answers::none(&rules.questionnaire)
+                    }
+                }
+                None => Answers::none(&rules.questionnaire),
+            }
+        }
+        _ => Answers::none(&rules.questionnaire),
+    };
+    let kept_in = save_to.map(Path::to_path_buf).or(run_file.clone());
+    if let Some(path) = &kept_in {
         // What a SIGTERM or SIGHUP (a closed window) at a prompt leaves on the way out.
         crate::interrupt::set_farewell(
             Error::Interrupted {
-                saved_to: Some(path.to_path_buf()),
+                saved_to: Some(path.clone()),
             }
             .to_string(),
         );
     }
-    let mut prompter = TerminalPrompter::new(use_color(color, &console::Term::stderr()));
-    // Kept after every answer, so closing the terminal mid-way loses nothing; a failure
-    // here is reported by the final save below.
-    let mut keep = |answers: &Answers| {
+    let keep = |answers: &Answers, finished: bool| {
+        if let (Some(store), Some(path)) = (&store, &run_file) {
+            let _ = store.save(path, rules, answers, finished);
+        }
         if let Some(path) = save_to {
             let _ = save_answers(rules, answers, path);
         }
     };
-    let outcome = interactive::run(rules, &mut prompter, start, &mut keep).map_err(Error::Terminal);
-    // Whatever happened at the prompt, the cursor must be visible again; a blank line
-    // then sets the report apart from the last prompt.
+    let scope = if args.full { Scope::Full } else { Scope::Short };
+    let outcome = ask(rules, &mut prompter, start, scope, &keep)?;
+    let answers = match outcome {
+        Outcome::Interrupted(answers) => {
+            keep(&answers, false);
+            if let Some(path) = save_to {
+                save_answers(rules, &answers, path)?;
+            }
+            return Err(Error::Interrupted { saved_to: kept_in });
+        }
+        Outcome::Stopped(answers) => {
+            keep(&answers, true);
+            return Ok(());
+        }
+        Outcome::Emergency(answers) => {
+            keep(&answers, true);
+            return emergency_report(rules, &answers, args, color, kept_in.as_deref());
+        }
+        Outcome::Report(answers) => answers,
+    };
+    keep(&answers, args.full);
+    let mut written = deliver(rules, &answers, args, color, args.force)?;
+    let mut answers = answers;
+    // The first report stands on its own; the questions that need a video or a self-test
+    // are offered after it.
+    if scope == Scope::Short {
+        let more = interactive::flow::screens_ahead(rules, &answers, Scope::Refine);
+        if more > 0 {
+            let (minutes, about) = refine_summary(rules);
+            let refine = prompter
+                .offer_refine(more, minutes, &about)
+                .map_err(|e| prompt_error(e, kept_in.clone()))?;
+            if refine {
+                let outcome = ask(rules, &mut prompter, answers.clone(), Scope::Refine, &keep)?;
+                match outcome {
+                    Outcome::Interrupted(a) => {
+                        keep(&a, false);
+                        return Err(Error::Interrupted { saved_to: kept_in });
+                    }
+                    Outcome::Stopped(a) => {
+                        keep(&a, true);
+                        return Ok(());
+                    }
+                    Outcome::Emergency(a) => {
+                        keep(&a, true);
+                        return emergency_report(rules, &a, args, color, kept_in.as_deref());
+                    }
+                    Outcome::Report(a) => answers = a,
+                }
+                written = deliver(rules, &answers, args, color, true)?;
+            }
+        }
+    }
+    keep(&answers, true);
+    if let Some(path) = &written {
+        let _ = prompter.tell(&format!("Your report is in {}", absolute(path).display()));
+    }
+    // A page to print, unless the report already is one.
+    if !(args.format == report::Format::Html && written.is_some()) {
+        let print = prompter
+            .offer_print()
+            .map_err(|e| prompt_error(e, kept_in.clone()))?;
+        if print {
+            let path = save_page(rules, &answers)?;
+            let _ = prompter.tell(&format!(
+                "Saved {}: open it in a browser and print it, or take it with you.",
+                path.display()
+            ));
+        }
+    }
+    if let Some(path) = &kept_in {
+        let _ = prompter.tell(&format!("Your answers are kept in {}", path.display()));
+    }
+    Ok(())
+}
+
+/// Runs the questionnaire once; whatever happens at the prompt, the cursor is visible
+/// again afterwards, and a blank line sets what follows apart from the last prompt.
+fn ask(
+    rules: &RuleBase,
+    prompter: &mut TerminalPrompter,
+    start: Answers,
+    scope: Scope,
+    keep: &dyn Fn(&Answers, bool),
+) -> Result<Outcome, Error> {
+    let mut on_change = |answers: &Answers| keep(answers, false);
+    let outcome =
+        interactive::run(rules, prompter, start, scope, &mut on_change).map_err(Error::Terminal);
     let _ = console::Term::stderr().show_cursor();
     let _ = console::Term::stderr().write_line("");
-    let outcome = outcome?;
-    let answers = match &outcome {
-        Outcome::Report(a) | Outcome::Stopped(a) | Outcome::Interrupted(a) => a,
+    outcome
+}
+
+/// A prompt outside the questionnaire (an offer) that was interrupted or failed.
+fn prompt_error(e: interactive::flow::PromptError, saved_to: Option<std::path::PathBuf>) -> Error {
+    let _ = console::Term::stderr().show_cursor();
+    match e {
+        interactive::flow::PromptError::Interrupted => Error::Interrupted { saved_to },
+        interactive::flow::PromptError::Io(e) => Error::Terminal(e),
+    }
+}
+
+/// How long the refining sections take and what they are about, from the rule base.
+fn refine_summary(rules: &RuleBase) -> (u32, String) {
+    let sections: Vec<&crate::rulebase::Section> = rules
+        .questionnaire
+        .sections
+        .iter()
+        .filter(|s| s.refine.is_some())
+        .collect();
+    let minutes = sections
+        .iter()
+        .filter_map(|s| s.refine.as_ref())
+        .map(|r| r.minutes)
+        .sum();
+    let titles: Vec<String> = sections.iter().map(|s| s.title.to_lowercase()).collect();
+    let about = match titles.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     };
-    if let Some(path) = save_to {
-        save_answers(rules, answers, path)?;
+    (minutes, about)
+}
+
+/// After a confirmed emergency the terminal shows only what to do now; the full report is
+/// one command away.
+fn emergency_report(
+    rules: &RuleBase,
+    answers: &Answers,
+    args: &AssessArgs,
+    color: ColorWhen,
+    kept_in: Option<&Path>,
+) -> Result<(), Error> {
+    if args.output.is_some() || args.format != report::Format::Text || args.detail {
+        return deliver(rules, answers, args, color, true).map(drop);
     }
-    match outcome {
-        Outcome::Report(answers) => Ok(Some(answers)),
-        Outcome::Stopped(_) => Ok(None),
-        Outcome::Interrupted(_) => Err(Error::Interrupted {
-            saved_to: save_to.map(Path::to_path_buf),
-        }),
+    let assessment = engine::assess(rules, answers);
+    let view_options = report::ViewOptions {
+        date: report::date::today()?,
+        explain: false,
+    };
+    let view = report::ReportView::new(&assessment, &view_options);
+    let hint = match kept_in {
+        Some(path) => format!(
+            "Your answers are kept. The full report, for later: runback assess --answers {} --detail",
+            clean::shell_quote(path)
+        ),
+        None => "The full report, for later: run runback again with --detail.".to_string(),
+    };
+    let text = TextOptions {
+        ascii: args.ascii,
+        detail: false,
+        ..text_options(color)
+    };
+    write_stdout(&report::text::render_emergency(&view, text, &hint))
+}
+
+/// Saves the printable page in the current folder, never over an existing file.
+fn save_page(rules: &RuleBase, answers: &Answers) -> Result<std::path::PathBuf, Error> {
+    let assessment = engine::assess(rules, answers);
+    let date = report::date::today()?;
+    let view = report::ViewOptions {
+        date: date.clone(),
+        explain: false,
+    };
+    let page = report::render(
+        &assessment,
+        report::Format::Html,
+        &view,
+        text_options(ColorWhen::Never),
+    );
+    let mut n = 1;
+    loop {
+        let name = if n == 1 {
+            format!("runback-report-{date}.html")
+        } else {
+            format!("runback-report-{date}-{n}.html")
+        };
+        let path = absolute(Path::new(&name));
+        match atomic_write::write_file(&path, page.as_bytes(), false) {
+            Ok(()) => return Ok(path),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+            Err(source) => return Err(Error::Output { path, source }),
+        }
     }
+}
+
+fn absolute(path: &Path) -> std::path::PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Writes answers in the answer-file format, atomically and readable only by the owner.
@@ -390,6 +635,7 @@ fn text_options(color: ColorWhen) -> TextOptions {
     };
     TextOptions {
         ascii: false,
+        detail: false,
         width,
         color: use_color(color, &term),
     }

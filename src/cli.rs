@@ -112,9 +112,14 @@ pub struct AssessArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Replace the --output file if it exists.
-    #[arg(long, requires = "output")]
+    /// Replace the --output or --save-answers file if it exists.
+    #[arg(long)]
     pub force: bool,
+
+    /// Ask every question in one go, including those that need a video or a self-test
+    /// (by default they are offered after a first, shorter report).
+    #[arg(long)]
+    pub full: bool,
 
     /// Add, for every rule, whether it fired and, if not, which part of its condition
     /// failed against which answer (in JSON: a `trace` array).
@@ -125,8 +130,15 @@ pub struct AssessArgs {
     #[arg(long)]
     pub ascii: bool,
 
-    /// When answering in the terminal, save the answers to this file (readable only by
-    /// you), also when interrupted; `runback assess --answers FILE` reproduces the report.
+    /// Print the whole text report: every reason's answers and sources, how to do each
+    /// suggestion, the questions not answered and the sources (the Markdown, HTML and JSON
+    /// reports always have everything).
+    #[arg(long)]
+    pub detail: bool,
+
+    /// When answering in the terminal, also save the answers to this file (readable only
+    /// by you), also when interrupted; `runback assess --answers FILE` reproduces the
+    /// report. An existing file is refused unless --force or --resume names it.
     #[arg(long, value_name = "FILE", conflicts_with = "answers")]
     pub save_answers: Option<PathBuf>,
 

@@ -128,10 +128,20 @@ fn the_rule_schemas_flag_what_an_editor_should_flag() {
 fn the_answer_schema_agrees_with_the_answer_parser_on_the_fixtures() {
     let rb = embedded::shipped().unwrap();
     let v = validator(SchemaKind::Answers);
-    let fixtures = std::fs::read_dir("tests/fixtures/answers").unwrap();
+    let mut paths: Vec<std::path::PathBuf> = Vec::new();
+    for dir in [
+        "tests/fixtures/answers",
+        "tests/fixtures/answers/release-0.1",
+    ] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
+                paths.push(path);
+            }
+        }
+    }
     let mut checked = 0;
-    for entry in fixtures {
-        let path = entry.unwrap().path();
+    for path in paths {
         let text = std::fs::read_to_string(&path).unwrap();
         let Ok(json) = serde_json::from_str::<Json>(&text) else {
             continue; // malformed JSON is no business of a schema

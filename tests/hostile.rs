@@ -582,15 +582,20 @@ mod prompts {
     use rexpect::session::{PtySession, spawn_command};
 
     const ENTER: &str = "\r";
+    const DOWN: &str = "\x1b[B";
+    /// The end of every list, drawn once it is ready for keys.
+    const LIST: &str = "stops)";
 
-    fn spawn(rules: &Path, args: &[&OsStr]) -> PtySession {
+    /// runback in a pseudo-terminal, keeping its answers in `state`.
+    fn spawn(rules: &Path, state: &Path, args: &[&OsStr]) -> PtySession {
         let mut command = Command::new(env!("CARGO_BIN_EXE_runback"));
         command
             .arg("--rules")
             .arg(rules)
             .args(args)
             .env("NO_COLOR", "1")
-            .env("TERM", "xterm");
+            .env("TERM", "xterm")
+            .env("RUNBACK_STATE_DIR", state);
         spawn_command(command, Some(20_000)).expect("runback starts in a pseudo-terminal")
     }
 
@@ -635,17 +640,23 @@ mod prompts {
     #[test]
     fn section_question_help_options_emergency_and_report_are_escaped() {
         let s = setup();
-        let mut p = spawn(&s.rules, &[]);
+        let state = tempfile::tempdir().unwrap();
+        let mut p = spawn(&s.rules, state.path(), &[os("--full")]);
         let mut log = Log(Vec::new());
+        log.expect(&mut p, "Ready?");
+        log.expect(&mut p, LIST);
+        send(&mut p, ENTER);
         log.expect(&mut p, "section title");
         log.expect(&mut p, "alarm text");
         log.expect(&mut p, "alarm help");
-        log.expect(&mut p, "Go back to the previous question");
+        log.expect(&mut p, LIST);
+        send(&mut p, DOWN);
         send(&mut p, ENTER); // Yes
         log.expect(&mut p, "emergency action");
         log.expect(&mut p, "alarm reason");
-        log.expect(&mut p, "Stop here");
-        send(&mut p, ENTER); // see the report now
+        log.expect(&mut p, "Is that right?");
+        log.expect(&mut p, LIST);
+        send(&mut p, ENTER); // that's right: the short emergency report
         log.rest(&mut p);
         log.assert_no_raw_corpus("questionnaire");
         let text = String::from_utf8_lossy(&log.0);
@@ -665,8 +676,21 @@ mod prompts {
         answers["alarm"] = json!("no");
         std::fs::write(&saved, answers.to_string()).unwrap();
         // Everything answered: resuming goes straight to the review.
-        let mut p = spawn(&s.rules, &[os("assess"), os("--resume"), saved.as_os_str()]);
+        let state = tempfile::tempdir().unwrap();
+        let mut p = spawn(
+            &s.rules,
+            state.path(),
+            &[
+                os("assess"),
+                os("--full"),
+                os("--resume"),
+                saved.as_os_str(),
+            ],
+        );
         let mut log = Log(Vec::new());
+        log.expect(&mut p, "Welcome back");
+        log.expect(&mut p, LIST);
+        send(&mut p, ENTER);
         log.expect(&mut p, "Review your answers");
         log.expect(&mut p, "shoe pain label");
         send(&mut p, "\x03"); // Ctrl-C

@@ -791,6 +791,7 @@ fn check_and_every_renderer_run_on_made_up_rule_bases() {
                 width: 60,
                 color: false,
                 ascii: false,
+                detail: true,
             };
             for answers in &answers {
                 let answers = Answers::parse(answers, "made up", &rb.questionnaire).unwrap();

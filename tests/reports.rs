@@ -37,6 +37,7 @@ const PLAIN: TextOptions = TextOptions {
     width: 80,
     color: false,
     ascii: false,
+    detail: false,
 };
 
 fn render(rb: &RuleBase, name: &str, format: Format, explain: bool) -> String {
@@ -113,7 +114,7 @@ fn a_raised_escalation_comes_before_any_cause_or_strategy_in_every_format() {
                         .join(" "),
                 )
                 .unwrap();
-            let causes_at = out.find("Likely causes").unwrap();
+            let causes_at = out.find("Possible contributors").unwrap();
             assert!(
                 action_at < causes_at,
                 "{name} as {format:?}: the escalation is not first"
@@ -210,6 +211,7 @@ fn hostile_report(format: Format, color: bool) -> String {
         width: 80,
         color,
         ascii: false,
+        detail: true,
     };
     report::render(&engine::assess(&rb, &answers), format, &options(true), text)
 }
@@ -243,7 +245,7 @@ fn html_escapes_everything_and_loads_nothing() {
     assert!(!html.contains("<img"), "an image tag got through");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
-    assert!(html.contains("Old shoes &amp; &quot;quotes&quot;"));
+    assert!(html.contains("Buy &lt;b&gt;new&lt;/b&gt; shoes"), "{html}");
     // Self-contained: no external assets or scripts, even from a normal rule base.
     let normal = render(&shipped(), "full", Format::Html, true);
     for needle in ["<script", "<link", "src=", "@import", "url("] {
@@ -288,6 +290,7 @@ fn text_wraps_to_the_width_and_draws_ascii_bars_on_request() {
                 width,
                 color: false,
                 ascii: false,
+                detail: true,
             },
         );
         let widest = out.lines().map(|l| l.chars().count()).max().unwrap();
@@ -304,9 +307,14 @@ fn text_wraps_to_the_width_and_draws_ascii_bars_on_request() {
             width: 80,
             color: false,
             ascii: true,
+            detail: true,
         },
     );
-    assert!(ascii.contains("[########--] strong (80%)"), "{ascii}");
+    assert!(ascii.contains("[########--] strong"), "{ascii}");
+    assert!(
+        !ascii.contains("80%"),
+        "runner-facing formats show strength words, not percentages"
+    );
     assert!(ascii.is_ascii() || !ascii.contains('█'), "ASCII bars only");
 }
 
@@ -416,34 +424,27 @@ fn chromium() -> Option<&'static str> {
     .find(|p| Path::new(p).exists())
 }
 
-#[test]
-fn the_html_page_prints_to_pdf_in_a_real_browser_with_the_escalation_on_it() {
-    let Some(browser) = chromium() else {
-        // .ci/run sets this where it installed the browser, so CI never skips silently.
-        assert!(
-            std::env::var_os("RUNBACK_REQUIRE_BROWSER").is_none(),
-            "RUNBACK_REQUIRE_BROWSER is set, but no chromium was found (see .ci/run)"
-        );
-        eprintln!("skipped: no chromium on this machine");
-        return;
-    };
+/// Prints an HTML report to PDF on `paper` (A4 or Letter) with headless Chromium; the text
+/// of each page, from pdftotext.
+fn print_pages(browser: &str, answers: &str, paper: &str) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("report.html");
     let pdf = dir.path().join("report.pdf");
-    let status = runback()
-        .args([
-            "assess",
-            "--answers",
-            "tests/fixtures/answers/emergency.json",
-            "-f",
-            "html",
-            "-o",
-            html.to_str().unwrap(),
-        ])
-        .status()
+    let out = runback()
+        .args(["assess", "--answers", answers, "-f", "html"])
+        .env("SOURCE_DATE_EPOCH", "1795305600")
+        .output()
         .unwrap();
-    assert!(status.success());
-    let out = Command::new(browser)
+    assert!(out.status.success());
+    // The page leaves the paper size to the printer; choose it here as a user's print
+    // dialog would.
+    let page = String::from_utf8(out.stdout).unwrap().replacen(
+        "</head>",
+        &format!("<style>@page {{ size: {paper}; }}</style></head>"),
+        1,
+    );
+    std::fs::write(&html, page).unwrap();
+    let run = Command::new(browser)
         .args([
             "--headless",
             "--no-sandbox",
@@ -466,33 +467,141 @@ fn the_html_page_prints_to_pdf_in_a_real_browser_with_the_escalation_on_it() {
     assert!(
         pdf.exists(),
         "chromium made no PDF: {}",
-        String::from_utf8_lossy(&out.stderr)
+        String::from_utf8_lossy(&run.stderr)
     );
-    let bytes = std::fs::read(&pdf).unwrap();
-    assert!(bytes.starts_with(b"%PDF"), "not a PDF");
     let text = Command::new("pdftotext")
+        .args(["-layout"])
         .arg(&pdf)
         .arg("-")
         .output()
         .expect("pdftotext (poppler-utils) is installed");
-    let text = String::from_utf8_lossy(&text.stdout);
-    let pages = String::from_utf8_lossy(&bytes)
-        .matches("/Type /Page\n")
-        .count()
-        + String::from_utf8_lossy(&bytes)
-            .matches("/Type /Page ")
-            .count()
-        + String::from_utf8_lossy(&bytes)
-            .matches("/Type/Page")
-            .count();
-    assert!(pages >= 1 || text.contains('\x0c'), "no page in the PDF");
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    // pdftotext ends every page with a form feed.
+    let mut pages: Vec<String> = text.split('\x0c').map(str::to_string).collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+#[test]
+fn the_printed_page_fits_two_sheets_of_a4_or_letter_with_the_clinician_summary_on_the_first() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none()
+                && std::env::var_os("RUNBACK_REQUIRE_BROWSER").is_none(),
+            "CI must install chromium (see .ci/run)"
+        );
+        eprintln!("skipped: no chromium on this machine");
+        return;
+    };
+    for paper in ["A4", "Letter"] {
+        let pages = print_pages(browser, "examples/answers.json", paper);
+        assert!(
+            (1..=2).contains(&pages.len()),
+            "{paper}: {} pages:\n{}",
+            pages.len(),
+            pages.join("\n=== page break ===\n")
+        );
+        let first = &pages[0];
+        for needle in [
+            "Self-care first",
+            "Summary for the clinician",
+            "Numbness around the genitals or buttocks",
+            "Start here",
+            "Possible contributors",
+        ] {
+            assert!(
+                first.contains(needle),
+                "{paper}: page one lacks {needle:?}:\n{first}"
+            );
+        }
+        let all = pages.join("\n");
+        assert!(
+            all.contains("https://www.nice.org.uk/guidance/ng59"),
+            "sources print with their address"
+        );
+        assert!(all.contains("Physiotherapist's notes"));
+        assert!(all.contains("This report is not a diagnosis"));
+    }
+}
+
+#[test]
+fn an_emergency_page_opens_and_closes_with_the_emergency_action() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none()
+                && std::env::var_os("RUNBACK_REQUIRE_BROWSER").is_none(),
+            "CI must install chromium (see .ci/run)"
+        );
+        eprintln!("skipped: no chromium on this machine");
+        return;
+    };
+    let pages = print_pages(browser, "tests/fixtures/answers/emergency.json", "A4");
+    let first = &pages[0];
+    let last = pages.last().unwrap();
+    assert!(first.contains("Emergency: get help now"), "{first}");
     assert!(
-        text.contains("Emergency: get help now"),
-        "the escalation is not on the page:\n{text}"
+        first.contains("Call your local emergency number now"),
+        "{first}"
+    );
+    let tail = &last[last.len().saturating_sub(600)..];
+    assert!(
+        tail.contains("Call your local emergency number now"),
+        "the page does not close with the action:\n{last}"
+    );
+}
+
+#[test]
+fn the_short_text_report_fits_about_one_screen_and_detail_has_the_rest() {
+    let rb = shipped();
+    let text = std::fs::read_to_string("examples/answers.json").unwrap();
+    let a = engine::assess(
+        &rb,
+        &Answers::parse(&text, "example", &rb.questionnaire).unwrap(),
+    );
+    let short = report::render(&a, Format::Text, &options(false), PLAIN);
+    let lines = short.lines().count();
+    assert!(lines <= 60, "{lines} lines:\n{short}");
+    let start = short.find("Start here").expect("a start-here list");
+    assert!(
+        short[start..]
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("Manage your training load")),
+        "a mileage jump puts training load first:\n{short}"
     );
     assert!(
-        text.contains("Stop running and go to an emergency department"),
-        "{text}"
+        short.contains("--detail"),
+        "the short report says how to see the rest"
     );
-    assert!(text.contains("This report is not a diagnosis"));
+    let detail = report::render(
+        &a,
+        Format::Text,
+        &options(false),
+        TextOptions {
+            detail: true,
+            ..PLAIN
+        },
+    );
+    for needle in ["What to try", "Sources", "How To Treat Lower Back Pain"] {
+        assert!(
+            !short.contains(needle) && detail.contains(needle),
+            "{needle}"
+        );
+    }
+}
+
+#[test]
+fn a_report_built_on_very_few_answers_says_so_first() {
+    let rb = shipped();
+    let a = engine::assess(
+        &rb,
+        &Answers::parse(r#"{"form_hunch": "yes"}"#, "test", &rb.questionnaire).unwrap(),
+    );
+    let out = report::render(&a, Format::Text, &options(false), PLAIN);
+    let note = out
+        .find("Based on 1 of")
+        .expect("a note on how little was answered");
+    assert!(note < out.find("=====").unwrap(), "{out}");
 }

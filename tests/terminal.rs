@@ -1,128 +1,219 @@
 //! The interactive questionnaire driven through a real pseudo-terminal, keystroke by
-//! keystroke, as a runner would use it.
+//! keystroke, as a runner would use it. Everything it prints is also fed to a terminal
+//! emulator (vt100), so a test can look at the screen itself: what is left behind after a
+//! redraw, and whether lines fit a narrow window.
 
 #![cfg(unix)]
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use rexpect::session::{PtySession, spawn_command};
+use runback::answers::{Answers, Value};
+use runback::rulebase::{AnswerKind, RuleBase, embedded};
 
 const RULES: &str = "tests/fixtures/rules/every_type";
 const DOWN: &str = "\x1b[B";
+const UP: &str = "\x1b[A";
 const ENTER: &str = "\r";
 const SPACE: &str = " ";
+const CTRL_C: &str = "\x03";
 const CTRL_C_SHOW_CURSOR: &str = "\x1b[?25h";
+/// The end of every list, drawn once it is ready for keys.
+const LIST: &str = "stops)";
+/// The end of the prompt for a typed number.
+const NUMBER: &str = "b goes back): ";
 
-/// Starts runback in a pseudo-terminal; the time-out only guards against a hang.
-fn spawn(args: &[&str]) -> PtySession {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_runback"));
-    command
-        .args(["--rules", RULES])
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm");
-    spawn_command(command, Some(20_000)).expect("runback starts in a pseudo-terminal")
+/// runback in a pseudo-terminal of a given size, with its own state folder.
+struct Tty {
+    p: PtySession,
+    screen: vt100::Parser,
+    state: tempfile::TempDir,
 }
 
-fn keys(p: &mut PtySession, keys: &[&str]) {
-    for k in keys {
-        p.send(k).unwrap();
+impl Tty {
+    fn spawn(args: &[&str], rows: u16, cols: u16) -> Tty {
+        Tty::spawn_in(args, rows, cols, tempfile::tempdir().unwrap())
     }
-    p.flush().unwrap();
-}
 
-/// The last item of every question's list, drawn once the list is ready for keys.
-const LAST_ITEM: &str = "Go back to the previous question";
-
-/// Waits for `question` and its list, then picks the option `down` places below the default.
-fn choose(p: &mut PtySession, question: &str, down: usize) {
-    choose_after(p, question, LAST_ITEM, down);
-}
-
-/// Like [`choose`] for a list whose last item is `last`.
-fn choose_after(p: &mut PtySession, question: &str, last: &str, down: usize) {
-    p.exp_string(question).unwrap();
-    p.exp_string(last).unwrap();
-    for _ in 0..down {
-        keys(p, &[DOWN]);
+    /// Like [`Tty::spawn`], keeping answers in `state` (to see them carried over).
+    fn spawn_in(args: &[&str], rows: u16, cols: u16, state: tempfile::TempDir) -> Tty {
+        let program = env!("CARGO_BIN_EXE_runback");
+        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+        let mut command = Command::new("sh");
+        command
+            .args([
+                "-c",
+                &format!(
+                    "stty rows {rows} cols {cols}; exec '{program}' {}",
+                    quoted.join(" ")
+                ),
+            ])
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm")
+            .env("RUNBACK_STATE_DIR", state.path());
+        let p = spawn_command(command, Some(20_000)).expect("runback starts in a pseudo-terminal");
+        Tty {
+            p,
+            screen: vt100::Parser::new(
+                std::num::NonZeroU16::new(rows).unwrap(),
+                std::num::NonZeroU16::new(cols).unwrap(),
+                0,
+            ),
+            state,
+        }
     }
-    keys(p, &[ENTER]);
-}
 
-fn exit_code(p: &PtySession) -> i32 {
-    match p.process().wait().unwrap() {
-        nix::sys::wait::WaitStatus::Exited(_, code) => code,
-        other => panic!("runback did not exit normally: {other:?}"),
+    fn with_rules(args: &[&str]) -> Tty {
+        let mut all = vec!["--rules", RULES];
+        all.extend_from_slice(args);
+        Tty::spawn(&all, 24, 80)
+    }
+
+    /// Waits for `needle`; returns what came before it.
+    fn expect(&mut self, needle: &str) -> String {
+        let before = self
+            .p
+            .exp_string(needle)
+            .unwrap_or_else(|e| panic!("waiting for {needle:?}: {e}\nscreen:\n{}", self.screen()));
+        self.screen.process(&bytes(&before));
+        self.screen.process(&bytes(needle));
+        before
+    }
+
+    /// Waits for the end; returns the rest of the output.
+    fn finish(&mut self) -> String {
+        let rest = self.p.exp_eof().unwrap();
+        self.screen.process(&bytes(&rest));
+        rest
+    }
+
+    fn keys(&mut self, keys: &[&str]) {
+        for k in keys {
+            self.p.send(k).unwrap();
+        }
+        self.p.flush().unwrap();
+    }
+
+    /// What the terminal shows now.
+    fn screen(&self) -> String {
+        self.screen.screen().contents()
+    }
+
+    fn exit_code(&self) -> i32 {
+        match self.p.process().wait().unwrap() {
+            nix::sys::wait::WaitStatus::Exited(_, code) => code,
+            other => panic!("runback did not exit normally: {other:?}"),
+        }
+    }
+
+    /// Passes the welcome screen.
+    fn start(&mut self) {
+        self.expect("Ready?");
+        self.expect(LIST);
+        self.keys(&[ENTER]);
+    }
+
+    /// Waits for `question`, then picks `item` (0 is the first) of a list that starts with
+    /// nothing chosen: the first arrow key lands on the first item.
+    fn pick(&mut self, question: &str, item: usize) {
+        self.expect(question);
+        self.expect(LIST);
+        for _ in 0..=item {
+            self.keys(&[DOWN]);
+        }
+        self.keys(&[ENTER]);
+    }
+
+    /// Waits for `question`, then types `text` at the number prompt.
+    fn type_number(&mut self, question: &str, text: &str) {
+        self.expect(question);
+        self.expect(NUMBER);
+        self.keys(&[text, ENTER]);
+    }
+
+    /// The kept answers: the one run in the state folder.
+    fn kept(&self) -> serde_json::Value {
+        let runs: Vec<PathBuf> = std::fs::read_dir(self.state.path().join("runs"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(runs.len(), 1, "{runs:?}");
+        saved(&runs[0])
     }
 }
 
-fn temp_path(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+/// The bytes a pseudo-terminal read as text stands for: rexpect turns each byte into the
+/// character with that number.
+fn bytes(text: &str) -> Vec<u8> {
+    text.chars().map(|c| c as u32 as u8).collect()
+}
+
+fn temp_path(name: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     (dir, path)
 }
 
-fn saved(path: &std::path::Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+/// An answer file, without runback's `$` notes.
+fn saved(path: &Path) -> serde_json::Value {
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    json.as_object_mut()
+        .unwrap()
+        .retain(|k, _| !k.starts_with('$'));
+    json
 }
 
-/// Answers every question type, going through a section header and the progress line.
-fn answer_everything(p: &mut PtySession) {
-    p.exp_string("Warning signs (section 1 of 3)").unwrap();
-    choose(p, "Do you have the alarm sign?", 1); // No
-    p.exp_string("Your pain - section 2 of 3, question 2 of about 5")
-        .unwrap();
-    choose(p, "How bad is the pain?", 6); // 6 on the 0-10 scale
-    p.exp_string("When does it hurt?").unwrap();
-    p.exp_string(LAST_ITEM).unwrap();
-    keys(p, &[SPACE, DOWN, SPACE, ENTER]); // while running, at night
-    p.exp_string("How many runs a week?").unwrap();
-    keys(p, &["8", ENTER]);
-    choose(p, "How old are your shoes?", 1); // Old
+/// Answers every question type of the test rule base, in a full run.
+fn answer_everything(t: &mut Tty) {
+    t.start();
+    t.pick("Do you have the alarm sign?", 1); // No
+    t.expect("Your pain - question 2 of about 5");
+    t.pick("How bad is the pain?", 6); // 6 on the 0-10 scale
+    t.expect("When does it hurt?");
+    t.expect(LIST);
+    t.keys(&[DOWN, SPACE, DOWN, SPACE, ENTER]); // while running, at night
+    t.type_number("How many runs a week?", "8");
+    t.pick("How old are your shoes?", 1); // Old
     // The follow-up applies now, and the count says so.
-    p.exp_string("question 6 of about 6").unwrap();
-    choose(p, "Does it hurt more in the old shoes?", 0); // Yes
+    t.expect("question 6 of about 6");
+    t.pick("Does it hurt more in the old shoes?", 0); // Yes
 }
 
 #[test]
-fn a_full_run_through_every_question_type_ends_in_a_report_and_saves_the_answers() {
+fn a_full_run_through_every_question_type_ends_in_a_report_and_keeps_the_answers() {
     let (_dir, path) = temp_path("answers.json");
-    let mut p = spawn(&["--save-answers", path.to_str().unwrap()]);
-    answer_everything(&mut p);
-    choose_after(&mut p, "Review your answers", "Pain in old shoes", 0);
-    p.exp_string("Likely causes").unwrap();
-    p.exp_string("Worn shoes").unwrap();
-    p.exp_string("Too much running").unwrap();
-    p.exp_eof().unwrap();
-    assert_eq!(exit_code(&p), 0);
+    let mut t = Tty::with_rules(&["--full", "--save-answers", path.to_str().unwrap()]);
+    answer_everything(&mut t);
+    t.expect("Review your answers");
+    t.expect(LIST);
+    t.keys(&[ENTER]); // the list starts on "These are right"
+    t.expect("Possible contributors");
+    t.expect("Worn shoes");
+    t.expect("Too much running");
+    t.expect("Save a page to print");
+    t.expect(LIST);
+    t.keys(&[DOWN, DOWN, ENTER]); // No thanks
+    t.finish();
+    assert_eq!(t.exit_code(), 0);
+    let expected = serde_json::json!({
+        "alarm": "no", "severity": 6, "timing": ["running", "night"],
+        "runs": 8, "shoes": "old", "shoe_pain": "yes"
+    });
+    assert_eq!(saved(&path), expected);
+    assert_eq!(t.kept(), expected, "kept in the state folder as well");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
     assert_eq!(
-        saved(&path),
-        serde_json::json!({
-            "alarm": "no", "severity": 6, "timing": ["running", "night"],
-            "runs": 8, "shoes": "old", "shoe_pain": "yes"
-        })
+        mode & 0o077,
+        0,
+        "saved answers are readable only by their owner"
     );
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-        assert_eq!(
-            mode & 0o077,
-            0,
-            "saved answers are readable only by their owner"
-        );
-    }
     // The saved file reproduces the same assessment from a file.
     let from_file = Command::new(env!("CARGO_BIN_EXE_runback"))
-        .args([
-            "--rules",
-            RULES,
-            "assess",
-            "--format",
-            "json",
-            "--answers",
-            path.to_str().unwrap(),
-        ])
+        .args(["--rules", RULES, "assess", "--format", "json", "--answers"])
+        .arg(&path)
         .output()
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&from_file.stdout).unwrap();
@@ -136,117 +227,373 @@ fn a_full_run_through_every_question_type_ends_in_a_report_and_saves_the_answers
 }
 
 #[test]
-fn a_number_out_of_range_is_asked_again_with_the_reason() {
-    let mut p = spawn(&[]);
-    choose(&mut p, "Do you have the alarm sign?", 1);
-    choose(&mut p, "How bad is the pain?", 0);
-    p.exp_string("When does it hurt?").unwrap();
-    p.exp_string(LAST_ITEM).unwrap();
-    keys(&mut p, &[ENTER]); // nothing ticked: skipped
-    p.exp_string("How many runs a week?").unwrap();
-    keys(&mut p, &["99", ENTER]);
-    p.exp_string("out of range").unwrap();
-    keys(&mut p, &["\x7f\x7f", "lots", ENTER]);
-    p.exp_string("is not a number").unwrap();
-    keys(&mut p, &["\x7f\x7f\x7f\x7f", "3", ENTER]);
-    p.exp_string("How old are your shoes?").unwrap();
-    keys(&mut p, &["\x03"]);
-    p.exp_eof().unwrap();
-    assert_eq!(exit_code(&p), 130);
+fn the_welcome_screen_says_how_long_that_nothing_leaves_the_machine_and_which_keys_do_what() {
+    let mut t = Tty::spawn(&[], 24, 80);
+    t.expect("Ready?");
+    t.expect(LIST);
+    let screen = t.screen();
+    for needle in [
+        "a self-assessment for runners with back pain",
+        "short screens, around five minutes",
+        "Nothing leaves this computer",
+        "kept in",
+        "This is not a diagnosis",
+        "arrow keys move",
+        "Space ticks",
+        "s skips",
+        "b goes back",
+        "Esc or Ctrl-C stops (your answers are kept)",
+    ] {
+        assert!(
+            screen.contains(needle),
+            "{needle:?} is not on the welcome screen:\n{screen}"
+        );
+    }
+    t.keys(&[CTRL_C]);
+    t.finish();
+    assert_eq!(t.exit_code(), 130);
 }
 
 #[test]
-fn going_back_returns_to_the_previous_question_and_changes_the_answer() {
-    let (_dir, path) = temp_path("answers.json");
-    let mut p = spawn(&["--save-answers", path.to_str().unwrap()]);
-    choose(&mut p, "Do you have the alarm sign?", 1); // No
-    // "Go back" is the last item: 11 scale points, then skip, then back.
-    choose(&mut p, "How bad is the pain?", 12);
-    // The earlier answer is the default now; move from "No" to "Not sure".
-    choose(&mut p, "Do you have the alarm sign?", 1);
-    p.exp_string("How bad is the pain?").unwrap();
-    keys(&mut p, &["\x03"]);
-    p.exp_eof().unwrap();
-    assert_eq!(exit_code(&p), 130);
-    assert_eq!(saved(&path), serde_json::json!({ "alarm": "unsure" }));
+fn a_number_is_read_as_people_write_it_and_asked_again_when_out_of_range() {
+    let mut t = Tty::with_rules(&["--full"]);
+    t.start();
+    t.pick("Do you have the alarm sign?", 1);
+    t.pick("How bad is the pain?", 0);
+    t.expect("When does it hurt?");
+    t.expect(LIST);
+    t.keys(&["s"]);
+    t.type_number("How many runs a week?", "99");
+    t.expect("out of range");
+    t.keys(&["\x7f\x7f", "lots", ENTER]);
+    t.expect("is not a number");
+    t.keys(&["\x7f\x7f\x7f\x7f", "3 runs", ENTER]);
+    t.expect("Your answer: 3 runs");
+    t.expect("How old are your shoes?");
+    t.keys(&[CTRL_C]);
+    t.finish();
+    assert_eq!(t.exit_code(), 130);
+    assert_eq!(t.kept()["runs"], 3);
 }
 
 #[test]
-fn the_review_screen_changes_one_answer() {
-    let (_dir, path) = temp_path("answers.json");
-    let mut p = spawn(&["--save-answers", path.to_str().unwrap()]);
-    answer_everything(&mut p);
-    p.exp_string("Review your answers").unwrap();
+fn b_goes_back_to_the_previous_question_with_its_answer_chosen() {
+    let mut t = Tty::with_rules(&["--full"]);
+    t.start();
+    t.pick("Do you have the alarm sign?", 1); // No
+    t.expect("How bad is the pain?");
+    t.expect(LIST);
+    t.keys(&["b"]);
+    // The earlier answer is chosen now: one step down from "No" is "Not sure".
+    t.expect("Do you have the alarm sign?");
+    t.expect(LIST);
+    assert!(t.screen().contains("> No"), "{}", t.screen());
+    t.keys(&[DOWN, ENTER]);
+    t.expect("How bad is the pain?");
+    t.keys(&[CTRL_C]);
+    t.finish();
+    assert_eq!(t.exit_code(), 130);
+    assert_eq!(t.kept(), serde_json::json!({ "alarm": "unsure" }));
+}
+
+#[test]
+fn going_back_from_the_first_question_says_there_is_nothing_before_it() {
+    let mut t = Tty::with_rules(&["--full"]);
+    t.start();
+    t.expect("Do you have the alarm sign?");
+    t.expect(LIST);
+    t.keys(&["b"]);
+    t.expect("This is the first question");
+    t.pick("Do you have the alarm sign?", 1);
+    t.expect("How bad is the pain?");
+    t.keys(&[CTRL_C]);
+    t.finish();
+}
+
+#[test]
+fn the_review_screen_changes_an_answer_names_its_section_and_comes_back_to_it() {
+    let mut t = Tty::with_rules(&["--full"]);
+    answer_everything(&mut t);
+    t.expect("Review your answers");
+    t.expect(LIST);
     // Items: show report, alarm, severity, timing, runs, shoes, shoe_pain.
-    choose_after(&mut p, "Choose an answer to change", "Pain in old shoes", 4);
-    p.exp_string("How many runs a week?").unwrap();
-    keys(&mut p, &["\x7f", "2", ENTER]); // 8 becomes 2
-    choose_after(&mut p, "Review your answers", "Pain in old shoes", 0);
-    p.exp_string("Likely causes").unwrap();
-    p.exp_eof().unwrap();
-    assert_eq!(exit_code(&p), 0);
-    assert_eq!(saved(&path)["runs"], 2);
+    t.keys(&[DOWN, DOWN, DOWN, DOWN, ENTER]);
+    // The question keeps its own section's name, not the last one asked.
+    t.expect("Training - question");
+    t.expect("How many runs a week?");
+    t.expect(NUMBER);
+    t.keys(&["\x7f", "2", ENTER]); // 8 becomes 2
+    t.expect("Review your answers");
+    t.expect(LIST);
+    assert!(
+        t.screen().contains("> Runs per week: 2 runs"),
+        "the list comes back to the changed answer:\n{}",
+        t.screen()
+    );
+    t.keys(&[UP, UP, UP, UP, ENTER]);
+    t.expect("Possible contributors");
+    t.keys(&[CTRL_C]);
+    t.finish();
+    assert_eq!(t.kept()["runs"], 2);
 }
 
 #[test]
-fn an_emergency_answer_interrupts_with_the_advice_at_once() {
-    let mut p = spawn(&[]);
-    choose(&mut p, "Do you have the alarm sign?", 0); // Yes
-    p.exp_string("!! EMERGENCY !!").unwrap();
-    p.exp_string("Go to the emergency department now.").unwrap();
-    p.exp_string("The alarm sign needs help now.").unwrap();
-    choose_after(&mut p, "What next?", "Stop here", 1);
-    let rest = p.exp_eof().unwrap();
+fn at_50_columns_a_long_list_pages_and_every_redraw_leaves_nothing_behind() {
+    let mut t = Tty::spawn(&["--rules", RULES, "--full"], 8, 50);
+    answer_everything(&mut t);
+    t.expect("Review your answers");
+    t.expect(LIST);
+    for _ in 0..9 {
+        t.keys(&[DOWN]);
+    }
+    t.keys(&[UP]);
+    // Let every redraw arrive, then look at the screen.
+    t.keys(&["x"]);
+    t.expect(LIST);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let screen = t.screen();
+    let count = |needle: &str| screen.matches(needle).count();
+    assert_eq!(
+        count("Choose an answer to change"),
+        1,
+        "a copy of the list was left behind:\n{screen}"
+    );
     assert!(
-        !rest.contains("Likely causes"),
+        count("more above") + count("more below") >= 1,
+        "the list pages:\n{screen}"
+    );
+    assert!(
+        screen.contains(LIST),
+        "the keys line is on screen:\n{screen}"
+    );
+    for line in screen.lines() {
+        assert!(
+            line.chars().count() <= 50,
+            "a line is wider than the terminal: {line:?}"
+        );
+    }
+    t.keys(&[CTRL_C]);
+    t.finish();
+}
+
+#[test]
+fn a_section_header_is_printed_once_and_the_progress_line_fits_50_columns() {
+    let mut t = Tty::spawn(&["--rules", RULES, "--full"], 24, 50);
+    t.start();
+    t.pick("Do you have the alarm sign?", 1);
+    t.expect("How bad is the pain?");
+    t.expect(LIST);
+    let screen = t.screen();
+    assert_eq!(
+        screen.matches("Your pain").count(),
+        2,
+        "the header and the progress line:\n{screen}"
+    );
+    assert!(
+        screen.contains("Your pain - question 2 of about 5"),
+        "{screen}"
+    );
+    t.keys(&[CTRL_C]);
+    t.finish();
+}
+
+#[test]
+fn typing_a_digit_on_a_scale_moves_to_it_and_a_skipped_number_says_skipped() {
+    let mut t = Tty::with_rules(&["--full"]);
+    t.start();
+    t.pick("Do you have the alarm sign?", 1);
+    t.expect("How bad is the pain?");
+    t.expect(LIST);
+    t.keys(&["1", "0", ENTER]);
+    t.expect("Your answer: 10");
+    t.expect("When does it hurt?");
+    t.expect(LIST);
+    let screen = t.screen();
+    assert!(
+        !screen.contains("Go back"),
+        "going back is a key, not a tick box:\n{screen}"
+    );
+    t.keys(&["s"]);
+    t.type_number("How many runs a week?", "");
+    t.expect("Your answer: skipped");
+    t.expect("How old are your shoes?");
+    t.keys(&[CTRL_C]);
+    t.finish();
+    assert_eq!(
+        t.kept(),
+        serde_json::json!({ "alarm": "no", "severity": 10 })
+    );
+}
+
+#[test]
+fn an_emergency_answer_is_confirmed_on_its_own_screen_then_only_what_to_do_now_is_shown() {
+    let mut t = Tty::with_rules(&["--full"]);
+    t.start();
+    t.pick("Do you have the alarm sign?", 0); // Yes
+    t.expect("!! EMERGENCY !!");
+    t.expect("Go to the emergency department now.");
+    t.expect("The alarm sign needs help now.");
+    t.expect("You answered: Alarm sign: Yes");
+    t.expect("Is that right?");
+    t.expect(LIST);
+    t.keys(&[DOWN, DOWN, ENTER]); // Stop here
+    let rest = t.finish();
+    assert!(
+        !rest.contains("Possible contributors"),
         "stopping shows no report: {rest}"
     );
-    assert_eq!(exit_code(&p), 0);
+    assert_eq!(t.exit_code(), 0);
 
-    let mut p = spawn(&[]);
-    choose(&mut p, "Do you have the alarm sign?", 0);
-    choose_after(&mut p, "What next?", "Stop here", 0); // See the report now
-    p.exp_string("!! EMERGENCY !!").unwrap();
-    p.exp_string("Not answered").unwrap();
-    p.exp_eof().unwrap();
-    assert_eq!(exit_code(&p), 0);
+    // "That's right" shows the short emergency report: the action, the reason, and how to
+    // get the full report later; nothing to scroll past.
+    let mut t = Tty::with_rules(&["--full"]);
+    t.start();
+    t.pick("Do you have the alarm sign?", 0);
+    t.expect("Is that right?");
+    t.expect(LIST);
+    t.keys(&[ENTER]);
+    t.expect("!! EMERGENCY !!");
+    t.expect("The alarm sign needs help now.");
+    t.expect("The full report, for later");
+    let rest = t.finish();
+    assert!(
+        rest.contains("Go to the emergency department now."),
+        "{rest}"
+    );
+    assert!(!rest.contains("Possible contributors"), "{rest}");
+    assert_eq!(t.exit_code(), 0);
 }
 
 #[test]
-fn ctrl_c_restores_the_cursor_saves_the_answers_and_resume_finishes_the_run() {
+fn i_chose_that_by_mistake_goes_back_to_the_answer_and_the_questionnaire_goes_on() {
+    let mut t = Tty::with_rules(&["--full"]);
+    t.start();
+    t.pick("Do you have the alarm sign?", 0); // Yes, by mistake
+    t.expect("Is that right?");
+    t.expect(LIST);
+    t.keys(&[DOWN, ENTER]);
+    // The question again, with the mistaken answer chosen: one step down is "No".
+    t.expect("Do you have the alarm sign?");
+    t.expect(LIST);
+    t.keys(&[DOWN, ENTER]);
+    t.expect("How bad is the pain?");
+    t.keys(&[CTRL_C]);
+    t.finish();
+    assert_eq!(t.exit_code(), 130);
+    assert_eq!(t.kept(), serde_json::json!({ "alarm": "no" }));
+}
+
+#[test]
+fn a_reflexive_enter_answers_nothing() {
+    let mut t = Tty::with_rules(&["--full"]);
+    t.start();
+    t.expect("Do you have the alarm sign?");
+    t.expect(LIST);
+    t.keys(&[ENTER, ENTER, ENTER]);
+    t.expect("Nothing is chosen yet");
+    // Still on the same question: then a deliberate "No" moves on.
+    t.keys(&[DOWN, DOWN, ENTER]);
+    t.expect("How bad is the pain?");
+    t.keys(&[CTRL_C]);
+    t.finish();
+    assert_eq!(t.exit_code(), 130);
+    assert_eq!(
+        t.kept(),
+        serde_json::json!({ "alarm": "no" }),
+        "three presses of Enter chose nothing, neither an alarm nor an all-clear"
+    );
+}
+
+#[test]
+fn ctrl_c_restores_the_cursor_keeps_the_answers_and_resume_finishes_the_run() {
     let (_dir, path) = temp_path("answers.json");
     let file = path.to_str().unwrap();
-    let mut p = spawn(&["--save-answers", file]);
-    choose(&mut p, "Do you have the alarm sign?", 1);
-    choose(&mut p, "How bad is the pain?", 3);
-    p.exp_string("When does it hurt?").unwrap();
-    p.exp_string(LAST_ITEM).unwrap();
-    keys(&mut p, &["\x03"]);
-    p.exp_string(CTRL_C_SHOW_CURSOR).unwrap();
-    p.exp_string("runback assess --resume").unwrap();
-    p.exp_eof().unwrap();
-    assert_eq!(exit_code(&p), 130);
+    let mut t = Tty::with_rules(&["--full", "--save-answers", file]);
+    t.start();
+    t.pick("Do you have the alarm sign?", 1);
+    t.pick("How bad is the pain?", 3);
+    t.expect("When does it hurt?");
+    t.expect(LIST);
+    t.keys(&[CTRL_C]);
+    t.expect(CTRL_C_SHOW_CURSOR);
+    t.expect("runback assess --resume");
+    t.finish();
+    assert_eq!(t.exit_code(), 130);
     assert_eq!(
         saved(&path),
         serde_json::json!({ "alarm": "no", "severity": 3 })
     );
 
-    let mut p = spawn(&["assess", "--resume", file]);
+    let mut t = Tty::with_rules(&["assess", "--full", "--resume", file]);
+    t.expect("Welcome back");
+    t.expect(LIST);
+    t.keys(&[ENTER]);
     // Resuming starts at the first unanswered question.
-    p.exp_string("When does it hurt?").unwrap();
-    p.exp_string(LAST_ITEM).unwrap();
-    keys(&mut p, &[DOWN, DOWN, SPACE, ENTER]); // none of these
-    p.exp_string("How many runs a week?").unwrap();
-    keys(&mut p, &["1", ENTER]);
-    choose(&mut p, "How old are your shoes?", 0);
-    choose_after(&mut p, "Review your answers", "Shoes", 0);
-    p.exp_string("When to see a professional").unwrap();
-    p.exp_eof().unwrap();
-    assert_eq!(exit_code(&p), 0);
+    t.expect("When does it hurt?");
+    t.expect(LIST);
+    t.keys(&[UP, SPACE, ENTER]); // none of these
+    t.type_number("How many runs a week?", "1");
+    t.pick("How old are your shoes?", 0);
+    t.expect("Review your answers");
+    t.expect(LIST);
+    t.keys(&[ENTER]);
+    t.expect("What to do: Routine");
+    t.expect("Save a page to print");
+    t.expect(LIST);
+    t.keys(&[DOWN, DOWN, ENTER]);
+    t.finish();
+    assert_eq!(t.exit_code(), 0);
     assert_eq!(
         saved(&path),
         serde_json::json!({ "alarm": "no", "severity": 3, "timing": ["never"], "runs": 1, "shoes": "new" })
     );
+}
+
+#[test]
+fn an_unfinished_run_is_offered_again_with_no_flags() {
+    let mut t = Tty::with_rules(&["--full"]);
+    t.start();
+    t.pick("Do you have the alarm sign?", 1);
+    t.pick("How bad is the pain?", 4);
+    t.expect("When does it hurt?");
+    t.expect(LIST);
+    t.keys(&[CTRL_C]);
+    t.finish();
+    let state = t.state;
+
+    let mut t = Tty::spawn_in(&["--rules", RULES, "--full"], 24, 80, state);
+    t.expect("You have an unfinished questionnaire from");
+    t.expect("answers so far");
+    assert!(t.screen().contains("with 2"), "{}", t.screen());
+    t.expect(LIST);
+    t.keys(&[DOWN, ENTER]); // Continue where I stopped
+    t.expect("Welcome back");
+    t.expect(LIST);
+    t.keys(&[ENTER]);
+    t.expect("When does it hurt?");
+    t.keys(&[CTRL_C]);
+    t.finish();
+}
+
+#[test]
+fn an_existing_save_file_is_refused_before_the_first_question() {
+    let (_dir, path) = temp_path("answers.json");
+    std::fs::write(&path, "{\"alarm\": \"no\"}").unwrap();
+    let mut t = Tty::with_rules(&["--save-answers", path.to_str().unwrap()]);
+    let out = t.finish();
+    assert!(out.contains("already exists"), "{out}");
+    assert!(!out.contains("alarm sign"), "no question was asked: {out}");
+    assert_eq!(t.exit_code(), 1);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "{\"alarm\": \"no\"}"
+    );
+
+    let mut t = Tty::with_rules(&["--save-answers", "/nonexistent/folder/answers.json"]);
+    let out = t.finish();
+    assert!(out.contains("cannot save the answers"), "{out}");
+    assert!(!out.contains("alarm sign"), "no question was asked: {out}");
+    assert_eq!(t.exit_code(), 1);
 }
 
 #[test]
@@ -261,25 +608,38 @@ fn without_a_terminal_or_answers_it_says_how_to_pipe_them() {
     assert!(stderr.contains("runback template"), "{stderr}");
 }
 
-/// Runs the first question in a plain terminal and returns everything it printed.
+/// Runs to the first question in a plain terminal and returns everything it printed.
 fn first_question_in(setup: &str, term: &str) -> String {
     let program = env!("CARGO_BIN_EXE_runback");
+    let state = tempfile::tempdir().unwrap();
     let mut command = Command::new("sh");
     command
         .args(["-c", &format!("{setup}; exec '{program}' --rules {RULES}")])
         .env_remove("NO_COLOR")
+        .env("RUNBACK_STATE_DIR", state.path())
         .env("TERM", term);
     let mut p = spawn_command(command, Some(20_000)).unwrap();
-    let shown = p.exp_string(LAST_ITEM).unwrap();
-    keys(&mut p, &["\x03"]);
+    let mut shown = p.exp_string("Ready?").unwrap();
+    shown.push_str(&p.exp_string(LIST).unwrap());
+    p.send(ENTER).unwrap();
+    p.flush().unwrap();
+    shown.push_str(&p.exp_string(LIST).unwrap());
+    p.send(CTRL_C).unwrap();
+    p.flush().unwrap();
     p.exp_eof().unwrap();
-    assert_eq!(exit_code(&p), 130);
     shown
 }
 
 #[test]
 fn a_dumb_or_narrow_terminal_still_works_without_colour() {
-    let colour = |s: &str| s.contains("\x1b[1m") || s.contains("\x1b[3") || s.contains("\x1b[2m");
+    // A colour or style is an SGR sequence: ESC [ digits and semicolons, then m.
+    let colour = |s: &str| {
+        s.match_indices("\x1b[").any(|(at, _)| {
+            let rest = &s[at + 2..];
+            let end = rest.find(|c: char| !(c.is_ascii_digit() || c == ';'));
+            end.is_some_and(|end| end > 0 && rest[end..].starts_with('m'))
+        })
+    };
     let dumb = first_question_in("true", "dumb");
     assert!(dumb.contains("Do you have the alarm sign?"));
     assert!(!colour(&dumb), "TERM=dumb: {dumb:?}");
@@ -294,16 +654,219 @@ fn a_dumb_or_narrow_terminal_still_works_without_colour() {
 #[test]
 fn answers_are_kept_after_every_answer_even_if_the_terminal_goes_away() {
     let (_dir, path) = temp_path("answers.json");
-    let mut p = spawn(&["--save-answers", path.to_str().unwrap()]);
-    choose(&mut p, "Do you have the alarm sign?", 1);
-    choose(&mut p, "How bad is the pain?", 4);
-    p.exp_string("When does it hurt?").unwrap();
+    let mut t = Tty::with_rules(&["--full", "--save-answers", path.to_str().unwrap()]);
+    t.start();
+    t.pick("Do you have the alarm sign?", 1);
+    t.pick("How bad is the pain?", 4);
+    t.expect("When does it hurt?");
     // No Ctrl-C, no clean exit: the process is simply killed, as a closed window would.
-    p.process_mut()
+    t.p.process_mut()
         .kill(nix::sys::signal::Signal::SIGKILL)
         .unwrap();
+    let expected = serde_json::json!({ "alarm": "no", "severity": 4 });
+    assert_eq!(saved(&path), expected);
+    assert_eq!(t.kept(), expected);
+}
+
+/// The shipped questionnaire, answered by a runner who knows their answers: each screen is
+/// recognised by its question, and answered with the keys a person would press.
+struct Runner {
+    rules: RuleBase,
+    truth: Answers,
+}
+
+impl Runner {
+    fn new(answers: &str) -> Runner {
+        let rules = embedded::shipped().unwrap();
+        let text = std::fs::read_to_string(answers).unwrap();
+        let truth = Answers::parse(&text, answers, &rules.questionnaire).unwrap();
+        Runner { rules, truth }
+    }
+
+    /// Answers the screen `before` shows; its name, for counting.
+    fn answer(&self, t: &mut Tty, before: &str, number: bool) -> String {
+        let q = &self.rules.questionnaire;
+        // Lines are wrapped to the terminal: compare words, not lines.
+        let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let before = &words(before);
+        // The question or checklist whose text appears last is the one being asked.
+        let checklist = q
+            .checklists
+            .iter()
+            .filter_map(|c| before.rfind(&words(&c.text)).map(|at| (at, c)))
+            .max_by_key(|(at, _)| *at);
+        let question = q
+            .questions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, question)| before.rfind(&words(&question.text)).map(|at| (at, i)))
+            .max_by_key(|(at, _)| *at);
+        match (checklist, question) {
+            (Some((c_at, c)), q_at) if q_at.is_none_or(|(at, _)| c_at > at) => {
+                let mut keys = Vec::new();
+                let mut any = false;
+                for item in &c.items {
+                    keys.push(DOWN);
+                    let ticked = match self.truth.get(item.question) {
+                        Some(Value::Choice(o)) => o == item.option,
+                        Some(Value::Multi(set)) => set & (1 << item.option) != 0,
+                        _ => false,
+                    };
+                    if ticked {
+                        keys.push(SPACE);
+                        any = true;
+                    }
+                }
+                keys.push(DOWN); // "None of these"
+                if !any {
+                    keys.push(SPACE);
+                }
+                keys.push(ENTER);
+                t.keys(&keys);
+                c.id.clone()
+            }
+            (_, Some((_, i))) => {
+                let question = &q.questions[i];
+                match (self.truth.get(i), &question.kind) {
+                    (None, _) if number => t.keys(&[ENTER]),
+                    (None, _) => t.keys(&["s"]),
+                    (Some(Value::Number(n)), _) if number => t.keys(&[&n.to_string(), ENTER]),
+                    (Some(Value::Number(n)), AnswerKind::Scale { .. }) => {
+                        t.keys(&[&n.to_string(), ENTER])
+                    }
+                    (Some(Value::Choice(o)), _) => {
+                        let mut keys = vec![DOWN; o + 1];
+                        keys.push(ENTER);
+                        t.keys(&keys);
+                    }
+                    (Some(Value::Multi(set)), _) => {
+                        let mut keys = Vec::new();
+                        for o in 0..question.options.len() {
+                            keys.push(DOWN);
+                            if set & (1 << o) != 0 {
+                                keys.push(SPACE);
+                            }
+                        }
+                        keys.push(ENTER);
+                        t.keys(&keys);
+                    }
+                    (Some(other), _) => panic!("{other:?} for {}", question.id),
+                }
+                question.id.clone()
+            }
+            _ => panic!("no question recognised in:\n{before}"),
+        }
+    }
+
+    /// Runs the default questionnaire to its report; the screens it showed.
+    fn run(&self, t: &mut Tty) -> Vec<String> {
+        let mut screens = vec!["welcome".to_string()];
+        t.start();
+        loop {
+            // A new screen starts with its progress line (a redraw of a list does not).
+            let expect = |t: &mut Tty, pattern: &str| {
+                let found =
+                    t.p.exp_regex(pattern)
+                        .unwrap_or_else(|e| panic!("{e}\n{}", t.screen()));
+                t.screen.process(&bytes(&found.0));
+                t.screen.process(&bytes(&found.1));
+                found
+            };
+            let (before, started) = expect(t, r"[Qq]uestion \d+ of about \d+|Review your answers");
+            assert!(
+                !before.contains("Is that right?"),
+                "no emergency for this runner"
+            );
+            if started.contains("Review") {
+                expect(t, r"stops\)");
+                screens.push("review".into());
+                t.keys(&[ENTER]);
+                return screens;
+            }
+            let (question, matched) = expect(t, r"stops\)|b goes back\): ");
+            screens.push(self.answer(t, &question, matched.contains("goes back)")));
+        }
+    }
+}
+
+#[test]
+fn a_typical_runner_gets_through_the_short_questionnaire_in_at_most_25_screens() {
+    let runner = Runner::new("examples/answers.json");
+    let mut t = Tty::spawn(&[], 30, 80);
+    let screens = runner.run(&mut t);
+    assert!(
+        screens.len() <= 25,
+        "{} screens: {screens:?}",
+        screens.len()
+    );
+    // Every warning sign is asked, first.
+    for first in ["emergency_signs", "rf_leg_weakness", "same_day_signs"] {
+        assert!(
+            screens.contains(&first.to_string()),
+            "{first} not asked: {screens:?}"
+        );
+    }
+    // The questions that need a video or a self-test are not in the first part.
+    assert!(
+        !screens
+            .iter()
+            .any(|s| s == "plank_seconds" || s == "form_overstride"),
+        "{screens:?}"
+    );
+    t.expect("Self-care first");
+    t.expect("Start here");
+    t.expect("Manage your training load");
+    // Then the offer to refine, with how many questions and how long.
+    t.expect("Refine your result:");
+    let offer = t.expect("Refine now?");
+    assert!(offer.contains("more questions about your"), "{offer}");
+    assert!(
+        offer.contains("minutes; some need a video or a quick self-test"),
+        "{offer}"
+    );
+    t.expect(LIST);
+    t.keys(&[DOWN, ENTER]); // yes
+    t.expect("Running form");
+    t.expect("When you run, is your upper back rounded");
+    t.expect(LIST);
+    t.keys(&[CTRL_C]);
+    t.finish();
+    assert_eq!(t.exit_code(), 130);
+}
+
+#[test]
+fn enter_pressed_through_every_warning_sign_never_raises_an_emergency_or_gives_the_all_clear() {
+    let mut t = Tty::spawn(&[], 30, 80);
+    t.start();
+    // Enter, then s, at every screen of the warning signs and of "About you".
+    for _ in 0..6 {
+        t.expect(LIST);
+        t.keys(&[ENTER, ENTER]);
+        t.expect("yet");
+        t.keys(&["s"]);
+    }
+    t.expect("Where do you mainly feel the pain?");
+    t.keys(&[CTRL_C]);
+    t.finish();
+    let runs: Vec<PathBuf> = std::fs::read_dir(t.state.path().join("runs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let report = Command::new(env!("CARGO_BIN_EXE_runback"))
+        .args(["assess", "--format", "json", "--answers"])
+        .arg(&runs[0])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    let level = report["escalation"]["level"].as_str().unwrap();
     assert_eq!(
-        saved(&path),
-        serde_json::json!({ "alarm": "no", "severity": 4 })
+        level, "urgent",
+        "skipped warning signs count as not sure: never routine, never an emergency"
+    );
+    assert!(
+        !report["escalation"]["not_checked"]
+            .as_array()
+            .unwrap()
+            .is_empty()
     );
 }

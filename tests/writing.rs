@@ -522,23 +522,31 @@ fn sigterm_or_sighup_at_a_prompt_ends_with_the_answers_saved_and_the_cursor_show
     for sig in [Signal::SIGTERM, Signal::SIGHUP] {
         let dir = tempfile::tempdir().unwrap();
         let saved = dir.path().join("answers.json");
+        // Its own state folder, so the run never touches the user's.
+        let state = tempfile::tempdir().unwrap();
         let mut command = Command::new(env!("CARGO_BIN_EXE_runback"));
         command
-            .args([
-                "--rules",
-                "tests/fixtures/rules/every_type",
-                "--save-answers",
-            ])
+            .args(["--rules", "tests/fixtures/rules/every_type", "--full"])
+            .arg("--save-answers")
             .arg(&saved)
             .env("NO_COLOR", "1")
-            .env("TERM", "xterm");
+            .env("TERM", "xterm")
+            .env("RUNBACK_STATE_DIR", state.path());
         let mut p = spawn_command(command, Some(20_000)).unwrap();
+        // The end of every list, drawn once it is ready for keys.
+        let list = "stops)";
+        let keys = |p: &mut rexpect::session::PtySession, keys: &str| {
+            p.send(keys).unwrap();
+            p.flush().unwrap();
+        };
+        p.exp_string("Ready?").unwrap();
+        p.exp_string(list).unwrap();
+        keys(&mut p, "\r");
         p.exp_string("Do you have the alarm sign?").unwrap();
-        p.exp_string("Go back to the previous question").unwrap();
-        p.send("\x1b[B\r").unwrap(); // No
-        p.flush().unwrap();
+        p.exp_string(list).unwrap();
+        keys(&mut p, "\x1b[B\x1b[B\r"); // No: nothing is chosen at first
         p.exp_string("How bad is the pain?").unwrap();
-        p.exp_string("Go back to the previous question").unwrap();
+        p.exp_string(list).unwrap();
         p.process_mut().signal(sig).unwrap();
         p.exp_string("\x1b[?25h").unwrap(); // the cursor is shown again
         p.exp_string("interrupted; your answers so far are saved in")

@@ -212,7 +212,12 @@ fn run(data: &[u8]) -> Result<()> {
             let item = format!("rule `{}`", rule.id);
             assert!(!(fired && never.contains(&item)), "{item} fired: {listing}");
         }
-        let text = TextOptions { width: u.int_in_range(20..=120)?, color: u.arbitrary()?, ascii: u.arbitrary()? };
+        let text = TextOptions {
+            width: u.int_in_range(20..=120)?,
+            color: u.arbitrary()?,
+            ascii: u.arbitrary()?,
+            detail: u.arbitrary()?,
+        };
         for format in [report::Format::Text, report::Format::Markdown, report::Format::Json, report::Format::Html] {
             let out = report::render(&a, format, &view, text);
             // Colour is runback's own escape sequences; everything else must be clean.

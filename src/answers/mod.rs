@@ -362,9 +362,8 @@ fn typed(question: &Question, value: &Json) -> Result<Option<Value>, String> {
                 }
                 set |= 1 << o;
             }
-            if let Some(ex) = question.options.iter().position(|o| o.exclusive)
-                && set & (1 << ex) != 0
-                && set != 1 << ex
+            if set.count_ones() > 1
+                && let Some(ex) = options_in(question, set).find(|&o| question.options[o].exclusive)
             {
                 return Err(format!(
                     "\"{}\" cannot be combined with other choices",

@@ -13,7 +13,7 @@ use serde_json::Value as Json;
 use super::Record;
 use crate::engine::Assessment;
 use crate::report::ViewOptions;
-use crate::report::view::{reason, strength_word};
+use crate::report::view::strength_word;
 
 #[derive(Serialize)]
 struct Verdict<'a> {
@@ -75,7 +75,7 @@ fn escalation<'a>(a: &Assessment<'a>) -> Escalation<'a> {
         .reasons
         .iter()
         .map(|r| {
-            let (text, raised_by) = reason(rules, r.origin);
+            let (text, raised_by) = (r.text(rules), r.raised_by(rules));
             Reason {
                 level: &rules.levels[r.level].id,
                 text,

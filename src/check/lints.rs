@@ -208,7 +208,9 @@ fn unreachable_causes(rb: &RuleBase, rules: &[(Satisfiable, Budget)], out: &mut 
 
 fn unused_strategies(rb: &RuleBase, out: &mut Vec<Finding>) {
     for (si, s) in rb.strategies.iter().enumerate() {
-        if rb.causes.iter().any(|c| c.strategies.contains(&si)) {
+        if rb.causes.iter().any(|c| c.strategies.contains(&si))
+            || rb.fallback_strategies.contains(&si)
+        {
             continue;
         }
         out.push(finding(
@@ -216,7 +218,7 @@ fn unused_strategies(rb: &RuleBase, out: &mut Vec<Finding>) {
             &rb.files.strategies,
             format!("/strategies/{si}"),
             format!("strategy `{}`", s.id),
-            "no cause lists this strategy, so no report can suggest it; add its id to the `strategies` of the causes it helps in causes.json, or remove it".into(),
+            "no cause lists this strategy, so no report can suggest it; add its id to the `strategies` of the causes it helps in causes.json (or to `fallback`), or remove it".into(),
         ));
     }
 }
@@ -396,7 +398,18 @@ fn uncited_sources(rb: &RuleBase, out: &mut Vec<Finding>) {
             || rb.strategies.iter().any(|x| x.sources.contains(&si))
             || rb.levels.iter().any(|l| l.sources.contains(&si))
             || rb.rules.iter().any(|r| r.sources.contains(&si))
-            || rb.left_out.iter().any(|l| l.source == si);
+            || rb
+                .left_out
+                .iter()
+                .any(|l| l.source == si || l.see.contains(&si))
+            || rb
+                .unanswered
+                .as_ref()
+                .is_some_and(|u| u.sources.contains(&si))
+            || rb
+                .safety_net
+                .as_ref()
+                .is_some_and(|n| n.sources.contains(&si));
         if cited {
             continue;
         }

@@ -5,6 +5,7 @@
 //! factors, and raises the escalation to the most urgent level any rule or cause asks for.
 
 pub mod explain;
+pub mod relevance;
 pub mod satisfy;
 
 use crate::answers::{Answers, Value};
@@ -57,10 +58,15 @@ pub struct Assessment<'a> {
     pub causes: Vec<CauseFinding>,
     /// Strategies for those causes, most useful first, each once.
     pub strategies: Vec<StrategyFinding>,
+    /// How many of the first `strategies` to start with (one to three when there are any).
+    pub start_here: usize,
     /// Questions that applied but were not answered, in questionnaire order.
     pub unanswered: Vec<QuestionIdx>,
     /// Questions answered although their branch condition did not hold; not used.
     pub ignored: Vec<QuestionIdx>,
+    /// Questions behind the escalation that were not answered, so the signs they ask
+    /// about could not be ruled out; in questionnaire order.
+    pub not_checked: Vec<QuestionIdx>,
 }
 
 /// The escalation: a level and every reason raised for it or below it.
@@ -85,6 +91,47 @@ pub struct Reason {
     pub sources: Vec<SourceIdx>,
 }
 
+impl Reason {
+    /// The escalation as the rule base words it: the rule's or cause's `escalate`, or the
+    /// floor for unanswered questions.
+    fn escalate<'r>(&self, rules: &'r RuleBase) -> (&'r str, Option<&'r str>) {
+        let found = match self.origin {
+            ReasonOrigin::Rule(i) => match &rules.rules[i].then {
+                Conclusion::Escalate(e) => Some((e.reason.as_str(), e.self_care_note.as_deref())),
+                Conclusion::Evidence { .. } => None,
+            },
+            ReasonOrigin::Cause(c) => rules.causes[c]
+                .escalate
+                .as_ref()
+                .map(|e| (e.reason.as_str(), e.self_care_note.as_deref())),
+            ReasonOrigin::Unanswered => {
+                rules.unanswered.as_ref().map(|u| (u.reason.as_str(), None))
+            }
+        };
+        // Only escalating rules, causes with `escalate` and a configured floor raise reasons.
+        found.unwrap_or(("", None))
+    }
+
+    /// What the runner reads.
+    pub fn text<'r>(&self, rules: &'r RuleBase) -> &'r str {
+        self.escalate(rules).0
+    }
+
+    /// What to do meanwhile instead of the usual self-care, if this reason says.
+    pub fn self_care_note<'r>(&self, rules: &'r RuleBase) -> Option<&'r str> {
+        self.escalate(rules).1
+    }
+
+    /// The id of the rule or cause that raised it, or `unanswered`.
+    pub fn raised_by<'r>(&self, rules: &'r RuleBase) -> &'r str {
+        match self.origin {
+            ReasonOrigin::Rule(i) => &rules.rules[i].id,
+            ReasonOrigin::Cause(c) => &rules.causes[c].id,
+            ReasonOrigin::Unanswered => "unanswered",
+        }
+    }
+}
+
 /// What raised an escalation reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReasonOrigin {
@@ -92,6 +139,43 @@ pub enum ReasonOrigin {
     Rule(RuleIdx),
     /// A cause that always needs a professional was reported.
     Cause(CauseIdx),
+    /// A rule for a more urgent level could not be decided for want of answers.
+    Unanswered,
+}
+
+/// How strongly the answers point to a cause, in the words a runner reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Strength {
+    /// Below 0.35: a hint.
+    Slight,
+    /// 0.35 to 0.6.
+    Possible,
+    /// 0.6 to 0.8.
+    Likely,
+    /// 0.8 or more.
+    Strong,
+}
+
+impl Strength {
+    /// The band a confidence falls in.
+    pub fn of(confidence: f64) -> Self {
+        match confidence {
+            c if c >= 0.8 => Strength::Strong,
+            c if c >= 0.6 => Strength::Likely,
+            c if c >= 0.35 => Strength::Possible,
+            _ => Strength::Slight,
+        }
+    }
+
+    /// The word a report shows.
+    pub fn word(self) -> &'static str {
+        match self {
+            Strength::Strong => "strong",
+            Strength::Likely => "likely",
+            Strength::Possible => "possible",
+            Strength::Slight => "slight",
+        }
+    }
 }
 
 /// A likely cause and why.
@@ -194,7 +278,9 @@ pub fn eval(condition: &Condition, answers: &Answers, why: &mut Vec<Because>) ->
                         question: *question,
                         options: set & chosen,
                     }),
-                    (_, Some(_)) => why.push(Because::whole(*question)),
+                    // An `unanswered` test that holds names the question it found empty,
+                    // so a report can say which warning signs were not checked.
+                    (_, Some(_)) | (Test::Unanswered, None) => why.push(Because::whole(*question)),
                     (_, None) => {}
                 }
             }
@@ -207,7 +293,7 @@ pub fn eval(condition: &Condition, answers: &Answers, why: &mut Vec<Because>) ->
     truth
 }
 
-fn test_answer(test: &Test, answer: Option<Value>) -> Truth {
+pub(crate) fn test_answer(test: &Test, answer: Option<Value>) -> Truth {
     let holds = match (test, answer) {
         (Test::Answered, a) => a.is_some(),
         (Test::Unanswered, a) => a.is_none(),
@@ -220,6 +306,55 @@ fn test_answer(test: &Test, answer: Option<Value>) -> Truth {
         _ => false,
     };
     if holds { Truth::True } else { Truth::False }
+}
+
+/// Evaluates a condition in three-valued logic with `leaf` deciding each test: the one
+/// walk behind the analyses that need a different view of unanswered questions than
+/// [`eval`]'s (which also records why).
+pub(crate) fn eval_with(
+    condition: &Condition,
+    leaf: &dyn Fn(QuestionIdx, &Test) -> Truth,
+) -> Truth {
+    match condition {
+        Condition::All(list) => {
+            list.iter()
+                .fold(Truth::True, |acc, c| match (acc, eval_with(c, leaf)) {
+                    (Truth::False, _) | (_, Truth::False) => Truth::False,
+                    (Truth::Unknown, _) | (_, Truth::Unknown) => Truth::Unknown,
+                    _ => Truth::True,
+                })
+        }
+        Condition::Any(list) => {
+            list.iter()
+                .fold(Truth::False, |acc, c| match (acc, eval_with(c, leaf)) {
+                    (Truth::True, _) | (_, Truth::True) => Truth::True,
+                    (Truth::Unknown, _) | (_, Truth::Unknown) => Truth::Unknown,
+                    _ => Truth::False,
+                })
+        }
+        Condition::Not(inner) => match eval_with(inner, leaf) {
+            Truth::True => Truth::False,
+            Truth::False => Truth::True,
+            Truth::Unknown => Truth::Unknown,
+        },
+        Condition::Test { question, test } => leaf(*question, test),
+    }
+}
+
+/// Evaluates a condition as [`eval`] does, except that a question that is not asked (its
+/// branch does not apply, or it is retired) counts as decided: its tests are false and
+/// `unanswered` is true. Used to tell a rule that is undecided for want of an answer the
+/// runner could give from one that can no longer fire.
+fn eval_asked(condition: &Condition, answers: &Answers, asked: &[bool]) -> Truth {
+    eval_with(condition, &|question, test| {
+        let answer = answers.get(question);
+        match (test, answer) {
+            (Test::Unanswered, None) => Truth::True,
+            (Test::Answered, None) => Truth::False,
+            (_, None) if !asked[question] => Truth::False,
+            _ => test_answer(test, answer),
+        }
+    })
 }
 
 /// Which questions apply given the answers, and the answers with non-applying ones removed.
@@ -250,8 +385,9 @@ pub fn assess<'a>(rules: &'a RuleBase, answers: &Answers) -> Assessment<'a> {
     let ignored = (0..applies.len())
         .filter(|&q| !applies[q] && answers.get(q).is_some())
         .collect();
+    let questions = &rules.questionnaire.questions;
     let unanswered = (0..applies.len())
-        .filter(|&q| applies[q] && effective.get(q).is_none())
+        .filter(|&q| applies[q] && questions[q].retired.is_none() && effective.get(q).is_none())
         .collect();
 
     struct Tally {
@@ -294,6 +430,9 @@ pub fn assess<'a>(rules: &'a RuleBase, answers: &Answers) -> Assessment<'a> {
                 sources: rule.sources.clone(),
             }),
         }
+    }
+    if let Some(floor) = unanswered_floor(rules, &effective, &applies, &reasons) {
+        reasons.push(floor);
     }
 
     let mut causes: Vec<CauseFinding> = tallies
@@ -341,6 +480,7 @@ pub fn assess<'a>(rules: &'a RuleBase, answers: &Answers) -> Assessment<'a> {
     let origin_key = |o: &ReasonOrigin| match o {
         ReasonOrigin::Rule(r) => (0, rules.rules[*r].id.as_str()),
         ReasonOrigin::Cause(c) => (1, rules.causes[*c].id.as_str()),
+        ReasonOrigin::Unanswered => (2, ""),
     };
     reasons.sort_by(|a, b| {
         a.level
@@ -357,16 +497,168 @@ pub fn assess<'a>(rules: &'a RuleBase, answers: &Answers) -> Assessment<'a> {
         r.level.min(rules.default_level())
     });
 
-    let strategies = rank_strategies(rules, &causes);
+    let mut strategies = rank_strategies(rules, &causes);
+    // The strategies to start with lead the list, in their own order.
+    let first = start_here(rules, &causes, &strategies);
+    let start_here = first.len();
+    let mut rest: Vec<StrategyFinding> = Vec::with_capacity(strategies.len());
+    let mut lead: Vec<Option<StrategyFinding>> = vec![None; first.len()];
+    for (i, s) in strategies.drain(..).enumerate() {
+        match first.iter().position(|&f| f == i) {
+            Some(at) => lead[at] = Some(s),
+            None => rest.push(s),
+        }
+    }
+    strategies = lead.into_iter().flatten().chain(rest).collect();
+    let not_checked = sorted_unique(
+        reasons
+            .iter()
+            .flat_map(|r| &r.because)
+            .map(|b| b.question)
+            .filter(|&q| effective.get(q).is_none())
+            .collect(),
+    );
     Assessment {
         rules,
         answers: effective,
         escalation: Escalation { level, reasons },
         causes,
         strategies,
+        start_here,
         unanswered,
         ignored,
+        not_checked,
     }
+}
+
+/// How many "start here" actions a report names.
+pub const START_HERE: usize = 3;
+
+/// The strategies to start with. Candidates are the first strategy of each cause that is
+/// at least possible, and any strategy helping two such causes. Those leading a cause
+/// marked `start_first` come first; then, one at a time, the candidate that covers the most
+/// confidence among the causes not yet covered, so the actions differ from one another.
+/// When nothing stands out, the fallback strategy.
+fn start_here(
+    rules: &RuleBase,
+    causes: &[CauseFinding],
+    strategies: &[StrategyFinding],
+) -> Vec<usize> {
+    let notable: Vec<&CauseFinding> = causes
+        .iter()
+        .filter(|f| Strength::of(f.confidence) >= Strength::Possible)
+        .collect();
+    let leads =
+        |f: &CauseFinding, s: StrategyIdx| rules.causes[f.cause].strategies.first() == Some(&s);
+    let serves = |i: usize| -> Vec<&CauseFinding> {
+        notable
+            .iter()
+            .copied()
+            .filter(|f| strategies[i].for_causes.contains(&f.cause))
+            .collect()
+    };
+    let mut candidates: Vec<usize> = (0..strategies.len())
+        .filter(|&i| {
+            let served = serves(i);
+            served.len() >= 2 || served.iter().any(|f| leads(f, strategies[i].strategy))
+        })
+        .collect();
+    let mut chosen: Vec<usize> = Vec::new();
+    let mut covered: Vec<CauseIdx> = Vec::new();
+    for &i in &candidates {
+        if chosen.len() < START_HERE
+            && serves(i)
+                .iter()
+                .any(|f| rules.causes[f.cause].start_first && leads(f, strategies[i].strategy))
+        {
+            chosen.push(i);
+            covered.extend(serves(i).iter().map(|f| f.cause));
+        }
+    }
+    candidates.retain(|i| !chosen.contains(i));
+    while chosen.len() < START_HERE {
+        let gain = |i: usize| -> f64 {
+            serves(i)
+                .iter()
+                .filter(|f| !covered.contains(&f.cause))
+                .map(|f| f.confidence)
+                .sum()
+        };
+        // The first candidate with the largest gain: ties keep the strategies' order.
+        let Some(&best) = candidates
+            .iter()
+            .filter(|&&i| gain(i) > 0.0)
+            .reduce(|a, b| if gain(*b) > gain(*a) { b } else { a })
+        else {
+            break;
+        };
+        chosen.push(best);
+        covered.extend(serves(best).iter().map(|f| f.cause));
+        candidates.retain(|&i| i != best);
+    }
+    if chosen.is_empty() {
+        chosen = strategies
+            .iter()
+            .position(|s| rules.fallback_strategies.contains(&s.strategy))
+            .into_iter()
+            .collect();
+    }
+    chosen
+}
+
+/// The reason raised when a warning sign may have been missed for want of answers:
+/// a rule for a level more urgent than the rule base's floor cannot be decided (every
+/// question it lacks is listed), or a rule at the floor's own level cannot be decided for
+/// want of a warning-sign answer (those are listed). Skipping a warning sign must never
+/// leave a report below the floor. Questions another reason already names as not answered
+/// are not listed twice.
+fn unanswered_floor(
+    rules: &RuleBase,
+    answers: &Answers,
+    applies: &[bool],
+    fired: &[Reason],
+) -> Option<Reason> {
+    let floor = rules.unanswered.as_ref()?;
+    let questions = &rules.questionnaire.questions;
+    let asked: Vec<bool> = (0..questions.len())
+        .map(|q| applies[q] && questions[q].retired.is_none())
+        .collect();
+    let named: Vec<QuestionIdx> = fired
+        .iter()
+        .flat_map(|r| &r.because)
+        .map(|b| b.question)
+        .collect();
+    let mut missing = Vec::new();
+    for rule in &rules.rules {
+        let Conclusion::Escalate(e) = &rule.then else {
+            continue;
+        };
+        if e.level > floor.level || eval_asked(&rule.when, answers, &asked) != Truth::Unknown {
+            continue;
+        }
+        let above = e.level < floor.level;
+        rule.when.visit_questions(&mut |q| {
+            if asked[q]
+                && answers.get(q).is_none()
+                && (above || questions[q].warning_sign)
+                && !named.contains(&q)
+            {
+                missing.push(q);
+            }
+        });
+    }
+    if missing.is_empty() {
+        return None;
+    }
+    Some(Reason {
+        level: floor.level,
+        origin: ReasonOrigin::Unanswered,
+        because: sorted_unique(missing)
+            .into_iter()
+            .map(Because::whole)
+            .collect(),
+        sources: floor.sources.clone(),
+    })
 }
 
 /// Orders strategies by how much they are likely to help: a strategy serving several
@@ -392,7 +684,24 @@ fn rank_strategies(rules: &RuleBase, causes: &[CauseFinding]) -> Vec<StrategyFin
     }
     // A stable sort keeps first-seen order among equals.
     found.sort_by(|a, b| b.1.total_cmp(&a.1));
-    found.into_iter().map(|(f, _)| f).collect()
+    let mut ranked: Vec<StrategyFinding> = found.into_iter().map(|(f, _)| f).collect();
+    // When nothing stands out, the report still says what to do.
+    if causes
+        .iter()
+        .all(|f| Strength::of(f.confidence) < Strength::Possible)
+    {
+        for &s in rules.fallback_strategies.iter().rev() {
+            ranked.retain(|f| f.strategy != s);
+            ranked.insert(
+                0,
+                StrategyFinding {
+                    strategy: s,
+                    for_causes: Vec::new(),
+                },
+            );
+        }
+    }
+    ranked
 }
 
 /// One entry per question, in questionnaire order, with the options that counted merged.

@@ -1,23 +1,33 @@
-//! The questionnaire's flow, apart from any terminal: which question comes next, going
-//! back, dropping answers that no longer apply, the emergency interrupt and the review.
+//! The questionnaire's flow, apart from any terminal: which screen comes next (a question,
+//! or a checklist of several), asking only what can still matter, going back, dropping
+//! answers that no longer apply, the emergency confirmation and the review.
 //!
 //! The terminal is behind [`Prompter`], so this logic is tested with a scripted prompter.
 
 use crate::answers::{Answers, Value};
-use crate::engine;
-use crate::rulebase::{Level, Question, QuestionIdx, RuleBase, Section};
+use crate::engine::{self, relevance};
+use crate::rulebase::{Checklist, Level, Question, QuestionIdx, RuleBase, Section};
 
-/// Where the runner is, for the header of each question.
+/// Which questions a run asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The first part: every warning sign, and of the rest only what can still change the
+    /// escalation or the top contributors; no refining sections.
+    Short,
+    /// The refining sections (videos and self-tests), asking only what can still matter.
+    Refine,
+    /// Every question that applies, in one go.
+    Full,
+}
+
+/// Where the runner is, for the line above each question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
-    /// 1-based section number.
-    pub section: usize,
-    /// Number of sections.
-    pub sections: usize,
-    /// 1-based number of this question among those that apply.
-    pub question: usize,
-    /// How many questions apply given the answers so far (more may follow from branches).
-    pub questions: usize,
+    /// 1-based number of this screen in the run.
+    pub screen: usize,
+    /// About how many screens the run has, given the answers so far (it changes as
+    /// answers open follow-ups or make questions unnecessary).
+    pub screens: usize,
 }
 
 /// What the runner did at a question.
@@ -31,11 +41,35 @@ pub enum Reply {
     Back,
 }
 
-/// What the runner chose after the emergency advice.
+/// What was ticked on a checklist.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ticks {
+    /// The items ticked, by index into the checklist's items.
+    pub items: Vec<usize>,
+    /// "None of these".
+    pub none: bool,
+    /// "Not sure".
+    pub unsure: bool,
+}
+
+/// What the runner did at a checklist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChecklistReply {
+    /// Ticked something.
+    Answer(Ticks),
+    /// Chose not to answer any of its questions.
+    Skip,
+    /// Asked to return to the previous screen.
+    Back,
+}
+
+/// What the runner chose on the emergency confirmation screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EmergencyChoice {
-    /// See the full report now, with the answers so far.
-    Report,
+    /// "That's right": show what to do now.
+    Confirm,
+    /// "I chose that by mistake": change the answer to this question.
+    Change(QuestionIdx),
     /// Stop without a report.
     Stop,
 }
@@ -60,6 +94,15 @@ pub struct ReviewItem {
     pub answer: Option<String>,
 }
 
+/// What the welcome screen says about the run ahead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Welcome {
+    /// About how many screens.
+    pub screens: usize,
+    /// Whether the run continues earlier answers.
+    pub resumed: bool,
+}
+
 /// Why a prompt did not return a reply.
 #[derive(Debug, thiserror::Error)]
 pub enum PromptError {
@@ -73,34 +116,64 @@ pub enum PromptError {
 
 /// The questions, asked somewhere: a terminal, or a script in tests.
 pub trait Prompter {
+    /// Says what runback is and how it works, before the first question.
+    fn welcome(&mut self, welcome: Welcome) -> Result<(), PromptError>;
     /// Shows a section's header as the runner enters it.
-    fn section(&mut self, section: &Section, progress: Progress) -> Result<(), PromptError>;
+    fn section(&mut self, section: &Section) -> Result<(), PromptError>;
     /// Asks one question; `current` is the answer given before, offered as the default.
     fn ask(
         &mut self,
         question: &Question,
+        section: &Section,
         current: Option<Value>,
         progress: Progress,
     ) -> Result<Reply, PromptError>;
-    /// Shows the most urgent advice at once, and asks whether to see the report or stop.
+    /// Asks several questions as one checklist; `current` is what earlier answers tick.
+    fn checklist(
+        &mut self,
+        checklist: &Checklist,
+        labels: &[String],
+        current: &Ticks,
+        progress: Progress,
+    ) -> Result<ChecklistReply, PromptError>;
+    /// Tells the runner something in passing ("this is the first question").
+    fn notice(&mut self, text: &str) -> Result<(), PromptError>;
+    /// An answer has reached the most urgent level: shows why, with the answers behind it,
+    /// and asks the runner to confirm, change an answer, or stop. One stray key must never
+    /// raise an emergency, so this is always its own screen.
     fn emergency(
         &mut self,
         level: &Level,
         reasons: &[&str],
+        answers: &[ReviewItem],
     ) -> Result<EmergencyChoice, PromptError>;
-    /// Lists every answer and asks whether to change one.
-    fn review(&mut self, items: &[ReviewItem]) -> Result<ReviewChoice, PromptError>;
+    /// Lists the answers and asks whether to change one; `focus` is the line to start on.
+    fn review(&mut self, items: &[ReviewItem], focus: usize) -> Result<ReviewChoice, PromptError>;
 }
 
 /// How a questionnaire ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// Answered and reviewed, or cut short for the report after emergency advice.
+    /// Answered and reviewed.
     Report(Answers),
+    /// Cut short: the runner confirmed an answer that needs emergency help now.
+    Emergency(Answers),
     /// The runner chose to stop after emergency advice.
     Stopped(Answers),
     /// Ctrl-C or Esc.
     Interrupted(Answers),
+}
+
+impl Outcome {
+    /// The answers, however it ended.
+    pub fn answers(&self) -> &Answers {
+        match self {
+            Outcome::Report(a)
+            | Outcome::Emergency(a)
+            | Outcome::Stopped(a)
+            | Outcome::Interrupted(a) => a,
+        }
+    }
 }
 
 /// Walks the questionnaire with a prompter, starting from `start` (empty, or resumed).
@@ -111,9 +184,10 @@ pub fn run(
     rules: &RuleBase,
     prompter: &mut dyn Prompter,
     start: Answers,
+    scope: Scope,
     on_change: &mut dyn FnMut(&Answers),
 ) -> Result<Outcome, std::io::Error> {
-    let mut flow = Flow::new(rules, start, on_change);
+    let mut flow = Flow::new(rules, start, scope, on_change);
     match flow.drive(prompter) {
         Ok(outcome) => Ok(outcome),
         Err(PromptError::Interrupted) => Ok(Outcome::Interrupted(flow.answers)),
@@ -121,70 +195,187 @@ pub fn run(
     }
 }
 
+/// About how many screens a run in `scope` has from these answers (for the welcome screen
+/// and the refine offer).
+pub fn screens_ahead(rules: &RuleBase, answers: &Answers, scope: Scope) -> usize {
+    let mut keep = |_: &Answers| {};
+    let flow = Flow::new(rules, answers.clone(), scope, &mut keep);
+    flow.open_screens().len()
+}
+
+/// Answers a screen records: each question and its value (`None` when skipped).
+type Recorded = Vec<(QuestionIdx, Option<Value>)>;
+
+/// One screen of the questionnaire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Screen {
+    /// One question.
+    Question(QuestionIdx),
+    /// A checklist, by index.
+    Checklist(usize),
+}
+
 struct Flow<'a, 'c> {
     rules: &'a RuleBase,
+    scope: Scope,
     /// Told of every change to the answers.
     on_change: &'c mut dyn FnMut(&Answers),
     answers: Answers,
     /// Questions asked (answered or skipped) and not since dropped by a branch.
     visited: Vec<bool>,
-    /// Questions in the order they were asked, for going back.
-    history: Vec<QuestionIdx>,
-    /// Whether the emergency advice has been shown.
-    warned: bool,
+    /// Screens in the order they were shown, for going back.
+    history: Vec<Screen>,
+    /// The last question changed at the review, where its list starts next time.
+    focus: Option<QuestionIdx>,
 }
 
 impl<'a, 'c> Flow<'a, 'c> {
-    fn new(rules: &'a RuleBase, start: Answers, on_change: &'c mut dyn FnMut(&Answers)) -> Self {
-        let (answers, applies) = engine::applicable(rules, &start);
+    fn new(
+        rules: &'a RuleBase,
+        start: Answers,
+        scope: Scope,
+        on_change: &'c mut dyn FnMut(&Answers),
+    ) -> Self {
+        let (answers, _) = engine::applicable(rules, &start);
         let n = rules.questionnaire.questions.len();
         let visited: Vec<bool> = (0..n).map(|q| answers.get(q).is_some()).collect();
-        // After a resume, "back" walks through the answers already given.
-        let first_open = (0..n).find(|&q| applies[q] && !visited[q]).unwrap_or(n);
-        let history = (0..first_open)
-            .filter(|&q| applies[q] && visited[q])
-            .collect();
-        Flow {
+        let mut flow = Flow {
             rules,
+            scope,
             on_change,
             answers,
             visited,
-            history,
-            warned: false,
-        }
+            history: Vec::new(),
+            focus: None,
+        };
+        // After a resume, "back" walks through the screens already answered.
+        flow.history = flow
+            .all_screens()
+            .into_iter()
+            .take_while(|s| flow.is_done(*s))
+            .filter(|s| flow.in_scope(*s))
+            .collect();
+        flow
     }
 
-    fn applies(&self) -> Vec<bool> {
-        engine::applicable(self.rules, &self.answers).1
+    /// The questions the terminal may ask given the answers: those that apply and are not
+    /// retired.
+    fn askable(&self) -> Vec<bool> {
+        let (_, applies) = engine::applicable(self.rules, &self.answers);
+        applies
+            .into_iter()
+            .zip(&self.rules.questionnaire.questions)
+            .map(|(applies, q)| applies && q.retired.is_none())
+            .collect()
     }
 
-    /// The first question that applies and has not been asked.
-    fn first_open(&self) -> Option<QuestionIdx> {
-        let applies = self.applies();
-        (0..applies.len()).find(|&q| applies[q] && !self.visited[q])
-    }
-
-    /// The next question after `q` that applies, asked before or not.
-    fn next_after(&self, q: QuestionIdx) -> Option<QuestionIdx> {
-        let applies = self.applies();
-        (q + 1..applies.len()).find(|&i| applies[i])
-    }
-
-    fn progress(&self, q: QuestionIdx) -> Progress {
-        let applies = self.applies();
+    /// Every screen of the questionnaire, in order: a checklist at its first question.
+    fn all_screens(&self) -> Vec<Screen> {
         let questionnaire = &self.rules.questionnaire;
-        Progress {
-            section: questionnaire.questions[q].section + 1,
-            sections: questionnaire.sections.len(),
-            question: applies[..=q].iter().filter(|a| **a).count(),
-            questions: applies.iter().filter(|a| **a).count(),
+        let mut out = Vec::new();
+        for q in 0..questionnaire.questions.len() {
+            match questionnaire
+                .checklists
+                .iter()
+                .position(|c| c.items.iter().any(|i| i.question == q))
+            {
+                Some(c) if questionnaire.checklists[c].items[0].question == q => {
+                    out.push(Screen::Checklist(c))
+                }
+                Some(_) => {}
+                None => out.push(Screen::Question(q)),
+            }
+        }
+        out
+    }
+
+    fn questions_of(&self, screen: Screen) -> Vec<QuestionIdx> {
+        match screen {
+            Screen::Question(q) => vec![q],
+            Screen::Checklist(c) => self.rules.questionnaire.checklists[c].questions(),
         }
     }
 
-    /// Records a reply and drops answers a changed branch no longer asks for.
-    fn record(&mut self, q: QuestionIdx, value: Option<Value>) {
-        self.answers.set(q, value);
-        self.visited[q] = true;
+    fn first_question(&self, screen: Screen) -> QuestionIdx {
+        self.questions_of(screen)[0]
+    }
+
+    fn in_scope(&self, screen: Screen) -> bool {
+        let refines = self
+            .rules
+            .questionnaire
+            .refines(self.first_question(screen));
+        match self.scope {
+            Scope::Short => !refines,
+            Scope::Refine => refines,
+            Scope::Full => true,
+        }
+    }
+
+    fn is_done(&self, screen: Screen) -> bool {
+        self.questions_of(screen).iter().all(|&q| self.visited[q])
+    }
+
+    /// The screens still to ask, in order: in scope, applying, not yet asked, and (except
+    /// in a full run) able to change something.
+    fn open_screens(&self) -> Vec<Screen> {
+        let askable = self.askable();
+        let pending: Vec<bool> = (0..askable.len())
+            .map(|q| askable[q] && !self.visited[q])
+            .collect();
+        self.all_screens()
+            .into_iter()
+            .filter(|&s| {
+                let qs = self.questions_of(s);
+                self.in_scope(s)
+                    && qs.iter().any(|&q| pending[q])
+                    && (self.scope == Scope::Full
+                        || matches!(s, Screen::Checklist(_))
+                        || relevance::matters(self.rules, &self.answers, &pending, qs[0]))
+            })
+            .collect()
+    }
+
+    fn position(&self, screen: Screen) -> usize {
+        self.all_screens()
+            .iter()
+            .position(|s| *s == screen)
+            .unwrap_or(0)
+    }
+
+    /// The first open screen.
+    fn first_open(&self) -> Option<Screen> {
+        self.open_screens().first().copied()
+    }
+
+    /// The screen after `screen`: the next one that is open or was answered before (so
+    /// going back and then on again walks through the earlier answers).
+    fn next_after(&self, screen: Screen) -> Option<Screen> {
+        let from = self.position(screen) + 1;
+        let open = self.open_screens();
+        let askable = self.askable();
+        self.all_screens().into_iter().skip(from).find(|&s| {
+            open.contains(&s)
+                || (self.in_scope(s)
+                    && self.is_done(s)
+                    && self.questions_of(s).iter().any(|&q| askable[q]))
+        })
+    }
+
+    fn progress(&self) -> Progress {
+        let done = self.history.len();
+        Progress {
+            screen: done + 1,
+            screens: done + self.open_screens().len().max(1),
+        }
+    }
+
+    /// Records answers and drops answers a changed branch no longer asks for.
+    fn record(&mut self, values: &[(QuestionIdx, Option<Value>)]) {
+        for &(q, value) in values {
+            self.answers.set(q, value);
+            self.visited[q] = true;
+        }
         let (effective, applies) = engine::applicable(self.rules, &self.answers);
         self.answers = effective;
         for (i, applies) in applies.into_iter().enumerate() {
@@ -192,46 +383,187 @@ impl<'a, 'c> Flow<'a, 'c> {
                 self.visited[i] = false;
             }
         }
-        self.history.retain(|&h| self.visited[h]);
         (self.on_change)(&self.answers);
     }
 
-    /// Shows the emergency advice the first time the answers reach the most urgent level.
+    /// What the earlier answers tick on a checklist.
+    fn ticks(&self, checklist: &Checklist) -> Ticks {
+        let questions = &self.rules.questionnaire.questions;
+        let mut ticks = Ticks::default();
+        let answered: Vec<QuestionIdx> = checklist
+            .questions()
+            .into_iter()
+            .filter(|&q| self.answers.get(q).is_some())
+            .collect();
+        for (i, item) in checklist.items.iter().enumerate() {
+            let ticked = match self.answers.get(item.question) {
+                Some(Value::Choice(o)) => o == item.option,
+                Some(Value::Multi(set)) => set & (1 << item.option) != 0,
+                _ => false,
+            };
+            if ticked {
+                ticks.items.push(i);
+            }
+        }
+        let is = |q: QuestionIdx, value: &str| {
+            let question = &questions[q];
+            match (self.answers.get(q), question.option(value)) {
+                (Some(Value::Choice(o)), Some(v)) => o == v,
+                (Some(Value::Multi(set)), Some(v)) => set == 1 << v,
+                _ => false,
+            }
+        };
+        ticks.unsure = answered.iter().any(|&q| is(q, "unsure"));
+        ticks.none = !answered.is_empty()
+            && answered.len() == checklist.questions().len()
+            && answered.iter().all(|&q| is(q, "no") || is(q, "none"));
+        ticks
+    }
+
+    /// The answers a checklist's ticks stand for: ticked items yes (or added to their
+    /// multiple choice); with "None of these", every question no (or none); with "Not
+    /// sure", every question without a tick unsure; otherwise unticked ones no (or none).
+    fn checklist_answers(
+        &self,
+        checklist: &Checklist,
+        ticks: &Ticks,
+    ) -> Vec<(QuestionIdx, Option<Value>)> {
+        let questions = &self.rules.questionnaire.questions;
+        checklist
+            .questions()
+            .into_iter()
+            .map(|q| {
+                let question = &questions[q];
+                let ticked: Vec<usize> = checklist
+                    .items
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, item)| item.question == q && ticks.items.contains(i))
+                    .map(|(_, item)| item.option)
+                    .collect();
+                let option = |v: &str| question.option(v).expect("checked at load");
+                let multi = matches!(question.kind, crate::rulebase::AnswerKind::Multi);
+                let value = match (ticked.is_empty(), ticks.unsure && !ticks.none, multi) {
+                    (false, _, true) => Value::Multi(ticked.iter().fold(0, |set, o| set | 1 << o)),
+                    (false, _, false) => Value::Choice(ticked[0]),
+                    (true, true, true) => Value::Multi(1 << option("unsure")),
+                    (true, true, false) => Value::Choice(option("unsure")),
+                    (true, false, true) => Value::Multi(1 << option("none")),
+                    (true, false, false) => Value::Choice(option("no")),
+                };
+                (q, Some(value))
+            })
+            .collect()
+    }
+
+    /// Whenever the answers reach the most urgent level, asks the runner to confirm it on
+    /// its own screen; an answer changed there is recorded and checked again.
     fn check_emergency(
         &mut self,
         prompter: &mut dyn Prompter,
     ) -> Result<Option<Outcome>, PromptError> {
-        if self.warned {
-            return Ok(None);
+        loop {
+            let assessment = engine::assess(self.rules, &self.answers);
+            if assessment.escalation.level != 0 || self.rules.levels.len() < 2 {
+                return Ok(None);
+            }
+            let urgent: Vec<&engine::Reason> = assessment
+                .escalation
+                .reasons
+                .iter()
+                .filter(|r| r.level == 0)
+                .collect();
+            let reasons: Vec<&str> = urgent.iter().map(|r| r.text(self.rules)).collect();
+            let mut behind: Vec<QuestionIdx> = urgent
+                .iter()
+                .flat_map(|r| &r.because)
+                .map(|b| b.question)
+                .collect();
+            behind.sort_unstable();
+            behind.dedup();
+            let items: Vec<ReviewItem> = behind.iter().map(|&q| self.review_item(q)).collect();
+            match prompter.emergency(&self.rules.levels[0], &reasons, &items)? {
+                EmergencyChoice::Confirm => {
+                    return Ok(Some(Outcome::Emergency(self.answers.clone())));
+                }
+                EmergencyChoice::Stop => return Ok(Some(Outcome::Stopped(self.answers.clone()))),
+                EmergencyChoice::Change(q) => self.change(prompter, q)?,
+            }
         }
-        let assessment = engine::assess(self.rules, &self.answers);
-        if assessment.escalation.level != 0 || self.rules.levels.len() < 2 {
-            return Ok(None);
+    }
+
+    /// Asks one question again (from the review or the emergency screen) and records it.
+    fn change(&mut self, prompter: &mut dyn Prompter, q: QuestionIdx) -> Result<(), PromptError> {
+        let questionnaire = &self.rules.questionnaire;
+        let question = &questionnaire.questions[q];
+        let section = &questionnaire.sections[question.section];
+        let progress = self.progress();
+        match prompter.ask(question, section, self.answers.get(q), progress)? {
+            Reply::Answer(v) => self.record(&[(q, Some(v))]),
+            Reply::Skip => self.record(&[(q, None)]),
+            Reply::Back => {}
         }
-        self.warned = true;
-        let reasons: Vec<&str> = assessment
-            .escalation
-            .reasons
-            .iter()
-            .filter(|r| r.level == 0)
-            .filter_map(|r| match r.origin {
-                engine::ReasonOrigin::Rule(i) => match &self.rules.rules[i].then {
-                    crate::rulebase::Conclusion::Escalate(e) => Some(e.reason.as_str()),
-                    crate::rulebase::Conclusion::Evidence { .. } => None,
-                },
-                engine::ReasonOrigin::Cause(c) => self.rules.causes[c]
-                    .escalate
-                    .as_ref()
-                    .map(|e| e.reason.as_str()),
-            })
-            .collect();
-        Ok(match prompter.emergency(&self.rules.levels[0], &reasons)? {
-            EmergencyChoice::Report => Some(Outcome::Report(self.answers.clone())),
-            EmergencyChoice::Stop => Some(Outcome::Stopped(self.answers.clone())),
+        self.focus = Some(q);
+        Ok(())
+    }
+
+    /// Asks one screen; `None` when the runner went back.
+    fn ask_screen(
+        &mut self,
+        prompter: &mut dyn Prompter,
+        screen: Screen,
+    ) -> Result<Option<Recorded>, PromptError> {
+        let questionnaire = &self.rules.questionnaire;
+        let progress = self.progress();
+        Ok(match screen {
+            Screen::Question(q) => {
+                let question = &questionnaire.questions[q];
+                let section = &questionnaire.sections[question.section];
+                match prompter.ask(question, section, self.answers.get(q), progress)? {
+                    Reply::Answer(v) => Some(vec![(q, Some(v))]),
+                    Reply::Skip => Some(vec![(q, None)]),
+                    Reply::Back => None,
+                }
+            }
+            Screen::Checklist(c) => {
+                let checklist = &questionnaire.checklists[c];
+                let labels: Vec<String> = checklist
+                    .items
+                    .iter()
+                    .map(|i| {
+                        let question = &questionnaire.questions[i.question];
+                        match question.kind {
+                            crate::rulebase::AnswerKind::Multi => {
+                                question.options[i.option].label.clone()
+                            }
+                            _ => question.label.clone(),
+                        }
+                    })
+                    .collect();
+                match prompter.checklist(checklist, &labels, &self.ticks(checklist), progress)? {
+                    ChecklistReply::Answer(ticks) => {
+                        Some(self.checklist_answers(checklist, &ticks))
+                    }
+                    ChecklistReply::Skip => Some(
+                        checklist
+                            .questions()
+                            .into_iter()
+                            .map(|q| (q, None))
+                            .collect(),
+                    ),
+                    ChecklistReply::Back => None,
+                }
+            }
         })
     }
 
     fn drive(&mut self, prompter: &mut dyn Prompter) -> Result<Outcome, PromptError> {
+        if self.scope != Scope::Refine {
+            prompter.welcome(Welcome {
+                screens: self.open_screens().len(),
+                resumed: !self.answers.is_empty(),
+            })?;
+        }
         if let Some(outcome) = self.check_emergency(prompter)? {
             return Ok(outcome);
         }
@@ -239,70 +571,85 @@ impl<'a, 'c> Flow<'a, 'c> {
         let mut reviewing = false;
         let mut shown_section = None;
         loop {
-            let Some(q) = cursor else {
+            let Some(screen) = cursor else {
                 reviewing = true;
-                match prompter.review(&self.review_items())? {
-                    ReviewChoice::Done => return Ok(Outcome::Report(self.answers.clone())),
-                    ReviewChoice::Change(q) => {
-                        let question = &self.rules.questionnaire.questions[q];
-                        match prompter.ask(question, self.answers.get(q), self.progress(q))? {
-                            Reply::Answer(v) => self.record(q, Some(v)),
-                            Reply::Skip => self.record(q, None),
-                            Reply::Back => {}
-                        }
-                        if let Some(outcome) = self.check_emergency(prompter)? {
-                            return Ok(outcome);
-                        }
-                        // A changed answer may open follow-up questions: ask those first.
-                        cursor = self.first_open();
-                        continue;
-                    }
+                if let Some(outcome) = self.review(prompter)? {
+                    return Ok(outcome);
                 }
+                // A changed answer may open follow-up questions: ask those first.
+                cursor = self.first_open();
+                continue;
             };
-            let question = &self.rules.questionnaire.questions[q];
-            if shown_section != Some(question.section) {
-                prompter.section(
-                    &self.rules.questionnaire.sections[question.section],
-                    self.progress(q),
-                )?;
-                shown_section = Some(question.section);
+            let section = self.rules.questionnaire.questions[self.first_question(screen)].section;
+            if shown_section != Some(section) {
+                prompter.section(&self.rules.questionnaire.sections[section])?;
+                shown_section = Some(section);
             }
-            let reply = prompter.ask(question, self.answers.get(q), self.progress(q))?;
-            let value = match reply {
-                Reply::Back => {
-                    if let Some(previous) = self.history.pop() {
-                        cursor = Some(previous);
-                    }
-                    continue;
+            let Some(values) = self.ask_screen(prompter, screen)? else {
+                match self.history.pop() {
+                    Some(previous) => cursor = Some(previous),
+                    None => prompter
+                        .notice("This is the first question; there is nothing to go back to.")?,
                 }
-                Reply::Answer(v) => Some(v),
-                Reply::Skip => None,
+                continue;
             };
-            self.record(q, value);
-            self.history.push(q);
+            self.record(&values);
+            // The history stays in questionnaire order: answering a screen forgets any
+            // later ones it held, which the walk forward shows again.
+            let at = self.position(screen);
+            let earlier: Vec<Screen> = self
+                .history
+                .iter()
+                .copied()
+                .filter(|&s| self.position(s) < at)
+                .collect();
+            self.history = earlier;
+            self.history.push(screen);
             if let Some(outcome) = self.check_emergency(prompter)? {
                 return Ok(outcome);
             }
             cursor = if reviewing {
                 self.first_open()
             } else {
-                self.next_after(q)
+                self.next_after(screen)
             };
         }
     }
 
+    /// The review screen; `Some` when the runner is done (or an emergency arose), `None`
+    /// after a change.
+    fn review(&mut self, prompter: &mut dyn Prompter) -> Result<Option<Outcome>, PromptError> {
+        let items = self.review_items();
+        let focus = self
+            .focus
+            .and_then(|q| items.iter().position(|i| i.question == q))
+            .map_or(0, |i| i + 1);
+        match prompter.review(&items, focus)? {
+            ReviewChoice::Done => Ok(Some(Outcome::Report(self.answers.clone()))),
+            ReviewChoice::Change(q) => {
+                self.change(prompter, q)?;
+                Ok(self.check_emergency(prompter)?)
+            }
+        }
+    }
+
+    fn review_item(&self, q: QuestionIdx) -> ReviewItem {
+        ReviewItem {
+            question: q,
+            label: self.rules.questionnaire.questions[q].label.clone(),
+            answer: self
+                .answers
+                .get(q)
+                .map(|v| crate::answers::describe(&self.rules.questionnaire.questions[q], v)),
+        }
+    }
+
+    /// Every question asked or answered so far that still applies.
     fn review_items(&self) -> Vec<ReviewItem> {
-        let applies = self.applies();
-        (0..applies.len())
-            .filter(|&q| applies[q])
-            .map(|q| ReviewItem {
-                question: q,
-                label: self.rules.questionnaire.questions[q].label.clone(),
-                answer: self
-                    .answers
-                    .get(q)
-                    .map(|v| crate::answers::describe(&self.rules.questionnaire.questions[q], v)),
-            })
+        let askable = self.askable();
+        (0..askable.len())
+            .filter(|&q| askable[q] && (self.visited[q] || self.answers.get(q).is_some()))
+            .map(|q| self.review_item(q))
             .collect()
     }
 }
@@ -332,6 +679,8 @@ mod tests {
         asked: Vec<(String, Option<Value>, Progress)>,
         sections: Vec<String>,
         reviews: Vec<Vec<ReviewItem>>,
+        emergencies: Vec<Vec<ReviewItem>>,
+        notices: Vec<String>,
     }
 
     impl<'a> Script<'a> {
@@ -342,6 +691,8 @@ mod tests {
                 asked: Vec::new(),
                 sections: Vec::new(),
                 reviews: Vec::new(),
+                emergencies: Vec::new(),
+                notices: Vec::new(),
             }
         }
 
@@ -359,14 +710,34 @@ mod tests {
     }
 
     impl Prompter for Script<'_> {
-        fn section(&mut self, section: &Section, _: Progress) -> Result<(), PromptError> {
+        fn welcome(&mut self, _: Welcome) -> Result<(), PromptError> {
+            Ok(())
+        }
+
+        fn section(&mut self, section: &Section) -> Result<(), PromptError> {
             self.sections.push(section.id.clone());
+            Ok(())
+        }
+
+        fn checklist(
+            &mut self,
+            checklist: &Checklist,
+            _: &[String],
+            _: &Ticks,
+            _: Progress,
+        ) -> Result<ChecklistReply, PromptError> {
+            panic!("the test rule base has no checklist {}", checklist.id)
+        }
+
+        fn notice(&mut self, text: &str) -> Result<(), PromptError> {
+            self.notices.push(text.to_string());
             Ok(())
         }
 
         fn ask(
             &mut self,
             question: &Question,
+            _: &Section,
             current: Option<Value>,
             progress: Progress,
         ) -> Result<Reply, PromptError> {
@@ -387,16 +758,22 @@ mod tests {
             &mut self,
             level: &Level,
             reasons: &[&str],
+            answers: &[ReviewItem],
         ) -> Result<EmergencyChoice, PromptError> {
             assert_eq!(level.id, self.rules.levels[0].id);
             assert!(!reasons.is_empty(), "the emergency advice says why");
+            assert!(
+                !answers.is_empty(),
+                "the confirmation names the answers behind it"
+            );
+            self.emergencies.push(answers.to_vec());
             match self.next("emergency")? {
                 Step::Emergency(choice) => Ok(choice),
                 other => panic!("emergency shown but the script says {other:?}"),
             }
         }
 
-        fn review(&mut self, items: &[ReviewItem]) -> Result<ReviewChoice, PromptError> {
+        fn review(&mut self, items: &[ReviewItem], _: usize) -> Result<ReviewChoice, PromptError> {
             self.reviews.push(items.to_vec());
             match self.next("review")? {
                 Step::Review(choice) => Ok(choice),
@@ -420,6 +797,7 @@ mod tests {
             rules,
             script,
             Answers::none(&rules.questionnaire),
+            Scope::Full,
             &mut |_| {},
         )
         .unwrap()
@@ -430,7 +808,10 @@ mod tests {
     }
 
     fn answer_of(rules: &RuleBase, outcome: &Outcome, id: &str) -> Option<Value> {
-        let (Outcome::Report(a) | Outcome::Stopped(a) | Outcome::Interrupted(a)) = outcome;
+        let (Outcome::Report(a)
+        | Outcome::Emergency(a)
+        | Outcome::Stopped(a)
+        | Outcome::Interrupted(a)) = outcome;
         a.get(rules.questionnaire.find(id).unwrap())
     }
 
@@ -488,10 +869,8 @@ mod tests {
         assert_eq!(
             script.asked[0].2,
             Progress {
-                section: 1,
-                sections: 1,
-                question: 1,
-                questions: 3
+                screen: 1,
+                screens: 3
             }
         );
 
@@ -506,8 +885,8 @@ mod tests {
             ],
         );
         run_fresh(&rules, &mut script);
-        assert_eq!(script.asked[3].2.question, 4);
-        assert_eq!(script.asked[3].2.questions, 4);
+        assert_eq!(script.asked[3].2.screen, 4);
+        assert_eq!(script.asked[3].2.screens, 4);
     }
 
     #[test]
@@ -610,6 +989,7 @@ mod tests {
             &rules,
             &mut script,
             Answers::none(&rules.questionnaire),
+            Scope::Full,
             &mut keep,
         )
         .unwrap();
@@ -664,8 +1044,9 @@ mod tests {
     }
 
     #[test]
-    fn the_most_urgent_answer_interrupts_at_once() {
+    fn an_emergency_answer_is_confirmed_on_its_own_screen_before_anything_else() {
         let rules = minimal();
+        let alarm = rules.questionnaire.find("alarm").unwrap();
         let mut script = Script::new(
             &rules,
             vec![
@@ -676,19 +1057,64 @@ mod tests {
         let outcome = run_fresh(&rules, &mut script);
         assert!(matches!(outcome, Outcome::Stopped(_)));
         assert_eq!(answer_of(&rules, &outcome, "alarm"), Some(Value::Choice(0)));
+        assert_eq!(
+            script.emergencies[0][0].question, alarm,
+            "the confirmation names the answer behind it"
+        );
 
         let mut script = Script::new(
             &rules,
             vec![
                 Step::Ask("alarm", YES),
-                Step::Emergency(EmergencyChoice::Report),
+                Step::Emergency(EmergencyChoice::Confirm),
             ],
         );
         let outcome = run_fresh(&rules, &mut script);
         assert!(
-            matches!(outcome, Outcome::Report(_)),
-            "the runner can see the report at once"
+            matches!(outcome, Outcome::Emergency(_)),
+            "confirming goes straight to what to do now"
         );
+    }
+
+    #[test]
+    fn i_chose_that_by_mistake_asks_the_question_again_and_the_run_goes_on() {
+        let rules = minimal();
+        let alarm = rules.questionnaire.find("alarm").unwrap();
+        let mut script = Script::new(
+            &rules,
+            vec![
+                Step::Ask("alarm", YES),
+                Step::Emergency(EmergencyChoice::Change(alarm)),
+                Step::Ask("alarm", NO),
+                Step::Ask("runs", runs(2.0)),
+                Step::Ask("shoes", NEW),
+                Step::Review(ReviewChoice::Done),
+            ],
+        );
+        let outcome = run_fresh(&rules, &mut script);
+        assert!(matches!(outcome, Outcome::Report(_)));
+        assert_eq!(answer_of(&rules, &outcome, "alarm"), Some(Value::Choice(1)));
+        assert_eq!(
+            script.asked[1].1,
+            Some(Value::Choice(0)),
+            "the question comes back with the mistaken answer shown"
+        );
+
+        // Choosing the same answer again brings the confirmation back.
+        let mut script = Script::new(
+            &rules,
+            vec![
+                Step::Ask("alarm", YES),
+                Step::Emergency(EmergencyChoice::Change(alarm)),
+                Step::Ask("alarm", YES),
+                Step::Emergency(EmergencyChoice::Confirm),
+            ],
+        );
+        assert!(matches!(
+            run_fresh(&rules, &mut script),
+            Outcome::Emergency(_)
+        ));
+        assert_eq!(script.emergencies.len(), 2);
     }
 
     #[test]
@@ -720,7 +1146,7 @@ mod tests {
                 Step::Review(ReviewChoice::Done),
             ],
         );
-        let outcome = run(&rules, &mut script, saved, &mut |_| {}).unwrap();
+        let outcome = run(&rules, &mut script, saved, Scope::Full, &mut |_| {}).unwrap();
         assert!(matches!(outcome, Outcome::Report(_)));
         assert_eq!(
             script.asked_ids(),
@@ -728,5 +1154,195 @@ mod tests {
             "resume starts at the first unanswered question"
         );
         assert_eq!(answer_of(&rules, &outcome, "alarm"), Some(Value::Choice(1)));
+    }
+}
+
+#[cfg(test)]
+mod shipped_questionnaire {
+    use super::*;
+    use crate::interactive::replay::Replay;
+    use crate::rulebase::embedded;
+
+    fn example(rules: &RuleBase) -> Answers {
+        let text = std::fs::read_to_string("examples/answers.json").unwrap();
+        Answers::parse(&text, "examples/answers.json", &rules.questionnaire).unwrap()
+    }
+
+    fn run_with(rules: &RuleBase, truth: &Answers, scope: Scope) -> (Outcome, Vec<String>) {
+        let mut runner = Replay::new(&rules.questionnaire, truth);
+        let start = Answers::none(&rules.questionnaire);
+        let outcome = run(rules, &mut runner, start, scope, &mut |_| {}).unwrap();
+        (outcome, runner.screens)
+    }
+
+    #[test]
+    fn the_short_part_asks_every_warning_sign_first_and_none_of_the_self_tests() {
+        let rules = embedded::shipped().unwrap();
+        let (outcome, screens) = run_with(&rules, &example(&rules), Scope::Short);
+        assert!(matches!(outcome, Outcome::Report(_)));
+        assert!(
+            screens.len() <= 25,
+            "{} screens: {screens:?}",
+            screens.len()
+        );
+        assert_eq!(
+            &screens[1..7],
+            [
+                "emergency_signs",
+                "rf_leg_weakness",
+                "same_day_signs",
+                "age",
+                "back_history",
+                "health_history"
+            ]
+        );
+        for q in &screens {
+            if let Some(i) = rules.questionnaire.find(q) {
+                assert!(
+                    !rules.questionnaire.refines(i),
+                    "{q} needs a video or a self-test"
+                );
+            }
+        }
+        // What it skipped could not have changed the escalation.
+        let full = engine::assess(&rules, &example(&rules));
+        let short = engine::assess(&rules, outcome.answers());
+        assert_eq!(short.escalation.level, full.escalation.level);
+    }
+
+    #[test]
+    fn refining_asks_only_the_self_tests_and_a_full_run_asks_everything() {
+        let rules = embedded::shipped().unwrap();
+        let truth = example(&rules);
+        let (_, refine) = run_with(&rules, &truth, Scope::Refine);
+        assert!(
+            !refine.contains(&"welcome".to_string()),
+            "no second welcome"
+        );
+        let asked: Vec<&String> = refine.iter().filter(|s| *s != "review").collect();
+        assert!(!asked.is_empty());
+        for q in asked {
+            let i = rules.questionnaire.find(q).unwrap();
+            assert!(rules.questionnaire.refines(i), "{q} is not a self-test");
+        }
+        let (_, full) = run_with(&rules, &truth, Scope::Full);
+        assert!(full.contains(&"plank_seconds".to_string()));
+        assert!(
+            full.contains(&"heavy_week".to_string()),
+            "the full run asks what the short one skips"
+        );
+    }
+
+    /// What a checklist's ticks answer, as the answer file would hold it.
+    fn ticked(rules: &RuleBase, checklist: &str, ticks: Ticks) -> Vec<(String, serde_json::Value)> {
+        let checklist = rules
+            .questionnaire
+            .checklists
+            .iter()
+            .find(|c| c.id == checklist)
+            .unwrap();
+        let mut keep = |_: &Answers| {};
+        let flow = Flow::new(
+            rules,
+            Answers::none(&rules.questionnaire),
+            Scope::Short,
+            &mut keep,
+        );
+        flow.checklist_answers(checklist, &ticks)
+            .into_iter()
+            .map(|(q, v)| {
+                let question = &rules.questionnaire.questions[q];
+                (
+                    question.id.clone(),
+                    crate::answers::to_json(question, v.unwrap()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_checklist_answers_each_of_its_questions() {
+        let rules = embedded::shipped().unwrap();
+        let answer = |list: &[(String, serde_json::Value)], id: &str| {
+            list.iter().find(|(q, _)| q == id).unwrap().1.clone()
+        };
+        // Saddle numbness ticked: yes; the others, unticked, no.
+        let some = ticked(
+            &rules,
+            "emergency_signs",
+            Ticks {
+                items: vec![0],
+                none: false,
+                unsure: false,
+            },
+        );
+        assert_eq!(answer(&some, "rf_saddle_numbness"), "yes");
+        assert_eq!(answer(&some, "rf_chest_pain"), "no");
+        // "Not sure" with nothing ticked: every sign unsure.
+        let unsure = ticked(
+            &rules,
+            "emergency_signs",
+            Ticks {
+                items: vec![],
+                none: false,
+                unsure: true,
+            },
+        );
+        assert!(unsure.iter().all(|(_, v)| v == "unsure"), "{unsure:?}");
+        // Chest pain ticked and "not sure": chest pain yes, the rest unsure.
+        let both = ticked(
+            &rules,
+            "emergency_signs",
+            Ticks {
+                items: vec![4],
+                none: false,
+                unsure: true,
+            },
+        );
+        assert_eq!(answer(&both, "rf_chest_pain"), "yes");
+        assert_eq!(answer(&both, "rf_both_legs"), "unsure");
+        // "None of these": every sign no.
+        let none = ticked(
+            &rules,
+            "emergency_signs",
+            Ticks {
+                items: vec![],
+                none: true,
+                unsure: false,
+            },
+        );
+        assert!(none.iter().all(|(_, v)| v == "no"), "{none:?}");
+    }
+
+    #[test]
+    fn a_checklist_item_of_a_multiple_choice_adds_its_value() {
+        let rules = embedded::shipped().unwrap();
+        let answer = |list: &[(String, serde_json::Value)], id: &str| {
+            list.iter().find(|(q, _)| q == id).unwrap().1.clone()
+        };
+        let drugs_and_spine = ticked(
+            &rules,
+            "health_history",
+            Ticks {
+                items: vec![3, 5],
+                none: false,
+                unsure: false,
+            },
+        );
+        assert_eq!(
+            answer(&drugs_and_spine, "infection_risk"),
+            serde_json::json!(["injecting_drugs", "spine_procedure"])
+        );
+        assert_eq!(answer(&drugs_and_spine, "cancer_history"), "no");
+        let none = ticked(
+            &rules,
+            "health_history",
+            Ticks {
+                items: vec![],
+                none: true,
+                unsure: false,
+            },
+        );
+        assert_eq!(answer(&none, "infection_risk"), serde_json::json!(["none"]));
     }
 }

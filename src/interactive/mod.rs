@@ -2,9 +2,12 @@
 //! interface, and its dialoguer implementation (`terminal.rs`).
 
 pub mod flow;
+pub mod list;
+pub mod replay;
+pub mod store;
 pub mod terminal;
 
-pub use flow::{Outcome, Prompter, run};
+pub use flow::{Outcome, Prompter, Scope, run};
 
 /// Makes Ctrl-C, SIGTERM and SIGHUP safe while prompting.
 ///

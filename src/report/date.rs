@@ -39,6 +39,45 @@ pub fn today() -> Result<String, DateError> {
     Ok(ymd(seconds.div_euclid(86_400)))
 }
 
+/// `YYYY-MM-DD HH:MM:SS UTC` for seconds since 1970.
+pub fn date_time(seconds: i64) -> String {
+    let day = seconds.rem_euclid(86_400);
+    format!(
+        "{} {:02}:{:02}:{:02} UTC",
+        ymd(seconds.div_euclid(86_400)),
+        day / 3600,
+        day % 3600 / 60,
+        day % 60
+    )
+}
+
+/// `22 Nov 2026 at 11:23 UTC`: a moment as a runner reads it.
+pub fn readable(seconds: i64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let date = ymd(seconds.div_euclid(86_400));
+    let mut parts = date.split('-');
+    let (year, month, day) = (
+        parts.next().unwrap_or_default(),
+        parts
+            .next()
+            .and_then(|m| m.parse::<usize>().ok())
+            .unwrap_or(1),
+        parts
+            .next()
+            .and_then(|d| d.parse::<u32>().ok())
+            .unwrap_or(1),
+    );
+    let time = seconds.rem_euclid(86_400);
+    format!(
+        "{day} {} {year} at {:02}:{:02} UTC",
+        MONTHS[(month + 11) % 12],
+        time / 3600,
+        time % 3600 / 60
+    )
+}
+
 /// The civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
 fn ymd(days: i64) -> String {
     let z = days + 719_468;
@@ -65,5 +104,7 @@ mod tests {
         assert_eq!(ymd(-1), "1969-12-31");
         assert_eq!(ymd(LAST_SECOND / 86_400), "9999-12-31");
         assert_eq!(ymd(LAST_SECOND / 86_400 + 1), "10000-01-01");
+        assert_eq!(super::date_time(1_795_350_672), "2026-11-22 12:31:12 UTC");
+        assert_eq!(super::readable(1_795_350_672), "22 Nov 2026 at 12:31 UTC");
     }
 }

@@ -1,9 +1,12 @@
-//! The report as one self-contained, printable HTML page: inline CSS, no scripts, no
-//! external assets; it prints on A4 and Letter alike.
+//! The report as one self-contained, printable HTML page for a physiotherapist: inline
+//! CSS, no scripts, no external assets. Page one holds what a clinician reads first (the
+//! escalation, the summary of answers with every warning sign, where to start and the
+//! possible contributors); the how-tos, the other answers and the sources follow. It
+//! prints on two A4 or Letter pages for a typical answer set.
 
 use std::fmt::Write;
 
-use super::view::{AnswerView, ReportView};
+use super::view::{AnswerView, ReasonView, ReportView};
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -24,29 +27,54 @@ pub fn escape(text: &str) -> String {
 const STYLE: &str = r#"
 :root { --ink: #1b1f24; --muted: #57606a; --line: #d0d7de; --bar: #2f6f9f; }
 * { box-sizing: border-box; }
-body { font: 11pt/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-       color: var(--ink); max-width: 46rem; margin: 2rem auto; padding: 0 1rem; }
-h1 { font-size: 1.5rem; margin: 0 0 .2rem; }
-h2 { font-size: 1.15rem; border-bottom: 1px solid var(--line); padding-bottom: .2rem; margin-top: 1.6rem; }
-h3 { font-size: 1rem; margin: 1rem 0 .2rem; }
-.meta, .sources-line, .because { color: var(--muted); font-size: .92em; }
-.disclaimer { border-left: 4px solid var(--line); padding: .3rem .8rem; color: var(--muted); }
-.escalation { border: 3px solid; border-radius: 6px; padding: .6rem 1rem; margin: 1rem 0; break-inside: avoid; }
-.escalation h2 { border: 0; margin: 0 0 .3rem; }
-.escalation .action { font-weight: 700; font-size: 1.05em; }
+body { font: 10.5pt/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+       color: var(--ink); max-width: 48rem; margin: 1.5rem auto; padding: 0 1rem; }
+h1 { font-size: 1.35rem; margin: 0; }
+h2 { font-size: 1.02rem; border-bottom: 1px solid var(--line); padding-bottom: .1rem; margin: 1rem 0 .35rem; }
+p { margin: .25rem 0; }
+ul, ol { margin: .2rem 0; padding-left: 1.3rem; }
+li { margin: .12rem 0; }
+.top { display: flex; justify-content: space-between; align-items: flex-start; gap: 1rem; }
+.meta, .src, .because { color: var(--muted); font-size: .9em; }
+.who { border: 1px solid var(--line); border-radius: 4px; padding: .3rem .6rem; min-width: 15rem; font-size: .9em; line-height: 2; }
+.note { border-left: 4px solid #a16207; background: #fef9c3; padding: .3rem .7rem; margin: .6rem 0; break-inside: avoid; }
+.escalation { border: 3px solid; border-radius: 6px; padding: .45rem .9rem; margin: .7rem 0; break-inside: avoid; }
+.escalation h2 { border: 0; margin: 0 0 .2rem; font-size: 1.12rem; }
+.escalation .action { font-weight: 700; }
 .rank-0 { border-color: #b00020; background: #fde8ea; }
 .rank-1 { border-color: #c2410c; background: #fff1e6; }
 .rank-2 { border-color: #a16207; background: #fef9c3; }
-.default { border-color: var(--line); background: #f6f8fa; }
-.cause, .strategy { break-inside: avoid; margin-bottom: .8rem; }
-.bar { display: inline-block; width: 8rem; height: .7rem; border: 1px solid var(--bar); vertical-align: middle; margin-right: .4rem; }
-.bar span { display: block; height: 100%; background: var(--bar); }
-table { border-collapse: collapse; width: 100%; font-size: .92em; }
-th, td { border: 1px solid var(--line); padding: .25rem .45rem; text-align: left; vertical-align: top; }
+.default { border-color: #2f6f9f; background: #eef5fb; }
+.net { border: 2px solid #b00020; border-radius: 6px; padding: .35rem .8rem; margin: .7rem 0; break-inside: avoid; }
+.net h2 { border: 0; margin: 0 0 .15rem; font-size: 1rem; color: #b00020; }
+.net ul { columns: 2; column-gap: 1.6rem; }
+table { border-collapse: collapse; width: 100%; font-size: .88em; }
+th, td { border-bottom: 1px solid var(--line); padding: .12rem .35rem; text-align: left; vertical-align: top; }
+.summary { columns: 2; column-gap: 1.2rem; font-size: .88em; }
+.summary div { break-inside: avoid; border-bottom: 1px solid var(--line); padding: .08rem .1rem; display: flex; justify-content: space-between; gap: .6rem; }
+.summary .q { color: var(--muted); }
+.summary .a { text-align: right; }
+.summary .raised .a { font-weight: 700; }
+.summary .raised .a::before { content: "\25CF\00A0"; color: #b00020; }
+.summary .empty .a { font-style: italic; color: #a16207; }
+.answers { columns: 2; column-gap: 1.2rem; font-size: .85em; }
+.answers div { break-inside: avoid; }
+.strategy { break-inside: avoid; margin-bottom: .35rem; }
+.causes td:first-child { width: 32%; } .causes td:nth-child(2) { width: 12%; }
+.more { columns: 2; column-gap: 1.2rem; font-size: .92em; }
+.more li { break-inside: avoid; }
+.strength { font-weight: 600; color: var(--bar); }
+.notes { border: 1px solid var(--line); border-radius: 4px; padding: .35rem .7rem; margin-top: .8rem; min-height: 7rem; break-inside: avoid; }
+.notes h2 { border: 0; margin: 0; font-size: .95rem; }
+.sources { font-size: .82em; padding-left: 1rem; }
+.sources li { break-inside: avoid; margin: 0; }
 .fired { color: #1a7f37; } .not-fired { color: var(--muted); }
-@page { margin: 15mm; }
+@page { margin: 9mm 11mm; }
 @media print {
-  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+  body { max-width: none; margin: 0; padding: 0; font-size: 8.6pt; line-height: 1.28; }
+  h2 { margin: .7rem 0 .25rem; }
+  .notes { min-height: 4rem; margin-top: .5rem; }
+  .answers { columns: 3; column-gap: 1rem; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   h2 { break-after: avoid; }
   a { color: inherit; text-decoration: none; }
@@ -60,101 +88,110 @@ fn answers(list: &[AnswerView]) -> String {
         .join("; ")
 }
 
+/// "You answered ..." and "Not answered ..." for a reason.
+fn because(list: &[AnswerView]) -> String {
+    let (given, empty): (Vec<AnswerView>, Vec<AnswerView>) =
+        list.iter().cloned().partition(|a| !a.answer.is_null());
+    let mut parts = Vec::new();
+    if !given.is_empty() {
+        parts.push(format!("You answered: {}", answers(&given)));
+    }
+    if !empty.is_empty() {
+        let labels: Vec<String> = empty.iter().map(|a| escape(a.label)).collect();
+        parts.push(format!("Not answered: {}", labels.join("; ")));
+    }
+    if parts.is_empty() {
+        return String::new();
+    }
+    format!("<br><span class=\"because\">{}</span>", parts.join(". "))
+}
+
+fn reason(h: &mut String, r: &ReasonView) {
+    let _ = writeln!(
+        h,
+        "<li>{}{} <span class=\"src\">({})</span></li>",
+        escape(r.text),
+        because(&r.because),
+        escape(&r.sources.join(", "))
+    );
+}
+
 /// Renders the report as a complete HTML document.
 pub fn render(view: &ReportView) -> String {
+    let e = &view.escalation;
     let mut h = String::new();
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>runback: back pain self-assessment, {date}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
-         <h1>Back pain self-assessment</h1>\n<p class=\"meta\">{date} · {by}</p>\n\
-         <p class=\"disclaimer\">{disclaimer}</p>\n",
+         <title>Back pain self-assessment, {date}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <div class=\"top\"><div><h1>Back pain self-assessment</h1>\n\
+         <p class=\"meta\">{date} · {by} · answered by the runner; not a diagnosis</p></div>\n\
+         <div class=\"who\">Name: <br>Seen by: </div></div>\n",
         date = escape(&view.date),
         by = escape(view.generated_by),
-        disclaimer = escape(view.disclaimer),
     );
-    // The escalation always comes first on paper: it is what a clinician reads first.
-    escalation(&mut h, view);
-
-    let _ = writeln!(h, "<h2>Likely causes</h2>");
-    if view.causes.is_empty() {
+    let answered = view.answers.len();
+    let asked = answered + view.unanswered.len();
+    if asked > 0 && answered * 4 < asked {
         let _ = writeln!(
             h,
-            "<p>Your answers do not point to any of the causes runback knows about.</p>"
+            "<p class=\"note\"><strong>Based on {answered} of {asked} answers:</strong> answer more of the questions for a useful result.</p>"
         );
     }
-    for (i, c) in view.causes.iter().enumerate() {
-        let percent = (c.confidence * 100.0).round();
+    if !e.not_checked.is_empty() {
+        let labels: Vec<String> = e.not_checked.iter().map(|q| escape(q.label)).collect();
+        let n = labels.len();
         let _ = writeln!(
             h,
-            "<div class=\"cause\"><h3>{n}. {title}</h3>\n\
-             <p><span class=\"bar\" role=\"img\" aria-label=\"{percent}%\"><span style=\"width: {percent}%\"></span></span>{strength} ({percent}%)</p>\n\
-             <p>{summary}</p>\n<p class=\"because\">Because: {because}</p>",
-            n = i + 1,
-            title = escape(c.title),
-            strength = escape(c.strength),
-            summary = escape(c.summary),
-            because = answers(&c.because),
-        );
-        if !c.against.is_empty() {
-            let _ = writeln!(
-                h,
-                "<p class=\"because\">Against it: {}</p>",
-                answers(&c.against)
-            );
-        }
-        let _ = writeln!(
-            h,
-            "<p class=\"sources-line\">Sources: {}</p></div>",
-            escape(&c.sources.join(", "))
-        );
-    }
-
-    if !view.strategies.is_empty() {
-        let _ = writeln!(h, "<h2>What to try</h2>");
-        if let Some(note) = &view.escalation.self_care_note {
-            let _ = writeln!(h, "<p><strong>{}</strong></p>", escape(note));
-        }
-        for s in &view.strategies {
-            let helps: Vec<String> = view.cause_titles(&s.for_causes).map(escape).collect();
-            let _ = writeln!(
-                h,
-                "<div class=\"strategy\"><h3>{}</h3>\n<p>{}</p>\n<p class=\"sources-line\">Helps with: {}. Sources: {}</p></div>",
-                escape(s.title),
-                escape(s.how_to),
-                helps.join("; "),
-                escape(&s.sources.join(", "))
-            );
-        }
-    }
-
-    let _ = writeln!(h, "<h2>Your answers</h2>");
-    if view.answers.is_empty() {
-        let _ = writeln!(h, "<p>No questions were answered.</p>");
-    } else {
-        let _ = writeln!(
-            h,
-            "<table>\n<thead><tr><th>Question</th><th>Answer</th></tr></thead>\n<tbody>"
-        );
-        for a in &view.answers {
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td></tr>",
-                escape(a.label),
-                escape(&a.answer_text)
-            );
-        }
-        let _ = writeln!(h, "</tbody>\n</table>");
-    }
-    if !view.unanswered.is_empty() {
-        let labels: Vec<String> = view.unanswered.iter().map(|q| escape(q.label)).collect();
-        let _ = writeln!(
-            h,
-            "<p class=\"meta\">Not answered: {}.</p>",
+            "<p class=\"note\"><strong>Not checked:</strong> {n} question{} about warning signs {} not answered, so these signs cannot be ruled out: {}.</p>",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "was" } else { "were" },
             labels.join("; ")
         );
     }
+    escalation(&mut h, view);
+    let lesser: Vec<&ReasonView> = e.lesser_reasons().collect();
+    if !lesser.is_empty() {
+        let _ = writeln!(h, "<h2>Also worth mentioning when seen</h2>\n<ul>");
+        for r in lesser {
+            reason(&mut h, r);
+        }
+        let _ = writeln!(h, "</ul>");
+    }
+
+    summary(&mut h, view);
+    if e.safety_net.as_ref().is_some_and(|n| n.prominent) {
+        safety_net(&mut h, view);
+    }
+    start_here(&mut h, view);
+    contributors(&mut h, view);
+    if !view.worth_checking.is_empty() {
+        let _ = writeln!(h, "<h2>Worth checking</h2>\n<ul>");
+        for c in &view.worth_checking {
+            let shows = if c.could_show.is_empty() {
+                String::new()
+            } else {
+                let titles: Vec<String> = c.could_show.iter().map(|t| escape(t)).collect();
+                format!(
+                    " <span class=\"because\">It could point to: {}.</span>",
+                    titles.join("; ")
+                )
+            };
+            let _ = writeln!(
+                h,
+                "<li><b>{}</b>: {}{shows}</li>",
+                escape(c.title),
+                escape(c.check)
+            );
+        }
+        let _ = writeln!(h, "</ul>");
+    }
+    if e.safety_net.as_ref().is_some_and(|n| !n.prominent) {
+        safety_net(&mut h, view);
+    }
+    what_to_try(&mut h, view);
+    other_answers(&mut h, view);
 
     if let Some(trace) = &view.trace {
         let _ = writeln!(
@@ -179,20 +216,22 @@ pub fn render(view: &ReportView) -> String {
         let _ = writeln!(h, "</tbody>\n</table>");
     }
 
-    let _ = writeln!(h, "<h2>Sources</h2>\n<ul>");
-    for s in &view.sources {
-        let title = escape(s.title);
-        let title = match &s.url {
-            Some(url) => format!("{title} <span class=\"meta\">({})</span>", escape(url)),
-            None => title,
-        };
-        let _ = writeln!(h, "<li><strong>{}</strong>: {title}</li>", escape(s.id));
-    }
+    sources(&mut h, view);
     let _ = writeln!(
         h,
-        "</ul>\n<p class=\"disclaimer\">{}</p>\n</body>\n</html>",
+        "<section class=\"notes\"><h2>Physiotherapist's notes</h2></section>\n<p class=\"meta\">{}</p>",
         escape(view.disclaimer)
     );
+    if e.is_most_urgent() && !e.is_default {
+        // An emergency report closes with the action too.
+        let _ = writeln!(
+            h,
+            "<section class=\"escalation rank-0\"><h2>{}</h2><p class=\"action\">{}</p></section>",
+            escape(e.title),
+            escape(e.action)
+        );
+    }
+    let _ = writeln!(h, "</body>\n</html>");
     h
 }
 
@@ -203,39 +242,231 @@ fn escalation(h: &mut String, view: &ReportView) {
     } else {
         format!("rank-{}", e.rank.min(2))
     };
-    let heading = if e.is_default {
-        "When to see a professional".to_string()
-    } else {
-        escape(e.title)
-    };
     let _ = writeln!(
         h,
-        "<section class=\"escalation {class}\">\n<h2>{heading}</h2>\n<p class=\"action\">{}</p>",
-        if e.is_default {
-            format!("{}: {}", escape(e.title), escape(e.action))
-        } else {
-            escape(e.action)
-        }
+        "<section class=\"escalation {class}\">\n<h2>{}</h2>\n<p class=\"action\">{}</p>",
+        escape(e.title),
+        escape(e.action)
     );
-    if !e.reasons.is_empty() {
+    let own: Vec<&ReasonView> = e.own_reasons().collect();
+    if !own.is_empty() {
         let _ = writeln!(h, "<ul>");
-        for r in &e.reasons {
-            let because = if r.because.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "<br><span class=\"because\">You answered: {}</span>",
-                    answers(&r.because)
-                )
-            };
-            let _ = writeln!(
-                h,
-                "<li>{}{because} <span class=\"sources-line\">({})</span></li>",
-                escape(r.text),
-                escape(&r.sources.join(", "))
-            );
+        for r in own {
+            reason(h, r);
         }
         let _ = writeln!(h, "</ul>");
     }
     let _ = writeln!(h, "</section>");
+}
+
+/// The answers a clinician reads first, two columns, warning signs that raised the level
+/// marked, and unanswered ones visible.
+fn summary(h: &mut String, view: &ReportView) {
+    if view.summary.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<h2>Summary for the clinician <span class=\"meta\">(&#9679; raised the advice above)</span></h2>\n<div class=\"summary\">"
+    );
+    for s in &view.summary {
+        let class = match (s.raised, s.answer.answer.is_null()) {
+            (_, true) => " class=\"empty\"",
+            (true, false) => " class=\"raised\"",
+            (false, false) => "",
+        };
+        let _ = writeln!(
+            h,
+            "<div{class}><span class=\"q\">{}</span><span class=\"a\">{}</span></div>",
+            escape(s.answer.label),
+            escape(&s.answer.answer_text)
+        );
+    }
+    let _ = writeln!(h, "</div>");
+}
+
+fn safety_net(h: &mut String, view: &ReportView) {
+    let Some(net) = &view.escalation.safety_net else {
+        return;
+    };
+    let _ = writeln!(
+        h,
+        "<section class=\"net\"><h2>{}</h2>\n<ul>",
+        escape(net.title)
+    );
+    for sign in net.signs {
+        let _ = writeln!(h, "<li>{}</li>", escape(sign));
+    }
+    let _ = writeln!(
+        h,
+        "</ul>\n<p><strong>{}</strong></p></section>",
+        escape(net.action)
+    );
+}
+
+fn start_here(h: &mut String, view: &ReportView) {
+    let e = &view.escalation;
+    let first = &view.strategies[..view.start_here.min(view.strategies.len())];
+    if first.is_empty() && e.self_care_notes.is_empty() {
+        return;
+    }
+    let heading = if e.rank <= 1 && !e.is_default {
+        "Start here, once checked"
+    } else {
+        "Start here"
+    };
+    let _ = writeln!(h, "<h2>{heading}</h2>\n<ol>");
+    for note in &e.self_care_notes {
+        let _ = writeln!(h, "<li><strong>{}</strong></li>", escape(note));
+    }
+    for s in first {
+        let helps: Vec<String> = view.cause_titles(&s.for_causes).map(escape).collect();
+        let for_ = if helps.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " <span class=\"meta\">for {}</span>",
+                helps.join("; ").to_lowercase()
+            )
+        };
+        let _ = writeln!(h, "<li><strong>{}</strong>{for_}</li>", escape(s.title));
+    }
+    let _ = writeln!(h, "</ol>");
+}
+
+fn contributors(h: &mut String, view: &ReportView) {
+    let _ = writeln!(h, "<h2>Possible contributors</h2>");
+    if view.causes.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p>The answers do not point to any of the contributors runback knows about.</p>"
+        );
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<table class=\"causes\">\n<thead><tr><th>Contributor</th><th>Strength</th><th>Because</th></tr></thead>\n<tbody>"
+    );
+    for c in &view.causes {
+        let strength = if c.rated {
+            escape(c.strength)
+        } else {
+            "only an examination can tell".to_string()
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td><b>{}</b></td><td class=\"strength\">{strength}</td><td class=\"because\">{}</td></tr>",
+            escape(c.title),
+            answers(&c.because),
+        );
+    }
+    let _ = writeln!(h, "</tbody>\n</table>");
+}
+
+fn what_to_try(h: &mut String, view: &ReportView) {
+    if view.strategies.is_empty() {
+        return;
+    }
+    let _ = writeln!(h, "<h2>What to try</h2>");
+    if let Some(note) = &view.escalation.self_care_note {
+        let _ = writeln!(h, "<p><strong>{}</strong></p>", escape(note));
+    }
+    // The strategies to start with get their how-to; the rest a line each, so the page
+    // stays short (the text report's --detail has every how-to).
+    let first = view.start_here.min(view.strategies.len());
+    for s in &view.strategies[..first] {
+        let helps: Vec<String> = view.cause_titles(&s.for_causes).map(escape).collect();
+        let helps = if helps.is_empty() {
+            String::new()
+        } else {
+            format!("For: {}. ", helps.join("; "))
+        };
+        let _ = writeln!(
+            h,
+            "<div class=\"strategy\"><b>{}</b>: {} <span class=\"src\">{helps}Sources: {}</span></div>",
+            escape(s.title),
+            escape(s.how_to),
+            escape(&s.sources.join(", "))
+        );
+    }
+    if first < view.strategies.len() {
+        let rest: Vec<String> = view.strategies[first..]
+            .iter()
+            .map(|s| {
+                let helps: Vec<String> = view.cause_titles(&s.for_causes).map(escape).collect();
+                format!(
+                    "<li><b>{}</b> <span class=\"src\">for {}; {}</span></li>",
+                    escape(s.title),
+                    helps.join("; ").to_lowercase(),
+                    escape(&s.sources.join(", "))
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            h,
+            "<p>Also worth trying:</p>\n<ul class=\"more\">\n{}\n</ul>",
+            rest.join("\n")
+        );
+    }
+}
+
+/// Every answer not already in the summary, and the questions not answered.
+fn other_answers(h: &mut String, view: &ReportView) {
+    let in_summary = |q: &str| view.summary.iter().any(|s| s.answer.question == q);
+    let rest: Vec<&AnswerView> = view
+        .answers
+        .iter()
+        .filter(|a| !in_summary(a.question))
+        .collect();
+    let heading = if view.summary.is_empty() {
+        "Your answers"
+    } else {
+        "Other answers"
+    };
+    let _ = writeln!(h, "<h2>{heading}</h2>");
+    if view.answers.is_empty() {
+        let _ = writeln!(h, "<p>No questions were answered.</p>");
+    } else if !rest.is_empty() {
+        let _ = writeln!(h, "<div class=\"answers\">");
+        for a in rest {
+            let _ = writeln!(
+                h,
+                "<div>{}: <strong>{}</strong></div>",
+                escape(a.label),
+                escape(&a.answer_text)
+            );
+        }
+        let _ = writeln!(h, "</div>");
+    }
+    let not_in_summary: Vec<String> = view
+        .unanswered
+        .iter()
+        .filter(|q| !in_summary(q.id))
+        .map(|q| escape(q.label))
+        .collect();
+    if !not_in_summary.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p class=\"meta\">Not answered: {}.</p>",
+            not_in_summary.join("; ")
+        );
+    }
+}
+
+fn sources(h: &mut String, view: &ReportView) {
+    let _ = writeln!(h, "<h2>Sources</h2>\n<ul class=\"sources\">");
+    for s in &view.sources {
+        let mut line = format!("<strong>{}</strong>: {}", escape(s.id), escape(s.title));
+        if let Some(publisher) = s.publisher {
+            let _ = write!(line, ". {}", escape(publisher));
+        }
+        if let Some(year) = s.year {
+            let _ = write!(line, ", {year}");
+        }
+        if let Some(url) = s.url {
+            let _ = write!(line, ". <span class=\"meta\">{}</span>", escape(url));
+        }
+        let _ = writeln!(h, "<li>{line}</li>");
+    }
+    let _ = writeln!(h, "</ul>");
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::view::{AnswerView, ReportView};
+use super::view::{AnswerView, ReasonView, ReportView};
 
 /// Escapes text so Markdown shows it as written (and no HTML gets through), on one line
 /// wherever it is put: at the start of a line it cannot open a list, a quote, a rule, a
@@ -81,34 +81,112 @@ fn ids(list: &[&str]) -> String {
         .join(", ")
 }
 
+/// "You answered ..." and "Not answered ..." for a reason.
+fn because(list: &[AnswerView]) -> String {
+    let (given, empty): (Vec<AnswerView>, Vec<AnswerView>) =
+        list.iter().cloned().partition(|a| !a.answer.is_null());
+    let mut out = String::new();
+    if !given.is_empty() {
+        let _ = write!(out, " *You answered:* {}.", answers(&given));
+    }
+    if !empty.is_empty() {
+        let labels: Vec<String> = empty.iter().map(|a| escape(a.label)).collect();
+        let _ = write!(out, " *Not answered:* {}.", labels.join("; "));
+    }
+    out
+}
+
+fn reasons<'v>(md: &mut String, list: impl Iterator<Item = &'v ReasonView<'v>>) {
+    let mut any = false;
+    for r in list {
+        any = true;
+        let _ = writeln!(
+            md,
+            "- {}{} *Sources:* {}",
+            escape(r.text),
+            because(&r.because),
+            ids(&r.sources)
+        );
+    }
+    if any {
+        md.push('\n');
+    }
+}
+
 /// Renders the report as Markdown.
 pub fn render(view: &ReportView) -> String {
+    let e = &view.escalation;
     let mut md = String::new();
     let _ = writeln!(md, "# runback: back pain self-assessment\n");
     let _ = writeln!(md, "*{}*\n", escape(&view.date));
-    let _ = writeln!(md, "> **{}**\n", escape(view.disclaimer));
-    if !view.escalation.is_default {
-        escalation(&mut md, view);
+    let answered = view.answers.len();
+    let asked = answered + view.unanswered.len();
+    if asked > 0 && answered * 4 < asked {
+        let _ = writeln!(
+            md,
+            "> **Based on {answered} of {asked} answers:** answer more of the questions for a useful result.\n"
+        );
+    }
+    if !e.not_checked.is_empty() {
+        let labels: Vec<String> = e.not_checked.iter().map(|q| escape(q.label)).collect();
+        let n = labels.len();
+        let _ = writeln!(
+            md,
+            "> [!WARNING]\n> **Not checked:** {n} question{} about warning signs {} not answered, so runback cannot rule those signs out: {}.\n",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "was" } else { "were" },
+            labels.join("; ")
+        );
+    }
+    escalation(&mut md, view);
+    if e.lesser_reasons().next().is_some() {
+        let _ = writeln!(md, "### Also worth mentioning when you are seen\n");
+        reasons(&mut md, e.lesser_reasons());
+    }
+    if e.safety_net.as_ref().is_some_and(|n| n.prominent) {
+        safety_net(&mut md, view);
+    }
+    let first = &view.strategies[..view.start_here.min(view.strategies.len())];
+    if !first.is_empty() || !e.self_care_notes.is_empty() {
+        let _ = writeln!(md, "## Start here\n");
+        let mut n = 0;
+        for note in &e.self_care_notes {
+            n += 1;
+            let _ = writeln!(md, "{n}. **{}**", escape(note));
+        }
+        for s in first {
+            n += 1;
+            let helps: Vec<String> = view.cause_titles(&s.for_causes).map(escape).collect();
+            let for_ = if helps.is_empty() {
+                String::new()
+            } else {
+                format!(" (for: {})", helps.join("; ").to_lowercase())
+            };
+            let _ = writeln!(md, "{n}. **{}**{for_}", escape(s.title));
+        }
+        md.push('\n');
     }
 
-    let _ = writeln!(md, "## Likely causes\n");
+    let _ = writeln!(md, "## Possible contributors\n");
     if view.causes.is_empty() {
         let _ = writeln!(
             md,
-            "Your answers do not point to any of the causes runback knows about.\n"
+            "Your answers do not point to any of the contributors runback knows about.\n"
         );
     } else {
-        let _ = writeln!(md, "| # | Cause | Strength | Because | Sources |");
+        let _ = writeln!(md, "| # | Contributor | Strength | Because | Sources |");
         let _ = writeln!(md, "|---|---|---|---|---|");
         for (i, c) in view.causes.iter().enumerate() {
+            let strength = if c.rated {
+                format!("{} {}", super::bar(c.confidence, false), c.strength)
+            } else {
+                "only an examination can tell".to_string()
+            };
             let _ = writeln!(
                 md,
-                "| {} | **{}** | {} {} ({:.0}%) | {} | {} |",
+                "| {} | **{}** | {strength} | {} | {} |",
                 i + 1,
                 escape(c.title),
-                super::bar(c.confidence, false),
-                c.strength,
-                c.confidence * 100.0,
                 answers(&c.because),
                 ids(&c.sources)
             );
@@ -116,26 +194,43 @@ pub fn render(view: &ReportView) -> String {
         md.push('\n');
     }
 
+    if !view.worth_checking.is_empty() {
+        let _ = writeln!(md, "## Worth checking\n");
+        for c in &view.worth_checking {
+            let shows = if c.could_show.is_empty() {
+                String::new()
+            } else {
+                let titles: Vec<String> = c.could_show.iter().map(|t| escape(t)).collect();
+                format!(" *It could point to:* {}.", titles.join("; "))
+            };
+            let _ = writeln!(md, "- **{}**: {}{shows}", escape(c.title), escape(c.check));
+        }
+        md.push('\n');
+    }
+
     if !view.strategies.is_empty() {
         let _ = writeln!(md, "## What to try\n");
-        if let Some(note) = &view.escalation.self_care_note {
+        if let Some(note) = &e.self_care_note {
             let _ = writeln!(md, "**{}**\n", escape(note));
         }
         for s in &view.strategies {
             let helps: Vec<String> = view.cause_titles(&s.for_causes).map(escape).collect();
             let _ = writeln!(md, "### {}\n", escape(s.title));
             let _ = writeln!(md, "{}\n", escape(s.how_to));
-            let _ = writeln!(
-                md,
-                "*Helps with:* {}. *Sources:* {}\n",
-                helps.join("; "),
-                ids(&s.sources)
-            );
+            if helps.is_empty() {
+                let _ = writeln!(md, "*Sources:* {}\n", ids(&s.sources));
+            } else {
+                let _ = writeln!(
+                    md,
+                    "*Helps with:* {}. *Sources:* {}\n",
+                    helps.join("; "),
+                    ids(&s.sources)
+                );
+            }
         }
     }
-
-    if view.escalation.is_default {
-        escalation(&mut md, view);
+    if e.safety_net.as_ref().is_some_and(|n| !n.prominent) {
+        safety_net(&mut md, view);
     }
 
     if !view.unanswered.is_empty() {
@@ -172,6 +267,13 @@ pub fn render(view: &ReportView) -> String {
 
     let _ = writeln!(md, "## Sources\n");
     for s in &view.sources {
+        let mut about = String::new();
+        if let Some(publisher) = s.publisher {
+            let _ = write!(about, ". {}", escape(publisher));
+        }
+        if let Some(year) = s.year {
+            let _ = write!(about, ", {year}");
+        }
         match s
             .url
             .filter(|url| crate::rulebase::url::problem(url).is_none())
@@ -179,43 +281,48 @@ pub fn render(view: &ReportView) -> String {
             Some(url) => {
                 let _ = writeln!(
                     md,
-                    "- `{}`: [{}](<{}>)",
+                    "- `{}`: [{}](<{}>){about}",
                     s.id,
                     escape(s.title),
                     link_destination(url)
                 );
             }
             None => {
-                let _ = writeln!(md, "- `{}`: {}", s.id, escape(s.title));
+                let _ = writeln!(md, "- `{}`: {}{about}", s.id, escape(s.title));
             }
         }
+    }
+    let _ = writeln!(md, "\n> {}", escape(view.disclaimer));
+    if e.is_most_urgent() && !e.is_default {
+        let _ = writeln!(
+            md,
+            "\n> [!CAUTION]\n> **{}: {}**",
+            escape(e.title),
+            escape(e.action)
+        );
     }
     md
 }
 
 fn escalation(md: &mut String, view: &ReportView) {
     let e = &view.escalation;
-    if e.is_default {
-        let _ = writeln!(md, "## When to see a professional\n");
-        let _ = writeln!(md, "**{}.** {}\n", escape(e.title), escape(e.action));
-    } else {
-        let _ = writeln!(md, "## ⚠️ {}\n", escape(e.title));
-        let _ = writeln!(md, "> [!CAUTION]\n> **{}**\n", escape(e.action));
+    let kind = match (e.is_default, e.rank) {
+        (true, _) => "TIP",
+        (false, 0 | 1) => "CAUTION",
+        (false, _) => "IMPORTANT",
+    };
+    let _ = writeln!(md, "## {}\n", escape(e.title));
+    let _ = writeln!(md, "> [!{kind}]\n> **{}**\n", escape(e.action));
+    reasons(md, e.own_reasons());
+}
+
+fn safety_net(md: &mut String, view: &ReportView) {
+    let Some(net) = &view.escalation.safety_net else {
+        return;
+    };
+    let _ = writeln!(md, "### {}\n", escape(net.title));
+    for sign in net.signs {
+        let _ = writeln!(md, "- {}", escape(sign));
     }
-    for r in &e.reasons {
-        let because = if r.because.is_empty() {
-            String::new()
-        } else {
-            format!(" *You answered:* {}.", answers(&r.because))
-        };
-        let _ = writeln!(
-            md,
-            "- {}{because} *Sources:* {}",
-            escape(r.text),
-            ids(&r.sources)
-        );
-    }
-    if !e.reasons.is_empty() {
-        md.push('\n');
-    }
+    let _ = writeln!(md, "\n**{}**\n", escape(net.action));
 }

@@ -1,10 +1,15 @@
 //! The plain-text report for a terminal or a pipe.
+//!
+//! The short report (the default) fits on about one screen: what to do and how soon, where
+//! to start, the possible contributors in a line each. `--detail` adds every reason's
+//! answers and sources, every strategy's how-to, the questions not answered and the
+//! sources. An emergency report opens and closes with the emergency action.
 
 use std::fmt::Write;
 
 use console::Style;
 
-use super::view::{AnswerView, ReportView};
+use super::view::{AnswerView, CauseView, ReasonView, ReportView};
 
 /// How to lay out text.
 #[derive(Debug, Clone, Copy)]
@@ -15,6 +20,9 @@ pub struct TextOptions {
     pub color: bool,
     /// Whether to draw strength bars with ASCII only.
     pub ascii: bool,
+    /// Whether to print everything: reasons' answers and sources, how-tos, the questions
+    /// not answered and the sources.
+    pub detail: bool,
 }
 
 /// Shows control and invisible characters escaped, keeping line breaks, so text from a
@@ -22,6 +30,9 @@ pub struct TextOptions {
 pub fn clean(text: &str) -> String {
     crate::clean::clean_lines(text).into_owned()
 }
+
+/// How many contributors the short report lists before "and N more".
+const SHORT_CAUSES: usize = 5;
 
 struct Out {
     buf: String,
@@ -37,8 +48,7 @@ impl Out {
     }
 
     fn heading(&mut self, text: &str) {
-        let line = self.style(Style::new().bold().underlined(), text);
-        let _ = writeln!(self.buf, "{line}");
+        self.styled_para("", "", text, Style::new().bold().underlined());
     }
 
     /// Wraps `text` with a first-line prefix and a hanging indent.
@@ -48,15 +58,25 @@ impl Out {
 
     /// Like [`Out::para`], styling the text but not the indent.
     fn styled_para(&mut self, first: &str, rest: &str, text: &str, style: Style) {
-        let width = self.opts.width.max(first.len() + 20);
+        let indent = first.chars().count().max(rest.chars().count());
+        let width = self.opts.width.max(indent + 20);
         let text = clean(text);
-        let options =
-            textwrap::Options::new(width.saturating_sub(first.len().max(rest.len())).max(20));
+        let options = textwrap::Options::new(width)
+            .initial_indent(first)
+            .subsequent_indent(rest);
         for (i, line) in textwrap::wrap(&text, options).iter().enumerate() {
-            let indent = if i == 0 { first } else { rest };
-            let line = self.style(style.clone(), line);
-            let _ = writeln!(self.buf, "{indent}{line}");
+            // Only the words are styled, never the indent or bullet.
+            let prefix = if i == 0 { first } else { rest };
+            let words = line.strip_prefix(prefix).unwrap_or(line);
+            let words = self.style(style.clone(), words);
+            let _ = writeln!(self.buf, "{prefix}{words}");
         }
+    }
+
+    fn rule(&mut self, style: Style) {
+        let rule = "=".repeat(self.opts.width.clamp(20, 80));
+        let line = self.style(style, &rule);
+        let _ = writeln!(self.buf, "{line}");
     }
 
     fn blank(&mut self) {
@@ -71,72 +91,328 @@ fn answers(list: &[AnswerView]) -> String {
         .join("; ")
 }
 
+/// "You answered: ..." for the answers given, and "Not answered: ..." for the questions
+/// left empty, each on its own lines.
+fn because(out: &mut Out, indent: &str, list: &[AnswerView]) {
+    let (given, empty): (Vec<AnswerView>, Vec<AnswerView>) =
+        list.iter().cloned().partition(|a| !a.answer.is_null());
+    if !given.is_empty() {
+        out.para(&format!("{indent}You answered: "), indent, &answers(&given));
+    }
+    if !empty.is_empty() {
+        let labels: Vec<&str> = empty.iter().map(|a| a.label).collect();
+        out.para(
+            &format!("{indent}Not answered: "),
+            indent,
+            &labels.join("; "),
+        );
+    }
+}
+
 /// Renders the report as text.
 pub fn render(view: &ReportView, opts: TextOptions) -> String {
     let mut out = Out {
         buf: String::new(),
         opts,
     };
-    out.heading("runback: back pain self-assessment");
-    out.para("", "", view.disclaimer);
+    let e = &view.escalation;
+    out.heading(&format!(
+        "runback: back pain self-assessment, {}",
+        view.date
+    ));
     out.blank();
-
-    // A raised escalation goes first, before any self-care advice; the default goes last.
-    if !view.escalation.is_default {
-        escalation(&mut out, view);
+    coverage(&mut out, view);
+    not_checked(&mut out, view);
+    escalation_box(&mut out, view);
+    also_worth_mentioning(&mut out, view);
+    if let Some(net) = &e.safety_net
+        && net.prominent
+    {
+        safety_net(&mut out, view);
     }
+    if e.rank > 1 || e.is_default {
+        start_here(&mut out, view);
+    }
+    contributors(&mut out, view);
+    worth_checking(&mut out, view);
+    if opts.detail {
+        what_to_try(&mut out, view);
+    }
+    if let Some(net) = &e.safety_net
+        && !net.prominent
+    {
+        safety_net(&mut out, view);
+    }
+    if let Some(trace) = &view.trace {
+        explanation(&mut out, trace);
+    }
+    if opts.detail {
+        not_answered(&mut out, view);
+        sources(&mut out, view);
+    } else {
+        more(&mut out, view);
+    }
+    out.para("", "", view.disclaimer);
+    if e.is_most_urgent() && !e.is_default {
+        // An emergency report closes with the action too, so it is the last thing read.
+        out.blank();
+        emergency_close(&mut out, view);
+    }
+    out.buf
+}
 
-    out.heading("Likely causes");
+/// The short report shown after the emergency interrupt in the terminal: the action and
+/// its reasons, and nothing to scroll past.
+pub fn render_emergency(view: &ReportView, opts: TextOptions, full_report_hint: &str) -> String {
+    let mut out = Out {
+        buf: String::new(),
+        opts,
+    };
+    escalation_box(&mut out, view);
+    out.para("", "", full_report_hint);
+    out.blank();
+    emergency_close(&mut out, view);
+    out.buf
+}
+
+fn style_for(view: &ReportView) -> Style {
+    let e = &view.escalation;
+    match (e.is_default, e.rank) {
+        (true, _) => Style::new().bold(),
+        (false, 0 | 1) => Style::new().bold().red(),
+        (false, _) => Style::new().bold().yellow(),
+    }
+}
+
+/// A report built on very few answers says so before anything else.
+fn coverage(out: &mut Out, view: &ReportView) {
+    let answered = view.answers.len();
+    let asked = answered + view.unanswered.len();
+    if asked > 0 && answered * 4 < asked {
+        out.styled_para(
+            "",
+            "",
+            &format!(
+                "Based on {answered} of {asked} answers: answer more of the questions for a useful result."
+            ),
+            Style::new().bold(),
+        );
+        out.blank();
+    }
+}
+
+/// Warning signs that were not answered, in plain words, at the top.
+fn not_checked(out: &mut Out, view: &ReportView) {
+    let missing = &view.escalation.not_checked;
+    if missing.is_empty() {
+        return;
+    }
+    let labels: Vec<&str> = missing.iter().map(|q| q.label).collect();
+    let n = missing.len();
+    out.styled_para(
+        "",
+        "",
+        &format!(
+            "Not checked: {n} question{} about warning signs {} not answered, so runback cannot rule those signs out, and the advice below is more cautious because of it.",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "was" } else { "were" },
+        ),
+        Style::new().bold(),
+    );
+    out.para("  ", "  ", &format!("{}.", labels.join("; ")));
+    out.blank();
+}
+
+/// The escalation in a frame, with only its own level's reasons.
+fn escalation_box(out: &mut Out, view: &ReportView) {
+    let e = &view.escalation;
+    let style = style_for(view);
+    out.rule(style.clone());
+    let banner = if e.is_default {
+        format!("What to do: {}", e.title)
+    } else {
+        format!("!! {} !!", clean(&e.title.to_uppercase()))
+    };
+    let banner_style = if e.is_default {
+        style.clone()
+    } else {
+        style.clone().reverse()
+    };
+    out.styled_para("", "", &banner, banner_style);
+    out.styled_para("  ", "  ", e.action, style.clone());
+    for r in e.own_reasons() {
+        reason(out, r);
+    }
+    out.rule(style);
+    out.blank();
+}
+
+fn reason(out: &mut Out, r: &ReasonView) {
+    out.para("  - ", "    ", r.text);
+    because(out, "    ", &r.because);
+    if out.opts.detail {
+        out.para("    Sources: ", "    ", &r.sources.join(", "));
+    }
+}
+
+/// Reasons of less urgent levels, outside the box.
+fn also_worth_mentioning(out: &mut Out, view: &ReportView) {
+    let lesser: Vec<&ReasonView> = view.escalation.lesser_reasons().collect();
+    if lesser.is_empty() {
+        return;
+    }
+    out.heading("Also worth mentioning when you are seen");
+    for r in lesser {
+        reason(out, r);
+    }
+    out.blank();
+}
+
+fn safety_net(out: &mut Out, view: &ReportView) {
+    let Some(net) = &view.escalation.safety_net else {
+        return;
+    };
+    out.heading(net.title);
+    for sign in net.signs {
+        out.para("  - ", "    ", sign);
+    }
+    out.styled_para("  ", "  ", net.action, Style::new().bold());
+    out.blank();
+}
+
+fn start_here(out: &mut Out, view: &ReportView) {
+    let first = &view.strategies[..view.start_here.min(view.strategies.len())];
+    let notes = &view.escalation.self_care_notes;
+    if first.is_empty() && notes.is_empty() {
+        return;
+    }
+    out.heading("Start here");
+    let mut n = 0;
+    for note in notes {
+        n += 1;
+        out.styled_para(&format!("  {n}. "), "     ", note, Style::new().bold());
+    }
+    for s in first {
+        n += 1;
+        let helps: Vec<&str> = view.cause_titles(&s.for_causes).collect();
+        let line = if helps.is_empty() {
+            s.title.to_string()
+        } else {
+            format!("{} (for: {})", s.title, helps.join("; ").to_lowercase())
+        };
+        out.para(&format!("  {n}. "), "     ", &line);
+    }
+    out.blank();
+}
+
+/// The strength in words (a bar too, in the detailed report); a cause only an
+/// examination can judge gets no strength at all.
+fn strength(c: &CauseView, bar: Option<bool>) -> String {
+    match (c.rated, bar) {
+        (false, _) => "only an examination can tell".to_string(),
+        (true, Some(ascii)) => format!("{} {}", super::bar(c.confidence, ascii), c.strength),
+        (true, None) => c.strength.to_string(),
+    }
+}
+
+fn contributors(out: &mut Out, view: &ReportView) {
+    out.heading("Possible contributors");
     if view.causes.is_empty() {
         out.para(
             "  ",
             "  ",
-            "Your answers do not point to any of the causes runback knows about. That does not mean nothing is wrong: see the advice on seeing a professional.",
+            "Your answers do not point to any of the contributors runback knows about. That does not mean nothing is wrong: follow the advice above on when to see someone.",
         );
+        out.blank();
+        return;
     }
-    for (i, c) in view.causes.iter().enumerate() {
+    let shown = if out.opts.detail {
+        view.causes.len()
+    } else {
+        view.causes.len().min(SHORT_CAUSES)
+    };
+    for (i, c) in view.causes.iter().take(shown).enumerate() {
         let number = format!("  {}. ", i + 1);
         let indent = " ".repeat(number.len());
-        out.styled_para(&number, &indent, c.title, Style::new().bold());
-        let strength = format!(
-            "{} {} ({:.0}%)",
-            super::bar(c.confidence, opts.ascii),
-            c.strength,
-            c.confidence * 100.0
-        );
-        let _ = writeln!(out.buf, "{indent}{strength}");
-        out.para(&indent, &indent, c.summary);
+        if out.opts.detail {
+            out.styled_para(&number, &indent, c.title, Style::new().bold());
+            let _ = writeln!(out.buf, "{indent}{}", strength(c, Some(out.opts.ascii)));
+            out.para(&indent, &indent, c.summary);
+        } else {
+            let line = format!("{}: {}", c.title, strength(c, None));
+            out.styled_para(&number, &indent, &line, Style::new().bold());
+        }
         out.para(&format!("{indent}Because: "), &indent, &answers(&c.because));
-        if !c.against.is_empty() {
+        if out.opts.detail {
+            if !c.against.is_empty() {
+                out.para(
+                    &format!("{indent}Against it: "),
+                    &indent,
+                    &answers(&c.against),
+                );
+            }
             out.para(
-                &format!("{indent}Against it: "),
+                &format!("{indent}Sources: "),
                 &indent,
-                &answers(&c.against),
+                &c.sources.join(", "),
             );
         }
+    }
+    if shown < view.causes.len() {
+        let rest: Vec<&str> = view.causes[shown..].iter().map(|c| c.title).collect();
         out.para(
-            &format!("{indent}Sources: "),
-            &indent,
-            &c.sources.join(", "),
+            "  ",
+            "  ",
+            &format!("Also, less strongly: {}.", rest.join("; ")),
         );
     }
     out.blank();
+}
 
-    if !view.strategies.is_empty() {
-        out.heading("What to try");
-        if let Some(note) = &view.escalation.self_care_note {
-            out.styled_para("  ", "  ", note, Style::new().bold());
-        }
-        for s in &view.strategies {
-            out.styled_para("  - ", "    ", s.title, Style::new().bold());
-            out.para("    ", "    ", s.how_to);
-            let for_titles: Vec<&str> = view.cause_titles(&s.for_causes).collect();
-            out.para("    Helps with: ", "    ", &for_titles.join("; "));
-            out.para("    Sources: ", "    ", &s.sources.join(", "));
-        }
-        out.blank();
+/// Self-tests not done yet, each on a line or two.
+fn worth_checking(out: &mut Out, view: &ReportView) {
+    if view.worth_checking.is_empty() {
+        return;
     }
+    out.heading("Worth checking");
+    for c in &view.worth_checking {
+        let shows = if c.could_show.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " It could point to: {}.",
+                c.could_show.join("; ").to_lowercase()
+            )
+        };
+        out.para("  - ", "    ", &format!("{}: {}{shows}", c.title, c.check));
+    }
+    out.blank();
+}
 
+fn what_to_try(out: &mut Out, view: &ReportView) {
+    if view.strategies.is_empty() {
+        return;
+    }
+    out.heading("What to try");
+    if let Some(note) = &view.escalation.self_care_note {
+        out.styled_para("  ", "  ", note, Style::new().bold());
+    }
+    for note in &view.escalation.self_care_notes {
+        out.styled_para("  ", "  ", note, Style::new().bold());
+    }
+    for s in &view.strategies {
+        out.styled_para("  - ", "    ", s.title, Style::new().bold());
+        out.para("    ", "    ", s.how_to);
+        let for_titles: Vec<&str> = view.cause_titles(&s.for_causes).collect();
+        if !for_titles.is_empty() {
+            out.para("    Helps with: ", "    ", &for_titles.join("; "));
+        }
+        out.para("    Sources: ", "    ", &s.sources.join(", "));
+    }
+    out.blank();
+}
+
+fn not_answered(out: &mut Out, view: &ReportView) {
     if !view.unanswered.is_empty() {
         out.heading(&format!("Not answered ({})", view.unanswered.len()));
         let labels: Vec<&str> = view.unanswered.iter().map(|q| q.label).collect();
@@ -161,59 +437,64 @@ pub fn render(view: &ReportView, opts: TextOptions) -> String {
         );
         out.blank();
     }
+}
 
-    if view.escalation.is_default {
-        escalation(&mut out, view);
+/// What the short report leaves out, and how to see it.
+fn more(out: &mut Out, view: &ReportView) {
+    let mut parts = vec!["how to do each suggestion".to_string()];
+    let n = view.unanswered.len();
+    if n > 0 {
+        parts.push(format!(
+            "the {n} question{} not answered",
+            if n == 1 { "" } else { "s" }
+        ));
     }
+    parts.push(format!("the {} sources", view.sources.len()));
+    let last = parts.pop().unwrap_or_default();
+    let list = if parts.is_empty() {
+        last
+    } else {
+        format!("{} and {last}", parts.join(", "))
+    };
+    out.para(
+        "",
+        "",
+        &format!("More: add --detail for {list}; --format html makes a page to print."),
+    );
+    out.blank();
+}
 
-    if let Some(trace) = &view.trace {
-        explanation(&mut out, trace);
-    }
-
+fn sources(out: &mut Out, view: &ReportView) {
     out.heading("Sources");
     let width = view.sources.iter().map(|s| s.id.len()).max().unwrap_or(0);
     for s in &view.sources {
         let first = format!("  {:width$}  ", s.id);
         let indent = " ".repeat(first.len());
-        out.para(&first, &indent, s.title);
-    }
-    out.buf
-}
-
-fn escalation(out: &mut Out, view: &ReportView) {
-    let e = &view.escalation;
-    let style = style_for(e);
-    if e.is_default {
-        out.heading("When to see a professional");
-        out.styled_para("  ", "  ", e.title, style.clone());
-    } else {
-        // A raised escalation is framed so it cannot be missed, colour or not.
-        let rule = "=".repeat(out.opts.width.clamp(20, 80));
-        let _ = writeln!(out.buf, "{}", out.style(style.clone(), &rule));
-        let banner = format!("!! {} !!", clean(&e.title.to_uppercase()));
-        out.styled_para("", "", &banner, style.clone().reverse());
-    }
-    out.styled_para("  ", "  ", e.action, style);
-    for r in &e.reasons {
-        out.para("  - ", "    ", r.text);
-        if !r.because.is_empty() {
-            out.para("    You answered: ", "    ", &answers(&r.because));
+        let mut line = s.title.to_string();
+        if let Some(publisher) = s.publisher {
+            let _ = write!(line, ". {publisher}");
         }
-        out.para("    Sources: ", "    ", &r.sources.join(", "));
-    }
-    if !e.is_default {
-        let rule = "=".repeat(out.opts.width.clamp(20, 80));
-        let _ = writeln!(out.buf, "{}", out.style(style_for(e), &rule));
+        if let Some(year) = s.year {
+            let _ = write!(line, ", {year}");
+        }
+        if let Some(url) = s.url {
+            let _ = write!(line, ". {url}");
+        }
+        out.para(&first, &indent, &line);
     }
     out.blank();
 }
 
-fn style_for(e: &super::view::EscalationView) -> Style {
-    match (e.is_default, e.rank) {
-        (true, _) => Style::new().bold(),
-        (false, 0 | 1) => Style::new().bold().red(),
-        (false, _) => Style::new().bold().yellow(),
-    }
+fn emergency_close(out: &mut Out, view: &ReportView) {
+    let e = &view.escalation;
+    let style = style_for(view);
+    out.styled_para(
+        "",
+        "",
+        &format!("!! {} !!", clean(&e.title.to_uppercase())),
+        style.clone().reverse(),
+    );
+    out.styled_para("  ", "  ", e.action, style);
 }
 
 fn explanation(out: &mut Out, trace: &[super::view::TraceView]) {

@@ -6,7 +6,7 @@ use serde_json::Value as Json;
 
 use crate::answers::{Value, describe, to_json};
 use crate::engine::explain::{self, FailureReason};
-use crate::engine::{Assessment, Because, ReasonOrigin};
+use crate::engine::{Assessment, Because};
 use crate::rulebase::{Conclusion, QuestionIdx, RuleBase, SourceIdx, words};
 
 /// Version of the JSON report's shape; bumped on any incompatible change.
@@ -27,12 +27,19 @@ pub struct ReportView<'a> {
     pub causes: Vec<CauseView<'a>>,
     /// Strategies, most useful first.
     pub strategies: Vec<StrategyView<'a>>,
+    /// How many of the first strategies are the ones to start with.
+    pub start_here: usize,
     /// Ids of questions that applied but were not answered.
     pub unanswered: Vec<QuestionRef<'a>>,
     /// Ids of questions answered although they did not apply; these answers were not used.
     pub ignored: Vec<QuestionRef<'a>>,
     /// Every answer that counted, in questionnaire order.
     pub answers: Vec<AnswerView<'a>>,
+    /// The clinician's summary: the answers a physiotherapist reads first (where it hurts,
+    /// how long, how bad, and every warning sign), answered or not, in questionnaire order.
+    pub summary: Vec<SummaryView<'a>>,
+    /// Self-tests and videos not done yet: what to film or try, and what it could show.
+    pub worth_checking: Vec<CheckView<'a>>,
     /// Every source the report cites.
     pub sources: Vec<SourceView<'a>>,
     /// The statement that this is not a diagnosis.
@@ -101,6 +108,9 @@ pub struct EscalationView<'a> {
     pub level: &'a str,
     /// Short title of the level.
     pub title: &'a str,
+    /// How soon, in a few words ("today"), when the rule base says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_frame: Option<&'a str>,
     /// What to do.
     pub action: &'a str,
     /// Whether this is the default level (nothing raised it).
@@ -114,6 +124,48 @@ pub struct EscalationView<'a> {
     pub reasons: Vec<ReasonView<'a>>,
     /// Guidance behind the level.
     pub sources: Vec<&'a str>,
+    /// Questions behind the escalation that were not answered, so the warning signs they
+    /// ask about could not be ruled out.
+    pub not_checked: Vec<QuestionRef<'a>>,
+    /// What to do meanwhile instead of the usual self-care, from the reasons raised (such
+    /// as "stop running until checked"), most urgent first.
+    pub self_care_notes: Vec<&'a str>,
+    /// The signs that mean "get emergency help now"; absent at the most urgent level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub safety_net: Option<SafetyNetView<'a>>,
+}
+
+impl EscalationView<'_> {
+    /// The reasons of the level itself, which its box holds.
+    pub fn own_reasons(&self) -> impl Iterator<Item = &ReasonView<'_>> {
+        self.reasons.iter().filter(move |r| r.level == self.level)
+    }
+
+    /// The reasons of less urgent levels: worth mentioning when the runner is seen.
+    pub fn lesser_reasons(&self) -> impl Iterator<Item = &ReasonView<'_>> {
+        self.reasons.iter().filter(move |r| r.level != self.level)
+    }
+
+    /// Whether this is the most urgent level of the rule base.
+    pub fn is_most_urgent(&self) -> bool {
+        self.rank == 0
+    }
+}
+
+/// The signs that mean "get emergency help now".
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SafetyNetView<'a> {
+    /// Heading.
+    pub title: &'a str,
+    /// The signs, one line each.
+    pub signs: &'a [String],
+    /// What to do if one appears.
+    pub action: &'a str,
+    /// Whether the answers make it matter more (pain spreading into a leg, say): then it
+    /// is shown right after the escalation.
+    pub prominent: bool,
+    /// Guidance behind it.
+    pub sources: Vec<&'a str>,
 }
 
 /// One reason to see a professional.
@@ -125,13 +177,13 @@ pub struct ReasonView<'a> {
     pub text: &'a str,
     /// The rule (or cause) that raised it.
     pub raised_by: &'a str,
-    /// The answers behind it.
+    /// The answers behind it (an unanswered question has a `null` answer).
     pub because: Vec<AnswerView<'a>>,
     /// Sources behind it.
     pub sources: Vec<&'a str>,
 }
 
-/// A likely cause.
+/// A possible contributor.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CauseView<'a> {
     /// Stable id.
@@ -144,6 +196,9 @@ pub struct CauseView<'a> {
     pub confidence: f64,
     /// The confidence in a word.
     pub strength: &'static str,
+    /// Whether a runner-facing report shows the strength; false for a condition only an
+    /// examination can judge.
+    pub rated: bool,
     /// The answers that point to it.
     pub because: Vec<AnswerView<'a>>,
     /// The answers that point away from it.
@@ -178,10 +233,35 @@ pub struct AnswerView<'a> {
     pub question: &'a str,
     /// The question's short label.
     pub label: &'a str,
-    /// The answer as in the answer file.
+    /// The answer as in the answer file; `null` when it was not answered.
     pub answer: Json,
     /// The answer in words.
     pub answer_text: String,
+}
+
+/// A refining section not (fully) answered: a self-test or video worth doing.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CheckView<'a> {
+    /// The section's id.
+    pub section: &'a str,
+    /// The section's title.
+    pub title: &'a str,
+    /// What to film or try.
+    pub check: &'a str,
+    /// About how many minutes it takes.
+    pub minutes: u32,
+    /// The contributors its answers could point to, by title.
+    pub could_show: Vec<&'a str>,
+}
+
+/// One line of the clinician's summary.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SummaryView<'a> {
+    /// The question and its answer (`null` when not answered).
+    #[serde(flatten)]
+    pub answer: AnswerView<'a>,
+    /// Whether this answer raised the escalation or one of its reasons.
+    pub raised: bool,
 }
 
 /// A question by id and label.
@@ -200,35 +280,24 @@ pub struct SourceView<'a> {
     pub id: &'a str,
     /// Title.
     pub title: &'a str,
+    /// Who published it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<&'a str>,
+    /// The year it was published or last reviewed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<u16>,
     /// Where to find it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<&'a str>,
 }
 
-/// A reason's text and the id of the rule or cause that raised it.
-pub fn reason(rb: &RuleBase, origin: ReasonOrigin) -> (&str, &str) {
-    match origin {
-        ReasonOrigin::Rule(i) => match &rb.rules[i].then {
-            Conclusion::Escalate(e) => (e.reason.as_str(), rb.rules[i].id.as_str()),
-            Conclusion::Evidence { .. } => unreachable!("evidence rules raise no reasons"),
-        },
-        ReasonOrigin::Cause(c) => {
-            let cause = &rb.causes[c];
-            let reason = cause.escalate.as_ref().map_or("", |e| e.reason.as_str());
-            (reason, cause.id.as_str())
-        }
-    }
-}
-
 /// The confidence in a word a runner reads.
 pub fn strength_word(confidence: f64) -> &'static str {
-    match confidence {
-        c if c >= 0.8 => "strong",
-        c if c >= 0.6 => "likely",
-        c if c >= 0.35 => "possible",
-        _ => "slight",
-    }
+    crate::engine::Strength::of(confidence).word()
 }
+
+/// How a report words an unanswered question.
+pub const NOT_ANSWERED: &str = "not answered";
 
 impl<'a> ReportView<'a> {
     /// The titles of the reported causes with these ids, in that order.
@@ -247,19 +316,20 @@ impl<'a> ReportView<'a> {
         };
         let answers = |list: &[Because]| -> Vec<AnswerView<'a>> {
             list.iter()
-                .filter_map(|b| {
+                .map(|b| {
                     let question = &rb.questionnaire.questions[b.question];
                     // Of a multiple choice, show only the options that counted.
-                    let value = match a.answers.get(b.question)? {
+                    let value = a.answers.get(b.question).map(|v| match v {
                         Value::Multi(chosen) => Value::Multi(chosen & b.options),
                         other => other,
-                    };
-                    Some(AnswerView {
+                    });
+                    AnswerView {
                         question: &question.id,
                         label: &question.label,
-                        answer: to_json(question, value),
-                        answer_text: describe(question, value),
-                    })
+                        answer: value.map_or(Json::Null, |v| to_json(question, v)),
+                        answer_text: value
+                            .map_or_else(|| NOT_ANSWERED.to_string(), |v| describe(question, v)),
+                    }
                 })
                 .collect()
         };
@@ -269,7 +339,7 @@ impl<'a> ReportView<'a> {
             .reasons
             .iter()
             .map(|r| {
-                let (text, raised_by) = reason(rb, r.origin);
+                let (text, raised_by) = (r.text(rb), r.raised_by(rb));
                 ReasonView {
                     level: &rb.levels[r.level].id,
                     text,
@@ -279,15 +349,41 @@ impl<'a> ReportView<'a> {
                 }
             })
             .collect();
+        let mut self_care_notes: Vec<&str> = Vec::new();
+        for r in &a.escalation.reasons {
+            if let Some(note) = r.self_care_note(rb)
+                && !self_care_notes.contains(&note)
+            {
+                self_care_notes.push(note);
+            }
+        }
+        let safety_net = rb
+            .safety_net
+            .as_ref()
+            .filter(|_| a.escalation.level != 0)
+            .map(|net| SafetyNetView {
+                title: &net.title,
+                signs: &net.signs,
+                action: &net.action,
+                prominent: net.prominent_when.as_ref().is_some_and(|c| {
+                    crate::engine::eval(c, &a.answers, &mut Vec::new())
+                        == crate::engine::Truth::True
+                }),
+                sources: ids(&net.sources),
+            });
         let escalation = EscalationView {
             level: &level.id,
             title: &level.title,
+            time_frame: level.time_frame.as_deref(),
             action: &level.action,
             is_default: a.escalation.level == rb.default_level(),
             rank: a.escalation.level,
             self_care_note: level.self_care_note.as_deref(),
             reasons,
             sources: ids(&level.sources),
+            not_checked: question_refs(rb, &a.not_checked),
+            self_care_notes,
+            safety_net,
         };
         let causes = a
             .causes
@@ -300,6 +396,7 @@ impl<'a> ReportView<'a> {
                     summary: &cause.summary,
                     confidence: (f.confidence * 100.0).round() / 100.0,
                     strength: strength_word(f.confidence),
+                    rated: !cause.unrated,
                     because: answers(&f.because),
                     against: answers(&f.against),
                     rules: f.rules.iter().map(|&r| rb.rules[r].id.as_str()).collect(),
@@ -336,6 +433,72 @@ impl<'a> ReportView<'a> {
             .filter(|&q| a.answers.get(q).is_some())
             .map(Because::whole)
             .collect();
+        let raised: Vec<QuestionIdx> = a
+            .escalation
+            .reasons
+            .iter()
+            .flat_map(|r| &r.because)
+            .filter(|b| a.answers.get(b.question).is_some())
+            .map(|b| b.question)
+            .collect();
+        let (_, applies) = crate::engine::applicable(rb, &a.answers);
+        let summary_questions: Vec<Because> = rb
+            .questionnaire
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(q, question)| question.summary && question.retired.is_none() && applies[*q])
+            .map(|(q, _)| Because::whole(q))
+            .collect();
+        let summary = answers(&summary_questions)
+            .into_iter()
+            .zip(&summary_questions)
+            .map(|(answer, b)| SummaryView {
+                answer,
+                raised: raised.contains(&b.question),
+            })
+            .collect();
+        let worth_checking = rb
+            .questionnaire
+            .sections
+            .iter()
+            .filter_map(|section| {
+                let refine = section.refine.as_ref()?;
+                let open = section
+                    .questions
+                    .clone()
+                    .any(|q| applies[q] && a.answers.get(q).is_none());
+                if !open {
+                    return None;
+                }
+                // In the rule base's order of causes, whatever order the rules are in.
+                let mut causes: Vec<usize> = Vec::new();
+                for rule in &rb.rules {
+                    let Conclusion::Evidence { cause, strength } = rule.then else {
+                        continue;
+                    };
+                    let mut reads = false;
+                    rule.when
+                        .visit_questions(&mut |q| reads |= section.questions.contains(&q));
+                    if reads && strength > 0.0 {
+                        causes.push(cause);
+                    }
+                }
+                causes.sort_unstable();
+                causes.dedup();
+                let could_show = causes
+                    .into_iter()
+                    .map(|c| rb.causes[c].title.as_str())
+                    .collect();
+                Some(CheckView {
+                    section: &section.id,
+                    title: &section.title,
+                    check: &refine.check,
+                    minutes: refine.minutes,
+                    could_show,
+                })
+            })
+            .collect();
         ReportView {
             schema_version: SCHEMA_VERSION,
             generated_by: concat!("runback ", env!("CARGO_PKG_VERSION")),
@@ -343,6 +506,7 @@ impl<'a> ReportView<'a> {
             escalation,
             causes,
             strategies,
+            start_here: a.start_here,
             unanswered: question_refs(rb, &a.unanswered),
             ignored: question_refs(rb, &a.ignored),
             sources: cited
@@ -350,10 +514,14 @@ impl<'a> ReportView<'a> {
                 .map(|s| SourceView {
                     id: &rb.sources[s].id,
                     title: &rb.sources[s].title,
+                    publisher: rb.sources[s].publisher.as_deref(),
+                    year: rb.sources[s].year,
                     url: rb.sources[s].url.as_deref(),
                 })
                 .collect(),
             answers: answers(&given),
+            summary,
+            worth_checking,
             disclaimer: &rb.disclaimer,
             trace: options.explain.then(|| trace(a)),
         }

@@ -31,6 +31,13 @@ pub struct SourceEntry {
     pub title: String,
     /// `article` or `guideline`.
     pub kind: SourceKind,
+    /// Who published it (a body such as "NICE", or a description of the website), so a
+    /// clinician can judge and find it.
+    #[serde(default)]
+    pub publisher: Option<String>,
+    /// The year it was published or last reviewed.
+    #[serde(default)]
+    pub year: Option<u16>,
     /// Where a reader can find it, when it is public.
     #[serde(default)]
     pub url: Option<String>,
@@ -42,8 +49,10 @@ pub struct SourceEntry {
 pub enum SourceKind {
     /// A web article about runners' backs.
     Article,
-    /// Published clinical guidance.
+    /// Published clinical guidance or a consensus statement.
     Guideline,
+    /// A published research study or systematic review.
+    Study,
 }
 
 /// A claim the rule base chose not to use, and why.
@@ -56,6 +65,9 @@ pub struct LeftOutEntry {
     pub source: String,
     /// Why it is not used.
     pub why: String,
+    /// Sources behind the decision, when the reason rests on them.
+    #[serde(default)]
+    pub see: Vec<String>,
 }
 
 /// `questionnaire.json`: the sections, in the order they are asked.
@@ -65,8 +77,53 @@ pub struct QuestionnaireFile {
     /// Editor hint; ignored.
     #[serde(rename = "$schema", default)]
     pub schema: Option<String>,
+    /// The questionnaire's version, `MAJOR.MINOR.PATCH`: the minor number rises when
+    /// questions are added (every answer file stays valid), the major number when an id or
+    /// an allowed value is removed or changes meaning.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[0-9]+\.[0-9]+\.[0-9]+$"))]
+    pub version: Option<String>,
     /// The sections, in order.
     pub sections: Vec<SectionEntry>,
+    /// Groups of yes/no warning signs asked together on one screen, each sign keeping its
+    /// own question id and answer.
+    #[serde(default)]
+    pub checklists: Vec<ChecklistEntry>,
+}
+
+/// Several questions asked on one screen as "Do you have any of these?", with "None of
+/// these" and "Not sure": each ticked item sets its question's answer, "None of these"
+/// answers every item's question with its harmless value, and "Not sure" answers each
+/// unticked one with `unsure`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistEntry {
+    /// Stable id.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
+    pub id: String,
+    /// The question as asked ("Do you have any of these?").
+    pub text: String,
+    /// Help shown under it.
+    #[serde(default)]
+    pub help: Option<String>,
+    /// The items, in the order shown: a question id (a `yes_no` question, ticked means
+    /// `yes`), or a question and one of its values (a `multi` question).
+    pub items: Vec<ChecklistItemEntry>,
+}
+
+/// One item of a checklist.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ChecklistItemEntry {
+    /// A `yes_no` question; ticked means `yes`.
+    Question(String),
+    /// A `multi` question and the value a tick adds.
+    Value {
+        /// Question id.
+        question: String,
+        /// Option value.
+        value: String,
+    },
 }
 
 /// A group of questions with a header.
@@ -81,8 +138,23 @@ pub struct SectionEntry {
     /// One or two sentences that open the section.
     #[serde(default)]
     pub intro: Option<String>,
+    /// Asked only to refine a first result (or with `--full`): questions that need a video
+    /// or a self-test the runner may not be able to do on the spot.
+    #[serde(default)]
+    pub refine: Option<RefineEntry>,
     /// The questions, in order.
     pub questions: Vec<QuestionEntry>,
+}
+
+/// What a refining section asks of the runner.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefineEntry {
+    /// What to film or try, in a sentence; the report suggests it when the section was
+    /// not answered.
+    pub check: String,
+    /// About how many minutes the section takes.
+    pub minutes: u32,
 }
 
 /// One question as written in the file.
@@ -104,6 +176,43 @@ pub struct QuestionEntry {
     pub ask_if: Option<ConditionEntry>,
     /// Context for the clinician, read by no rule on purpose.
     pub informational: bool,
+    /// Kept so older answer files stay valid and keep their meaning, but no longer asked:
+    /// says what replaced it.
+    pub retired: Option<String>,
+    /// Shown in the clinician's summary at the top of a printed report.
+    pub summary: bool,
+    /// A warning sign: never answered by default, and never silently skipped.
+    pub warning_sign: bool,
+    /// How a figure from the runner's training log answers it.
+    pub from_training: Option<FromTrainingEntry>,
+}
+
+/// How a figure computed from a training log (Strava, a watch's files) answers a question
+/// the runner has not answered: a number as it is, or banded into an option, or kinds of
+/// activity mapped to options.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FromTrainingEntry {
+    /// The figure's name (`runback training --figures` lists them).
+    pub figure: String,
+    /// For a choice question: ascending bands, each up to and including `up_to`; the last
+    /// band has no `up_to`.
+    #[serde(default)]
+    pub bands: Vec<BandEntry>,
+    /// For a multiple choice: each kind of activity and the option it ticks.
+    #[serde(default)]
+    pub kinds: std::collections::BTreeMap<String, String>,
+}
+
+/// One band of a figure.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BandEntry {
+    /// The band's upper end, included; absent for the last band.
+    #[serde(default)]
+    pub up_to: Option<f64>,
+    /// The option value for figures in this band.
+    pub value: String,
 }
 
 /// The kind of answer a question takes, with the fields that kind needs.
@@ -216,6 +325,23 @@ pub struct QuestionFields {
     /// Context for the clinician, read by no rule on purpose (default false).
     #[serde(default)]
     informational: bool,
+    /// No longer asked, but still read from older answer files (and by rules, so those
+    /// files keep their meaning): what replaced it, in a sentence.
+    #[serde(default)]
+    retired: Option<String>,
+    /// Show the answer in the clinician's summary at the top of a printed report: the
+    /// pertinent positives and negatives a physiotherapist reads first (default false).
+    #[serde(default)]
+    summary: bool,
+    /// How a figure from the runner's training log answers this question when the runner
+    /// has not.
+    #[serde(default)]
+    from_training: Option<FromTrainingEntry>,
+    /// A warning sign (a red flag, or a risk factor the red-flag rules weigh): the terminal
+    /// starts it with nothing chosen, and left unanswered it keeps the report from the
+    /// default level whenever a rule it feeds cannot be decided (default false).
+    #[serde(default)]
+    warning_sign: bool,
 }
 
 /// Adds to the generated question schema what the loader checks per `type`: the fields
@@ -360,6 +486,10 @@ impl TryFrom<QuestionFields> for QuestionEntry {
             kind,
             ask_if: f.ask_if,
             informational: f.informational,
+            retired: f.retired,
+            summary: f.summary,
+            warning_sign: f.warning_sign,
+            from_training: f.from_training,
         })
     }
 }
@@ -467,6 +597,14 @@ pub struct CauseEntry {
     /// Raises the escalation whenever the cause is reported at all.
     #[serde(default)]
     pub escalate: Option<EscalateEntry>,
+    /// Never shown with a strength (a condition only an examination can judge, such as a
+    /// structural problem in the spine); default false.
+    #[serde(default)]
+    pub unrated: bool,
+    /// When reported, its first strategy leads the "start here" actions, because changing
+    /// it gives the most direct relief (a jump in training load, say); default false.
+    #[serde(default)]
+    pub start_first: bool,
 }
 
 /// An escalation level and the reason a runner reads.
@@ -477,6 +615,10 @@ pub struct EscalateEntry {
     pub level: String,
     /// Why, in words a runner understands.
     pub reason: String,
+    /// What to do meanwhile, when it differs from the usual self-care ("stop running until
+    /// you have been checked"): shown above the strategies whenever this reason is raised.
+    #[serde(default)]
+    pub self_care_note: Option<String>,
 }
 
 /// `strategies.json`.
@@ -488,6 +630,10 @@ pub struct StrategiesFile {
     pub schema: Option<String>,
     /// Every relief strategy.
     pub strategies: Vec<StrategyEntry>,
+    /// Strategies offered when no cause is at least "possible", so a report always has
+    /// something to do.
+    #[serde(default)]
+    pub fallback: Vec<String>,
 }
 
 /// A relief strategy.
@@ -516,6 +662,46 @@ pub struct EscalationFile {
     pub disclaimer: String,
     /// The levels, most urgent first; the last is the default.
     pub levels: Vec<LevelEntry>,
+    /// What happens when a rule for a more urgent level cannot be decided because
+    /// questions it reads were not answered.
+    #[serde(default)]
+    pub unanswered: Option<UnansweredEntry>,
+    /// The signs that mean "get emergency help now", carried by every report below the most
+    /// urgent level.
+    #[serde(default)]
+    pub safety_net: Option<SafetyNetEntry>,
+}
+
+/// The floor for undecided warning signs: when a rule that escalates above `level` reads
+/// questions that were not answered and so can be neither true nor false, the report is
+/// raised to `level` with this reason and the list of those questions.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnansweredEntry {
+    /// Level id from `levels`.
+    pub level: String,
+    /// Why, in words a runner understands; the report adds the questions not answered.
+    pub reason: String,
+    /// Guidance behind it.
+    pub sources: Vec<String>,
+}
+
+/// The safety net: the signs that mean "call the emergency number now".
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SafetyNetEntry {
+    /// Heading, such as "Get emergency help at once if".
+    pub title: String,
+    /// The signs, one short line each.
+    pub signs: Vec<String>,
+    /// What to do if one appears.
+    pub action: String,
+    /// When the answers make the safety net matter more (pain spreading into a leg, say),
+    /// it is shown right after the escalation instead of near the end.
+    #[serde(default)]
+    pub prominent_when: Option<ConditionEntry>,
+    /// Guidance behind it.
+    pub sources: Vec<String>,
 }
 
 /// One escalation level.
@@ -527,6 +713,9 @@ pub struct LevelEntry {
     pub id: String,
     /// Short title.
     pub title: String,
+    /// How soon, in a few words ("now", "today", "within 1 to 2 weeks").
+    #[serde(default)]
+    pub time_frame: Option<String>,
     /// What to do, in plain words.
     pub action: String,
     /// Shown above the strategies when this level applies.

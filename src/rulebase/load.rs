@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use super::files::{
-    CausesFile, ConclusionEntry, ConditionEntry, EscalateEntry, EscalationFile, QuestionKindEntry,
-    QuestionnaireFile, RulesFile, SourcesFile, StrategiesFile,
+    CausesFile, ChecklistEntry, ChecklistItemEntry, ConclusionEntry, ConditionEntry, EscalateEntry,
+    EscalationFile, FromTrainingEntry, QuestionKindEntry, QuestionnaireFile, RulesFile,
+    SourcesFile, StrategiesFile,
 };
 use super::model::*;
 use crate::clean::{self, clean};
@@ -444,11 +445,18 @@ impl Checker {
                 let at = root(&sources_name).key("left_out").key(i);
                 self.text(&l.claim, &at.key("claim"));
                 self.text(&l.why, &at.key("why"));
+                let see = l
+                    .see
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, id)| self.resolve(&source_ids, id, &at.key("see").key(j)))
+                    .collect();
                 let source = self.resolve(&source_ids, &l.source, &at.key("source"))?;
                 Some(LeftOut {
                     claim: l.claim.clone(),
                     source,
                     why: l.why.clone(),
+                    see,
                 })
             })
             .collect();
@@ -459,6 +467,8 @@ impl Checker {
                 id: s.id.clone(),
                 title: s.title.clone(),
                 kind: s.kind,
+                publisher: s.publisher.clone(),
+                year: s.year,
                 url: s.url.clone(),
             })
             .collect();
@@ -475,6 +485,9 @@ impl Checker {
             self.define(&mut level_ids, &l.id, i, &at, IdStyle::Id);
             self.text(&l.title, &at.key("title"));
             self.text(&l.action, &at.key("action"));
+            if let Some(time_frame) = &l.time_frame {
+                self.text(time_frame, &at.key("time_frame"));
+            }
             if let Some(note) = &l.self_care_note {
                 self.text(note, &at.key("self_care_note"));
             }
@@ -482,6 +495,7 @@ impl Checker {
             levels.push(Level {
                 id: l.id.clone(),
                 title: l.title.clone(),
+                time_frame: l.time_frame.clone(),
                 action: l.action.clone(),
                 self_care_note: l.self_care_note.clone(),
                 sources,
@@ -497,6 +511,17 @@ impl Checker {
             &escalation.disclaimer,
             &root(&escalation_name).key("disclaimer"),
         );
+        let unanswered = escalation.unanswered.as_ref().and_then(|u| {
+            let at = root(&escalation_name).key("unanswered");
+            self.text(&u.reason, &at.key("reason"));
+            let sources = self.resolve_sources(&source_ids, &u.sources, &at.key("sources"));
+            let level = self.resolve(&level_ids, &u.level, &at.key("level"))?;
+            Some(UnansweredFloor {
+                level,
+                reason: u.reason.clone(),
+                sources,
+            })
+        });
 
         // Strategies.
         let mut strategy_ids = Ids::new("strategy");
@@ -518,6 +543,18 @@ impl Checker {
                 sources,
             });
         }
+        let fallback_strategies = strategies
+            .fallback
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                self.resolve(
+                    &strategy_ids,
+                    s,
+                    &root(&strategies_name).key("fallback").key(i),
+                )
+            })
+            .collect();
 
         // Causes.
         let mut cause_ids = Ids::new("cause");
@@ -549,6 +586,8 @@ impl Checker {
                 strategies,
                 sources,
                 escalate,
+                unrated: c.unrated,
+                start_first: c.start_first,
             });
         }
 
@@ -557,6 +596,16 @@ impl Checker {
         let mut question_ids = Ids::new("question");
         let mut sections = Vec::new();
         let mut questions: Vec<Question> = Vec::new();
+        if let Some(version) = &questionnaire.version {
+            let parts: Vec<&str> = version.split('.').collect();
+            let numeric = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+            if parts.len() != 3 || !parts.iter().all(numeric) {
+                self.problem(
+                    &root(&questionnaire_name).key("version"),
+                    format!("version `{version}` must be three whole numbers, MAJOR.MINOR.PATCH, such as 1.2.0"),
+                );
+            }
+        }
         for (si, s) in questionnaire.sections.iter().enumerate() {
             let at = root(&questionnaire_name).key("sections").key(si);
             let at = At {
@@ -606,12 +655,33 @@ impl Checker {
                     options,
                     ask_if,
                     informational: q.informational,
+                    retired: q.retired.clone(),
+                    summary: q.summary,
+                    warning_sign: q.warning_sign,
+                    from_training: None,
                 });
+                if let Some(entry) = &q.from_training {
+                    let last = questions.len() - 1;
+                    let map =
+                        self.training_figure(entry, &questions[last], &at.key("from_training"));
+                    questions[last].from_training = map;
+                }
+                if let Some(why) = &q.retired {
+                    self.text(why, &at.key("retired"));
+                }
             }
+            let refine = s.refine.as_ref().map(|r| {
+                self.text(&r.check, &at.key("refine").key("check"));
+                Refine {
+                    check: r.check.clone(),
+                    minutes: r.minutes,
+                }
+            });
             sections.push(Section {
                 id: s.id.clone(),
                 title: s.title.clone(),
                 intro: s.intro.clone(),
+                refine,
                 questions: start..questions.len(),
             });
         }
@@ -621,6 +691,45 @@ impl Checker {
                 "the questionnaire has no questions",
             );
         }
+
+        let checklists = self.checklists(
+            &questionnaire.checklists,
+            &question_ids,
+            &questions,
+            &root(&questionnaire_name).key("checklists"),
+        );
+
+        // The safety net, once its condition can refer to any question.
+        let safety_net = escalation.safety_net.as_ref().map(|n| {
+            let at = root(&escalation_name).key("safety_net");
+            self.text(&n.title, &at.key("title"));
+            self.text(&n.action, &at.key("action"));
+            if n.signs.is_empty() {
+                self.problem(
+                    &at.key("signs"),
+                    "no signs; list what means \"get help now\"",
+                );
+            }
+            for (i, sign) in n.signs.iter().enumerate() {
+                self.text(sign, &at.key("signs").key(i));
+            }
+            let prominent_when = n.prominent_when.as_ref().and_then(|c| {
+                self.condition(
+                    c,
+                    &question_ids,
+                    &questions,
+                    &at.key("prominent_when"),
+                    None,
+                )
+            });
+            SafetyNet {
+                title: n.title.clone(),
+                signs: n.signs.clone(),
+                action: n.action.clone(),
+                prominent_when,
+                sources: self.resolve_sources(&source_ids, &n.sources, &at.key("sources")),
+            }
+        });
 
         // Rules.
         let mut rule_ids = Ids::new("rule");
@@ -671,7 +780,12 @@ impl Checker {
 
         RuleBase {
             origin: self.origin.clone(),
-            questionnaire: Questionnaire::new(sections, questions),
+            questionnaire: Questionnaire::new(
+                questionnaire.version.clone(),
+                sections,
+                questions,
+                checklists,
+            ),
             sources: sources_out,
             left_out,
             causes: causes_out,
@@ -679,6 +793,9 @@ impl Checker {
             levels,
             rules: rules_out,
             disclaimer: escalation.disclaimer,
+            unanswered,
+            safety_net,
+            fallback_strategies,
             files: FileNames {
                 sources: sources_name,
                 questionnaire: questionnaire_name,
@@ -690,12 +807,212 @@ impl Checker {
         }
     }
 
+    /// Resolves the checklists: every item a `yes_no` question (ticked means yes) or a value
+    /// of a `multi` question, able to say "no" (or "none") and "unsure"; all from one
+    /// section, asked unconditionally, and each question in one checklist only.
+    fn checklists(
+        &mut self,
+        entries: &[ChecklistEntry],
+        ids: &Ids,
+        questions: &[Question],
+        at: &At,
+    ) -> Vec<Checklist> {
+        let mut checklist_ids = Ids::new("checklist");
+        let mut taken: Vec<QuestionIdx> = Vec::new();
+        let mut out = Vec::new();
+        for (ci, c) in entries.iter().enumerate() {
+            let at = At {
+                item: Some(format!("checklist `{}`", c.id)),
+                ..at.key(ci)
+            };
+            self.define(&mut checklist_ids, &c.id, ci, &at, IdStyle::Id);
+            self.text(&c.text, &at.key("text"));
+            if let Some(help) = &c.help {
+                self.text(help, &at.key("help"));
+            }
+            if c.items.len() < 2 {
+                self.problem(&at.key("items"), "a checklist needs at least two items");
+            }
+            let mut items = Vec::new();
+            for (ii, item) in c.items.iter().enumerate() {
+                let at = at.key("items").key(ii);
+                let (id, value) = match item {
+                    ChecklistItemEntry::Question(id) => (id.as_str(), None),
+                    ChecklistItemEntry::Value { question, value } => {
+                        (question.as_str(), Some(value.as_str()))
+                    }
+                };
+                let Some(q) = self.resolve(ids, id, &at) else {
+                    continue;
+                };
+                let question = &questions[q];
+                let needs = |v: &str| question.option(v).is_some();
+                let option = match (&question.kind, value) {
+                    (AnswerKind::YesNo, None) if needs("unsure") => question.option("yes"),
+                    (AnswerKind::Multi, Some(v)) if needs("none") && needs("unsure") => {
+                        let o = question.option(v);
+                        if o.is_none_or(|o| question.options[o].exclusive) {
+                            self.problem(
+                                &at,
+                                format!(
+                                    "question `{id}` has no option `{v}` that can be ticked with others; expected one of: {}",
+                                    question
+                                        .options
+                                        .iter()
+                                        .filter(|o| !o.exclusive)
+                                        .map(|o| o.value.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                            );
+                            continue;
+                        }
+                        o
+                    }
+                    _ => {
+                        self.problem(
+                            &at,
+                            format!(
+                                "question `{id}` cannot be a checklist item: an item is a `yes_no` question that offers \"unsure\", or {{ \"question\", \"value\" }} of a `multi` question with exclusive `none` and `unsure` options"
+                            ),
+                        );
+                        continue;
+                    }
+                };
+                let Some(option) = option else { continue };
+                if question.ask_if.is_some() {
+                    self.problem(
+                        &at,
+                        format!("question `{id}` has an `ask_if`; a checklist is asked whole, so its questions cannot have one"),
+                    );
+                }
+                if taken.contains(&q) && !items.iter().any(|i: &ChecklistItem| i.question == q) {
+                    self.problem(
+                        &at,
+                        format!("question `{id}` is already in another checklist"),
+                    );
+                }
+                if let Some(first) = items.first()
+                    && questions[first.question].section != question.section
+                {
+                    self.problem(
+                        &at,
+                        format!("question `{id}` is in another section than the checklist's first item; a checklist's questions share a section"),
+                    );
+                }
+                taken.push(q);
+                items.push(ChecklistItem {
+                    question: q,
+                    option,
+                });
+            }
+            out.push(Checklist {
+                id: c.id.clone(),
+                text: c.text.clone(),
+                help: c.help.clone(),
+                items,
+            });
+        }
+        out
+    }
+
+    /// Resolves how a training-log figure answers a question: a number question takes the
+    /// number; a choice question needs ascending bands (the last open-ended); a multiple
+    /// choice, kinds mapped to its options.
+    fn training_figure(
+        &mut self,
+        entry: &FromTrainingEntry,
+        question: &Question,
+        at: &At,
+    ) -> Option<FromTraining> {
+        if entry.figure.trim().is_empty() {
+            self.problem(&at.key("figure"), "empty figure name");
+            return None;
+        }
+        let option = |this: &mut Self, value: &str, at: &At| {
+            let found = question.option(value);
+            if found.is_none() {
+                this.problem(
+                    at,
+                    format!(
+                        "question `{}` has no option `{value}`; expected one of: {}",
+                        question.id,
+                        question.option_list()
+                    ),
+                );
+            }
+            found
+        };
+        let map = match (
+            &question.kind,
+            entry.bands.is_empty(),
+            entry.kinds.is_empty(),
+        ) {
+            (AnswerKind::Number { .. } | AnswerKind::Scale { .. }, true, true) => FigureMap::Number,
+            (AnswerKind::YesNo | AnswerKind::Single, false, true) => {
+                let mut bands = Vec::new();
+                let mut previous = f64::NEG_INFINITY;
+                for (i, band) in entry.bands.iter().enumerate() {
+                    let at = at.key("bands").key(i);
+                    let last = i + 1 == entry.bands.len();
+                    match band.up_to {
+                        Some(up_to) if !last && up_to.is_finite() && up_to > previous => {
+                            previous = up_to
+                        }
+                        None if last => {}
+                        _ => {
+                            self.problem(
+                                &at,
+                                "bands rise in order, each with a larger `up_to`, and only the last has none",
+                            );
+                            return None;
+                        }
+                    }
+                    bands.push((band.up_to, option(self, &band.value, &at.key("value"))?));
+                }
+                FigureMap::Bands(bands)
+            }
+            (AnswerKind::Multi, true, false) => {
+                let mut kinds = Vec::new();
+                for (kind, value) in &entry.kinds {
+                    let o = option(self, value, &at.key("kinds").key(kind))?;
+                    kinds.push((kind.clone(), o));
+                }
+                FigureMap::Kinds(kinds)
+            }
+            _ => {
+                self.problem(
+                    at,
+                    format!(
+                        "a `{}` question takes a figure {}",
+                        question.kind.name(),
+                        match question.kind {
+                            AnswerKind::Number { .. } | AnswerKind::Scale { .. } =>
+                                "as it is: no `bands` or `kinds`",
+                            AnswerKind::Multi => "through `kinds`",
+                            _ => "through `bands`",
+                        }
+                    ),
+                );
+                return None;
+            }
+        };
+        Some(FromTraining {
+            figure: entry.figure.clone(),
+            map,
+        })
+    }
+
     fn escalate(&mut self, levels: &Ids, e: &EscalateEntry, at: &At) -> Option<Escalate> {
         self.text(&e.reason, &at.key("reason"));
+        if let Some(note) = &e.self_care_note {
+            self.text(note, &at.key("self_care_note"));
+        }
         let level = self.resolve(levels, &e.level, &at.key("level"))?;
         Some(Escalate {
             level,
             reason: e.reason.clone(),
+            self_care_note: e.self_care_note.clone(),
         })
     }
 

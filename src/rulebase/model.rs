@@ -39,6 +39,12 @@ pub struct RuleBase {
     pub rules: Vec<Rule>,
     /// The statement that a report is not a diagnosis.
     pub disclaimer: String,
+    /// The floor for rules that cannot be decided because answers are missing.
+    pub unanswered: Option<UnansweredFloor>,
+    /// The signs that mean "get emergency help now".
+    pub safety_net: Option<SafetyNet>,
+    /// Strategies offered when no cause is at least "possible".
+    pub fallback_strategies: Vec<StrategyIdx>,
     /// The name each file was loaded under, so `runback check` can point into it.
     pub files: FileNames,
 }
@@ -67,29 +73,104 @@ impl RuleBase {
     }
 }
 
+/// When a rule for a level more urgent than `level` cannot be decided for want of answers,
+/// the report rises to `level`.
+#[derive(Debug, Clone)]
+pub struct UnansweredFloor {
+    /// The level raised.
+    pub level: LevelIdx,
+    /// Why, for the runner.
+    pub reason: String,
+    /// Guidance behind it.
+    pub sources: Vec<SourceIdx>,
+}
+
+/// The signs that mean "get emergency help now", on every report below the most urgent
+/// level.
+#[derive(Debug, Clone)]
+pub struct SafetyNet {
+    /// Heading.
+    pub title: String,
+    /// The signs.
+    pub signs: Vec<String>,
+    /// What to do if one appears.
+    pub action: String,
+    /// When it is shown right after the escalation.
+    pub prominent_when: Option<Condition>,
+    /// Guidance behind it.
+    pub sources: Vec<SourceIdx>,
+}
+
 /// The questionnaire: sections in order, and a flat list of questions in asking order.
 #[derive(Debug, Clone)]
 pub struct Questionnaire {
+    /// The version, `MAJOR.MINOR.PATCH`, when the file gives one.
+    pub version: Option<String>,
     /// Sections in order.
     pub sections: Vec<Section>,
     /// All questions in asking order, across sections.
     pub questions: Vec<Question>,
+    /// Warning signs asked together, each keeping its own question.
+    pub checklists: Vec<Checklist>,
     /// Each question's index by id, built once at load: every key of every answer set is
     /// looked up here, and scanning the questions cost 7 % of a CSV batch.
     pub(crate) by_id: std::collections::HashMap<String, QuestionIdx>,
 }
 
+/// Several questions asked on one screen; see `files::ChecklistEntry`.
+#[derive(Debug, Clone)]
+pub struct Checklist {
+    /// Stable id.
+    pub id: String,
+    /// The question as asked.
+    pub text: String,
+    /// Help shown under it.
+    pub help: Option<String>,
+    /// The items, in the order shown.
+    pub items: Vec<ChecklistItem>,
+}
+
+/// One item of a checklist: a question and the option a tick chooses (for a `multi`
+/// question, adds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChecklistItem {
+    /// The question.
+    pub question: QuestionIdx,
+    /// The option index a tick stands for.
+    pub option: usize,
+}
+
+impl Checklist {
+    /// The questions it answers, each once, in item order.
+    pub fn questions(&self) -> Vec<QuestionIdx> {
+        let mut out: Vec<QuestionIdx> = Vec::new();
+        for item in &self.items {
+            if !out.contains(&item.question) {
+                out.push(item.question);
+            }
+        }
+        out
+    }
+}
+
 impl Questionnaire {
-    /// A questionnaire of these sections and questions, with its index by id.
-    pub fn new(sections: Vec<Section>, questions: Vec<Question>) -> Self {
+    /// A questionnaire of these sections, questions and checklists, with its index by id.
+    pub fn new(
+        version: Option<String>,
+        sections: Vec<Section>,
+        questions: Vec<Question>,
+        checklists: Vec<Checklist>,
+    ) -> Self {
         let by_id = questions
             .iter()
             .enumerate()
             .map(|(i, q)| (q.id.clone(), i))
             .collect();
         Questionnaire {
+            version,
             sections,
             questions,
+            checklists,
             by_id,
         }
     }
@@ -100,6 +181,18 @@ impl Questionnaire {
         // question list can miss, but never name the wrong question.
         let i = *self.by_id.get(id)?;
         (self.questions.get(i)?.id == id).then_some(i)
+    }
+
+    /// The checklist a question is asked in, if any.
+    pub fn checklist_of(&self, q: QuestionIdx) -> Option<&Checklist> {
+        self.checklists
+            .iter()
+            .find(|c| c.items.iter().any(|i| i.question == q))
+    }
+
+    /// Whether a question belongs to a section asked only to refine a first result.
+    pub fn refines(&self, q: QuestionIdx) -> bool {
+        self.sections[self.questions[q].section].refine.is_some()
     }
 }
 
@@ -112,8 +205,19 @@ pub struct Section {
     pub title: String,
     /// Opening sentence or two.
     pub intro: Option<String>,
+    /// Asked only to refine a first result: what to film or try, and about how long.
+    pub refine: Option<Refine>,
     /// The questions of this section, as a range of [`Questionnaire::questions`].
     pub questions: std::ops::Range<QuestionIdx>,
+}
+
+/// A refining section's self-test.
+#[derive(Debug, Clone)]
+pub struct Refine {
+    /// What to film or try.
+    pub check: String,
+    /// About how many minutes.
+    pub minutes: u32,
 }
 
 /// One question.
@@ -137,6 +241,35 @@ pub struct Question {
     pub ask_if: Option<Condition>,
     /// Read by no rule on purpose: context for the clinician reading the report.
     pub informational: bool,
+    /// No longer asked, kept for older answer files: what replaced it.
+    pub retired: Option<String>,
+    /// Shown in the clinician's summary of a printed report.
+    pub summary: bool,
+    /// A warning sign: never answered by default, never silently skipped.
+    pub warning_sign: bool,
+    /// How a figure from a training log answers it.
+    pub from_training: Option<FromTraining>,
+}
+
+/// How a training-log figure answers a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FromTraining {
+    /// The figure's name.
+    pub figure: String,
+    /// How its value becomes an answer.
+    pub map: FigureMap,
+}
+
+/// How a figure's value becomes an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FigureMap {
+    /// The number itself (rounded for a whole-number question, kept within its range).
+    Number,
+    /// Ascending bands: the option of the first band whose upper end (included) is at or
+    /// above the value; `None` is the last, open band.
+    Bands(Vec<(Option<f64>, usize)>),
+    /// Kinds of activity and the option each ticks.
+    Kinds(Vec<(String, usize)>),
 }
 
 impl Question {
@@ -333,6 +466,10 @@ pub struct Source {
     pub title: String,
     /// Article or guideline.
     pub kind: SourceKind,
+    /// Who published it.
+    pub publisher: Option<String>,
+    /// The year it was published or last reviewed.
+    pub year: Option<u16>,
     /// Where to find it.
     pub url: Option<String>,
 }
@@ -346,6 +483,8 @@ pub struct LeftOut {
     pub source: SourceIdx,
     /// Why it is not used.
     pub why: String,
+    /// Sources behind the decision.
+    pub see: Vec<SourceIdx>,
 }
 
 /// A likely cause.
@@ -363,6 +502,10 @@ pub struct Cause {
     pub sources: Vec<SourceIdx>,
     /// Escalation raised whenever the cause is reported.
     pub escalate: Option<Escalate>,
+    /// Never shown with a strength.
+    pub unrated: bool,
+    /// Its first strategy leads the "start here" actions when it is reported.
+    pub start_first: bool,
 }
 
 /// An escalation level with its reason.
@@ -372,6 +515,8 @@ pub struct Escalate {
     pub level: LevelIdx,
     /// Why, for the runner.
     pub reason: String,
+    /// What to do meanwhile instead of the usual self-care, when that differs.
+    pub self_care_note: Option<String>,
 }
 
 /// A relief strategy.
@@ -394,6 +539,8 @@ pub struct Level {
     pub id: String,
     /// Short title.
     pub title: String,
+    /// How soon, in a few words.
+    pub time_frame: Option<String>,
     /// What to do.
     pub action: String,
     /// Shown above the strategies at this level.

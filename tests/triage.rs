@@ -1,0 +1,262 @@
+//! Properties of the escalation over random answer sets from the shipped questionnaire:
+//! being unsure or skipping a warning sign never lowers the level, a "yes" never lowers
+//! it, every format's escalation box holds only reasons of its own level, and the short
+//! questionnaire never ends at a lower level than the full one.
+
+use std::sync::LazyLock;
+
+use proptest::prelude::*;
+use runback::answers::{Answers, Value};
+use runback::engine;
+use runback::interactive::flow::{self, Scope};
+use runback::interactive::replay::Replay;
+use runback::report::{self, Format, TextOptions, ViewOptions};
+use runback::rulebase::{AnswerKind, OptionSet, Question, RuleBase, embedded};
+
+static SHIPPED: LazyLock<RuleBase> =
+    LazyLock::new(|| embedded::shipped().expect("the shipped rule base is valid"));
+
+/// A valid answer to one question, or none.
+fn answer(question: &Question) -> BoxedStrategy<Option<Value>> {
+    let n = question.options.len();
+    let value: BoxedStrategy<Value> = match &question.kind {
+        AnswerKind::YesNo | AnswerKind::Single => (0..n).prop_map(Value::Choice).boxed(),
+        AnswerKind::Multi => {
+            let exclusive: Vec<usize> = (0..n).filter(|&o| question.options[o].exclusive).collect();
+            let others: OptionSet = (0..n)
+                .filter(|&o| !question.options[o].exclusive)
+                .fold(0, |set, o| set | 1 << o);
+            let ordinary = (0..=others)
+                .prop_filter("a non-empty set of ordinary options", move |set| {
+                    *set != 0 && set & !others == 0
+                })
+                .prop_map(Value::Multi);
+            if exclusive.is_empty() {
+                ordinary.boxed()
+            } else {
+                prop_oneof![
+                    3 => ordinary,
+                    1 => prop::sample::select(exclusive).prop_map(|o| Value::Multi(1 << o)),
+                ]
+                .boxed()
+            }
+        }
+        AnswerKind::Number {
+            min, max, integer, ..
+        } => {
+            let (min, max, integer) = (*min, *max, *integer);
+            (min..=max)
+                .prop_map(move |v| Value::Number(if integer { v.floor() } else { v }))
+                .boxed()
+        }
+        AnswerKind::Scale { min, max, .. } => {
+            (*min..=*max).prop_map(|v| Value::Number(v as f64)).boxed()
+        }
+    };
+    prop_oneof![4 => value.prop_map(Some), 1 => Just(None)].boxed()
+}
+
+/// Random answers to every question that is still asked.
+fn answer_set() -> impl Strategy<Value = Answers> {
+    let per_question: Vec<_> = SHIPPED
+        .questionnaire
+        .questions
+        .iter()
+        .map(|q| {
+            if q.retired.is_some() {
+                Just(None).boxed()
+            } else {
+                answer(q)
+            }
+        })
+        .collect();
+    per_question.prop_map(|values| {
+        let mut answers = Answers::none(&SHIPPED.questionnaire);
+        for (q, v) in values.into_iter().enumerate() {
+            answers.set(q, v);
+        }
+        answers
+    })
+}
+
+/// The level index (0 = most urgent) for answers with question `q` set to `value`.
+fn level_with(answers: &Answers, q: usize, value: Option<Value>) -> usize {
+    let mut answers = answers.clone();
+    answers.set(q, value);
+    engine::assess(&SHIPPED, &answers).escalation.level
+}
+
+/// A warning sign's harmless answer ("no", or "none"), and its "not sure" answer.
+fn benign_and_unsure(question: &Question) -> Option<(Value, Value)> {
+    let find = |value: &str| question.option(value);
+    let (benign, unsure) = (find("no").or(find("none"))?, find("unsure")?);
+    Some(match question.kind {
+        AnswerKind::Multi => (Value::Multi(1 << benign), Value::Multi(1 << unsure)),
+        _ => (Value::Choice(benign), Value::Choice(unsure)),
+    })
+}
+
+fn warning_signs() -> Vec<usize> {
+    let signs: Vec<usize> = SHIPPED
+        .questionnaire
+        .questions
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| q.warning_sign && benign_and_unsure(q).is_some())
+        .map(|(i, _)| i)
+        .collect();
+    assert!(signs.len() >= 15, "only {} warning signs", signs.len());
+    signs
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn being_unsure_or_skipping_a_warning_sign_never_lowers_the_level(answers in answer_set()) {
+        for q in warning_signs() {
+            let question = &SHIPPED.questionnaire.questions[q];
+            let (benign, unsure) = benign_and_unsure(question).unwrap();
+            let no = level_with(&answers, q, Some(benign));
+            let not_sure = level_with(&answers, q, Some(unsure));
+            let skipped = level_with(&answers, q, None);
+            prop_assert!(not_sure <= no, "{}: not sure gives a lower level than no", question.id);
+            prop_assert!(skipped <= not_sure, "{}: skipping gives a lower level than not sure", question.id);
+            prop_assert!(skipped <= no, "{}: skipping gives a lower level than no", question.id);
+        }
+    }
+
+    #[test]
+    fn a_yes_never_lowers_the_level(answers in answer_set()) {
+        for (q, question) in SHIPPED.questionnaire.questions.iter().enumerate() {
+            if question.kind != AnswerKind::YesNo || question.retired.is_some() {
+                continue;
+            }
+            let yes = level_with(&answers, q, Some(Value::Choice(0)));
+            for other in 1..question.options.len() {
+                let before = level_with(&answers, q, Some(Value::Choice(other)));
+                prop_assert!(
+                    yes <= before,
+                    "{}: yes instead of {} lowers the level",
+                    question.id,
+                    question.options[other].value
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_escalation_box_holds_only_reasons_of_its_own_level(answers in answer_set()) {
+        let a = engine::assess(&SHIPPED, &answers);
+        let view_options = ViewOptions { date: "2026-11-22".into(), explain: false };
+        let view = report::ReportView::new(&a, &view_options);
+        let own: Vec<&str> = view.escalation.own_reasons().map(|r| r.text).collect();
+        let lesser: Vec<&str> = view.escalation.lesser_reasons().map(|r| r.text).collect();
+        for format in [Format::Text, Format::Markdown, Format::Html] {
+            let out = report::render(
+                &a,
+                format,
+                &view_options,
+                TextOptions { width: 100, color: false, ascii: false, detail: true },
+            );
+            let the_box = escalation_box(&out, format, view.escalation.title);
+            for text in &own {
+                prop_assert!(the_box.contains(&words(text)), "{format:?}: {text} is not in the box");
+            }
+            for text in &lesser {
+                if own.contains(text) {
+                    continue;
+                }
+                prop_assert!(!the_box.contains(&words(text)), "{format:?}: a lower level's reason is in the box: {text}");
+            }
+        }
+        // JSON keeps every reason with its level, most urgent first.
+        let json: serde_json::Value = serde_json::from_str(&report::json(&view)).unwrap();
+        let levels: Vec<&str> = json["escalation"]["reasons"].as_array().unwrap().iter().map(|r| r["level"].as_str().unwrap()).collect();
+        let rank = |id: &str| SHIPPED.levels.iter().position(|l| l.id == id).unwrap();
+        prop_assert!(levels.windows(2).all(|w| rank(w[0]) <= rank(w[1])));
+    }
+}
+
+/// The level a run in `scope` ends at, answered from `truth`.
+fn level_after(truth: &Answers, scope: Scope) -> usize {
+    let mut runner = Replay::new(&SHIPPED.questionnaire, truth);
+    let outcome = flow::run(
+        &SHIPPED,
+        &mut runner,
+        Answers::none(&SHIPPED.questionnaire),
+        scope,
+        &mut |_| {},
+    )
+    .unwrap();
+    engine::assess(&SHIPPED, outcome.answers()).escalation.level
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn the_short_questionnaire_never_ends_lower_than_the_full_one(truth in answer_set()) {
+        let short = level_after(&truth, Scope::Short);
+        let full = level_after(&truth, Scope::Full);
+        prop_assert!(
+            short <= full,
+            "short run: {}, full run: {}",
+            SHIPPED.levels[short].id,
+            SHIPPED.levels[full].id
+        );
+    }
+}
+
+/// Text with its whitespace collapsed, so wrapped lines compare equal.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The escalation box of a rendered report, with whitespace collapsed and markup removed.
+fn escalation_box(out: &str, format: Format, title: &str) -> String {
+    let body = match format {
+        Format::Text => {
+            let mut rules = out.match_indices("=====").map(|(i, _)| i);
+            let start = rules.next().expect("the box opens with a rule");
+            let end = out[start..]
+                .find("\n=====")
+                .map(|i| start + i)
+                .expect("the box closes with a rule");
+            out[start..end]
+                .lines()
+                .map(|l| l.trim_start_matches(['-', ' ']))
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+        Format::Markdown => {
+            let heading = format!("## {title}");
+            let start = out.find(&heading).expect("the level heading");
+            let rest = &out[start + heading.len()..];
+            let end = rest.find("\n#").unwrap_or(rest.len());
+            rest[..end].replace("\n- ", " ")
+        }
+        _ => {
+            let start = out.find("<section class=\"escalation").expect("the box");
+            let end = start + out[start..].find("</section>").unwrap();
+            let mut plain = String::new();
+            let mut in_tag = false;
+            for c in out[start..end].chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => {
+                        in_tag = false;
+                        plain.push(' ');
+                    }
+                    c if !in_tag => plain.push(c),
+                    _ => {}
+                }
+            }
+            plain
+                .replace("&#39;", "'")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&")
+        }
+    };
+    words(&body)
+}
