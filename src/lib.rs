@@ -21,3 +21,4 @@ pub mod report;
 pub mod rulebase;
 pub mod stdio;
 mod suggest;
+pub mod training;
