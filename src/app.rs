@@ -8,13 +8,17 @@ use crate::atomic_write;
 use crate::batch;
 use crate::check::{self, coverage::Inventory};
 use crate::clean;
-use crate::cli::{AssessArgs, CheckArgs, Cli, ColorWhen, Command, QuestionsFormat};
+use crate::cli::{
+    AssessArgs, CheckArgs, Cli, ColorWhen, Command, QuestionsFormat, TrainingArgs, TrainingFormat,
+};
 use crate::engine;
 use crate::exit_codes::ExitCode;
 use crate::export;
 use crate::interactive::{self, Outcome, Scope, store::Store, terminal::TerminalPrompter};
+use crate::report::training::TrainingView;
 use crate::report::{self, TextOptions};
 use crate::rulebase::{self, LoadError, RuleBase};
+use crate::training::{self, Summary, propose};
 
 /// Everything that can stop a command.
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +82,9 @@ pub enum Error {
     /// A batch stopped, or some of its lines could not be assessed.
     #[error(transparent)]
     Batch(#[from] batch::BatchError),
+    /// A training log named with `--training` could not be read.
+    #[error("cannot read the training log: {0}")]
+    Training(#[from] training::TrainingError),
 }
 
 impl Error {
@@ -134,6 +141,7 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
             QuestionsFormat::Markdown => export::questions_markdown(&rules),
         },
         Some(Command::Template(args)) => export::template(&rules, !args.bare),
+        Some(Command::Training(args)) => training_only(&rules, args)?,
         Some(Command::Check(_) | Command::Schema(_) | Command::Completions(_) | Command::Man) => {
             unreachable!("authoring commands are run before the rule base is loaded")
         }
@@ -244,12 +252,93 @@ fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), E
     if args.output.is_none() {
         crate::stdio::stdout().map_err(Error::Write)?;
     }
+    // The log is read first: a file that cannot be used stops the run before any question.
+    let log = match args.training.as_slice() {
+        [] => None,
+        paths => Some(summarise_log(paths)?),
+    };
     let asking = args.answers.is_none() && (args.resume.is_some() || io::stdin().is_terminal());
     if asking {
-        return interactive(rules, args, color);
+        return interactive(rules, args, color, log.as_ref());
     }
-    let answers = read_answers(rules, args.answers.as_deref())?;
-    deliver(rules, &answers, args, color, args.force).map(drop)
+    let mut answers = read_answers(rules, args.answers.as_deref())?;
+    let training = log.map(|summary| {
+        let proposals = propose::propose(&rules.questionnaire, &summary.figures);
+        let applied = fill_from_log(rules, &mut answers, &proposals);
+        TrainingView::new(&summary, &applied, &rules.questionnaire)
+    });
+    deliver(rules, &answers, args, color, args.force, training.as_ref()).map(drop)
+}
+
+/// Reads the training log and summarises the weeks up to the report's day.
+fn summarise_log(paths: &[std::path::PathBuf]) -> Result<Summary, Error> {
+    let log = training::read(paths, training::Limits::default())?;
+    let today = report::date::today()?;
+    let as_of = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d")
+        .expect("report::date::today gives YYYY-MM-DD");
+    Ok(training::summarise(&log, as_of))
+}
+
+/// Fills the questions left unanswered from the log, keeping only those that apply given
+/// the other answers (a log answer to a question that does not apply would be noise).
+fn fill_from_log(
+    rules: &RuleBase,
+    answers: &mut Answers,
+    proposals: &[propose::Proposal],
+) -> propose::Applied {
+    let mut applied = propose::apply(answers, proposals);
+    let (_, applies) = engine::applicable(rules, answers);
+    applied.filled.retain(|p| {
+        if !applies[p.question] {
+            answers.set(p.question, None);
+        }
+        applies[p.question]
+    });
+    applied
+}
+
+/// After the questionnaire: which log answers stood, and which the runner changed.
+fn log_answers_kept(
+    answers: &Answers,
+    filled: &[propose::Proposal],
+    before: &propose::Applied,
+) -> propose::Applied {
+    let mut applied = propose::Applied {
+        filled: Vec::new(),
+        overruled: before.overruled.clone(),
+    };
+    for p in filled {
+        match answers.get(p.question) {
+            Some(v) if v == p.value => applied.filled.push(*p),
+            Some(_) => applied.overruled.push(*p),
+            None => {}
+        }
+    }
+    applied
+}
+
+/// `runback training`: the log alone, and the answers it would give.
+fn training_only(rules: &RuleBase, args: &TrainingArgs) -> Result<String, Error> {
+    let summary = summarise_log(&args.paths)?;
+    let proposals = propose::propose(&rules.questionnaire, &summary.figures);
+    let mut answers = Answers::none(&rules.questionnaire);
+    let applied = fill_from_log(rules, &mut answers, &proposals);
+    let view = TrainingView::new(&summary, &applied, &rules.questionnaire);
+    Ok(match args.format {
+        TrainingFormat::Text => {
+            let opts = TextOptions {
+                ascii: args.ascii,
+                ..text_options(ColorWhen::Never)
+            };
+            report::text::training_only(&view, opts)
+        }
+        TrainingFormat::Markdown => report::markdown::training_only(&view),
+        TrainingFormat::Json => {
+            let mut out = clean::json_pretty(&view);
+            out.push('\n');
+            out
+        }
+    })
 }
 
 /// Renders the report and writes it to `--output` (whole, or not at all) or standard
@@ -260,11 +349,13 @@ fn deliver(
     args: &AssessArgs,
     color: ColorWhen,
     overwrite: bool,
+    training: Option<&TrainingView>,
 ) -> Result<Option<std::path::PathBuf>, Error> {
     let assessment = engine::assess(rules, answers);
     let view = report::ViewOptions {
         date: report::date::today()?,
         explain: args.explain,
+        training: training.cloned(),
     };
     match &args.output {
         Some(path) => {
@@ -322,7 +413,12 @@ fn read_answers(rules: &RuleBase, path: Option<&Path>) -> Result<Answers, Error>
 /// `--full`), the report, an offer to refine it with the questions that need a video or a
 /// self-test, and an offer to save a page to print. The answers are kept in the user's
 /// state folder after every answer, so stopping or a closed window loses nothing.
-fn interactive(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), Error> {
+fn interactive(
+    rules: &RuleBase,
+    args: &AssessArgs,
+    color: ColorWhen,
+    log: Option<&Summary>,
+) -> Result<(), Error> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Err(Error::NoTerminal);
     }
@@ -391,6 +487,33 @@ fn interactive(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<
         }
         _ => Answers::none(&rules.questionnaire),
     };
+    // The log answers what the runner has not; the flow then skips those questions, and
+    // the review shows them, marked, to change.
+    let mut start = start;
+    let (log_filled, log_before) = match log {
+        Some(summary) => {
+            let proposals = propose::propose(&rules.questionnaire, &summary.figures);
+            let applied = fill_from_log(rules, &mut start, &proposals);
+            prompter.mark_from_log(
+                applied
+                    .filled
+                    .iter()
+                    .map(|p| {
+                        let q = &rules.questionnaire.questions[p.question];
+                        (p.question, answers::describe(q, p.value))
+                    })
+                    .collect(),
+            );
+            (applied.filled.clone(), applied)
+        }
+        None => (Vec::new(), propose::Applied::default()),
+    };
+    let log_view = |answers: &Answers| {
+        log.map(|summary| {
+            let kept = log_answers_kept(answers, &log_filled, &log_before);
+            TrainingView::new(summary, &kept, &rules.questionnaire)
+        })
+    };
     let kept_in = save_to.map(Path::to_path_buf).or(run_file.clone());
     if let Some(path) = &kept_in {
         // What a SIGTERM or SIGHUP (a closed window) at a prompt leaves on the way out.
@@ -425,12 +548,27 @@ fn interactive(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<
         }
         Outcome::Emergency(answers) => {
             keep(&answers, true);
-            return emergency_report(rules, &answers, args, color, kept_in.as_deref());
+            let training = log_view(&answers);
+            return emergency_report(
+                rules,
+                &answers,
+                args,
+                color,
+                kept_in.as_deref(),
+                training.as_ref(),
+            );
         }
         Outcome::Report(answers) => answers,
     };
     keep(&answers, args.full);
-    let mut written = deliver(rules, &answers, args, color, args.force)?;
+    let mut written = deliver(
+        rules,
+        &answers,
+        args,
+        color,
+        args.force,
+        log_view(&answers).as_ref(),
+    )?;
     let mut answers = answers;
     // The first report stands on its own; the questions that need a video or a self-test
     // are offered after it.
@@ -454,11 +592,26 @@ fn interactive(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<
                     }
                     Outcome::Emergency(a) => {
                         keep(&a, true);
-                        return emergency_report(rules, &a, args, color, kept_in.as_deref());
+                        let training = log_view(&a);
+                        return emergency_report(
+                            rules,
+                            &a,
+                            args,
+                            color,
+                            kept_in.as_deref(),
+                            training.as_ref(),
+                        );
                     }
                     Outcome::Report(a) => answers = a,
                 }
-                written = deliver(rules, &answers, args, color, true)?;
+                written = deliver(
+                    rules,
+                    &answers,
+                    args,
+                    color,
+                    true,
+                    log_view(&answers).as_ref(),
+                )?;
             }
         }
     }
@@ -472,7 +625,7 @@ fn interactive(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<
             .offer_print()
             .map_err(|e| prompt_error(e, kept_in.clone()))?;
         if print {
-            let path = save_page(rules, &answers)?;
+            let path = save_page(rules, &answers, log_view(&answers))?;
             let _ = prompter.tell(&format!(
                 "Saved {}: open it in a browser and print it, or take it with you.",
                 path.display()
@@ -541,14 +694,16 @@ fn emergency_report(
     args: &AssessArgs,
     color: ColorWhen,
     kept_in: Option<&Path>,
+    training: Option<&TrainingView>,
 ) -> Result<(), Error> {
     if args.output.is_some() || args.format != report::Format::Text || args.detail {
-        return deliver(rules, answers, args, color, true).map(drop);
+        return deliver(rules, answers, args, color, true, training).map(drop);
     }
     let assessment = engine::assess(rules, answers);
     let view_options = report::ViewOptions {
         date: report::date::today()?,
         explain: false,
+        training: None,
     };
     let view = report::ReportView::new(&assessment, &view_options);
     let hint = match kept_in {
@@ -567,12 +722,17 @@ fn emergency_report(
 }
 
 /// Saves the printable page in the current folder, never over an existing file.
-fn save_page(rules: &RuleBase, answers: &Answers) -> Result<std::path::PathBuf, Error> {
+fn save_page(
+    rules: &RuleBase,
+    answers: &Answers,
+    training: Option<TrainingView>,
+) -> Result<std::path::PathBuf, Error> {
     let assessment = engine::assess(rules, answers);
     let date = report::date::today()?;
     let view = report::ViewOptions {
         date: date.clone(),
         explain: false,
+        training,
     };
     let page = report::render(
         &assessment,

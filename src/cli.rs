@@ -18,6 +18,9 @@ Examples:
   runback assess -a answers.json -f json a report for programs
   runback -a answers.json -f html -o report.html   a page to print for a physiotherapist
   runback assess -a answers.json --explain         why each rule did or did not fire
+  runback --training ~/Downloads/export_12345.zip  answer in the terminal, the training
+                                         questions answered from a Strava export
+  runback training activities/           only the training log's last 12 weeks
   runback questions                      read the whole questionnaire
   runback --rules rules check            lint an edited rule base
   runback completions bash               shell completions (also zsh, fish, ...)
@@ -92,6 +95,10 @@ pub enum Command {
     Man,
     /// Assess many answer sets, one JSON object per line (JSONL), into JSONL or CSV.
     Batch(BatchArgs),
+    /// Summarise a training log (Strava, Garmin, intervals.icu exports; FIT, GPX, TCX
+    /// files; folders of them): the last 12 weeks, longer-than-usual runs, and the
+    /// answers it gives.
+    Training(TrainingArgs),
 }
 
 /// Options of `runback assess`: where answers come from and how the report looks.
@@ -147,6 +154,40 @@ pub struct AssessArgs {
     /// names another file.
     #[arg(long, value_name = "FILE", conflicts_with = "answers")]
     pub resume: Option<PathBuf>,
+
+    /// Read your training from these files or folders (a Strava bulk export zip or its
+    /// activities.csv, Garmin FIT, GPX, TCX, intervals.icu or Garmin Connect CSV): it
+    /// answers the training questions you leave unanswered. Nothing leaves this machine.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub training: Vec<PathBuf>,
+}
+
+/// Options of `runback training`.
+#[derive(Debug, Args)]
+pub struct TrainingArgs {
+    /// Files or folders: a Strava bulk export zip or its activities.csv, Garmin FIT
+    /// (.fit, .fit.gz), GPX, TCX, intervals.icu or Garmin Connect CSV.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = TrainingFormat::Text)]
+    pub format: TrainingFormat,
+
+    /// Draw the chart with ASCII characters only.
+    #[arg(long)]
+    pub ascii: bool,
+}
+
+/// Formats for `runback training`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TrainingFormat {
+    /// Readable text with a chart.
+    Text,
+    /// GitHub-flavoured Markdown with a table.
+    Markdown,
+    /// JSON for programs (the report's `training` object).
+    Json,
 }
 
 /// Options of `runback batch`.

@@ -39,6 +39,7 @@ fn single_report(answers: &Json) -> Json {
     let view = ViewOptions {
         date: date::today().unwrap(),
         explain: false,
+        training: None,
     };
     serde_json::to_value(ReportView::new(&engine::assess(rb, &answers), &view)).unwrap()
 }

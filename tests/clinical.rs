@@ -115,6 +115,7 @@ fn a_suspected_bone_stress_injury_says_stop_running_and_never_ease_off() {
     let view_options = ViewOptions {
         date: "2026-11-22".into(),
         explain: false,
+        training: None,
     };
     let text = report::render(
         &a,
@@ -142,6 +143,7 @@ fn a_report_whose_level_comes_from_unanswered_warning_signs_says_so_first() {
     let view_options = ViewOptions {
         date: "2026-11-22".into(),
         explain: false,
+        training: None,
     };
     for format in [Format::Text, Format::Markdown, Format::Html] {
         let out = report::render(
@@ -322,6 +324,7 @@ fn a_possible_structural_problem_never_shows_a_strength() {
     let view_options = ViewOptions {
         date: "2026-11-22".into(),
         explain: false,
+        training: None,
     };
     for format in [Format::Text, Format::Markdown, Format::Html] {
         let out = report::render(

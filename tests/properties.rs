@@ -786,6 +786,7 @@ fn check_and_every_renderer_run_on_made_up_rule_bases() {
             let view = runback::report::ViewOptions {
                 date: "2026-11-21".into(),
                 explain: true,
+                training: None,
             };
             let text = runback::report::TextOptions {
                 width: 60,

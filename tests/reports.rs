@@ -30,6 +30,7 @@ fn options(explain: bool) -> ViewOptions {
     ViewOptions {
         date: "2026-11-21".into(),
         explain,
+        training: None,
     }
 }
 

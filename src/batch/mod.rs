@@ -330,6 +330,7 @@ pub fn run(
     let view = ViewOptions {
         date: report::date::today().map_err(RunError::Date)?,
         explain: false,
+        training: None,
     };
     let mut summary = Summary {
         by_level: vec![0; rules.levels.len()],

@@ -21,6 +21,9 @@ pub struct TerminalPrompter {
     color: bool,
     /// Where the answers are kept, for the welcome screen.
     kept_in: Option<String>,
+    /// Answers a training log gave, in words, by question: marked in the review while
+    /// they are unchanged.
+    from_log: Vec<(crate::rulebase::QuestionIdx, String)>,
 }
 
 impl TerminalPrompter {
@@ -37,7 +40,13 @@ impl TerminalPrompter {
             theme,
             color,
             kept_in,
+            from_log: Vec::new(),
         }
+    }
+
+    /// Marks these answers, in words, as the training log's in the review.
+    pub fn mark_from_log(&mut self, answers: Vec<(crate::rulebase::QuestionIdx, String)>) {
+        self.from_log = answers;
     }
 
     fn styled(&self, style: Style, text: &str) -> String {
@@ -547,7 +556,12 @@ impl Prompter for TerminalPrompter {
                 .answer
                 .as_deref()
                 .map_or("(not answered)".to_string(), clean);
-            format!("{}: {answer}", clean(&item.label))
+            let from_log = self
+                .from_log
+                .iter()
+                .any(|(q, text)| *q == item.question && item.answer.as_deref() == Some(text));
+            let note = if from_log { " (from your log)" } else { "" };
+            format!("{}: {answer}{note}", clean(&item.label))
         }));
         let list = List {
             skip_and_back: false,

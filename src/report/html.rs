@@ -6,6 +6,7 @@
 
 use std::fmt::Write;
 
+use super::training::TrainingView;
 use super::view::{AnswerView, ReasonView, ReportView};
 
 /// Escapes text for HTML element content and attribute values.
@@ -79,11 +80,16 @@ th, td { border-bottom: 1px solid var(--line); padding: .12rem .35rem; text-alig
   h2 { break-after: avoid; }
   a { color: inherit; text-decoration: none; }
 }
+.training { break-inside: avoid; }
+.training-chart { display: block; max-width: 100%; height: auto; margin: 0.2em 0; }
 "#;
 
 fn answers(list: &[AnswerView]) -> String {
     list.iter()
-        .map(|a| format!("{}: {}", escape(a.label), escape(&a.answer_text)))
+        .map(|a| {
+            let log = if a.from_log { " (from your log)" } else { "" };
+            format!("{}: {}{log}", escape(a.label), escape(&a.answer_text))
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -166,6 +172,9 @@ pub fn render(view: &ReportView) -> String {
     }
     start_here(&mut h, view);
     contributors(&mut h, view);
+    if let Some(t) = &view.training {
+        training(&mut h, t);
+    }
     if !view.worth_checking.is_empty() {
         let _ = writeln!(h, "<h2>Worth checking</h2>\n<ul>");
         for c in &view.worth_checking {
@@ -469,4 +478,28 @@ fn sources(h: &mut String, view: &ReportView) {
         let _ = writeln!(h, "<li>{line}</li>");
     }
     let _ = writeln!(h, "</ul>");
+}
+
+/// The training log: what it covers, a chart of its weeks (an inline SVG, no script), the
+/// biggest jump and the answers it gave.
+fn training(h: &mut String, t: &TrainingView) {
+    let _ = writeln!(
+        h,
+        "<section class=\"training\"><h2>Training log</h2>\n<p>{}</p>\n{}",
+        escape(&t.headline()),
+        super::training::svg(&t.weeks)
+    );
+    if let Some(s) = &t.biggest_recent_spike {
+        let _ = writeln!(h, "<p><b>Biggest jump:</b> {}</p>", escape(&s.text));
+    }
+    if let Some(line) = t.answered_line() {
+        let _ = writeln!(h, "<p><b>From the log:</b> {}</p>", escape(&line));
+    }
+    if let Some(line) = t.overruled_line() {
+        let _ = writeln!(h, "<p>{}</p>", escape(&line));
+    }
+    if let Some(note) = t.files_note() {
+        let _ = writeln!(h, "<p class=\"meta\">{}</p>", escape(&note));
+    }
+    let _ = writeln!(h, "</section>");
 }

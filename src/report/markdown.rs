@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::training::{self as log, TrainingView};
 use super::view::{AnswerView, ReasonView, ReportView};
 
 /// Escapes text so Markdown shows it as written (and no HTML gets through), on one line
@@ -69,7 +70,10 @@ fn link_destination(url: &str) -> String {
 
 fn answers(list: &[AnswerView]) -> String {
     list.iter()
-        .map(|a| format!("{}: {}", escape(a.label), escape(&a.answer_text)))
+        .map(|a| {
+            let log = if a.from_log { " (from your log)" } else { "" };
+            format!("{}: {}{log}", escape(a.label), escape(&a.answer_text))
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -192,6 +196,10 @@ pub fn render(view: &ReportView) -> String {
             );
         }
         md.push('\n');
+    }
+
+    if let Some(t) = &view.training {
+        training(&mut md, t, "##");
     }
 
     if !view.worth_checking.is_empty() {
@@ -325,4 +333,70 @@ fn safety_net(md: &mut String, view: &ReportView) {
         let _ = writeln!(md, "- {}", escape(sign));
     }
     let _ = writeln!(md, "\n**{}**\n", escape(net.action));
+}
+
+/// The training log: what it covers, a table of its weeks, the biggest jump and the
+/// answers it gave, under a heading of `level`.
+fn training(md: &mut String, t: &TrainingView, level: &str) {
+    let _ = writeln!(md, "{level} Your training log\n");
+    let _ = writeln!(md, "{}\n", escape(&t.headline()));
+    let _ = writeln!(
+        md,
+        "| Week from | Distance | Runs | Climb | Longer than usual |"
+    );
+    let _ = writeln!(md, "|---|--:|--:|--:|---|");
+    for w in &t.weeks {
+        let climb = w.ascent_m.map_or_else(String::new, |m| format!("{m:.0} m"));
+        let spikes: Vec<String> = w
+            .spikes
+            .iter()
+            .map(|s| format!("{} ({:.1}×)", log::km(s.km), s.ratio))
+            .collect();
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {climb} | {} |",
+            escape(&w.start),
+            log::km(w.km),
+            w.runs,
+            spikes.join(", ")
+        );
+    }
+    md.push('\n');
+    if let Some(s) = &t.biggest_recent_spike {
+        let _ = writeln!(md, "**Biggest jump:** {}\n", escape(&s.text));
+    }
+    if let Some(line) = t.answered_line() {
+        let _ = writeln!(md, "**From your log:** {}\n", escape(&line));
+    }
+    if let Some(line) = t.overruled_line() {
+        let _ = writeln!(md, "{}\n", escape(&line));
+    }
+    if let Some(note) = t.files_note() {
+        let _ = writeln!(md, "{}\n", escape(&note));
+    }
+    for s in &t.skipped {
+        let _ = writeln!(md, "- skipped {}: {}", escape(&s.file), escape(&s.reason));
+    }
+    if !t.skipped.is_empty() {
+        md.push('\n');
+    }
+    for g in &t.gear {
+        let _ = writeln!(
+            md,
+            "- Shoes: {}: at least {} (last used {})",
+            escape(&g.name),
+            log::km(g.km),
+            escape(&g.last_used)
+        );
+    }
+    if !t.gear.is_empty() {
+        md.push('\n');
+    }
+}
+
+/// `runback training --format markdown`: the log alone.
+pub fn training_only(t: &TrainingView) -> String {
+    let mut md = String::from("# runback: your training log\n\n");
+    training(&mut md, t, "##");
+    md
 }

@@ -5,6 +5,7 @@ pub mod date;
 pub mod html;
 pub mod markdown;
 pub mod text;
+pub mod training;
 pub mod view;
 
 pub use text::TextOptions;

@@ -9,6 +9,7 @@ use std::fmt::Write;
 
 use console::Style;
 
+use super::training::{self, TrainingView};
 use super::view::{AnswerView, CauseView, ReasonView, ReportView};
 
 /// How to lay out text.
@@ -86,7 +87,10 @@ impl Out {
 
 fn answers(list: &[AnswerView]) -> String {
     list.iter()
-        .map(|a| format!("{}: {}", a.label, a.answer_text))
+        .map(|a| {
+            let log = if a.from_log { " (from your log)" } else { "" };
+            format!("{}: {}{log}", a.label, a.answer_text)
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -134,6 +138,9 @@ pub fn render(view: &ReportView, opts: TextOptions) -> String {
         start_here(&mut out, view);
     }
     contributors(&mut out, view);
+    if let Some(t) = &view.training {
+        training(&mut out, t);
+    }
     worth_checking(&mut out, view);
     if opts.detail {
         what_to_try(&mut out, view);
@@ -367,6 +374,119 @@ fn contributors(out: &mut Out, view: &ReportView) {
         );
     }
     out.blank();
+}
+
+/// The training log: what it covers, a chart (a line in the short report, a row a week
+/// with `--detail`), the biggest jump, and the answers it gave.
+fn training(out: &mut Out, t: &TrainingView) {
+    out.heading("Your training log");
+    out.para("  ", "  ", &t.headline());
+    if out.opts.detail {
+        for row in training::text_rows(&t.weeks, bar_width(out.opts.width), out.opts.ascii) {
+            let _ = writeln!(out.buf, "{}", clean(&row));
+        }
+    } else {
+        let (line, marks) = training::sparkline(&t.weeks, out.opts.ascii);
+        let label = "  km a week, oldest first: ";
+        let _ = writeln!(out.buf, "{label}{line}");
+        if !marks.is_empty() {
+            let mark = if out.opts.ascii { "^" } else { "▲" };
+            let _ = writeln!(
+                out.buf,
+                "{}{marks}  {mark} marks a run much longer than usual",
+                " ".repeat(label.chars().count())
+            );
+        }
+    }
+    training_notes(out, t);
+    out.blank();
+}
+
+/// The lines under the chart: the biggest jump, the answers, files skipped.
+fn training_notes(out: &mut Out, t: &TrainingView) {
+    if let Some(s) = &t.biggest_recent_spike {
+        out.para("  Biggest jump: ", "  ", &s.text);
+    }
+    if let Some(line) = t.answered_line() {
+        out.para("  From your log: ", "  ", &line);
+    }
+    if let Some(line) = t.overruled_line() {
+        out.para("  ", "  ", &line);
+    }
+    if let Some(note) = t.files_note() {
+        out.para("  ", "  ", &note);
+    }
+    if out.opts.detail {
+        for s in &t.skipped {
+            out.para(
+                "    skipped ",
+                "      ",
+                &format!("{}: {}", s.file, s.reason),
+            );
+        }
+        for g in &t.gear {
+            out.para(
+                "  Shoes: ",
+                "    ",
+                &format!(
+                    "{}: at least {} (last used {})",
+                    g.name,
+                    training::km(g.km),
+                    g.last_used
+                ),
+            );
+        }
+    }
+}
+
+/// Cells for a week's bar: what the width leaves after the day, the figure and a spike.
+fn bar_width(width: usize) -> usize {
+    width.saturating_sub(46).clamp(8, 30)
+}
+
+/// `runback training`: the log alone, every week, and the answers it would give.
+pub fn training_only(t: &TrainingView, opts: TextOptions) -> String {
+    let mut out = Out {
+        buf: String::new(),
+        opts: TextOptions {
+            detail: true,
+            ..opts
+        },
+    };
+    out.heading("runback: your training log");
+    out.blank();
+    out.para("", "", &t.headline());
+    out.blank();
+    for row in training::text_rows(&t.weeks, bar_width(opts.width), opts.ascii) {
+        let _ = writeln!(out.buf, "{}", clean(&row));
+    }
+    out.blank();
+    if let Some(s) = &t.biggest_recent_spike {
+        out.para("Biggest jump in the last two weeks: ", "  ", &s.text);
+    }
+    match t.answered_line() {
+        Some(line) => out.para("It answers: ", "  ", &line),
+        None => out.para("", "", "It answers none of the questions."),
+    }
+    if let Some(note) = t.files_note() {
+        out.para("", "", &note);
+    }
+    for s in &t.skipped {
+        out.para("  skipped ", "    ", &format!("{}: {}", s.file, s.reason));
+    }
+    for g in &t.gear {
+        out.para(
+            "Shoes: ",
+            "  ",
+            &format!(
+                "{}: at least {} (last used {})",
+                g.name,
+                training::km(g.km),
+                g.last_used
+            ),
+        );
+    }
+    out.buf
 }
 
 /// Self-tests not done yet, each on a line or two.

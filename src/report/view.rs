@@ -4,6 +4,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value as Json;
 
+use super::training::TrainingView;
 use crate::answers::{Value, describe, to_json};
 use crate::engine::explain::{self, FailureReason};
 use crate::engine::{Assessment, Because};
@@ -47,6 +48,9 @@ pub struct ReportView<'a> {
     /// With `--explain`: every rule, whether it fired, and if not, why not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<Vec<TraceView<'a>>>,
+    /// With `--training`: the log's last weeks, its spikes, and the answers it gave.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub training: Option<TrainingView>,
 }
 
 /// One rule's outcome, for `--explain`.
@@ -99,6 +103,8 @@ pub struct ViewOptions {
     pub date: String,
     /// Whether to trace every rule.
     pub explain: bool,
+    /// The training log the answers drew on, if any.
+    pub training: Option<TrainingView>,
 }
 
 /// The escalation, in words.
@@ -237,6 +243,9 @@ pub struct AnswerView<'a> {
     pub answer: Json,
     /// The answer in words.
     pub answer_text: String,
+    /// Whether the answer came from the runner's training log rather than from them.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub from_log: bool,
 }
 
 /// A refining section not (fully) answered: a self-test or video worth doing.
@@ -309,6 +318,12 @@ impl<'a> ReportView<'a> {
     /// Resolves an assessment into text.
     pub fn new(a: &'a Assessment<'a>, options: &ViewOptions) -> Self {
         let rb = a.rules;
+        let from_log = |id: &str| {
+            options
+                .training
+                .as_ref()
+                .is_some_and(|t| t.answered.iter().any(|l| l.question == id))
+        };
         let mut cited: Vec<SourceIdx> = Vec::new();
         let mut ids = |list: &[SourceIdx]| -> Vec<&'a str> {
             cited.extend_from_slice(list);
@@ -329,6 +344,7 @@ impl<'a> ReportView<'a> {
                         answer: value.map_or(Json::Null, |v| to_json(question, v)),
                         answer_text: value
                             .map_or_else(|| NOT_ANSWERED.to_string(), |v| describe(question, v)),
+                        from_log: from_log(&question.id),
                     }
                 })
                 .collect()
@@ -524,6 +540,7 @@ impl<'a> ReportView<'a> {
             worth_checking,
             disclaimer: &rb.disclaimer,
             trace: options.explain.then(|| trace(a)),
+            training: options.training.clone(),
         }
     }
 }

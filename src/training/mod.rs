@@ -7,6 +7,8 @@
 //! It knows about training logs, not about back pain: which figure answers which question
 //! is the rule base's business.
 
+pub mod propose;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

@@ -1,0 +1,247 @@
+//! A training log in the report: the chart in every format, the biggest jump in words, the
+//! answers the log gave marked as the log's, and the runner's own answers winning.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use runback::answers::Answers;
+use runback::engine;
+use runback::report::training::TrainingView;
+use runback::report::{self, Format, TextOptions, ViewOptions};
+use runback::rulebase::{RuleBase, embedded};
+use runback::training::{Figure, Spike, Summary, Week, propose};
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Twelve weeks to Sun 22 Nov 2026 building from 20 to 41 km, with one long run on Sat 14
+/// Nov: 28 km against a longest of 17.5 km in the 30 days before (1.6 times).
+fn summary() -> Summary {
+    let as_of = day("2026-11-22");
+    let kms = [
+        20.0, 22.0, 21.0, 24.0, 23.0, 26.0, 25.0, 27.0, 30.0, 28.0, 41.0, 36.0,
+    ];
+    let spike = Spike {
+        date: day("2026-11-14"),
+        km: 28.0,
+        longest_before_km: 17.5,
+        ratio: 1.6,
+    };
+    let weeks = kms
+        .iter()
+        .enumerate()
+        .map(|(i, &km)| {
+            let end = as_of - chrono::Days::new(7 * (11 - i as u64));
+            Week {
+                start: end - chrono::Days::new(6),
+                end,
+                km,
+                runs: 4,
+                ascent_m: Some(150.0),
+                change_pct: None,
+                spikes: if i == 10 { vec![spike.clone()] } else { vec![] },
+            }
+        })
+        .collect();
+    let figures: BTreeMap<String, Figure> = [
+        ("weekly_km", Figure::Number(35.0)),
+        ("weekly_km_increase_pct", Figure::Number(48.0)),
+        ("longest_run_spike_pct", Figure::Number(60.0)),
+        ("rest_days_per_week", Figure::Number(3.0)),
+        ("shoe_km", Figure::Number(920.0)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    Summary {
+        as_of,
+        weeks,
+        biggest_recent_spike: Some(spike),
+        rest_days_last_14: Some(6),
+        gear: vec![],
+        cross_training: BTreeMap::new(),
+        first_day: Some(day("2026-08-01")),
+        last_day: Some(day("2026-11-21")),
+        current: true,
+        figures,
+        files_read: 48,
+        skipped: vec![],
+        duplicates: 0,
+    }
+}
+
+fn shipped() -> RuleBase {
+    embedded::shipped().unwrap()
+}
+
+/// The report for an answer file plus the log, as `runback assess --training` makes it.
+fn render(rb: &RuleBase, answers: &str, format: Format, detail: bool) -> String {
+    let mut answers = Answers::parse(answers, "me.json", &rb.questionnaire).unwrap();
+    let s = summary();
+    let proposals = propose::propose(&rb.questionnaire, &s.figures);
+    let applied = propose::apply(&mut answers, &proposals);
+    let view = ViewOptions {
+        date: "2026-11-22".into(),
+        explain: false,
+        training: Some(TrainingView::new(&s, &applied, &rb.questionnaire)),
+    };
+    let text = TextOptions {
+        width: 80,
+        color: false,
+        ascii: false,
+        detail,
+    };
+    report::render(&engine::assess(rb, &answers), format, &view, text)
+}
+
+const PAIN: &str = r#"{"pain_duration": "2_to_6_weeks", "pain_severity": 4}"#;
+
+#[test]
+fn the_log_raises_too_much_too_soon_and_every_format_says_why_in_the_runners_words() {
+    let rb = shipped();
+    let json: serde_json::Value =
+        serde_json::from_str(&render(&rb, PAIN, Format::Json, false)).unwrap();
+    let causes: Vec<&str> = json["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(causes.first(), Some(&"overtraining"), "{causes:?}");
+    let because = &json["causes"][0]["because"];
+    assert!(
+        because
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["question"] == "long_run_spike" && a["from_log"] == true),
+        "the spike answer is marked as the log's: {because}"
+    );
+    let line = "Sat 14 Nov: 28 km, 1.6 times your longest run of the 30 days before (18 km)";
+    for format in [Format::Text, Format::Markdown, Format::Html, Format::Json] {
+        // The text report wraps at 80 columns.
+        let out = render(&rb, PAIN, format, false);
+        let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            out.contains(line),
+            "{format:?} names the biggest jump:\n{out}"
+        );
+        assert!(
+            out.contains("(from your log)") || format == Format::Json,
+            "{format:?}"
+        );
+    }
+    assert_eq!(json["training"]["biggest_recent_spike"]["ratio"], 1.6);
+    assert_eq!(json["training"]["weeks"].as_array().unwrap().len(), 12);
+}
+
+#[test]
+fn the_text_chart_is_a_line_of_blocks_and_a_row_a_week_with_detail() {
+    let rb = shipped();
+    let short = render(&rb, PAIN, Format::Text, false);
+    let chart = short
+        .lines()
+        .find(|l| l.contains("km a week"))
+        .expect("a chart line");
+    let blocks: String = chart.chars().filter(|c| ('▁'..='█').contains(c)).collect();
+    assert_eq!(blocks.chars().count(), 12, "{chart}");
+    assert_eq!(blocks.chars().last(), Some('▇'), "36 of 41 km: {chart}");
+    assert!(short.contains('▲'), "the spike week is marked:\n{short}");
+    let detail = render(&rb, PAIN, Format::Text, true);
+    let rows: Vec<&str> = detail
+        .lines()
+        .filter(|l| l.contains(" km") && l.contains('█'))
+        .collect();
+    assert_eq!(rows.len(), 12, "{detail}");
+    assert!(rows[10].contains("▲ 28 km run, 1.6x"), "{}", rows[10]);
+    assert!(rows[10].ends_with("1.6x") && rows[10].contains("41 km"));
+    for line in detail.lines() {
+        assert!(line.chars().count() <= 80, "wider than 80: {line}");
+    }
+}
+
+#[test]
+fn markdown_has_a_table_of_weeks_and_html_an_svg_without_script() {
+    let rb = shipped();
+    let md = render(&rb, PAIN, Format::Markdown, false);
+    let rows = md.lines().filter(|l| l.starts_with("| 2026-")).count();
+    assert_eq!(rows, 12, "{md}");
+    assert!(
+        md.contains("| 2026-11-09 | 41 km | 4 | 150 m | 28 km (1.6×) |"),
+        "{md}"
+    );
+    let html = render(&rb, PAIN, Format::Html, false);
+    let svg_start = html.find("<svg").expect("an inline chart");
+    let svg = &html[svg_start..html[svg_start..].find("</svg>").unwrap() + svg_start];
+    assert_eq!(svg.matches("<rect").count(), 12, "{svg}");
+    assert!(svg.contains("#c0504d"), "the spike week is drawn apart");
+    assert!(!html.to_lowercase().contains("<script"), "no script");
+}
+
+#[test]
+fn an_answer_the_runner_gave_wins_over_the_log_and_the_report_says_so() {
+    let rb = shipped();
+    let mine = r#"{"pain_duration": "2_to_6_weeks", "long_run_spike": "none", "weekly_km": 30}"#;
+    let json: serde_json::Value =
+        serde_json::from_str(&render(&rb, mine, Format::Json, false)).unwrap();
+    let answer = |id: &str| {
+        json["answers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["question"] == id)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(answer("long_run_spike")["answer"], "none");
+    assert!(answer("long_run_spike").get("from_log").is_none());
+    assert_eq!(answer("weekly_km")["answer"], 30);
+    let overruled: Vec<&str> = json["training"]["overruled"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["question"].as_str().unwrap())
+        .collect();
+    assert_eq!(overruled, ["weekly_km", "long_run_spike"]);
+    let text = render(&rb, mine, Format::Text, false);
+    assert!(
+        text.contains("You answered differently from the log, and your answer counted"),
+        "{text}"
+    );
+    // The log still answered what the runner left open.
+    assert_eq!(answer("km_increase")["answer"], "large");
+    assert_eq!(answer("km_increase")["from_log"], true);
+}
+
+#[test]
+fn the_json_report_with_a_log_matches_the_committed_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("schemas/report.schema.json").unwrap())
+            .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let report: serde_json::Value =
+        serde_json::from_str(&render(&shipped(), PAIN, Format::Json, false)).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(report["training"].is_object());
+}
+
+#[test]
+fn a_log_that_stops_weeks_ago_says_it_answered_nothing_about_recent_training() {
+    let rb = shipped();
+    let mut s = summary();
+    s.current = false;
+    s.last_day = Some(day("2026-10-01"));
+    let view = TrainingView::new(&s, &propose::Applied::default(), &rb.questionnaire);
+    assert!(
+        view.headline().contains(
+            "The log does not reach the last two weeks (the last activity is on Thu 1 Oct)"
+        ),
+        "{}",
+        view.headline()
+    );
+}
