@@ -490,6 +490,7 @@ fn interactive(
     // The log answers what the runner has not; the flow then skips those questions, and
     // the review shows them, marked, to change.
     let mut start = start;
+    let fresh = start.is_empty();
     let (log_filled, log_before) = match log {
         Some(summary) => {
             let proposals = propose::propose(&rules.questionnaire, &summary.figures);
@@ -503,6 +504,7 @@ fn interactive(
                         (p.question, answers::describe(q, p.value))
                     })
                     .collect(),
+                fresh,
             );
             (applied.filled.clone(), applied)
         }

@@ -24,6 +24,8 @@ pub struct TerminalPrompter {
     /// Answers a training log gave, in words, by question: marked in the review while
     /// they are unchanged.
     from_log: Vec<(crate::rulebase::QuestionIdx, String)>,
+    /// Whether the only answers at the start are the log's: a first run, not a resumed one.
+    log_only: bool,
 }
 
 impl TerminalPrompter {
@@ -41,12 +43,19 @@ impl TerminalPrompter {
             color,
             kept_in,
             from_log: Vec::new(),
+            log_only: false,
         }
     }
 
-    /// Marks these answers, in words, as the training log's in the review.
-    pub fn mark_from_log(&mut self, answers: Vec<(crate::rulebase::QuestionIdx, String)>) {
+    /// Marks these answers, in words, as the training log's in the review; `log_only`
+    /// says they are the only answers so far (the welcome is then a first run's).
+    pub fn mark_from_log(
+        &mut self,
+        answers: Vec<(crate::rulebase::QuestionIdx, String)>,
+        log_only: bool,
+    ) {
         self.from_log = answers;
+        self.log_only = log_only;
     }
 
     fn styled(&self, style: Style, text: &str) -> String {
@@ -279,7 +288,7 @@ impl Prompter for TerminalPrompter {
     fn welcome(&mut self, welcome: Welcome) -> Result<(), PromptError> {
         self.term.write_line("")?;
         let bold = Style::new().bold();
-        if welcome.resumed {
+        if welcome.resumed && !self.log_only {
             self.say("", "Welcome back: carrying on where you stopped.", bold)?;
         } else {
             self.say(
@@ -304,6 +313,19 @@ impl Prompter for TerminalPrompter {
             None => "Nothing leaves this computer.".to_string(),
         };
         self.say("", &kept, Style::new())?;
+        if !self.from_log.is_empty() {
+            let n = self.from_log.len();
+            self.say(
+                "",
+                &format!(
+                    "Your training log answered {n} question{} about your training. {} not asked again; you can check and change {} at the end.",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "It is" } else { "They are" },
+                    if n == 1 { "it" } else { "them" },
+                ),
+                Style::new(),
+            )?;
+        }
         self.say("", "This is not a diagnosis.", Style::new())?;
         self.say(
             "",

@@ -7,12 +7,18 @@
 //! It knows about training logs, not about back pain: which figure answers which question
 //! is the rule base's business.
 
+mod fit;
+mod kind;
 pub mod propose;
+mod read;
+mod summary;
+mod table;
+mod xml;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use serde::Serialize;
 
 /// How many weeks a summary covers, ending on its `as_of` day.
@@ -241,12 +247,27 @@ impl Default for Limits {
 /// duplicates. A file named on its own that cannot be used is an error; inside a folder or
 /// archive it is skipped and listed, and the rest still count.
 pub fn read(paths: &[PathBuf], limits: Limits) -> Result<Log, TrainingError> {
-    let _ = (paths, limits);
-    todo!("parsers")
+    read::read(paths, limits)
 }
 
 /// Summarises the [`WEEKS`] weeks ending on `as_of`, and the figures the log supports.
 pub fn summarise(log: &Log, as_of: NaiveDate) -> Summary {
-    let _ = (log, as_of);
-    todo!("summary")
+    summary::summarise(log, as_of)
+}
+
+/// One activity as a format gives it, before it is placed on the runner's calendar.
+#[derive(Debug, Clone, PartialEq)]
+struct Parsed {
+    /// When it started.
+    start: DateTime<Utc>,
+    /// The offset from UTC where it was recorded, when the file says.
+    offset: Option<FixedOffset>,
+    /// The local start time, for exports that give only that.
+    local: Option<NaiveDateTime>,
+    kind: Kind,
+    sport: String,
+    distance_m: Option<f64>,
+    duration_s: Option<f64>,
+    ascent_m: Option<f64>,
+    gear: Option<String>,
 }

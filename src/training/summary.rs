@@ -1,0 +1,251 @@
+//! Twelve weeks of a log, and the figures it can support.
+//!
+//! Weeks are seven-day windows ending on the summary's day, week 12 being the last. A
+//! figure is given only when the log reaches back over the days it compares (a log that
+//! starts last week cannot say how much the distance rose in a month), and figures about
+//! recent training only when the log reaches the last 14 days.
+
+use std::collections::BTreeMap;
+
+use chrono::{Days, NaiveDate};
+
+use super::{Activity, Figure, Gear, Kind, Log, Spike, Summary, WEEKS, Week};
+
+/// A run this much longer than the longest of the 30 days before it is a spike
+/// (Frandsen et al. 2025: the risk rises from 10 % longer).
+const SPIKE_RATIO: f64 = 1.10;
+
+/// Runs climbing this many metres a kilometre or more count as hilly.
+const HILLY_M_PER_KM: f64 = 15.0;
+
+/// The days a run is compared against.
+const LOOKBACK_DAYS: u64 = 30;
+
+fn km(a: &Activity) -> f64 {
+    a.distance_m.unwrap_or(0.0) / 1000.0
+}
+
+fn runs(log: &Log) -> impl Iterator<Item = &Activity> {
+    log.activities.iter().filter(|a| a.kind == Kind::Run)
+}
+
+/// Running kilometres on the days `from..=to`.
+fn distance(log: &Log, from: NaiveDate, to: NaiveDate) -> f64 {
+    runs(log)
+        .filter(|a| a.date >= from && a.date <= to)
+        .map(km)
+        .sum()
+}
+
+/// The longest run on the 30 days before `day`, and whether the log covers them.
+fn longest_before(log: &Log, first: NaiveDate, run: &Activity) -> Option<f64> {
+    let from = run.date - Days::new(LOOKBACK_DAYS);
+    if first > from {
+        return None;
+    }
+    runs(log)
+        .filter(|a| a.date >= from && a.start < run.start && a.date <= run.date)
+        .map(km)
+        .filter(|&k| k > 0.0)
+        .max_by(f64::total_cmp)
+}
+
+fn spike_of(log: &Log, first: NaiveDate, run: &Activity) -> Option<Spike> {
+    let before = longest_before(log, first, run)?;
+    let this = km(run);
+    (this > before * SPIKE_RATIO).then(|| Spike {
+        date: run.date,
+        km: this,
+        longest_before_km: before,
+        ratio: this / before,
+    })
+}
+
+/// See [`super::summarise`].
+pub fn summarise(log: &Log, as_of: NaiveDate) -> Summary {
+    let first = log.activities.iter().map(|a| a.date).min();
+    let last = log.activities.iter().map(|a| a.date).max();
+    let day = |n: u64| as_of - Days::new(n);
+    // Week w (1..=12) is the seven days ending 7 × (12 − w) days before as_of.
+    let week_end = |w: usize| day(7 * (WEEKS - w) as u64);
+    let week_start = |w: usize| week_end(w) - Days::new(6);
+    let covers = |from: NaiveDate| first.is_some_and(|f| f <= from);
+    let current = last.is_some_and(|l| l >= day(13) && l <= as_of);
+    let in_window = |a: &&Activity, from: NaiveDate, to: NaiveDate| a.date >= from && a.date <= to;
+
+    let mut weeks: Vec<Week> = Vec::with_capacity(WEEKS);
+    for w in 1..=WEEKS {
+        let (start, end) = (week_start(w), week_end(w));
+        let week_runs: Vec<&Activity> = runs(log).filter(|a| in_window(a, start, end)).collect();
+        let km_week: f64 = week_runs.iter().map(|a| km(a)).sum();
+        let ascents: Vec<f64> = week_runs.iter().filter_map(|a| a.ascent_m).collect();
+        let change_pct = weeks
+            .last()
+            .filter(|prev| prev.km > 0.0 && covers(prev.start))
+            .map(|prev| (km_week / prev.km - 1.0) * 100.0);
+        let spikes = match first {
+            Some(f) => week_runs
+                .iter()
+                .filter_map(|r| spike_of(log, f, r))
+                .collect(),
+            None => Vec::new(),
+        };
+        weeks.push(Week {
+            start,
+            end,
+            km: km_week,
+            runs: week_runs.len() as u32,
+            ascent_m: (!ascents.is_empty()).then(|| ascents.iter().sum()),
+            change_pct,
+            spikes,
+        });
+    }
+
+    let recent_from = day(13);
+    let recent_runs: Vec<&Activity> = runs(log)
+        .filter(|a| in_window(a, recent_from, as_of))
+        .collect();
+    let biggest_recent_spike = first.and_then(|f| {
+        recent_runs
+            .iter()
+            .filter_map(|r| spike_of(log, f, r))
+            .max_by(|a, b| a.ratio.total_cmp(&b.ratio))
+    });
+    let run_days: std::collections::BTreeSet<NaiveDate> =
+        recent_runs.iter().map(|a| a.date).collect();
+    let rest_days_last_14 = (current && covers(recent_from)).then(|| 14 - run_days.len() as u32);
+
+    let mut figures: BTreeMap<String, Figure> = BTreeMap::new();
+    let mut put = |name: &str, value: Option<f64>| {
+        if let Some(v) = value.filter(|v| v.is_finite()) {
+            figures.insert(name.to_string(), Figure::Number(v));
+        }
+    };
+    let four_weeks = day(27);
+    let mean = |from: usize, to: usize| {
+        weeks[from - 1..to].iter().map(|w| w.km).sum::<f64>() / (to - from + 1) as f64
+    };
+    if current {
+        put(
+            "weekly_km",
+            covers(four_weeks).then(|| distance(log, four_weeks, as_of) / 4.0),
+        );
+        let baseline = mean(5, 8);
+        put(
+            "weekly_km_increase_pct",
+            (covers(week_start(5)) && baseline >= 1.0)
+                .then(|| (mean(11, 12) / baseline - 1.0) * 100.0),
+        );
+        let base = mean(7, 10);
+        put(
+            "heavy_recent_week_ratio",
+            (covers(week_start(7)) && base >= 1.0).then(|| weeks[10].km.max(weeks[11].km) / base),
+        );
+        let comparable: Vec<f64> = first
+            .map(|f| {
+                recent_runs
+                    .iter()
+                    .filter_map(|r| longest_before(log, f, r).map(|b| (km(r) / b - 1.0) * 100.0))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let spike_pct = match (recent_runs.is_empty(), comparable.is_empty()) {
+            // No run at all in the last two weeks: no run was longer than usual.
+            (true, _) if covers(recent_from) => Some(0.0),
+            (false, false) => comparable.into_iter().max_by(f64::total_cmp),
+            _ => None,
+        };
+        put("longest_run_spike_pct", spike_pct);
+        put(
+            "rest_days_per_week",
+            rest_days_last_14.map(|d| f64::from(d) / 2.0),
+        );
+        let month: Vec<&Activity> = runs(log)
+            .filter(|a| in_window(a, four_weeks, as_of))
+            .filter(|a| a.ascent_m.is_some() && a.distance_m.is_some_and(|d| d > 0.0))
+            .collect();
+        let hilly = month
+            .iter()
+            .filter(|a| a.ascent_m.unwrap_or(0.0) / km(a) >= HILLY_M_PER_KM)
+            .count();
+        put(
+            "hilly_share_pct",
+            (!month.is_empty()).then(|| hilly as f64 * 100.0 / month.len() as f64),
+        );
+        let strength_ever = log.activities.iter().any(|a| a.kind == Kind::Strength);
+        let strength = log
+            .activities
+            .iter()
+            .filter(|a| a.kind == Kind::Strength && in_window(a, four_weeks, as_of))
+            .count();
+        put(
+            "strength_sessions_per_week",
+            (strength_ever && covers(four_weeks)).then(|| strength as f64 / 4.0),
+        );
+    }
+
+    let mut cross_training: BTreeMap<String, u32> = BTreeMap::new();
+    for a in log
+        .activities
+        .iter()
+        .filter(|a| in_window(a, four_weeks, as_of))
+    {
+        if matches!(
+            a.kind,
+            Kind::Swimming | Kind::Cycling | Kind::Yoga | Kind::Walking | Kind::Other
+        ) {
+            *cross_training.entry(a.kind.name().to_string()).or_default() += 1;
+        }
+    }
+    if current && !cross_training.is_empty() {
+        figures.insert(
+            "cross_training_kinds".into(),
+            Figure::Kinds(cross_training.keys().cloned().collect()),
+        );
+    }
+
+    // Shoes: the whole log's kilometres in each named pair, most recently used first.
+    let mut gear: Vec<Gear> = Vec::new();
+    for a in runs(log) {
+        let Some(name) = a.gear.as_deref().map(str::trim).filter(|g| !g.is_empty()) else {
+            continue;
+        };
+        match gear.iter_mut().find(|g| g.name == name) {
+            Some(g) => {
+                g.km += km(a);
+                g.last_used = g.last_used.max(a.date);
+            }
+            None => gear.push(Gear {
+                name: name.to_string(),
+                km: km(a),
+                last_used: a.date,
+            }),
+        }
+    }
+    gear.sort_by(|a, b| b.last_used.cmp(&a.last_used).then(a.name.cmp(&b.name)));
+    if let Some(latest) = runs(log)
+        .filter(|a| a.gear.is_some())
+        .max_by_key(|a| a.start)
+        && let Some(g) = gear
+            .iter()
+            .find(|g| Some(g.name.as_str()) == latest.gear.as_deref().map(str::trim))
+    {
+        figures.insert("shoe_km".into(), Figure::Number(g.km));
+    }
+
+    Summary {
+        as_of,
+        weeks,
+        biggest_recent_spike,
+        rest_days_last_14,
+        gear,
+        cross_training,
+        first_day: first,
+        last_day: last,
+        current,
+        figures,
+        files_read: log.files_read,
+        skipped: log.skipped.clone(),
+        duplicates: log.duplicates,
+    }
+}
