@@ -245,3 +245,142 @@ fn a_log_that_stops_weeks_ago_says_it_answered_nothing_about_recent_training() {
         view.headline()
     );
 }
+
+fn runback(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_runback"))
+        .args(args)
+        // Sunday 22 Nov 2026, the fixtures' last day; the runner's clock in London.
+        .env("SOURCE_DATE_EPOCH", "1795305600")
+        .env("TZ", "Europe/London")
+        .env("NO_COLOR", "1")
+        .env_remove("RUNBACK_STATE_DIR")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+const EXPORT: &str = "tests/fixtures/training/strava-export.zip";
+
+#[test]
+fn a_strava_export_as_downloaded_gives_a_report_with_the_chart_and_the_jump() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = tmp.path().join("me.json");
+    std::fs::write(&answers, PAIN).unwrap();
+    let out = runback(&[
+        "assess",
+        "--training",
+        EXPORT,
+        "--answers",
+        answers.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let flat = stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Biggest jump: Sat 14 Nov: 28 km, 2.3 times your longest run of the 30 days before (12 km)"),
+        "{stdout}"
+    );
+    assert!(flat.contains("1. Too much, too soon"), "{stdout}");
+    assert!(
+        flat.contains("One run much longer than usual: More than twice as long (from your log)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("km a week, oldest first: "), "{stdout}");
+    // The same in Markdown, with the table of weeks.
+    let md = runback(&[
+        "assess",
+        "--training",
+        EXPORT,
+        "--answers",
+        answers.to_str().unwrap(),
+        "--format",
+        "markdown",
+    ]);
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(md.contains("| 2026-11-09 | 41 km | 4 |"), "{md}");
+}
+
+#[test]
+fn the_training_command_prints_the_summary_and_the_answers_it_would_give() {
+    let out = runback(&["training", EXPORT, "--ascii"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.is_ascii(), "--ascii: {text}");
+    assert!(text.contains("^ 28 km run, 2.3x"), "{text}");
+    assert!(
+        text.contains("It answers: Weekly distance: 33.8 km"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Read 4 files; 1 duplicate counted once."),
+        "{text}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&runback(&["training", EXPORT, "-f", "json"]).stdout).unwrap();
+    assert_eq!(json["figures"]["longest_run_spike_pct"], 133.33);
+    assert_eq!(json["gear"][0]["name"], "Speedgoat 5");
+}
+
+#[test]
+fn a_log_that_cannot_be_read_stops_the_run_before_anything_is_printed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = tmp.path().join("me.json");
+    std::fs::write(&answers, PAIN).unwrap();
+    for (file, reason) in [
+        ("tests/fixtures/training/truncated.fit", "cut short"),
+        (
+            "tests/fixtures/training/not-training.txt",
+            "not a FIT, GPX, TCX or CSV",
+        ),
+        ("tests/fixtures/training/none-such.zip", "cannot be read"),
+    ] {
+        let out = runback(&[
+            "assess",
+            "--training",
+            file,
+            "--answers",
+            answers.to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{file}: {stderr}");
+        assert!(out.stdout.is_empty(), "{file}: nothing on stdout");
+        assert!(
+            stderr.starts_with("runback: error: cannot read the training log: ")
+                && stderr.contains(file)
+                && stderr.contains(reason),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_run_late_at_night_counts_on_the_runners_own_day() {
+    // 02:30 UTC on Friday 20 Nov is 21:30 on Thursday 19 Nov in New York.
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = tmp.path().join("activities.csv");
+    std::fs::write(
+        &csv,
+        "Activity ID,Activity Date,Activity Type,Distance,Distance\n1,\"Nov 20, 2026, 2:30:00 AM\",Run,5.0,5000\n",
+    )
+    .unwrap();
+    let day = |tz: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_runback"))
+            .args(["training", "-f", "json", csv.to_str().unwrap()])
+            .env("SOURCE_DATE_EPOCH", "1795305600")
+            .env("TZ", tz)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["last_day"].as_str().unwrap().to_string()
+    };
+    assert_eq!(day("America/New_York"), "2026-11-19");
+    assert_eq!(day("Europe/Berlin"), "2026-11-20");
+}

@@ -38,7 +38,7 @@ const WORDS: [(Kind, &[&str]); 6] = [
     (
         Kind::Cycling,
         &[
-            "ride", "cycl", "bike", "biking", "rad", "vélo", "velo", "ciclis", "fiets", "spin",
+            "ride", "cycl", "bike", "biking", "^rad", "vélo", "velo", "ciclis", "fiets", "spin",
         ],
     ),
     (
@@ -58,7 +58,7 @@ const WORDS: [(Kind, &[&str]); 6] = [
     (
         Kind::Walking,
         &[
-            "walk", "hike", "hiking", "geh", "wander", "marche", "randonn", "camin", "sender",
+            "walk", "hike", "hiking", "^geh", "wander", "marche", "randonn", "camin", "sender",
             "wandel", "cammin", "escurs",
         ],
     ),
@@ -68,18 +68,16 @@ const WORDS: [(Kind, &[&str]); 6] = [
 /// "Course à pied"); anything unknown is [`Kind::Other`].
 pub fn classify(sport: &str) -> Kind {
     let sport = sport.to_lowercase();
-    // "Radfahren" is cycling, but "rad" alone is too short to find inside other words.
+    // A mark starting with `^` is found only at the start of a word: "Radfahren" is
+    // cycling, but "rad" inside another word is not.
     let words: Vec<&str> = sport
         .split(|c: char| !c.is_alphanumeric() && c != '_')
         .filter(|w| !w.is_empty())
         .collect();
     for (kind, marks) in WORDS {
-        let found = marks.iter().any(|m| {
-            if m.len() <= 3 {
-                words.iter().any(|w| w.starts_with(m))
-            } else {
-                sport.contains(m)
-            }
+        let found = marks.iter().any(|m| match m.strip_prefix('^') {
+            Some(start) => words.iter().any(|w| w.starts_with(start)),
+            None => sport.contains(m),
         });
         if found {
             return kind;
@@ -105,6 +103,8 @@ mod tests {
             ("Course à pied", Kind::Run),
             ("Carrera", Kind::Run),
             ("Hardlopen", Kind::Run),
+            ("TrailRun", Kind::Run),
+            ("VirtualRun", Kind::Run),
             ("Ride", Kind::Cycling),
             ("E-Bike Ride", Kind::Cycling),
             ("Radfahren", Kind::Cycling),

@@ -48,11 +48,15 @@ fn detect(bytes: &[u8]) -> Option<Format> {
         }
         return None;
     }
-    // A CSV's header line is text with separators.
+    // A CSV's header line is text with a few separators: an export has many columns.
     let line = head.split(|&b| b == b'\n').next().unwrap_or(head);
-    let text_like = std::str::from_utf8(line).is_ok() || line.len() == head.len();
-    (text_like && (line.contains(&b',') || line.contains(&b';'))).then_some(Format::Csv)
+    let text = std::str::from_utf8(line).is_ok() || line.len() == head.len();
+    let columns = |sep: u8| line.iter().filter(|&&b| b == sep).count() >= 2;
+    (text && (columns(b',') || columns(b';'))).then_some(Format::Csv)
 }
+
+/// Why a file that holds no training data at all is refused.
+const NOT_TRAINING: &str = "not a FIT, GPX, TCX or CSV training file";
 
 /// Names that can hold training data in a folder or an archive; anything else there
 /// (photos, profile files) is passed over without a word.
@@ -111,7 +115,7 @@ fn parse(bytes: Vec<u8>, limits: &Limits) -> Result<Outcome, String> {
         Some(Format::Csv) => table::read(&bytes).map(Outcome::Rows),
         Some(Format::Zip) => Err("a zip inside a gzip or a zip is not read".to_string()),
         Some(Format::Gzip) => Err("a gzip inside a gzip is not read".to_string()),
-        None => Err("not a FIT, GPX, TCX or CSV training file".to_string()),
+        None => Err(NOT_TRAINING.to_string()),
     }
 }
 
@@ -280,6 +284,14 @@ fn parse_group(group: &Group, limits: &Limits) -> Vec<Result<Outcome, String>> {
         .collect()
 }
 
+/// Whether a file in a folder or archive that turns out to hold no training data is
+/// passed over without a word: another export's CSV (a profile, a list of shoes), but not
+/// an activity list or an activity file, which a runner expects to count.
+fn quiet_if_not_training(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    key.ends_with(".csv") && !key.ends_with("activities.csv")
+}
+
 /// Joins a CSV row to the activity of the file it names: the row's sport and gear, the
 /// file's figures where the row has none.
 fn join(row: Parsed, file: Option<&Parsed>) -> Parsed {
@@ -354,11 +366,8 @@ fn read_group(group: &Group, limits: &Limits, log: &mut Log) -> Vec<(Parsed, Str
             Ok(Outcome::Rows(_)) => {}
             // A profile or a list of photos beside the activities is not a bad file.
             Err(reason)
-                if reason.starts_with(table::UNKNOWN_LAYOUT)
-                    && !group.entries[i]
-                        .key
-                        .to_ascii_lowercase()
-                        .ends_with("activities.csv") => {}
+                if (reason.starts_with(table::UNKNOWN_LAYOUT) || reason == NOT_TRAINING)
+                    && quiet_if_not_training(&group.entries[i].key) => {}
             Err(reason) => log.skipped.push(Skipped { file: name, reason }),
         }
     }
@@ -597,7 +606,11 @@ mod tests {
             detect(b"<?xml version=\"1.0\"?><TrainingCenterDatabase xmlns=\"x\">"),
             Some(Format::Tcx)
         );
-        assert_eq!(detect(b"Activity ID,Activity Date\n1,2"), Some(Format::Csv));
+        assert_eq!(
+            detect(b"Activity ID,Activity Date,Activity Type\n1,2,3"),
+            Some(Format::Csv)
+        );
+        assert_eq!(detect(b"notes, not a table\n"), None);
         assert_eq!(detect(b"\x89PNG\r\n\x1a\n"), None);
         assert_eq!(detect(b"<html><body>"), None);
     }
