@@ -33,11 +33,18 @@ struct Tty {
 
 impl Tty {
     fn spawn(args: &[&str], rows: u16, cols: u16) -> Tty {
-        Tty::spawn_in(args, rows, cols, tempfile::tempdir().unwrap())
+        Tty::spawn_in(args, rows, cols, tempfile::tempdir().unwrap(), &[])
     }
 
-    /// Like [`Tty::spawn`], keeping answers in `state` (to see them carried over).
-    fn spawn_in(args: &[&str], rows: u16, cols: u16, state: tempfile::TempDir) -> Tty {
+    /// Like [`Tty::spawn`], keeping answers in `state` (to see them carried over), with more
+    /// environment variables.
+    fn spawn_in(
+        args: &[&str],
+        rows: u16,
+        cols: u16,
+        state: tempfile::TempDir,
+        env: &[(&str, &str)],
+    ) -> Tty {
         let program = env!("CARGO_BIN_EXE_runback");
         let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
         let mut command = Command::new("sh");
@@ -51,7 +58,8 @@ impl Tty {
             ])
             .env("NO_COLOR", "1")
             .env("TERM", "xterm")
-            .env("RUNBACK_STATE_DIR", state.path());
+            .env("RUNBACK_STATE_DIR", state.path())
+            .envs(env.iter().copied());
         let p = spawn_command(command, Some(20_000)).expect("runback starts in a pseudo-terminal");
         Tty {
             p,
@@ -561,7 +569,7 @@ fn an_unfinished_run_is_offered_again_with_no_flags() {
     t.finish();
     let state = t.state;
 
-    let mut t = Tty::spawn_in(&["--rules", RULES, "--full"], 24, 80, state);
+    let mut t = Tty::spawn_in(&["--rules", RULES, "--full"], 24, 80, state, &[]);
     t.expect("You have an unfinished questionnaire from");
     t.expect("answers so far");
     assert!(t.screen().contains("with 2"), "{}", t.screen());
@@ -832,6 +840,75 @@ fn a_typical_runner_gets_through_the_short_questionnaire_in_at_most_25_screens()
     t.keys(&[CTRL_C]);
     t.finish();
     assert_eq!(t.exit_code(), 130);
+}
+
+#[test]
+fn the_training_log_answers_the_training_questions_and_the_review_marks_them() {
+    let runner = Runner::new("examples/answers.json");
+    let env = [("SOURCE_DATE_EPOCH", "1795305600"), ("TZ", "Europe/London")];
+    let args = ["--training", "tests/fixtures/training/strava-export.zip"];
+    let mut t = Tty::spawn_in(&args, 30, 80, tempfile::tempdir().unwrap(), &env);
+    let welcome = t.expect("Ready?");
+    let words = welcome.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("Your training log answered 9 questions about your training. They are not asked again; you can check and change them at the end."),
+        "{words}"
+    );
+    assert!(
+        !words.contains("Welcome back"),
+        "a first run, not a resumed one"
+    );
+    // Replay the rest as the runner would; the log's questions never come up.
+    let mut screens = vec!["welcome".to_string()];
+    t.expect(LIST);
+    t.keys(&[ENTER]);
+    let review = loop {
+        let found =
+            t.p.exp_regex(r"[Qq]uestion \d+ of about \d+|Review your answers")
+                .unwrap_or_else(|e| panic!("{e}\n{}", t.screen()));
+        t.screen.process(&bytes(&found.0));
+        t.screen.process(&bytes(&found.1));
+        if found.1.contains("Review") {
+            break t.expect(LIST);
+        }
+        let (question, matched) = t.p.exp_regex(r"stops\)|b goes back\): ").unwrap();
+        t.screen.process(&bytes(&question));
+        t.screen.process(&bytes(&matched));
+        screens.push(runner.answer(&mut t, &question, matched.contains("goes back)")));
+    };
+    for from_log in [
+        "weekly_km",
+        "km_increase",
+        "heavy_week",
+        "long_run_spike",
+        "rest_days",
+        "hills",
+        "cross_training",
+        "strength_per_week",
+        "shoe_distance",
+    ] {
+        assert!(
+            !screens.iter().any(|s| s == from_log),
+            "{from_log} was asked: {screens:?}"
+        );
+    }
+    // The review is longer than the screen: page down to the training answers.
+    assert!(review.contains("more below"), "{review}");
+    t.keys(&[DOWN; 30]);
+    t.expect("(from your log)");
+    t.expect(LIST);
+    let shown = t.screen().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        shown.contains("Weekly distance: 33.8 km (from your log)"),
+        "{shown}"
+    );
+    t.keys(&[UP; 30]);
+    t.keys(&[ENTER]);
+    let report = t.expect("Your training log");
+    assert!(report.contains("1. Too much, too soon"), "{report}");
+    t.expect("Biggest jump:");
+    t.keys(&[CTRL_C]);
+    t.finish();
 }
 
 #[test]

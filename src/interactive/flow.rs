@@ -223,6 +223,10 @@ struct Flow<'a, 'c> {
     answers: Answers,
     /// Questions asked (answered or skipped) and not since dropped by a branch.
     visited: Vec<bool>,
+    /// Questions shown on a screen in this run (or in the resumed part before it): walking
+    /// forward after going back shows these again, but never an answer given beforehand
+    /// (by a training log, say) that the runner has not been asked.
+    seen: Vec<bool>,
     /// Screens in the order they were shown, for going back.
     history: Vec<Screen>,
     /// The last question changed at the review, where its list starts next time.
@@ -245,6 +249,7 @@ impl<'a, 'c> Flow<'a, 'c> {
             on_change,
             answers,
             visited,
+            seen: vec![false; n],
             history: Vec::new(),
             focus: None,
         };
@@ -255,6 +260,11 @@ impl<'a, 'c> Flow<'a, 'c> {
             .take_while(|s| flow.is_done(*s))
             .filter(|s| flow.in_scope(*s))
             .collect();
+        for screen in flow.history.clone() {
+            for q in flow.questions_of(screen) {
+                flow.seen[q] = true;
+            }
+        }
         flow
     }
 
@@ -358,7 +368,10 @@ impl<'a, 'c> Flow<'a, 'c> {
             open.contains(&s)
                 || (self.in_scope(s)
                     && self.is_done(s)
-                    && self.questions_of(s).iter().any(|&q| askable[q]))
+                    && self
+                        .questions_of(s)
+                        .iter()
+                        .any(|&q| askable[q] && self.seen[q]))
         })
     }
 
@@ -375,6 +388,7 @@ impl<'a, 'c> Flow<'a, 'c> {
         for &(q, value) in values {
             self.answers.set(q, value);
             self.visited[q] = true;
+            self.seen[q] = true;
         }
         let (effective, applies) = engine::applicable(self.rules, &self.answers);
         self.answers = effective;
