@@ -156,3 +156,58 @@ fn batch_end_to_end(bencher: Bencher, format: &str) {
         batch::run(rb, &input[..], &mut out, format, Progress::Hidden).unwrap()
     });
 }
+
+/// A five-year Strava-style export: `activities.csv` with 2,000 runs and a one-hour,
+/// once-a-second FIT file for each (about 70 KB each, 140 MB unpacked), zipped as Strava
+/// does, in a temporary folder made once.
+static EXPORT: LazyLock<(tempfile::TempDir, std::path::PathBuf)> = LazyLock::new(|| {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.zip");
+    let fit = std::fs::read("tests/fixtures/training/garmin-hour-1hz.fit.gz").unwrap();
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let mut csv = String::from(
+        "Activity ID,Activity Date,Activity Name,Activity Type,Distance,Filename,Distance,Elevation Gain,Activity Gear\n",
+    );
+    let first = chrono::NaiveDate::from_ymd_opt(2021, 11, 22).unwrap();
+    for i in 0..EXPORT_RUNS {
+        let day = first + chrono::Days::new((i * 1826 / EXPORT_RUNS) as u64);
+        // Two runs on some days: morning and evening, not the same run twice.
+        let time = if i % 2 == 0 {
+            "7:00:00 AM"
+        } else {
+            "6:00:00 PM"
+        };
+        let date = format!("{}, {time}", day.format("%b %-d, %Y"));
+        csv.push_str(&format!(
+            "{i},\"{date}\",Run,Run,10.0,activities/{i}.fit.gz,10000.0,,Pegasus\n"
+        ));
+        z.start_file(format!("activities/{i}.fit.gz"), stored)
+            .unwrap();
+        z.write_all(&fit).unwrap();
+    }
+    z.start_file("activities.csv", stored).unwrap();
+    z.write_all(csv.as_bytes()).unwrap();
+    z.finish().unwrap();
+    (dir, path)
+});
+
+const EXPORT_RUNS: usize = 2_000;
+
+/// Reading that export and summarising its last twelve weeks: every FIT file is unzipped,
+/// ungzipped and read to its session summary, in parallel.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn training_export(bencher: Bencher) {
+    let path = EXPORT.1.clone();
+    bencher.counter(ItemsCount::new(EXPORT_RUNS)).bench(|| {
+        let log = runback::training::read(
+            std::slice::from_ref(&path),
+            runback::training::Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(log.activities.len(), EXPORT_RUNS);
+        runback::training::summarise(&log, chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap())
+    });
+}
