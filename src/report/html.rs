@@ -72,16 +72,22 @@ th, td { border-bottom: 1px solid var(--line); padding: .12rem .35rem; text-alig
 .fired { color: #1a7f37; } .not-fired { color: var(--muted); }
 @page { margin: 9mm 11mm; }
 @media print {
-  body { max-width: none; margin: 0; padding: 0; font-size: 8.6pt; line-height: 1.28; }
-  h2 { margin: .7rem 0 .25rem; }
-  .notes { min-height: 4rem; margin-top: .5rem; }
+  body { max-width: none; margin: 0; padding: 0; font-size: 8.6pt; line-height: 1.25; }
+  h2 { margin: .55rem 0 .2rem; }
+  .notes { min-height: 3.4rem; margin-top: .4rem; }
+  .training-files { display: none; }
   .answers { columns: 3; column-gap: 1rem; }
+  .sources { columns: 2; column-gap: 1.2rem; font-size: .76em; }
+  .training-chart { width: 300px; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   h2 { break-after: avoid; }
   a { color: inherit; text-decoration: none; }
 }
 .training { break-inside: avoid; }
-.training-chart { display: block; max-width: 100%; height: auto; margin: 0.2em 0; }
+.training-row { display: flex; gap: 1rem; align-items: flex-start; }
+.training-chart { flex: 0 0 auto; max-width: 100%; height: auto; margin: 0.2em 0; }
+.training-notes { font-size: .88em; }
+.training-notes p { margin: 0 0 .3em; }
 "#;
 
 fn answers(list: &[AnswerView]) -> String {
@@ -485,9 +491,9 @@ fn sources(h: &mut String, view: &ReportView) {
 fn training(h: &mut String, t: &TrainingView) {
     let _ = writeln!(
         h,
-        "<section class=\"training\"><h2>Training log</h2>\n<p>{}</p>\n{}",
+        "<section class=\"training\"><h2>Training log</h2>\n<div class=\"training-row\">{}<div class=\"training-notes\">\n<p>{}</p>",
+        super::training::svg(&t.weeks),
         escape(&t.headline()),
-        super::training::svg(&t.weeks)
     );
     if let Some(s) = &t.biggest_recent_spike {
         let _ = writeln!(h, "<p><b>Biggest jump:</b> {}</p>", escape(&s.text));
@@ -495,11 +501,11 @@ fn training(h: &mut String, t: &TrainingView) {
     if let Some(line) = t.answered_line() {
         let _ = writeln!(h, "<p><b>From the log:</b> {}</p>", escape(&line));
     }
-    if let Some(line) = t.overruled_line() {
-        let _ = writeln!(h, "<p>{}</p>", escape(&line));
+    if let Some(line) = t.overruled_labels() {
+        let _ = writeln!(h, "<p class=\"meta\">{}</p>", escape(&line));
     }
     if let Some(note) = t.files_note() {
-        let _ = writeln!(h, "<p class=\"meta\">{}</p>", escape(&note));
+        let _ = writeln!(h, "<p class=\"meta training-files\">{}</p>", escape(&note));
     }
-    let _ = writeln!(h, "</section>");
+    let _ = writeln!(h, "</div></div></section>");
 }

@@ -306,6 +306,18 @@ impl TrainingView {
         )
     }
 
+    /// The questions answered differently from the log, by label only, for a printed page.
+    pub fn overruled_labels(&self) -> Option<String> {
+        if self.overruled.is_empty() {
+            return None;
+        }
+        let labels: Vec<&str> = self.overruled.iter().map(|a| a.label.as_str()).collect();
+        Some(format!(
+            "Where the runner's answers differ from the log, theirs counted: {}.",
+            labels.join("; ")
+        ))
+    }
+
     /// "You answered Recent increase differently (the log says A lot); your answer counted."
     pub fn overruled_line(&self) -> Option<String> {
         if self.overruled.is_empty() {
@@ -389,7 +401,7 @@ pub fn sparkline(weeks: &[WeekView], ascii: bool) -> (String, String) {
 /// The weeks as an inline SVG bar chart: no script, no external file, crisp in print.
 /// Weeks with a spike carry a marker above their bar and a title for screen readers.
 pub fn svg(weeks: &[WeekView]) -> String {
-    let (bar_w, gap, chart_h, label_h, top_pad) = (28.0, 8.0, 64.0, 28.0, 14.0);
+    let (bar_w, gap, chart_h, label_h, top_pad) = (24.0, 6.0, 60.0, 24.0, 14.0);
     let n = weeks.len().max(1) as f64;
     let width = n * (bar_w + gap) + gap;
     let height = top_pad + chart_h + label_h;
@@ -439,8 +451,8 @@ pub fn svg(weeks: &[WeekView]) -> String {
         let start = parse_day(&w.start);
         let _ = write!(
             s,
-            r##"<text x="{cx}" y="{}" font-size="8" text-anchor="middle" fill="#555">{}</text>"##,
-            base + 22.0,
+            r##"<text x="{cx}" y="{}" font-size="7" text-anchor="middle" fill="#555">{}</text>"##,
+            base + 20.0,
             format_args!("{} {}", start.day(), start.format("%b"))
         );
     }
