@@ -462,10 +462,14 @@ pub fn training_only(t: &TrainingView, opts: TextOptions) -> String {
     }
     out.blank();
     if let Some(s) = &t.biggest_recent_spike {
-        out.para("Biggest jump in the last two weeks: ", "  ", &s.text);
+        out.para(
+            "",
+            "  ",
+            &format!("Biggest jump in the last two weeks: {}", s.text),
+        );
     }
     match t.answered_line() {
-        Some(line) => out.para("It answers: ", "  ", &line),
+        Some(line) => out.para("", "  ", &format!("It answers: {line}")),
         None => out.para("", "", "It answers none of the questions."),
     }
     if let Some(note) = t.files_note() {
