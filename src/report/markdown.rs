@@ -381,13 +381,7 @@ fn training(md: &mut String, t: &TrainingView, level: &str) {
         md.push('\n');
     }
     for g in &t.gear {
-        let _ = writeln!(
-            md,
-            "- Shoes: {}: at least {} (last used {})",
-            escape(&g.name),
-            log::km(g.km),
-            escape(&g.last_used)
-        );
+        let _ = writeln!(md, "- Shoes: {}", escape(&g.describe()));
     }
     if !t.gear.is_empty() {
         md.push('\n');

@@ -425,16 +425,7 @@ fn training_notes(out: &mut Out, t: &TrainingView) {
             );
         }
         for g in &t.gear {
-            out.para(
-                "  Shoes: ",
-                "    ",
-                &format!(
-                    "{}: at least {} (last used {})",
-                    g.name,
-                    training::km(g.km),
-                    g.last_used
-                ),
-            );
+            out.para("  Shoes: ", "    ", &g.describe());
         }
     }
 }
@@ -479,16 +470,7 @@ pub fn training_only(t: &TrainingView, opts: TextOptions) -> String {
         out.para("  skipped ", "    ", &format!("{}: {}", s.file, s.reason));
     }
     for g in &t.gear {
-        out.para(
-            "Shoes: ",
-            "  ",
-            &format!(
-                "{}: at least {} (last used {})",
-                g.name,
-                training::km(g.km),
-                g.last_used
-            ),
-        );
+        out.para("Shoes: ", "  ", &g.describe());
     }
     out.buf
 }

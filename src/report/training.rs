@@ -106,6 +106,18 @@ pub struct GearView {
     pub last_used: String,
 }
 
+impl GearView {
+    /// "Speedgoat 5: at least 187 km (last used 2026-11-22)".
+    pub fn describe(&self) -> String {
+        format!(
+            "{}: at least {} (last used {})",
+            self.name,
+            km(self.km),
+            self.last_used
+        )
+    }
+}
+
 /// An answer a training log gave.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct LogAnswerView {
