@@ -273,9 +273,12 @@ fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), E
 /// Reads the training log and summarises the weeks up to the report's day.
 fn summarise_log(paths: &[std::path::PathBuf]) -> Result<Summary, Error> {
     let log = training::read(paths, training::Limits::default())?;
-    let today = report::date::today()?;
-    let as_of = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d")
-        .expect("report::date::today gives YYYY-MM-DD");
+    // The runner's own day, as the log's days are; the report's day when it is fixed.
+    let as_of = match std::env::var_os("SOURCE_DATE_EPOCH") {
+        Some(_) => chrono::NaiveDate::parse_from_str(&report::date::today()?, "%Y-%m-%d")
+            .expect("report::date::today gives YYYY-MM-DD"),
+        None => chrono::Local::now().date_naive(),
+    };
     Ok(training::summarise(&log, as_of))
 }
 

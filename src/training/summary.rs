@@ -70,7 +70,8 @@ pub fn summarise(log: &Log, as_of: NaiveDate) -> Summary {
     let week_end = |w: usize| day(7 * (WEEKS - w) as u64);
     let week_start = |w: usize| week_end(w) - Days::new(6);
     let covers = |from: NaiveDate| first.is_some_and(|f| f <= from);
-    let current = last.is_some_and(|l| l >= day(13) && l <= as_of);
+    // A day or two past `as_of` is a time zone ahead of the report's, not a stale log.
+    let current = last.is_some_and(|l| l >= day(13));
     let in_window = |a: &&Activity, from: NaiveDate, to: NaiveDate| a.date >= from && a.date <= to;
 
     let mut weeks: Vec<Week> = Vec::with_capacity(WEEKS);
