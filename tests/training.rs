@@ -522,3 +522,14 @@ fn in_a_folder_one_bad_file_is_skipped_and_the_rest_still_count() {
     assert!(log.skipped[0].file.ends_with("older/b.fit"));
     assert!(log.skipped[0].reason.contains("cut short"));
 }
+
+#[test]
+fn a_full_export_gives_every_figure_the_rule_base_can_name() {
+    let log = read(&[fixture("strava-export.zip")]).unwrap();
+    let s = summarise(&log, day("2026-11-22"));
+    let mut given: Vec<&str> = s.figures.keys().map(String::as_str).collect();
+    let mut all = training::FIGURES.to_vec();
+    given.sort_unstable();
+    all.sort_unstable();
+    assert_eq!(given, all);
+}

@@ -41,7 +41,51 @@ fn lint_within(rb: &RuleBase, budget: Budget) -> Vec<Finding> {
     never_firing_rules(rb, rules, &mut out);
     duplicate_rules(rb, &mut out);
     uncited_sources(rb, &mut out);
+    unknown_training_figures(rb, &mut out);
     out
+}
+
+/// A `from_training` annotation naming a figure no training log gives would never answer
+/// its question: a misspelling the loader cannot see, since the names belong to the
+/// training-log reader.
+fn unknown_training_figures(rb: &RuleBase, out: &mut Vec<Finding>) {
+    use crate::rulebase::FigureMap;
+    use crate::training::{CROSS_TRAINING_KINDS, FIGURES};
+    for (q, question) in rb.questionnaire.questions.iter().enumerate() {
+        let Some(from) = &question.from_training else {
+            continue;
+        };
+        let at = format!("{}/from_training", question_pointer(rb, q));
+        let item = format!("question `{}`", question.id);
+        if !FIGURES.contains(&from.figure.as_str()) {
+            out.push(finding(
+                Severity::Warning,
+                &rb.files.questionnaire,
+                at.clone(),
+                item.clone(),
+                format!(
+                    "no training log gives a figure `{}`, so a log never answers this question; expected one of: {}",
+                    from.figure,
+                    FIGURES.join(", ")
+                ),
+            ));
+        }
+        if let FigureMap::Kinds(kinds) = &from.map {
+            let known: Vec<&str> = CROSS_TRAINING_KINDS.iter().map(|k| k.name()).collect();
+            for (kind, _) in kinds.iter().filter(|(k, _)| !known.contains(&k.as_str())) {
+                out.push(finding(
+                    Severity::Warning,
+                    &rb.files.questionnaire,
+                    format!("{at}/kinds"),
+                    item.clone(),
+                    format!(
+                        "no training log lists the kind `{kind}`; expected one of: {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
 }
 
 /// What `runback check` says about a condition it could not decide within its budget.
@@ -587,6 +631,28 @@ mod tests {
         let found = messages(&base(QUESTIONNAIRE, CAUSES, &clean_rules(&[stronger])));
         assert!(
             found[0].contains("with strength 0.8 against 0.5"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_training_figure_or_kind_no_log_gives_is_a_warning() {
+        let questionnaire = QUESTIONNAIRE.replace(
+            r#"{ "id": "alarm","#,
+            r#"{ "id": "km", "label": "Km", "text": "Km?", "type": "number", "unit": "km", "min": 0, "max": 300, "informational": true, "from_training": {"figure": "weekly_kms"} },
+        { "id": "other", "label": "Other", "text": "Other?", "type": "multi", "informational": true,
+          "options": [{"value": "swim", "label": "Swim"}, {"value": "row", "label": "Row"}],
+          "from_training": {"figure": "cross_training_kinds", "kinds": {"swimming": "swim", "rowing": "row"}} },
+        { "id": "alarm","#,
+        );
+        let found = messages(&base(&questionnaire, CAUSES, &clean_rules(&[])));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].contains("question `km`: no training log gives a figure `weekly_kms`"),
+            "{found:?}"
+        );
+        assert!(
+            found[1].contains("question `other`: no training log lists the kind `rowing`"),
             "{found:?}"
         );
     }

@@ -21,6 +21,28 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use serde::Serialize;
 
+/// Every figure a summary can give, by the name a `from_training` annotation uses.
+pub const FIGURES: [&str; 9] = [
+    "weekly_km",
+    "weekly_km_increase_pct",
+    "heavy_recent_week_ratio",
+    "longest_run_spike_pct",
+    "rest_days_per_week",
+    "hilly_share_pct",
+    "shoe_km",
+    "cross_training_kinds",
+    "strength_sessions_per_week",
+];
+
+/// The kinds of other exercise `cross_training_kinds` can list.
+pub const CROSS_TRAINING_KINDS: [Kind; 5] = [
+    Kind::Swimming,
+    Kind::Cycling,
+    Kind::Yoga,
+    Kind::Walking,
+    Kind::Other,
+];
+
 /// How many weeks a summary covers, ending on its `as_of` day.
 pub const WEEKS: usize = 12;
 

@@ -191,10 +191,7 @@ pub fn summarise(log: &Log, as_of: NaiveDate) -> Summary {
         .iter()
         .filter(|a| in_window(a, four_weeks, as_of))
     {
-        if matches!(
-            a.kind,
-            Kind::Swimming | Kind::Cycling | Kind::Yoga | Kind::Walking | Kind::Other
-        ) {
+        if super::CROSS_TRAINING_KINDS.contains(&a.kind) {
             *cross_training.entry(a.kind.name().to_string()).or_default() += 1;
         }
     }
