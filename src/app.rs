@@ -9,11 +9,13 @@ use crate::batch;
 use crate::check::{self, coverage::Inventory};
 use crate::clean;
 use crate::cli::{
-    AssessArgs, CheckArgs, Cli, ColorWhen, Command, QuestionsFormat, TrainingArgs, TrainingFormat,
+    AssessArgs, AssessFormat, CheckArgs, Cli, ColorWhen, Command, QuestionsFormat, TrainingArgs,
+    TrainingFormat,
 };
 use crate::engine;
 use crate::exit_codes::ExitCode;
 use crate::export;
+use crate::fhir;
 use crate::interactive::{self, Outcome, Scope, store::Store, terminal::TerminalPrompter};
 use crate::report::training::TrainingView;
 use crate::report::{self, TextOptions};
@@ -29,6 +31,10 @@ pub enum Error {
     /// The answers were refused.
     #[error(transparent)]
     Answers(#[from] AnswerError),
+    /// The answers were refused, or a FHIR resource that is not a response to runback's
+    /// questionnaire was given.
+    #[error(transparent)]
+    Read(#[from] fhir::ReadError),
     /// Asked to prompt, but the questions cannot be shown or answered.
     #[error(
         "cannot ask the questions: standard input and standard error must both be a terminal.\n  Pipe an answer file instead: runback template > answers.json, fill it in, then runback assess --answers answers.json"
@@ -82,6 +88,9 @@ pub enum Error {
     /// A batch stopped, or some of its lines could not be assessed.
     #[error(transparent)]
     Batch(#[from] batch::BatchError),
+    /// The questionnaire cannot be exported as FHIR.
+    #[error("{0}")]
+    Fhir(String),
     /// A training log named with `--training` could not be read.
     #[error("cannot read the training log: {0}")]
     Training(#[from] training::TrainingError),
@@ -139,6 +148,7 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
             QuestionsFormat::Text => export::questions_text(&rules),
             QuestionsFormat::Json => export::questions_json(&rules),
             QuestionsFormat::Markdown => export::questions_markdown(&rules),
+            QuestionsFormat::Fhir => fhir_questionnaire(&rules)?,
         },
         Some(Command::Template(args)) => export::template(&rules, !args.bare),
         Some(Command::Training(args)) => training_only(&rules, args)?,
@@ -270,6 +280,33 @@ fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), E
     deliver(rules, &answers, args, color, args.force, training.as_ref()).map(drop)
 }
 
+/// `runback questions --format fhir`: the Questionnaire, refused if it breaks an R4
+/// invariant (which `runback check` reports in detail).
+fn fhir_questionnaire(rules: &RuleBase) -> Result<String, Error> {
+    let q = fhir::questionnaire::build(rules, &report::date::today()?);
+    let broken = fhir::invariants::check(&q);
+    if let Some(first) = broken.first() {
+        return Err(Error::Fhir(format!(
+            "the questionnaire breaks {} FHIR Questionnaire invariant{} (first: {first}); `runback check` lists them",
+            broken.len(),
+            if broken.len() == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(fhir::questionnaire::to_text(&q))
+}
+
+/// The answers that counted as a QuestionnaireResponse, authored now (or at
+/// `SOURCE_DATE_EPOCH`).
+fn fhir_response(
+    rules: &RuleBase,
+    answers: &Answers,
+    status: fhir::response::Status,
+) -> Result<String, Error> {
+    let authored = fhir::response::date_time(report::date::now()?);
+    let response = fhir::response::build(rules, answers, status, authored);
+    Ok(fhir::response::to_text(&response))
+}
+
 /// Reads the training log and summarises the weeks up to the report's day.
 fn summarise_log(paths: &[std::path::PathBuf]) -> Result<Summary, Error> {
     let log = training::read(paths, training::Limits::default())?;
@@ -360,6 +397,15 @@ fn deliver(
         explain: args.explain,
         training: training.cloned(),
     };
+    // The answers as a QuestionnaireResponse: the same text to a file or to stdout.
+    let response = match args.format.report() {
+        Some(_) => None,
+        None => Some(fhir_response(
+            rules,
+            answers,
+            fhir::response::Status::Completed,
+        )?),
+    };
     match &args.output {
         Some(path) => {
             // A file gets plain text at a fixed width unless colour is forced.
@@ -369,7 +415,11 @@ fn deliver(
                 ascii: args.ascii,
                 detail: args.detail,
             };
-            let report = report::render(&assessment, args.format, &view, text);
+            let report = match (&response, args.format.report()) {
+                (Some(r), _) => r.clone(),
+                (None, Some(format)) => report::render(&assessment, format, &view, text),
+                (None, None) => unreachable!("a response is made when there is no report format"),
+            };
             atomic_write::write_file(path, report.as_bytes(), overwrite).map_err(|source| {
                 Error::Output {
                     path: path.clone(),
@@ -384,7 +434,13 @@ fn deliver(
                 detail: args.detail,
                 ..text_options(color)
             };
-            write_stdout(&report::render(&assessment, args.format, &view, text))?;
+            match (response, args.format.report()) {
+                (Some(r), _) => write_stdout(&r)?,
+                (None, Some(format)) => {
+                    write_stdout(&report::render(&assessment, format, &view, text))?
+                }
+                (None, None) => unreachable!("a response is made when there is no report format"),
+            }
             Ok(None)
         }
     }
@@ -395,7 +451,7 @@ fn read_answers(rules: &RuleBase, path: Option<&Path>) -> Result<Answers, Error>
     let questionnaire = &rules.questionnaire;
     let from_stdin = |name: &str| -> Result<Answers, Error> {
         let text = answers::read_text(io::stdin().lock(), name)?;
-        Ok(Answers::parse(&text, name, questionnaire)?)
+        Ok(fhir::parse_answers(&text, name, questionnaire)?)
     };
     match path {
         Some(p) if p == Path::new("-") => from_stdin("<stdin>"),
@@ -406,7 +462,7 @@ fn read_answers(rules: &RuleBase, path: Option<&Path>) -> Result<Answers, Error>
                 source,
             })?;
             let text = answers::read_text(file, &name)?;
-            Ok(Answers::parse(&text, &name, questionnaire)?)
+            Ok(fhir::parse_answers(&text, &name, questionnaire)?)
         }
         None => from_stdin("<stdin>"),
     }
@@ -445,7 +501,7 @@ fn interactive(
         None => None,
     };
     if let (Some(path), None) = (args.save_answers.as_deref(), &start) {
-        save_answers(rules, &Answers::none(&rules.questionnaire), path)?;
+        save_answers(rules, &Answers::none(&rules.questionnaire), path, false)?;
     }
     let store = match Store::open() {
         Ok(store) => Some(store),
@@ -534,7 +590,7 @@ fn interactive(
             let _ = store.save(path, rules, answers, finished);
         }
         if let Some(path) = save_to {
-            let _ = save_answers(rules, answers, path);
+            let _ = save_answers(rules, answers, path, finished);
         }
     };
     let scope = if args.full { Scope::Full } else { Scope::Short };
@@ -543,7 +599,7 @@ fn interactive(
         Outcome::Interrupted(answers) => {
             keep(&answers, false);
             if let Some(path) = save_to {
-                save_answers(rules, &answers, path)?;
+                save_answers(rules, &answers, path, false)?;
             }
             return Err(Error::Interrupted { saved_to: kept_in });
         }
@@ -625,7 +681,7 @@ fn interactive(
         let _ = prompter.tell(&format!("Your report is in {}", absolute(path).display()));
     }
     // A page to print, unless the report already is one.
-    if !(args.format == report::Format::Html && written.is_some()) {
+    if !(args.format == AssessFormat::Html && written.is_some()) {
         let print = prompter
             .offer_print()
             .map_err(|e| prompt_error(e, kept_in.clone()))?;
@@ -701,7 +757,7 @@ fn emergency_report(
     kept_in: Option<&Path>,
     training: Option<&TrainingView>,
 ) -> Result<(), Error> {
-    if args.output.is_some() || args.format != report::Format::Text || args.detail {
+    if args.output.is_some() || args.format != AssessFormat::Text || args.detail {
         return deliver(rules, answers, args, color, true, training).map(drop);
     }
     let assessment = engine::assess(rules, answers);
@@ -765,11 +821,28 @@ fn absolute(path: &Path) -> std::path::PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Writes answers in the answer-file format, atomically and readable only by the owner.
-fn save_answers(rules: &RuleBase, answers: &Answers, path: &Path) -> Result<(), Error> {
-    let mut text = serde_json::to_string_pretty(&answers.to_json(&rules.questionnaire))
-        .expect("answers always serialize");
-    text.push('\n');
+/// Writes answers, atomically and readable only by the owner: as a FHIR
+/// QuestionnaireResponse when the file name ends in `.fhir.json` (`in-progress` until the
+/// questionnaire is finished), in the answer-file format otherwise.
+fn save_answers(
+    rules: &RuleBase,
+    answers: &Answers,
+    path: &Path,
+    finished: bool,
+) -> Result<(), Error> {
+    let text = if fhir::is_response_file(path) {
+        let status = if finished {
+            fhir::response::Status::Completed
+        } else {
+            fhir::response::Status::InProgress
+        };
+        fhir_response(rules, answers, status)?
+    } else {
+        let mut text = serde_json::to_string_pretty(&answers.to_json(&rules.questionnaire))
+            .expect("answers always serialize");
+        text.push('\n');
+        text
+    };
     atomic_write::write_file(path, text.as_bytes(), true).map_err(|source| Error::Save {
         path: path.to_path_buf(),
         source,

@@ -22,6 +22,9 @@ Examples:
                                          questions answered from a Strava export
   runback training activities/           only the training log's last 12 weeks
   runback questions                      read the whole questionnaire
+  runback questions --format fhir        the questionnaire as a FHIR R4 Questionnaire
+  runback assess -a response.json        a FHIR QuestionnaireResponse is read as answers
+  runback assess -a me.json -f fhir-response   the answers as a QuestionnaireResponse
   runback --rules rules check            lint an edited rule base
   runback completions bash               shell completions (also zsh, fish, ...)
   runback batch -i club.jsonl -o out.csv --format csv
@@ -110,9 +113,10 @@ pub struct AssessArgs {
     #[arg(long, short = 'a', value_name = "FILE")]
     pub answers: Option<PathBuf>,
 
-    /// Report format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Report format; `fhir-response` writes the answers that counted as a FHIR R4
+    /// QuestionnaireResponse instead of a report.
+    #[arg(long, short = 'f', value_enum, default_value_t = AssessFormat::Text)]
+    pub format: AssessFormat,
 
     /// Write the report to this file instead of standard output (all at once: a failed
     /// run leaves no half-written file).
@@ -190,6 +194,35 @@ pub enum TrainingFormat {
     Json,
 }
 
+/// What `runback assess` writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum AssessFormat {
+    /// Plain text for reading in a terminal.
+    #[default]
+    Text,
+    /// Markdown that renders cleanly on GitHub.
+    Markdown,
+    /// JSON for programs (schema: schemas/report.schema.json).
+    Json,
+    /// One self-contained, printable HTML page to bring to a physiotherapist.
+    Html,
+    /// The answers that counted, as a FHIR R4 QuestionnaireResponse (not a report).
+    FhirResponse,
+}
+
+impl AssessFormat {
+    /// The report format, or `None` for the FHIR response.
+    pub fn report(self) -> Option<Format> {
+        match self {
+            AssessFormat::Text => Some(Format::Text),
+            AssessFormat::Markdown => Some(Format::Markdown),
+            AssessFormat::Json => Some(Format::Json),
+            AssessFormat::Html => Some(Format::Html),
+            AssessFormat::FhirResponse => None,
+        }
+    }
+}
+
 /// Options of `runback batch`.
 #[derive(Debug, Args)]
 pub struct BatchArgs {
@@ -228,6 +261,8 @@ pub enum QuestionsFormat {
     Json,
     /// GitHub-flavoured Markdown, a heading per section and question.
     Markdown,
+    /// A FHIR R4 Questionnaire, for a clinic's form tool (see docs/fhir.md).
+    Fhir,
 }
 
 /// Options of `runback template`.

@@ -15,6 +15,7 @@ pub mod cli;
 pub mod engine;
 pub mod exit_codes;
 pub mod export;
+pub mod fhir;
 pub mod interactive;
 pub mod interrupt;
 pub mod report;

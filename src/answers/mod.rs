@@ -144,17 +144,7 @@ impl Answers {
         name: &str,
         questionnaire: &Questionnaire,
     ) -> Result<Self, AnswerError> {
-        if text.len() > MAX_ANSWER_BYTES {
-            return Err(AnswerError::TooLarge {
-                name: name.to_string(),
-            });
-        }
-        if text.trim().is_empty() {
-            return Err(AnswerError::Empty {
-                name: name.to_string(),
-            });
-        }
-        Self::from_json(&parse_json(text, name)?, name, questionnaire)
+        Self::from_json(&parse_checked(text, name)?, name, questionnaire)
     }
 
     /// Checks answers already parsed from JSON (a batch line, once its `id` is taken out).
@@ -222,6 +212,29 @@ impl Answers {
             .filter_map(|(i, q)| Some((q.id.clone(), to_json(q, self.get(i)?))))
             .collect()
     }
+}
+
+/// Parses the text of an answer file (or of anything read in its place, such as a FHIR
+/// QuestionnaireResponse) as JSON, within the size limit and refusing an empty input.
+pub fn parse_checked(text: &str, name: &str) -> Result<Json, AnswerError> {
+    if text.len() > MAX_ANSWER_BYTES {
+        return Err(AnswerError::TooLarge {
+            name: name.to_string(),
+        });
+    }
+    if text.trim().is_empty() {
+        return Err(AnswerError::Empty {
+            name: name.to_string(),
+        });
+    }
+    parse_json(text, name)
+}
+
+/// Checks one answer, in its answer-file form, against its question: the one check every
+/// way in (an answer file, a batch line, a FHIR response) goes through. `Ok(None)` for
+/// `null`.
+pub fn check_answer(question: &Question, value: &Json) -> Result<Option<Value>, String> {
+    typed(question, value)
 }
 
 /// Parses JSON text, turning a syntax error into one with line and column.

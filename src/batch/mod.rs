@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde_json::Value as Json;
 
-use crate::answers::{self, AnswerError, Answers};
+use crate::answers::{self, AnswerError};
 use crate::atomic_write::AtomicFile;
 use crate::engine::{self, Assessment};
 use crate::report::{self, ViewOptions};
@@ -249,14 +249,21 @@ pub fn assess_line<'a>(rules: &'a RuleBase, line: &Line) -> Option<Record<'a>> {
     };
     let name = format!("line {}", line.number);
     let mut id = None;
+    // A line is an answer set or, as FHIR Bulk Data exports them, a QuestionnaireResponse
+    // (whose resource `id` is the record's id).
     let outcome = answers::parse_json(text, &name)
+        .map_err(|e| reason(&e))
         .and_then(|mut json| {
             if let Json::Object(map) = &mut json {
                 id = map.shift_remove("id");
             }
-            Answers::from_json(&json, &name, &rules.questionnaire)
-        })
-        .map_err(|e| reason(&e));
+            crate::fhir::answers_from_json(&json, &name, &rules.questionnaire).map_err(
+                |e| match e {
+                    crate::fhir::ReadError::Answers(e) => reason(&e),
+                    crate::fhir::ReadError::Refused { reason, .. } => reason,
+                },
+            )
+        });
     let outcome = match id.take() {
         None | Some(Json::Null) => outcome,
         Some(valid @ (Json::String(_) | Json::Number(_))) => {

@@ -42,7 +42,24 @@ fn lint_within(rb: &RuleBase, budget: Budget) -> Vec<Finding> {
     duplicate_rules(rb, &mut out);
     uncited_sources(rb, &mut out);
     unknown_training_figures(rb, &mut out);
+    fhir_invariants(rb, &mut out);
     out
+}
+
+/// The questionnaire as `runback questions --format fhir` exports it must meet the FHIR R4
+/// Questionnaire invariants (que-1 to que-12) and the form fillers' needs of `enableWhen`:
+/// a clinic's form tool may refuse or misread it otherwise.
+fn fhir_invariants(rb: &RuleBase, out: &mut Vec<Finding>) {
+    let exported = crate::fhir::questionnaire::build(rb, "2000-01-01");
+    for v in crate::fhir::invariants::check(&exported) {
+        out.push(finding(
+            Severity::Error,
+            &rb.files.questionnaire,
+            format!("(as FHIR) {}", v.path),
+            format!("linkId `{}`", v.link_id),
+            format!("{}: {}", v.key, v.message),
+        ));
+    }
 }
 
 /// A `from_training` annotation naming a figure no training log gives would never answer

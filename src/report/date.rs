@@ -21,6 +21,12 @@ pub struct DateError {
 /// 1970 and the end of 9999 is refused rather than turned into a malformed date, as the
 /// reproducible-builds specification asks; an empty one counts as unset.
 pub fn today() -> Result<String, DateError> {
+    Ok(ymd(now()?.div_euclid(86_400)))
+}
+
+/// Seconds since 1970 now, or `SOURCE_DATE_EPOCH` when it is set, checked as [`today`]
+/// checks it.
+pub fn now() -> Result<i64, DateError> {
     let seconds = match std::env::var_os("SOURCE_DATE_EPOCH") {
         Some(value) if !value.is_empty() => {
             let text = value.to_string_lossy();
@@ -36,7 +42,7 @@ pub fn today() -> Result<String, DateError> {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64),
     };
-    Ok(ymd(seconds.div_euclid(86_400)))
+    Ok(seconds)
 }
 
 /// `YYYY-MM-DD HH:MM:SS UTC` for seconds since 1970.

@@ -1,0 +1,346 @@
+//! The questionnaire as a FHIR R4 Questionnaire, and answers in and out as
+//! QuestionnaireResponse: the shape a clinic's form tool relies on, the round trip, and
+//! every way a response can be refused.
+
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value as Json, json};
+
+fn runback(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_runback"))
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", "1795305600")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn json_of(out: &Output) -> Json {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn questionnaire() -> Json {
+    json_of(&runback(&["questions", "--format", "fhir"], None))
+}
+
+/// Every item, depth first, with the linkIds of the items before it.
+fn flatten(items: &Json, out: &mut Vec<Json>) {
+    for item in items.as_array().into_iter().flatten() {
+        out.push(item.clone());
+        flatten(&item["item"], out);
+    }
+}
+
+fn items() -> Vec<Json> {
+    let mut out = Vec::new();
+    flatten(&questionnaire()["item"], &mut out);
+    out
+}
+
+fn item(id: &str) -> Json {
+    items()
+        .into_iter()
+        .find(|i| i["linkId"] == id)
+        .unwrap_or_else(|| panic!("no item {id}"))
+}
+
+#[test]
+fn the_questionnaire_names_itself_and_holds_every_question_under_its_section() {
+    let q = questionnaire();
+    assert_eq!(q["resourceType"], "Questionnaire");
+    assert_eq!(q["status"], "active");
+    assert_eq!(q["date"], "2026-11-22", "SOURCE_DATE_EPOCH");
+    assert!(q["url"].as_str().unwrap().starts_with("https://"));
+    let rules = runback::rulebase::embedded::shipped().unwrap();
+    assert_eq!(
+        q["version"].as_str(),
+        rules.questionnaire.version.as_deref()
+    );
+    let all = items();
+    let ids: Vec<&str> = all.iter().filter_map(|i| i["linkId"].as_str()).collect();
+    for question in rules
+        .questionnaire
+        .questions
+        .iter()
+        .filter(|q| q.retired.is_none())
+    {
+        assert!(
+            ids.contains(&question.id.as_str()),
+            "{} missing",
+            question.id
+        );
+    }
+    for warning in rules
+        .questionnaire
+        .questions
+        .iter()
+        .filter(|q| q.warning_sign)
+    {
+        assert!(
+            ids.contains(&warning.id.as_str()),
+            "warning sign {} missing",
+            warning.id
+        );
+    }
+    for group in q["item"].as_array().unwrap() {
+        assert_eq!(group["type"], "group");
+        assert!(!group["item"].as_array().unwrap().is_empty(), "que-1");
+    }
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "que-2: linkIds are unique");
+}
+
+#[test]
+fn each_kind_of_question_has_its_fhir_type() {
+    let yes_no = item("rf_saddle_numbness");
+    assert_eq!(
+        yes_no["type"], "choice",
+        "not boolean, which cannot say unsure"
+    );
+    let codes: Vec<&str> = yes_no["answerOption"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["valueCoding"]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["yes", "no", "unsure"]);
+    let multi = item("cross_training");
+    assert_eq!(multi["type"], "choice");
+    assert_eq!(multi["repeats"], true);
+    let scale = item("pain_severity");
+    assert_eq!(scale["type"], "integer");
+    let ext = |i: &Json, url: &str| {
+        i["extension"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["url"].as_str().unwrap().ends_with(url))
+            .cloned()
+            .unwrap_or_else(|| panic!("{url} on {}", i["linkId"]))
+    };
+    assert_eq!(ext(&scale, "minValue")["valueInteger"], 0);
+    assert_eq!(ext(&scale, "maxValue")["valueInteger"], 10);
+    let km = item("weekly_km");
+    assert_eq!(km["type"], "decimal");
+    assert_eq!(
+        ext(&km, "questionnaire-unit")["valueCoding"]["display"],
+        "km"
+    );
+    let help = km["item"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["type"] == "display")
+        .expect("help as a display child");
+    assert_eq!(
+        ext(help, "questionnaire-itemControl")["valueCodeableConcept"]["coding"][0]["code"],
+        "help"
+    );
+}
+
+#[test]
+fn branching_is_enable_when_on_an_earlier_question_with_a_behaviour_when_several() {
+    let all = items();
+    let position = |id: &str| all.iter().position(|i| i["linkId"] == id).unwrap();
+    let mut branched = 0;
+    for (at, i) in all.iter().enumerate() {
+        let Some(conditions) = i["enableWhen"].as_array() else {
+            continue;
+        };
+        branched += 1;
+        for c in conditions {
+            let target = c["question"].as_str().unwrap();
+            assert!(
+                position(target) < at,
+                "{} reads a later {target}",
+                i["linkId"]
+            );
+        }
+        if conditions.len() > 1 {
+            assert!(i["enableBehavior"].is_string(), "que-12: {}", i["linkId"]);
+        }
+    }
+    assert!(branched > 0, "the shipped questionnaire has follow-ups");
+    // `runback check` verifies every invariant of the export.
+    let check = runback(&["check", "--deny-warnings"], None);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
+
+#[test]
+fn an_answer_file_written_as_a_response_and_read_back_gives_the_same_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let response = runback(
+        &[
+            "assess",
+            "-a",
+            "examples/answers.json",
+            "-f",
+            "fhir-response",
+        ],
+        None,
+    );
+    let r = json_of(&response);
+    assert_eq!(r["resourceType"], "QuestionnaireResponse");
+    assert_eq!(r["status"], "completed");
+    assert_eq!(r["authored"], "2026-11-22T00:00:00Z");
+    assert!(
+        r["questionnaire"].as_str().unwrap().contains('|'),
+        "url|version"
+    );
+    let path = tmp.path().join("response.json");
+    std::fs::write(&path, &response.stdout).unwrap();
+    let mut from_file = json_of(&runback(
+        &["assess", "-a", "examples/answers.json", "-f", "json"],
+        None,
+    ));
+    let mut from_response = json_of(&runback(
+        &["assess", "-a", path.to_str().unwrap(), "-f", "json"],
+        None,
+    ));
+    // The response holds only the answers that counted: an answer to a question that did
+    // not apply is left out, so it is no longer listed as ignored.
+    from_file["ignored"] = json!([]);
+    from_response["ignored"] = json!([]);
+    assert_eq!(from_file, from_response);
+}
+
+/// A small response, nested under its group, with these answer items.
+fn response(items: Json) -> String {
+    let rules = runback::rulebase::embedded::shipped().unwrap();
+    json!({
+        "resourceType": "QuestionnaireResponse",
+        "id": "resp-1",
+        "questionnaire": format!("{}|{}", runback::fhir::CANONICAL, rules.questionnaire.version.as_deref().unwrap()),
+        "status": "in-progress",
+        "item": [{ "linkId": "red_flags", "item": items }]
+    })
+    .to_string()
+}
+
+fn yes_no(code: &str) -> Json {
+    json!([{ "valueCoding": { "system": runback::fhir::YES_NO_SYSTEM, "code": code } }])
+}
+
+#[test]
+fn an_in_progress_response_is_read_nested_or_flat_and_unanswered_signs_stay_unchecked() {
+    let nested = response(json!([{ "linkId": "rf_saddle_numbness", "answer": yes_no("yes") }]));
+    let report = json_of(&runback(&["assess", "-f", "json"], Some(&nested)));
+    assert_eq!(report["escalation"]["level"], "emergency");
+    let mut flat: Json = serde_json::from_str(&nested).unwrap();
+    flat["item"] = flat["item"][0]["item"].clone();
+    let report = json_of(&runback(&["assess", "-f", "json"], Some(&flat.to_string())));
+    assert_eq!(report["escalation"]["level"], "emergency", "flat items too");
+    // "No" to one sign and nothing else: the other warning signs were not checked.
+    let partial = response(json!([{ "linkId": "rf_saddle_numbness", "answer": yes_no("no") }]));
+    let report = json_of(&runback(&["assess", "-f", "json"], Some(&partial)));
+    assert!(
+        !report["escalation"]["not_checked"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_ne!(report["escalation"]["level"], "routine");
+}
+
+#[test]
+fn a_response_that_cannot_be_assessed_is_refused_naming_the_link_id_and_the_path() {
+    let rules = runback::rulebase::embedded::shipped().unwrap();
+    let version = rules.questionnaire.version.clone().unwrap();
+    let major: u32 = version.split('.').next().unwrap().parse().unwrap();
+    let cases: Vec<(String, Vec<&str>)> = vec![
+        (
+            response(json!([{ "linkId": "rf_saddle_numbnes", "answer": yes_no("yes") }])),
+            vec!["rf_saddle_numbnes", "item[0].item[0]"],
+        ),
+        (
+            response(json!([{ "linkId": "rf_saddle_numbness", "answer": yes_no("maybe") }])),
+            vec![
+                "rf_saddle_numbness",
+                "item[0].item[0].answer[0].valueCoding.code",
+                "maybe",
+            ],
+        ),
+        (
+            response(
+                json!([{ "linkId": "rf_saddle_numbness", "answer": [{ "valueInteger": 3 }] }]),
+            ),
+            vec![
+                "rf_saddle_numbness",
+                "item[0].item[0].answer[0]",
+                "valueCoding",
+            ],
+        ),
+        (
+            json!({ "resourceType": "Patient", "id": "p" }).to_string(),
+            vec!["a FHIR Patient is neither an answer file nor a QuestionnaireResponse"],
+        ),
+        (
+            json!({ "resourceType": "QuestionnaireResponse", "status": "completed",
+                    "questionnaire": "http://example.org/Questionnaire/phq-9" })
+            .to_string(),
+            vec!["http://example.org/Questionnaire/phq-9", "not runback's"],
+        ),
+        (
+            json!({ "resourceType": "QuestionnaireResponse", "status": "completed",
+                    "questionnaire": format!("{}|{}.0.0", runback::fhir::CANONICAL, major + 1) })
+            .to_string(),
+            vec!["not compatible"],
+        ),
+    ];
+    for (text, needles) in cases {
+        let out = runback(&["assess"], Some(&text));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(out.stdout.is_empty(), "nothing on stdout: {stderr}");
+        for needle in needles {
+            assert!(stderr.contains(needle), "{needle:?} in {stderr}");
+        }
+    }
+}
+
+#[test]
+fn a_batch_of_responses_as_bulk_data_ndjson_is_assessed_line_by_line() {
+    let emergency = response(json!([{ "linkId": "rf_saddle_numbness", "answer": yes_no("yes") }]));
+    let unknown = response(json!([{ "linkId": "nope", "answer": yes_no("yes") }]))
+        .replace("resp-1", "resp-2");
+    let input = format!("{emergency}\n{unknown}\n");
+    let out = runback(&["batch", "--format", "jsonl-summary"], Some(&input));
+    let lines: Vec<Json> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(
+        lines[0]["id"], "resp-1",
+        "the resource id is the record's id"
+    );
+    assert_eq!(lines[0]["escalation"]["level"], "emergency", "{}", lines[0]);
+    assert_eq!(lines[1]["id"], "resp-2");
+    assert!(
+        lines[1]["error"].as_str().unwrap().contains("nope"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(out.status.code(), Some(1), "a line could not be assessed");
+}
