@@ -344,3 +344,228 @@ fn a_batch_of_responses_as_bulk_data_ndjson_is_assessed_line_by_line() {
     );
     assert_eq!(out.status.code(), Some(1), "a line could not be assessed");
 }
+
+/// The Python that has PyPI `fhir.resources`: `RUNBACK_PYTHON`, or `python3`.
+fn python_with_fhir_resources() -> Option<String> {
+    let python = std::env::var("RUNBACK_PYTHON").unwrap_or_else(|_| "python3".into());
+    let found = Command::new(&python)
+        .args(["-c", "import fhir.resources.R4B.questionnaire"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if found {
+        return Some(python);
+    }
+    assert!(
+        std::env::var_os("RUNBACK_REQUIRE_FHIR").is_none(),
+        "RUNBACK_REQUIRE_FHIR is set, but {python} cannot import fhir.resources"
+    );
+    eprintln!("skipped: {python} cannot import fhir.resources (pip install fhir.resources)");
+    None
+}
+
+#[test]
+fn the_questionnaire_and_a_response_validate_against_the_fhir_resources_models() {
+    let Some(python) = python_with_fhir_resources() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let q = tmp.path().join("q.json");
+    let r = tmp.path().join("r.json");
+    std::fs::write(&q, runback(&["questions", "--format", "fhir"], None).stdout).unwrap();
+    std::fs::write(
+        &r,
+        runback(
+            &[
+                "assess",
+                "-a",
+                "examples/answers.json",
+                "-f",
+                "fhir-response",
+            ],
+            None,
+        )
+        .stdout,
+    )
+    .unwrap();
+    let check = |files: &[&std::path::Path]| {
+        let mut args = vec!["tests/fhir/validate.py".to_string()];
+        for (kind, f) in ["Questionnaire", "QuestionnaireResponse"].iter().zip(files) {
+            args.push((*kind).to_string());
+            args.push(f.to_string_lossy().into_owned());
+        }
+        Command::new(&python).args(&args).output().unwrap()
+    };
+    let out = check(&[&q, &r]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // The validator can fail: an answer option that is not a coding is refused.
+    let mut broken: Json = serde_json::from_slice(&std::fs::read(&q).unwrap()).unwrap();
+    broken["item"][0]["item"][1]["answerOption"] = json!([{ "valueCoding": "yes" }]);
+    std::fs::write(&q, broken.to_string()).unwrap();
+    let out = check(&[&q, &r]);
+    assert!(
+        !out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// Node, Chromium and the unpacked lforms and playwright-core packages, when all are here
+/// (`.ci/run` unpacks the packages into tests/fhir/vendor and sets RUNBACK_REQUIRE_LFORMS).
+fn lforms_tools() -> Option<(String, std::path::PathBuf)> {
+    let vendor = std::path::PathBuf::from(
+        std::env::var("RUNBACK_LFORMS_VENDOR").unwrap_or_else(|_| "tests/fhir/vendor".into()),
+    );
+    let works = |program: &str| {
+        Command::new(program)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let browser = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| works(b));
+    let packages = vendor.join("lforms/dist/lforms").is_dir()
+        && vendor.join("playwright-core/index.mjs").is_file();
+    match (works("node"), browser, packages) {
+        (true, Some(browser), true) => {
+            let path = Command::new("sh")
+                .args(["-c", &format!("command -v {browser}")])
+                .output()
+                .unwrap();
+            Some((
+                String::from_utf8_lossy(&path.stdout).trim().to_string(),
+                vendor,
+            ))
+        }
+        _ => {
+            assert!(
+                std::env::var_os("RUNBACK_REQUIRE_LFORMS").is_none(),
+                "RUNBACK_REQUIRE_LFORMS is set, but node, a Chromium or {} is missing",
+                vendor.display()
+            );
+            eprintln!("skipped: node, a Chromium or the lforms packages are missing (see .ci/run)");
+            None
+        }
+    }
+}
+
+/// Fills the Questionnaire in LHC-Forms from `fill` and returns what the form shows and
+/// the response it exports.
+fn through_lforms(
+    browser: &str,
+    vendor: &std::path::Path,
+    q: &std::path::Path,
+    fill: &Json,
+) -> Json {
+    let tmp = tempfile::tempdir().unwrap();
+    let fill_path = tmp.path().join("fill.json");
+    let out = tmp.path().join("out.json");
+    std::fs::write(&fill_path, fill.to_string()).unwrap();
+    let run = Command::new("node")
+        .arg("tests/fhir/lforms.mjs")
+        .arg(vendor)
+        .arg(browser)
+        .arg(q)
+        .arg(&fill_path)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap()
+}
+
+#[test]
+fn lhc_forms_renders_the_questionnaire_and_its_response_gives_the_same_report() {
+    let Some((browser, vendor)) = lforms_tools() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let q = tmp.path().join("q.json");
+    std::fs::write(&q, runback(&["questions", "--format", "fhir"], None).stdout).unwrap();
+    // The example runner, with a warning-sign answer and a follow-up its branch opens.
+    let mut answers: Json =
+        serde_json::from_str(&std::fs::read_to_string("examples/answers.json").unwrap()).unwrap();
+    answers["rf_bladder_bowel"] = json!("unsure");
+    answers["pain_spreads"] = json!("buttock_or_thigh");
+    answers["leg_tingling"] = json!("yes");
+    let answers_path = tmp.path().join("answers.json");
+    std::fs::write(&answers_path, answers.to_string()).unwrap();
+    let fill = json_of(&runback(
+        &[
+            "assess",
+            "-a",
+            answers_path.to_str().unwrap(),
+            "-f",
+            "fhir-response",
+        ],
+        None,
+    ));
+    let result = through_lforms(&browser, &vendor, &q, &fill);
+    assert_eq!(result["errors"], json!([]), "no script error in the page");
+    // 1. The form shows every item but the help texts, which it turns into help buttons.
+    let rendered: Vec<&str> = result["rendered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for i in items() {
+        let id = i["linkId"].as_str().unwrap();
+        if !id.ends_with(".help") {
+            assert!(rendered.contains(&id), "LHC-Forms did not render {id}");
+        }
+    }
+    // 2 and 3. runback assesses the form's response, with the report of the answer file.
+    let exported = tmp.path().join("exported.json");
+    std::fs::write(&exported, result["response"].to_string()).unwrap();
+    let mut from_form = json_of(&runback(
+        &["assess", "-a", exported.to_str().unwrap(), "-f", "json"],
+        None,
+    ));
+    let mut from_file = json_of(&runback(
+        &["assess", "-a", answers_path.to_str().unwrap(), "-f", "json"],
+        None,
+    ));
+    from_form["ignored"] = json!([]);
+    from_file["ignored"] = json!([]);
+    assert_eq!(from_form, from_file);
+    // Not sure about bladder control, with tingling in a leg: emergency, through the form.
+    assert_eq!(from_form["escalation"]["level"], "emergency");
+    // 4. With the branch answer changed in the form, its follow-up leaves the response.
+    let has = |response: &Json, id: &str| {
+        response
+            .to_string()
+            .contains(&format!("\"linkId\":\"{id}\""))
+    };
+    assert!(has(&result["response"], "leg_tingling"));
+    let mut changed = fill.clone();
+    let mut stack = vec![&mut changed["item"]];
+    while let Some(items) = stack.pop() {
+        for item in items.as_array_mut().into_iter().flatten() {
+            if item["linkId"] == "pain_spreads" {
+                let coding = &mut item["answer"][0]["valueCoding"];
+                coding["code"] = json!("no");
+                coding.as_object_mut().unwrap().remove("display");
+            }
+            stack.push(&mut item["item"]);
+        }
+    }
+    let result = through_lforms(&browser, &vendor, &q, &changed);
+    assert!(has(&result["response"], "pain_spreads"));
+    assert!(
+        !has(&result["response"], "leg_tingling"),
+        "the follow-up of a closed branch: {}",
+        result["response"]
+    );
+}
