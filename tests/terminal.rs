@@ -513,6 +513,37 @@ fn a_reflexive_enter_answers_nothing() {
 }
 
 #[test]
+fn answers_saved_to_a_fhir_json_file_are_a_questionnaire_response_that_resumes() {
+    let (_dir, path) = temp_path("intake.fhir.json");
+    let file = path.to_str().unwrap();
+    let mut t = Tty::with_rules(&["--full", "--save-answers", file]);
+    t.start();
+    t.pick("Do you have the alarm sign?", 1);
+    t.expect("How bad is the pain?");
+    t.expect(LIST);
+    t.keys(&[CTRL_C]);
+    t.finish();
+    assert_eq!(t.exit_code(), 130);
+    let response = saved(&path);
+    assert_eq!(response["resourceType"], "QuestionnaireResponse");
+    assert_eq!(response["status"], "in-progress", "stopped part way");
+    let text = response.to_string();
+    assert!(
+        text.contains(r#""linkId":"alarm""#) && text.contains(r#""code":"no""#),
+        "{text}"
+    );
+    // --resume reads it back and carries on at the first unanswered question.
+    let mut t = Tty::with_rules(&["assess", "--full", "--resume", file]);
+    t.expect("Welcome back");
+    t.expect(LIST);
+    t.keys(&[ENTER]);
+    t.expect("How bad is the pain?");
+    t.expect(LIST);
+    t.keys(&[CTRL_C]);
+    t.finish();
+}
+
+#[test]
 fn ctrl_c_restores_the_cursor_keeps_the_answers_and_resume_finishes_the_run() {
     let (_dir, path) = temp_path("answers.json");
     let file = path.to_str().unwrap();
