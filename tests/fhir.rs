@@ -210,19 +210,24 @@ fn an_answer_file_written_as_a_response_and_read_back_gives_the_same_report() {
     );
     let path = tmp.path().join("response.json");
     std::fs::write(&path, &response.stdout).unwrap();
-    let mut from_file = json_of(&runback(
-        &["assess", "-a", "examples/answers.json", "-f", "json"],
-        None,
-    ));
-    let mut from_response = json_of(&runback(
-        &["assess", "-a", path.to_str().unwrap(), "-f", "json"],
-        None,
-    ));
-    // The response holds only the answers that counted: an answer to a question that did
-    // not apply is left out, so it is no longer listed as ignored.
-    from_file["ignored"] = json!([]);
-    from_response["ignored"] = json!([]);
-    assert_eq!(from_file, from_response);
+    same_report(std::path::Path::new("examples/answers.json"), &path);
+}
+
+/// The JSON reports of two answer sources, which must be the same but for `ignored`: a
+/// response holds only the answers that counted, so an answer to a question that did not
+/// apply is no longer there to be listed as ignored. The report, for more checks.
+fn same_report(answers: &std::path::Path, response: &std::path::Path) -> Json {
+    let report = |p: &std::path::Path| {
+        let mut r = json_of(&runback(
+            &["assess", "-a", p.to_str().unwrap(), "-f", "json"],
+            None,
+        ));
+        r["ignored"] = json!([]);
+        r
+    };
+    let from_response = report(response);
+    assert_eq!(report(answers), from_response);
+    from_response
 }
 
 /// A small response, nested under its group, with these answer items.
@@ -529,17 +534,7 @@ fn lhc_forms_renders_the_questionnaire_and_its_response_gives_the_same_report() 
     // 2 and 3. runback assesses the form's response, with the report of the answer file.
     let exported = tmp.path().join("exported.json");
     std::fs::write(&exported, result["response"].to_string()).unwrap();
-    let mut from_form = json_of(&runback(
-        &["assess", "-a", exported.to_str().unwrap(), "-f", "json"],
-        None,
-    ));
-    let mut from_file = json_of(&runback(
-        &["assess", "-a", answers_path.to_str().unwrap(), "-f", "json"],
-        None,
-    ));
-    from_form["ignored"] = json!([]);
-    from_file["ignored"] = json!([]);
-    assert_eq!(from_form, from_file);
+    let from_form = same_report(&answers_path, &exported);
     // Not sure about bladder control, with tingling in a leg: emergency, through the form.
     assert_eq!(from_form["escalation"]["level"], "emergency");
     // 4. With the branch answer changed in the form, its follow-up leaves the response.
