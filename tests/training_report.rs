@@ -384,3 +384,48 @@ fn a_run_late_at_night_counts_on_the_runners_own_day() {
     assert_eq!(day("America/New_York"), "2026-11-19");
     assert_eq!(day("Europe/Berlin"), "2026-11-20");
 }
+
+#[test]
+fn text_from_a_training_log_never_reaches_the_terminal_raw() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = tmp.path().join("activities\u{1b}]0;pwned\u{7}.csv");
+    std::fs::write(
+        &csv,
+        "Activity ID,Activity Date,Activity Type,Distance,Distance,Activity Gear\n\
+         1,\"Nov 20, 2026, 7:00:00 AM\",Run,5.0,5000,\"Shoe \u{1b}[31mRED\u{202e}\"\n\
+         2,\"Nov 21, 2026, 7:00:00 AM\",\"Row\u{9b}2J\",0,0,\n",
+    )
+    .unwrap();
+    let bad = tmp.path().join("bad\u{1b}[2J.fit");
+    std::fs::copy("tests/fixtures/training/truncated.fit", &bad).unwrap();
+    let raw = |bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes);
+        text.chars()
+            .any(|c| c == '\u{1b}' || c == '\u{7}' || c == '\u{9b}' || c == '\u{202e}')
+    };
+    for format in ["text", "markdown", "json"] {
+        let out = runback(&["training", "-f", format, csv.to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !raw(&out.stdout),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Shoe"),
+            "{format}"
+        );
+    }
+    let out = runback(&["training", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        !raw(&out.stderr),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains(r"bad\u{1b}[2J.fit"));
+}
