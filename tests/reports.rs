@@ -428,12 +428,20 @@ fn chromium() -> Option<&'static str> {
 /// Prints an HTML report to PDF on `paper` (A4 or Letter) with headless Chromium; the text
 /// of each page, from pdftotext.
 fn print_pages(browser: &str, answers: &str, paper: &str) -> Vec<String> {
+    print_pages_with(browser, &["--answers", answers], paper)
+}
+
+/// [`print_pages`] with any arguments of `runback assess`.
+fn print_pages_with(browser: &str, args: &[&str], paper: &str) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("report.html");
     let pdf = dir.path().join("report.pdf");
     let out = runback()
-        .args(["assess", "--answers", answers, "-f", "html"])
+        .arg("assess")
+        .args(args)
+        .args(["-f", "html"])
         .env("SOURCE_DATE_EPOCH", "1795305600")
+        .env("TZ", "Europe/London")
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -525,6 +533,34 @@ fn the_printed_page_fits_two_sheets_of_a4_or_letter_with_the_clinician_summary_o
         assert!(all.contains("Physiotherapist's notes"));
         assert!(all.contains("This report is not a diagnosis"));
     }
+}
+
+#[test]
+fn with_a_training_log_the_printed_page_still_fits_two_sheets_of_a4_with_its_chart() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none()
+                && std::env::var_os("RUNBACK_REQUIRE_BROWSER").is_none(),
+            "CI must install chromium (see .ci/run)"
+        );
+        eprintln!("skipped: no chromium on this machine");
+        return;
+    };
+    let args = [
+        "--answers",
+        "examples/answers.json",
+        "--training",
+        "tests/fixtures/training/strava-export.zip",
+    ];
+    // US Letter is shorter: there the physiotherapist's notes move to a third sheet.
+    let pages = print_pages_with(browser, &args, "A4");
+    let all = pages.join("\n");
+    assert_eq!(pages.len(), 2, "{all}");
+    assert!(
+        all.contains("Training log") && all.contains("Biggest jump:"),
+        "{all}"
+    );
+    assert!(all.contains("Physiotherapist's notes"));
 }
 
 #[test]
