@@ -693,6 +693,7 @@ mod prompts {
         send(&mut p, ENTER);
         log.expect(&mut p, "Review your answers");
         log.expect(&mut p, "shoe pain label");
+        log.expect(&mut p, LIST);
         send(&mut p, "\x03"); // Ctrl-C
         log.expect(&mut p, "runback assess --resume ");
         log.rest(&mut p);
@@ -700,8 +701,11 @@ mod prompts {
         let text = String::from_utf8_lossy(&log.0).into_owned();
         assert!(text.contains(r"old label \u{1b}[31mRED"), "{text}");
         // The hint's path, pasted into a shell, names the saved file.
+        // The hint is the rest of its line. Whatever the terminal is told after it (the
+        // cursor shown again, which may come a moment later from another thread when the
+        // key arrived as a signal) is not part of the path.
         let hint = text.rsplit("runback assess --resume ").next().unwrap();
-        let quoted = hint.trim_end_matches(['\r', '\n']).trim();
+        let quoted = hint.lines().next().unwrap_or_default().trim();
         assert!(quoted.starts_with("$'"), "{quoted}");
         let shell = Command::new("bash")
             .arg("-c")
