@@ -536,7 +536,7 @@ fn the_printed_page_fits_two_sheets_of_a4_or_letter_with_the_clinician_summary_o
 }
 
 #[test]
-fn with_a_training_log_the_printed_page_still_fits_two_sheets_of_a4_with_its_chart() {
+fn with_a_training_log_the_printed_page_still_fits_two_sheets_of_a4_or_letter_with_its_chart() {
     let Some(browser) = chromium() else {
         assert!(
             std::env::var_os("CI").is_none()
@@ -552,15 +552,16 @@ fn with_a_training_log_the_printed_page_still_fits_two_sheets_of_a4_with_its_cha
         "--training",
         "tests/fixtures/training/strava-export.zip",
     ];
-    // US Letter is shorter: there the physiotherapist's notes move to a third sheet.
-    let pages = print_pages_with(browser, &args, "A4");
-    let all = pages.join("\n");
-    assert_eq!(pages.len(), 2, "{all}");
-    assert!(
-        all.contains("Training log") && all.contains("Biggest jump:"),
-        "{all}"
-    );
-    assert!(all.contains("Physiotherapist's notes"));
+    for paper in ["A4", "Letter"] {
+        let pages = print_pages_with(browser, &args, paper);
+        let all = pages.join("\n");
+        assert_eq!(pages.len(), 2, "{paper}: {all}");
+        assert!(
+            all.contains("Training log") && all.contains("Biggest jump:"),
+            "{paper}: {all}"
+        );
+        assert!(all.contains("Physiotherapist's notes"), "{paper}: {all}");
+    }
 }
 
 #[test]

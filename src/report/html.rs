@@ -72,7 +72,7 @@ th, td { border-bottom: 1px solid var(--line); padding: .12rem .35rem; text-alig
 .fired { color: #1a7f37; } .not-fired { color: var(--muted); }
 @page { margin: 9mm 11mm; }
 @media print {
-  body { max-width: none; margin: 0; padding: 0; font-size: 8.6pt; line-height: 1.25; }
+  body { max-width: none; margin: 0; padding: 0; font-size: 8.6pt; line-height: 1.2; }
   h2 { margin: .55rem 0 .2rem; }
   .notes { min-height: 3.4rem; margin-top: .4rem; }
   .training-files { display: none; }
