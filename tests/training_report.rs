@@ -429,3 +429,30 @@ fn text_from_a_training_log_never_reaches_the_terminal_raw() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains(r"bad\u{1b}[2J.fit"));
 }
+
+#[test]
+fn weeks_without_a_run_since_the_log_ended_read_zero_in_every_format() {
+    // Two weeks after the fixtures' last day: the last two weeks hold no run.
+    for format in ["text", "markdown", "html", "json"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_runback"))
+            .args(["assess", "--answers", "examples/answers.json"])
+            .args(["--training", EXPORT, "--format", format, "--detail"])
+            .env("SOURCE_DATE_EPOCH", "1796515200")
+            .env("TZ", "Europe/London")
+            .env("NO_COLOR", "1")
+            .env_remove("RUNBACK_STATE_DIR")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{format}");
+        let report = String::from_utf8_lossy(&out.stdout);
+        for negative_zero in ["-0 km", "-0.0", ">-0<", "\"km\": -0"] {
+            assert!(
+                !report.contains(negative_zero),
+                "{format}: {negative_zero:?} in:\n{report}"
+            );
+        }
+        if format == "markdown" {
+            assert!(report.contains("| 2026-11-30 | 0.0 km | 0 |"), "{report}");
+        }
+    }
+}

@@ -34,7 +34,8 @@ fn distance(log: &Log, from: NaiveDate, to: NaiveDate) -> f64 {
     runs(log)
         .filter(|a| a.date >= from && a.date <= to)
         .map(km)
-        .sum()
+        // From +0: an empty `sum` of floats is -0, which prints as "-0".
+        .fold(0.0, |total, x| total + x)
 }
 
 /// The longest run on the 30 days before `day`, and whether the log covers them.
@@ -78,7 +79,10 @@ pub fn summarise(log: &Log, as_of: NaiveDate) -> Summary {
     for w in 1..=WEEKS {
         let (start, end) = (week_start(w), week_end(w));
         let week_runs: Vec<&Activity> = runs(log).filter(|a| in_window(a, start, end)).collect();
-        let km_week: f64 = week_runs.iter().map(|a| km(a)).sum();
+        let km_week: f64 = week_runs
+            .iter()
+            .map(|a| km(a))
+            .fold(0.0, |total, x| total + x);
         let ascents: Vec<f64> = week_runs.iter().filter_map(|a| a.ascent_m).collect();
         let change_pct = weeks
             .last()
