@@ -643,3 +643,48 @@ fn a_report_built_on_very_few_answers_says_so_first() {
         .expect("a note on how little was answered");
     assert!(note < out.find("=====").unwrap(), "{out}");
 }
+
+#[test]
+fn an_emergency_report_opens_with_the_action_and_gives_no_slower_time_frame_or_homework() {
+    let rb = shipped();
+    for format in [Format::Text, Format::Markdown, Format::Html] {
+        let report = render(&rb, "emergency", format, false);
+        let action = report
+            .find("Call your local emergency number now")
+            .expect("the action");
+        // The notices about missing answers come after the action, and a runner sent to
+        // an emergency department is not asked to answer more questions.
+        let not_checked = report.find("Not checked").expect("the notice");
+        assert!(action < not_checked, "{format:?}:\n{report}");
+        assert!(!report.contains("answer more of the questions"), "{report}");
+        // No lesser time frame beside "now", and nothing to try or film before being seen.
+        for later in ["one to two weeks", "Start here", "Worth checking"] {
+            assert!(
+                !report.contains(later),
+                "{format:?}: {later:?} in:\n{report}"
+            );
+        }
+    }
+    // Where the level is set by a rule on an answer, the notice does not claim the advice
+    // is more cautious because of what was left out.
+    let text = render(&rb, "emergency", Format::Text, false);
+    assert!(!text.contains("more cautious"), "{text}");
+    // Where unanswered warning signs raised it, it says so, before the escalation.
+    let empty = render(&rb, "empty", Format::Text, false);
+    let notice = empty.find("more cautious").expect("the notice says why");
+    assert!(notice < empty.find("!! URGENT").unwrap(), "{empty}");
+}
+
+#[test]
+fn an_urgent_report_puts_what_to_try_and_check_after_being_seen() {
+    let rb = shipped();
+    let html = render(&rb, "urgent", Format::Html, false);
+    assert!(
+        html.contains("<h2>Worth checking, once checked</h2>"),
+        "{html}"
+    );
+    let md = render(&rb, "urgent", Format::Markdown, false);
+    assert!(md.contains("## Worth checking, once checked"), "{md}");
+    let text = render(&rb, "urgent", Format::Text, false);
+    assert!(!text.contains("Film yourself"), "{text}");
+}

@@ -128,6 +128,29 @@ fn reason(h: &mut String, r: &ReasonView) {
     );
 }
 
+/// Too few answers, and warning signs not checked.
+fn notices(h: &mut String, view: &ReportView) {
+    if let Some(few) = view.few_answers() {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\"><strong>{few}:</strong> answer more of the questions for a useful result.</p>"
+        );
+    }
+    if let Some(sentence) = view.escalation.not_checked_sentence() {
+        let labels: Vec<String> = view
+            .escalation
+            .not_checked
+            .iter()
+            .map(|q| escape(q.label))
+            .collect();
+        let _ = writeln!(
+            h,
+            "<p class=\"note\"><strong>Not checked:</strong> {sentence}: {}.</p>",
+            labels.join("; ")
+        );
+    }
+}
+
 /// Renders the report as a complete HTML document.
 pub fn render(view: &ReportView) -> String {
     let e = &view.escalation;
@@ -143,26 +166,13 @@ pub fn render(view: &ReportView) -> String {
         date = escape(&view.date),
         by = escape(view.generated_by),
     );
-    let answered = view.answers.len();
-    let asked = answered + view.unanswered.len();
-    if asked > 0 && answered * 4 < asked {
-        let _ = writeln!(
-            h,
-            "<p class=\"note\"><strong>Based on {answered} of {asked} answers:</strong> answer more of the questions for a useful result.</p>"
-        );
-    }
-    if !e.not_checked.is_empty() {
-        let labels: Vec<String> = e.not_checked.iter().map(|q| escape(q.label)).collect();
-        let n = labels.len();
-        let _ = writeln!(
-            h,
-            "<p class=\"note\"><strong>Not checked:</strong> {n} question{} about warning signs {} not answered, so these signs cannot be ruled out: {}.</p>",
-            if n == 1 { "" } else { "s" },
-            if n == 1 { "was" } else { "were" },
-            labels.join("; ")
-        );
+    if view.notices_first() {
+        notices(&mut h, view);
     }
     escalation(&mut h, view);
+    if !view.notices_first() {
+        notices(&mut h, view);
+    }
     let lesser: Vec<&ReasonView> = e.lesser_reasons().collect();
     if !lesser.is_empty() {
         let _ = writeln!(h, "<h2>Also worth mentioning when seen</h2>\n<ul>");
@@ -181,8 +191,10 @@ pub fn render(view: &ReportView) -> String {
     if let Some(t) = &view.training {
         training(&mut h, t);
     }
-    if !view.worth_checking.is_empty() {
-        let _ = writeln!(h, "<h2>Worth checking</h2>\n<ul>");
+    if let Some(heading) = view.to_do_heading("Worth checking")
+        && !view.worth_checking.is_empty()
+    {
+        let _ = writeln!(h, "<h2>{heading}</h2>\n<ul>");
         for c in &view.worth_checking {
             let shows = if c.could_show.is_empty() {
                 String::new()
@@ -325,10 +337,8 @@ fn start_here(h: &mut String, view: &ReportView) {
     if first.is_empty() && e.self_care_notes.is_empty() {
         return;
     }
-    let heading = if e.rank <= 1 && !e.is_default {
-        "Start here, once checked"
-    } else {
-        "Start here"
+    let Some(heading) = view.to_do_heading("Start here") else {
+        return;
     };
     let _ = writeln!(h, "<h2>{heading}</h2>\n<ol>");
     for note in &e.self_care_notes {

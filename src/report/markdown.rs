@@ -117,32 +117,42 @@ fn reasons<'v>(md: &mut String, list: impl Iterator<Item = &'v ReasonView<'v>>) 
     }
 }
 
+/// Too few answers, and warning signs not checked.
+fn notices(md: &mut String, view: &ReportView) {
+    if let Some(few) = view.few_answers() {
+        let _ = writeln!(
+            md,
+            "> **{few}:** answer more of the questions for a useful result.\n"
+        );
+    }
+    if let Some(sentence) = view.escalation.not_checked_sentence() {
+        let labels: Vec<String> = view
+            .escalation
+            .not_checked
+            .iter()
+            .map(|q| escape(q.label))
+            .collect();
+        let _ = writeln!(
+            md,
+            "> [!WARNING]\n> **Not checked:** {sentence}: {}.\n",
+            labels.join("; ")
+        );
+    }
+}
+
 /// Renders the report as Markdown.
 pub fn render(view: &ReportView) -> String {
     let e = &view.escalation;
     let mut md = String::new();
     let _ = writeln!(md, "# runback: back pain self-assessment\n");
     let _ = writeln!(md, "*{}*\n", escape(&view.date));
-    let answered = view.answers.len();
-    let asked = answered + view.unanswered.len();
-    if asked > 0 && answered * 4 < asked {
-        let _ = writeln!(
-            md,
-            "> **Based on {answered} of {asked} answers:** answer more of the questions for a useful result.\n"
-        );
-    }
-    if !e.not_checked.is_empty() {
-        let labels: Vec<String> = e.not_checked.iter().map(|q| escape(q.label)).collect();
-        let n = labels.len();
-        let _ = writeln!(
-            md,
-            "> [!WARNING]\n> **Not checked:** {n} question{} about warning signs {} not answered, so runback cannot rule those signs out: {}.\n",
-            if n == 1 { "" } else { "s" },
-            if n == 1 { "was" } else { "were" },
-            labels.join("; ")
-        );
+    if view.notices_first() {
+        notices(&mut md, view);
     }
     escalation(&mut md, view);
+    if !view.notices_first() {
+        notices(&mut md, view);
+    }
     if e.lesser_reasons().next().is_some() {
         let _ = writeln!(md, "### Also worth mentioning when you are seen\n");
         reasons(&mut md, e.lesser_reasons());
@@ -151,8 +161,10 @@ pub fn render(view: &ReportView) -> String {
         safety_net(&mut md, view);
     }
     let first = &view.strategies[..view.start_here.min(view.strategies.len())];
-    if !first.is_empty() || !e.self_care_notes.is_empty() {
-        let _ = writeln!(md, "## Start here\n");
+    if let Some(heading) = view.to_do_heading("Start here")
+        && (!first.is_empty() || !e.self_care_notes.is_empty())
+    {
+        let _ = writeln!(md, "## {heading}\n");
         let mut n = 0;
         for note in &e.self_care_notes {
             n += 1;
@@ -202,8 +214,10 @@ pub fn render(view: &ReportView) -> String {
         training(&mut md, t, "##");
     }
 
-    if !view.worth_checking.is_empty() {
-        let _ = writeln!(md, "## Worth checking\n");
+    if let Some(heading) = view.to_do_heading("Worth checking")
+        && !view.worth_checking.is_empty()
+    {
+        let _ = writeln!(md, "## {heading}\n");
         for c in &view.worth_checking {
             let shows = if c.could_show.is_empty() {
                 String::new()

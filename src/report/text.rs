@@ -125,23 +125,31 @@ pub fn render(view: &ReportView, opts: TextOptions) -> String {
         view.date
     ));
     out.blank();
-    coverage(&mut out, view);
-    not_checked(&mut out, view);
+    if view.notices_first() {
+        coverage(&mut out, view);
+        not_checked(&mut out, view);
+    }
     escalation_box(&mut out, view);
+    if !view.notices_first() {
+        coverage(&mut out, view);
+        not_checked(&mut out, view);
+    }
     also_worth_mentioning(&mut out, view);
     if let Some(net) = &e.safety_net
         && net.prominent
     {
         safety_net(&mut out, view);
     }
-    if e.rank > 1 || e.is_default {
+    if !view.once_checked() {
         start_here(&mut out, view);
     }
     contributors(&mut out, view);
     if let Some(t) = &view.training {
         training(&mut out, t);
     }
-    worth_checking(&mut out, view);
+    if !view.once_checked() {
+        worth_checking(&mut out, view);
+    }
     if opts.detail {
         what_to_try(&mut out, view);
     }
@@ -191,17 +199,13 @@ fn style_for(view: &ReportView) -> Style {
     }
 }
 
-/// A report built on very few answers says so before anything else.
+/// A report built on very few answers says so at the top.
 fn coverage(out: &mut Out, view: &ReportView) {
-    let answered = view.answers.len();
-    let asked = answered + view.unanswered.len();
-    if asked > 0 && answered * 4 < asked {
+    if let Some(few) = view.few_answers() {
         out.styled_para(
             "",
             "",
-            &format!(
-                "Based on {answered} of {asked} answers: answer more of the questions for a useful result."
-            ),
+            &format!("{few}: answer more of the questions for a useful result."),
             Style::new().bold(),
         );
         out.blank();
@@ -210,20 +214,19 @@ fn coverage(out: &mut Out, view: &ReportView) {
 
 /// Warning signs that were not answered, in plain words, at the top.
 fn not_checked(out: &mut Out, view: &ReportView) {
-    let missing = &view.escalation.not_checked;
-    if missing.is_empty() {
+    let Some(sentence) = view.escalation.not_checked_sentence() else {
         return;
-    }
-    let labels: Vec<&str> = missing.iter().map(|q| q.label).collect();
-    let n = missing.len();
+    };
+    let labels: Vec<&str> = view
+        .escalation
+        .not_checked
+        .iter()
+        .map(|q| q.label)
+        .collect();
     out.styled_para(
         "",
         "",
-        &format!(
-            "Not checked: {n} question{} about warning signs {} not answered, so runback cannot rule those signs out, and the advice below is more cautious because of it.",
-            if n == 1 { "" } else { "s" },
-            if n == 1 { "was" } else { "were" },
-        ),
+        &format!("Not checked: {sentence}."),
         Style::new().bold(),
     );
     out.para("  ", "  ", &format!("{}.", labels.join("; ")));

@@ -147,9 +147,36 @@ impl EscalationView<'_> {
         self.reasons.iter().filter(move |r| r.level == self.level)
     }
 
-    /// The reasons of less urgent levels: worth mentioning when the runner is seen.
+    /// The reasons of less urgent levels: worth mentioning when the runner is seen. The
+    /// floor for unanswered warning signs is not among them: its own time frame would
+    /// contradict the level's, and the "not checked" notice already names its questions.
     pub fn lesser_reasons(&self) -> impl Iterator<Item = &ReasonView<'_>> {
-        self.reasons.iter().filter(move |r| r.level != self.level)
+        self.reasons
+            .iter()
+            .filter(move |r| r.level != self.level && !r.from_unanswered)
+    }
+
+    /// The "not checked" notice's sentence, without its list of questions: how many
+    /// questions needed to rule out warning signs were not answered, and, when a reason
+    /// of the level itself rests on one, that the advice is more cautious for it.
+    pub fn not_checked_sentence(&self) -> Option<String> {
+        let n = self.not_checked.len();
+        if n == 0 {
+            return None;
+        }
+        let cautious = if self
+            .own_reasons()
+            .any(|r| r.from_unanswered || r.because.iter().any(|b| b.answer.is_null()))
+        {
+            ", and the advice is more cautious because of it"
+        } else {
+            ""
+        };
+        Some(format!(
+            "{n} question{} needed to rule out warning signs {} not answered, so runback cannot rule those signs out{cautious}",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "was" } else { "were" },
+        ))
     }
 
     /// Whether this is the most urgent level of the rule base.
@@ -187,6 +214,10 @@ pub struct ReasonView<'a> {
     pub because: Vec<AnswerView<'a>>,
     /// Sources behind it.
     pub sources: Vec<&'a str>,
+    /// Whether it is the rule base's floor for unanswered warning signs rather than a rule:
+    /// its questions are the report's "not checked" notice.
+    #[serde(skip)]
+    pub from_unanswered: bool,
 }
 
 /// A possible contributor.
@@ -309,6 +340,44 @@ pub fn strength_word(confidence: f64) -> &'static str {
 pub const NOT_ANSWERED: &str = "not answered";
 
 impl<'a> ReportView<'a> {
+    /// "Based on 15 of 63 answers", when fewer than a quarter of the questions that
+    /// applied were answered. An emergency report does not ask for more answers.
+    pub fn few_answers(&self) -> Option<String> {
+        if !self.notices_first() {
+            return None;
+        }
+        let answered = self.answers.len();
+        let asked = answered + self.unanswered.len();
+        (asked > 0 && answered * 4 < asked)
+            .then(|| format!("Based on {answered} of {asked} answers"))
+    }
+
+    /// Whether the notices about answers (too few, warning signs not checked) come before
+    /// the escalation. An emergency report opens with its action instead.
+    pub fn notices_first(&self) -> bool {
+        let e = &self.escalation;
+        !(e.is_most_urgent() && !e.is_default)
+    }
+
+    /// Whether the runner is told to be seen today or now: then what to try and what to
+    /// check come after being seen, and in an emergency they are left out.
+    pub fn once_checked(&self) -> bool {
+        let e = &self.escalation;
+        e.rank <= 1 && !e.is_default
+    }
+
+    /// How a section of things to try or to check is headed in a full report: as it is,
+    /// with ", once checked" when the runner is to be seen today, or `None` in an
+    /// emergency, whose report leaves such sections out.
+    pub fn to_do_heading(&self, heading: &str) -> Option<String> {
+        let e = &self.escalation;
+        match (self.once_checked(), e.is_most_urgent()) {
+            (false, _) => Some(heading.to_string()),
+            (true, false) => Some(format!("{heading}, once checked")),
+            (true, true) => None,
+        }
+    }
+
     /// The titles of the reported causes with these ids, in that order.
     pub fn cause_titles<'v>(&'v self, ids: &'v [&'a str]) -> impl Iterator<Item = &'a str> + 'v {
         ids.iter()
@@ -362,6 +431,7 @@ impl<'a> ReportView<'a> {
                     raised_by,
                     because: answers(&r.because),
                     sources: ids(&r.sources),
+                    from_unanswered: r.origin == crate::engine::ReasonOrigin::Unanswered,
                 }
             })
             .collect();
