@@ -356,7 +356,7 @@ impl<'a> ReportView<'a> {
     /// the escalation. An emergency report opens with its action instead.
     pub fn notices_first(&self) -> bool {
         let e = &self.escalation;
-        !(e.is_most_urgent() && !e.is_default)
+        !e.is_most_urgent() || e.is_default
     }
 
     /// Whether the runner is told to be seen today or now: then what to try and what to
