@@ -45,7 +45,7 @@ pub enum Error {
     Terminal(io::Error),
     /// Ctrl-C or Esc during the questionnaire.
     #[error("interrupted{}", match saved_to {
-        Some(p) => format!("; your answers so far are saved in {}. Continue with: runback assess --resume {}", clean::path(p), clean::shell_quote(p)),
+        Some(p) => format!("; your answers so far are saved in {}.\n  Continue with: runback assess --resume {}", clean::path(p), clean::shell_quote(p)),
         None => String::new(),
     })]
     Interrupted {

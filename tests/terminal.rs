@@ -22,7 +22,7 @@ const CTRL_C_SHOW_CURSOR: &str = "\x1b[?25h";
 /// The end of every list, drawn once it is ready for keys.
 const LIST: &str = "stops)";
 /// The end of the prompt for a typed number.
-const NUMBER: &str = "b goes back): ";
+const NUMBER: &str = "Esc stops.";
 
 /// runback in a pseudo-terminal of a given size, with its own state folder.
 struct Tty {
@@ -480,10 +480,13 @@ fn i_chose_that_by_mistake_goes_back_to_the_answer_and_the_questionnaire_goes_on
     t.expect("Is that right?");
     t.expect(LIST);
     t.keys(&[DOWN, ENTER]);
-    // The question again, with the mistaken answer chosen: one step down is "No".
+    // The question again, with nothing chosen: a stray Enter does not repeat the
+    // mistake, and two steps down is "No".
     t.expect("Do you have the alarm sign?");
     t.expect(LIST);
-    t.keys(&[DOWN, ENTER]);
+    t.keys(&[ENTER]);
+    t.expect("Nothing is chosen yet");
+    t.keys(&[DOWN, DOWN, ENTER]);
     t.expect("How bad is the pain?");
     t.keys(&[CTRL_C]);
     t.finish();
@@ -822,8 +825,8 @@ impl Runner {
                 t.keys(&[ENTER]);
                 return screens;
             }
-            let (question, matched) = expect(t, r"stops\)|b goes back\): ");
-            screens.push(self.answer(t, &question, matched.contains("goes back)")));
+            let (question, matched) = expect(t, r"stops\)|Esc stops\.");
+            screens.push(self.answer(t, &question, matched.contains("Esc stops.")));
         }
     }
 }
@@ -902,10 +905,10 @@ fn the_training_log_answers_the_training_questions_and_the_review_marks_them() {
         if found.1.contains("Review") {
             break t.expect(LIST);
         }
-        let (question, matched) = t.p.exp_regex(r"stops\)|b goes back\): ").unwrap();
+        let (question, matched) = t.p.exp_regex(r"stops\)|Esc stops\.").unwrap();
         t.screen.process(&bytes(&question));
         t.screen.process(&bytes(&matched));
-        screens.push(runner.answer(&mut t, &question, matched.contains("goes back)")));
+        screens.push(runner.answer(&mut t, &question, matched.contains("Esc stops.")));
     };
     for from_log in [
         "weekly_km",
@@ -977,4 +980,40 @@ fn enter_pressed_through_every_warning_sign_never_raises_an_emergency_or_gives_t
             .unwrap()
             .is_empty()
     );
+}
+
+#[test]
+fn at_40_columns_a_number_prompt_wraps_clears_itself_and_esc_stops_with_the_answers_kept() {
+    let mut t = Tty::spawn(&["--rules", RULES, "--full"], 24, 40);
+    t.start();
+    t.pick("Do you have the alarm sign?", 1);
+    t.pick("How bad is the pain?", 0);
+    t.expect("When does it hurt?");
+    t.expect(LIST);
+    t.keys(&["s"]);
+    t.type_number("How many runs a week?", "99");
+    t.expect("out of range");
+    t.keys(&["\x7f\x7f", "3", ENTER]);
+    t.expect("Your answer: 3 runs");
+    t.expect("How old are your shoes?");
+    t.expect(LIST);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let screen = t.screen();
+    // The hint wrapped over two lines, and neither half nor the input was left behind
+    // above the next question.
+    let above = &screen[..screen.find("How old are your shoes?").unwrap()];
+    for gone in ["skips", "Esc stops.", "Your answer in", "out of range"] {
+        assert!(!above.contains(gone), "{gone:?} left behind:\n{screen}");
+    }
+    for line in screen.lines() {
+        assert!(line.chars().count() <= 40, "wider than 40: {line:?}");
+    }
+    // Back to the number, then Esc: the run stops there, keeping what was answered.
+    t.keys(&["b"]);
+    t.expect("Esc stops.");
+    t.keys(&["\x1b"]);
+    t.expect("runback assess --resume");
+    t.finish();
+    assert_eq!(t.exit_code(), 130);
+    assert_eq!(t.kept()["runs"], 3);
 }

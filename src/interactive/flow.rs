@@ -501,18 +501,27 @@ impl<'a, 'c> Flow<'a, 'c> {
                     return Ok(Some(Outcome::Emergency(self.answers.clone())));
                 }
                 EmergencyChoice::Stop => return Ok(Some(Outcome::Stopped(self.answers.clone()))),
-                EmergencyChoice::Change(q) => self.change(prompter, q)?,
+                // Nothing is chosen when the question comes back, so a stray Enter cannot
+                // repeat the mistake.
+                EmergencyChoice::Change(q) => self.change(prompter, q, false)?,
             }
         }
     }
 
-    /// Asks one question again (from the review or the emergency screen) and records it.
-    fn change(&mut self, prompter: &mut dyn Prompter, q: QuestionIdx) -> Result<(), PromptError> {
+    /// Asks one question again (from the review or the emergency screen) and records it;
+    /// `show_current` starts it on the answer given.
+    fn change(
+        &mut self,
+        prompter: &mut dyn Prompter,
+        q: QuestionIdx,
+        show_current: bool,
+    ) -> Result<(), PromptError> {
         let questionnaire = &self.rules.questionnaire;
         let question = &questionnaire.questions[q];
         let section = &questionnaire.sections[question.section];
         let progress = self.progress();
-        match prompter.ask(question, section, self.answers.get(q), progress)? {
+        let current = self.answers.get(q).filter(|_| show_current);
+        match prompter.ask(question, section, current, progress)? {
             Reply::Answer(v) => self.record(&[(q, Some(v))]),
             Reply::Skip => self.record(&[(q, None)]),
             Reply::Back => {}
@@ -641,7 +650,7 @@ impl<'a, 'c> Flow<'a, 'c> {
         match prompter.review(&items, focus)? {
             ReviewChoice::Done => Ok(Some(Outcome::Report(self.answers.clone()))),
             ReviewChoice::Change(q) => {
-                self.change(prompter, q)?;
+                self.change(prompter, q, true)?;
                 Ok(self.check_emergency(prompter)?)
             }
         }
@@ -1109,9 +1118,8 @@ mod tests {
         assert!(matches!(outcome, Outcome::Report(_)));
         assert_eq!(answer_of(&rules, &outcome, "alarm"), Some(Value::Choice(1)));
         assert_eq!(
-            script.asked[1].1,
-            Some(Value::Choice(0)),
-            "the question comes back with the mistaken answer shown"
+            script.asked[1].1, None,
+            "the question comes back with nothing chosen, so a stray Enter cannot repeat the mistake"
         );
 
         // Choosing the same answer again brings the confirmation back.

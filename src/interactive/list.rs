@@ -200,7 +200,10 @@ impl List<'_> {
                     (true, false) => "[ ] ",
                 };
                 let first = format!("{marker}{tick}");
-                let rest = " ".repeat(first.chars().count());
+                // A choice's wrapped lines sit further in than the next choice, so they
+                // cannot be read as one; ticks already mark where each item starts.
+                let more = if self.multi { 0 } else { 2 };
+                let rest = " ".repeat(first.chars().count() + more);
                 let lines = wrap(&self.items[i], width, &first, &rest);
                 if self.cursor == Some(i) {
                     lines

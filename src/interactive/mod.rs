@@ -1,7 +1,8 @@
 //! The questionnaire asked in a terminal: the flow (`flow.rs`) behind a small prompting
-//! interface, and its dialoguer implementation (`terminal.rs`).
+//! interface, and its terminal implementation (`terminal.rs`).
 
 pub mod flow;
+pub mod line;
 pub mod list;
 pub mod replay;
 pub mod store;

@@ -1,14 +1,13 @@
 //! The questionnaire in a real terminal, on standard error: lists from `list.rs`, numbers
-//! typed with dialoguer.
+//! typed in a line from `line.rs`.
 
 use console::{Style, Term};
-use dialoguer::Input;
-use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 
 use super::flow::{
     ChecklistReply, EmergencyChoice, Progress, PromptError, Prompter, Reply, ReviewChoice,
     ReviewItem, Ticks, Welcome,
 };
+use super::line::Line;
 use super::list::{List, Picked};
 use crate::answers::{Value, number, number_in_range};
 use crate::report::text::clean;
@@ -17,7 +16,6 @@ use crate::rulebase::{AnswerKind, Checklist, Level, Question, Section};
 /// Asks questions on standard error, which must be a terminal.
 pub struct TerminalPrompter {
     term: Term,
-    theme: Box<dyn Theme>,
     color: bool,
     /// Where the answers are kept, for the welcome screen.
     kept_in: Option<String>,
@@ -32,14 +30,8 @@ impl TerminalPrompter {
     /// A prompter on standard error; `color` picks colour, `kept_in` names where the
     /// answers are kept (shown on the welcome screen).
     pub fn new(color: bool, kept_in: Option<String>) -> Self {
-        let theme: Box<dyn Theme> = if color {
-            Box::new(ColorfulTheme::default())
-        } else {
-            Box::new(SimpleTheme)
-        };
         TerminalPrompter {
             term: Term::stderr(),
-            theme,
             color,
             kept_in,
             from_log: Vec::new(),
@@ -271,16 +263,6 @@ fn typed(text: &str) -> Result<Typed, String> {
     }
 }
 
-/// Ctrl-C reaches a dialoguer prompt as an `Interrupted` read; treat it like Esc.
-fn interrupted(e: dialoguer::Error) -> PromptError {
-    let dialoguer::Error::IO(e) = e;
-    if e.kind() == std::io::ErrorKind::Interrupted {
-        PromptError::Interrupted
-    } else {
-        PromptError::Io(e)
-    }
-}
-
 const NONE: &str = "None of these";
 const NOT_SURE: &str = "Not sure";
 
@@ -426,30 +408,31 @@ impl Prompter for TerminalPrompter {
                 })
             }
             AnswerKind::Number { unit, min, max, .. } => {
-                let prompt = format!(
-                    "Your answer in {} ({} to {}; Enter or s skips, b goes back)",
-                    clean(unit),
+                let hint = format!(
+                    "{} to {} {}. Enter or s skips, b goes back, Esc stops.",
                     number(*min),
-                    number(*max)
+                    number(*max),
+                    clean(unit),
                 );
+                let label = format!("Your answer in {}:", clean(unit));
                 let initial = match current {
                     Some(Value::Number(v)) => number(v),
                     _ => String::new(),
                 };
-                let checked = question.clone();
-                let text: String = Input::with_theme(self.theme.as_ref())
-                    .with_prompt(prompt)
-                    .with_initial_text(initial)
-                    .allow_empty(true)
-                    .report(false)
-                    .validate_with(move |input: &String| -> Result<(), String> {
-                        match typed(input)? {
-                            Typed::Number(n) => number_in_range(&checked, n).map(drop),
-                            _ => Ok(()),
-                        }
-                    })
-                    .interact_text_on(&self.term)
-                    .map_err(interrupted)?;
+                let validate = |input: &str| -> Result<(), String> {
+                    match typed(input)? {
+                        Typed::Number(n) => number_in_range(question, n).map(drop),
+                        _ => Ok(()),
+                    }
+                };
+                let text = Line {
+                    hint: &hint,
+                    label: &label,
+                    initial,
+                    validate: &validate,
+                    color: self.color,
+                }
+                .interact(&self.term)?;
                 Ok(match typed(&text) {
                     Ok(Typed::Number(n)) => {
                         self.answered("Your answer:", &format!("{} {}", number(n), clean(unit)))?;

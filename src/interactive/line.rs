@@ -1,0 +1,107 @@
+//! A line of typed text (a number), drawn on standard error.
+//!
+//! dialoguer's text input ignores Esc, which the welcome screen promises stops the
+//! questionnaire on every screen, and it clears its prompt as one line, so a prompt
+//! that wraps on a narrow terminal leaves half of itself behind. This one wraps its hint
+//! itself, counts what it drew, and stops on Esc and Ctrl-C like the lists do.
+
+use console::{Key, Style, Term};
+
+use super::flow::PromptError;
+use super::list::wrap;
+
+/// A text prompt; build it, then call [`Line::interact`].
+pub struct Line<'a> {
+    /// The hint above the input: the range and the keys.
+    pub hint: &'a str,
+    /// The label before the text, such as `Your answer in years:`.
+    pub label: &'a str,
+    /// The text to start with (the current answer, when going back to it).
+    pub initial: String,
+    /// Checks the text when Enter is pressed; `Err` holds what to show.
+    pub validate: &'a dyn Fn(&str) -> Result<(), String>,
+    /// Whether to colour.
+    pub color: bool,
+}
+
+impl Line<'_> {
+    /// Reads the text until Enter with text that passes `validate`. The cursor is shown
+    /// while typing.
+    pub fn interact(self, term: &Term) -> Result<String, PromptError> {
+        let mut text = self.initial.clone();
+        let mut message: Option<String> = None;
+        let mut drawn = 0;
+        loop {
+            let lines = self.layout(term, &text, message.as_deref());
+            term.clear_last_lines(drawn)?;
+            // The last line is the input: written without a line break, so the cursor
+            // waits after the text.
+            let (input, above) = lines.split_last().expect("the input line");
+            for line in above {
+                term.write_line(line)?;
+            }
+            term.write_str(input)?;
+            term.flush()?;
+            // clear_last_lines counts line breaks: go to the start of the input line first.
+            drawn = above.len();
+            let key = match term.read_key() {
+                Ok(key) => key,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                    self.clear(term, drawn)?;
+                    return Err(PromptError::Interrupted);
+                }
+                Err(e) => return Err(e.into()),
+            };
+            term.clear_line()?;
+            message = None;
+            match key {
+                Key::Enter => match (self.validate)(&text) {
+                    Ok(()) => {
+                        self.clear(term, drawn)?;
+                        return Ok(text);
+                    }
+                    Err(why) => message = Some(why),
+                },
+                Key::Backspace => {
+                    text.pop();
+                }
+                Key::Char(c) if !c.is_control() => text.push(c),
+                Key::Escape | Key::CtrlC => {
+                    self.clear(term, drawn)?;
+                    return Err(PromptError::Interrupted);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Clears the input line and the `above` lines drawn over it.
+    fn clear(&self, term: &Term, above: usize) -> std::io::Result<()> {
+        term.clear_line()?;
+        term.clear_last_lines(above)
+    }
+
+    /// The hint, wrapped; any message; then the input line, which is cut from the left
+    /// when the text is too long for one line, so it never wraps.
+    fn layout(&self, term: &Term, text: &str, message: Option<&str>) -> Vec<String> {
+        let width = usize::from(term.size().1).max(24) - 1;
+        let style = |s: Style, text: &str| s.force_styling(self.color).apply_to(text).to_string();
+        let mut lines: Vec<String> = wrap(self.hint, width, "", "")
+            .iter()
+            .map(|l| style(Style::new().dim(), l))
+            .collect();
+        if let Some(message) = message {
+            for line in wrap(message, width, "", "") {
+                lines.push(style(Style::new().yellow(), &line));
+            }
+        }
+        let label = format!("{} ", self.label);
+        let room = width.saturating_sub(label.chars().count()).max(4);
+        let shown: String = {
+            let n = text.chars().count();
+            text.chars().skip(n.saturating_sub(room)).collect()
+        };
+        lines.push(format!("{}{shown}", style(Style::new().bold(), &label)));
+        lines
+    }
+}
