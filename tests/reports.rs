@@ -688,3 +688,24 @@ fn an_urgent_report_puts_what_to_try_and_check_after_being_seen() {
     let text = render(&rb, "urgent", Format::Text, false);
     assert!(!text.contains("Film yourself"), "{text}");
 }
+
+#[test]
+fn a_contributor_is_not_explained_by_the_options_a_runner_did_not_tick() {
+    // Long sitting counts without pain when sitting; the pain's other times are not why.
+    let rb = shipped();
+    let answers = Answers::parse(
+        r#"{"sitting_hours": 9, "pain_timing": ["during_runs", "next_morning"]}"#,
+        "me.json",
+        &rb.questionnaire,
+    )
+    .unwrap();
+    let a = engine::assess(&rb, &answers);
+    let view = report::ReportView::new(&a, &options(false));
+    let sitting = view
+        .causes
+        .iter()
+        .find(|c| c.id == "sedentary_posture")
+        .expect("long sitting is a contributor");
+    let why: Vec<&str> = sitting.because.iter().map(|b| b.question).collect();
+    assert_eq!(why, ["sitting_hours"]);
+}

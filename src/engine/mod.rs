@@ -261,8 +261,12 @@ pub fn eval(condition: &Condition, answers: &Answers, why: &mut Vec<Because>) ->
             Truth::Unknown => Truth::Unknown,
             Truth::False => {
                 why.truncate(mark);
+                // The answers read are why it holds, except a multiple choice: a `not`
+                // holds there because options were *not* ticked, and of the ones that
+                // were, none counted (as with `includes`, only options that counted are
+                // shown, so a guard like "pain not when sitting" lists nothing).
                 inner.visit_questions(&mut |q| {
-                    if answers.get(q).is_some() {
+                    if matches!(answers.get(q), Some(v) if !matches!(v, Value::Multi(_))) {
                         why.push(Because::whole(q));
                     }
                 });
