@@ -446,6 +446,25 @@ fn deliver(
     }
 }
 
+/// After a text report in the terminal, whose top has scrolled out of sight by the
+/// time the runner is asked what next: the level and where to start, again.
+fn recap(
+    rules: &RuleBase,
+    answers: &Answers,
+    args: &AssessArgs,
+    color: ColorWhen,
+) -> Result<(), Error> {
+    if args.output.is_some()
+        || args.format != AssessFormat::Text
+        || !console::Term::stdout().is_term()
+    {
+        return Ok(());
+    }
+    let assessment = engine::assess(rules, answers);
+    let view = report::ReportView::new(&assessment, &report::ViewOptions::default());
+    write_stdout(&report::text::render_recap(&view, text_options(color)))
+}
+
 /// Reads answers from a file, `-`, or a piped standard input; never from a terminal.
 fn read_answers(rules: &RuleBase, path: Option<&Path>) -> Result<Answers, Error> {
     let questionnaire = &rules.questionnaire;
@@ -630,6 +649,7 @@ fn interactive(
         args.force,
         log_view(&answers).as_ref(),
     )?;
+    recap(rules, &answers, args, color)?;
     let mut answers = answers;
     // The first report stands on its own; the questions that need a video or a self-test
     // are offered after it.
@@ -673,6 +693,7 @@ fn interactive(
                     true,
                     log_view(&answers).as_ref(),
                 )?;
+                recap(rules, &answers, args, color)?;
             }
         }
     }

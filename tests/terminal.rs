@@ -202,6 +202,14 @@ fn a_full_run_through_every_question_type_ends_in_a_report_and_keeps_the_answers
     t.expect("Too much running");
     t.expect("Save a page to print");
     t.expect(LIST);
+    // The report's top has scrolled away: what to do is repeated above the offer.
+    let screen = t.screen();
+    let recap = screen.find("In short").expect(&screen);
+    assert!(
+        screen[recap..].contains("Start here: ")
+            && screen[recap..].contains("scroll up to read it"),
+        "{screen}"
+    );
     t.keys(&[DOWN, DOWN, ENTER]); // No thanks
     t.finish();
     assert_eq!(t.exit_code(), 0);

@@ -594,6 +594,43 @@ fn sources(out: &mut Out, view: &ReportView) {
     out.blank();
 }
 
+/// A few lines after the report in the terminal, where its top has scrolled away: the
+/// level and the first things to do. An emergency report already ends with its action,
+/// so it has none.
+pub fn render_recap(view: &ReportView, opts: TextOptions) -> String {
+    let mut out = Out {
+        buf: String::new(),
+        opts,
+    };
+    let e = &view.escalation;
+    if e.is_most_urgent() && !e.is_default {
+        return out.buf;
+    }
+    let style = style_for(view);
+    out.blank();
+    out.heading("In short");
+    let level = match (e.is_default, e.time_frame) {
+        (true, Some(time_frame)) => format!("{} ({time_frame}).", e.title),
+        _ => format!("{}.", e.title),
+    };
+    out.styled_para("  ", "  ", &level, style);
+    if !view.once_checked() {
+        let first: Vec<&str> = view.strategies[..view.start_here.min(view.strategies.len())]
+            .iter()
+            .map(|s| s.title)
+            .collect();
+        if !first.is_empty() {
+            out.para("  Start here: ", "  ", &format!("{}.", first.join("; ")));
+        }
+    }
+    out.para(
+        "  ",
+        "  ",
+        "The whole report is above: scroll up to read it.",
+    );
+    out.buf
+}
+
 fn emergency_close(out: &mut Out, view: &ReportView) {
     let e = &view.escalation;
     let style = style_for(view);
