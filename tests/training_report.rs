@@ -209,6 +209,12 @@ fn an_answer_the_runner_gave_wins_over_the_log_and_the_report_says_so() {
         text.contains("You answered differently from the log, and your answer counted"),
         "{text}"
     );
+    // The printed page names what the log said, so the physiotherapist sees both.
+    let html = render(&rb, mine, Format::Html, false);
+    assert!(
+        html.contains("theirs counted: Weekly distance (the log says: "),
+        "{html}"
+    );
     // The log still answered what the runner left open.
     assert_eq!(answer("km_increase")["answer"], "large");
     assert_eq!(answer("km_increase")["from_log"], true);

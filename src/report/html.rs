@@ -292,9 +292,14 @@ fn summary(h: &mut String, view: &ReportView) {
     if view.summary.is_empty() {
         return;
     }
+    let legend = if view.summary.iter().any(|s| s.raised) {
+        " <span class=\"meta\">(&#9679; raised the advice above)</span>"
+    } else {
+        ""
+    };
     let _ = writeln!(
         h,
-        "<h2>Summary for the clinician <span class=\"meta\">(&#9679; raised the advice above)</span></h2>\n<div class=\"summary\">"
+        "<h2>Summary for the clinician{legend}</h2>\n<div class=\"summary\">"
     );
     for s in &view.summary {
         let class = match (s.raised, s.answer.answer.is_null()) {
@@ -508,6 +513,10 @@ fn training(h: &mut String, t: &TrainingView) {
     if let Some(s) = &t.biggest_recent_spike {
         let _ = writeln!(h, "<p><b>Biggest jump:</b> {}</p>", escape(&s.text));
     }
+    let _ = writeln!(
+        h,
+        "<p class=\"meta\">Bars: km run each week. &#9650; marks a run much longer than usual.</p>"
+    );
     if let Some(line) = t.answered_line() {
         let _ = writeln!(h, "<p><b>From the log:</b> {}</p>", escape(&line));
     }

@@ -318,12 +318,17 @@ impl TrainingView {
         )
     }
 
-    /// The questions answered differently from the log, by label only, for a printed page.
+    /// The questions answered differently from the log, with what the log says, for a
+    /// printed page.
     pub fn overruled_labels(&self) -> Option<String> {
         if self.overruled.is_empty() {
             return None;
         }
-        let labels: Vec<&str> = self.overruled.iter().map(|a| a.label.as_str()).collect();
+        let labels: Vec<String> = self
+            .overruled
+            .iter()
+            .map(|a| format!("{} (the log says: {})", a.label, a.answer_text))
+            .collect();
         Some(format!(
             "Where the runner's answers differ from the log, theirs counted: {}.",
             labels.join("; ")
