@@ -299,7 +299,15 @@ pub fn describe(question: &Question, value: Value) -> String {
     match value {
         Value::Choice(o) => question.options[o].label.clone(),
         Value::Multi(set) => options_in(question, set)
-            .map(|o| question.options[o].label.as_str())
+            .enumerate()
+            .map(|(i, o)| {
+                let label = question.options[o].label.as_str();
+                if i == 0 {
+                    label.to_string()
+                } else {
+                    in_a_list(label)
+                }
+            })
             .collect::<Vec<_>>()
             .join(", "),
         Value::Number(n) => match &question.kind {
@@ -307,6 +315,19 @@ pub fn describe(question: &Question, value: Value) -> String {
             AnswerKind::Scale { max, .. } => format!("{} of {max}", number(n)),
             _ => number(n),
         },
+    }
+}
+
+/// A label after the first in a list, as it reads in a sentence: "in the hours after a
+/// run", not "In the hours after a run". A word in capitals ("NHS") or "I" keeps its
+/// capital.
+fn in_a_list(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+            first.to_lowercase().chain(label.chars().skip(1)).collect()
+        }
+        _ => label.to_string(),
     }
 }
 
@@ -446,5 +467,22 @@ pub fn expectation(question: &Question) -> String {
             number(*max)
         ),
         AnswerKind::Scale { min, max, .. } => format!("a whole number from {min} to {max}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_a_list;
+
+    #[test]
+    fn a_label_after_the_first_reads_as_part_of_a_sentence() {
+        assert_eq!(
+            in_a_list("In the hours after a run"),
+            "in the hours after a run"
+        );
+        assert_eq!(in_a_list("NHS 111"), "NHS 111");
+        assert_eq!(in_a_list("I'm not sure"), "I'm not sure");
+        assert_eq!(in_a_list("I only run"), "I only run");
+        assert_eq!(in_a_list("x"), "x");
     }
 }
