@@ -311,7 +311,10 @@ pub fn describe(question: &Question, value: Value) -> String {
             .collect::<Vec<_>>()
             .join(", "),
         Value::Number(n) => match &question.kind {
-            AnswerKind::Number { unit, .. } => format!("{} {unit}", number(n)),
+            AnswerKind::Number { unit, unit_one, .. } => {
+                let unit = unit_one.as_ref().filter(|_| n == 1.0).unwrap_or(unit);
+                format!("{} {unit}", number(n))
+            }
             AnswerKind::Scale { max, .. } => format!("{} of {max}", number(n)),
             _ => number(n),
         },
@@ -456,6 +459,7 @@ pub fn expectation(question: &Question) -> String {
             min,
             max,
             integer,
+            ..
         } => format!(
             "{} from {} to {} ({unit})",
             if *integer {

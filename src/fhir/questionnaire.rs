@@ -154,6 +154,7 @@ fn question_item(model: &Model, q: QuestionIdx) -> Item {
             min,
             max,
             integer,
+            ..
         } => {
             let (kind, min, max) = if *integer {
                 ("valueInteger", json!(*min as i64), json!(*max as i64))

@@ -237,6 +237,8 @@ pub enum QuestionKindEntry {
     Number {
         /// Unit shown after the number.
         unit: String,
+        /// Unit shown after exactly 1, when it differs ("day per week").
+        unit_one: Option<String>,
         /// Smallest allowed value.
         min: f64,
         /// Largest allowed value.
@@ -301,9 +303,13 @@ pub struct QuestionFields {
     #[serde(default)]
     #[schemars(length(min = 2, max = 64))]
     options: Option<Vec<OptionEntry>>,
-    /// `number` only: the unit shown after the number ("km").
+    /// `number` only: the unit shown after the number ("km", "days per week").
     #[serde(default)]
     unit: Option<String>,
+    /// `number` only, optional: the unit shown after exactly 1, where it differs from
+    /// `unit` ("day per week").
+    #[serde(default)]
+    unit_one: Option<String>,
     /// `number` and `scale`: the smallest allowed answer.
     #[serde(default)]
     min: Option<f64>,
@@ -347,10 +353,11 @@ pub struct QuestionFields {
 /// Adds to the generated question schema what the loader checks per `type`: the fields
 /// each type needs, and that no other type's fields appear.
 fn fields_by_type(schema: &mut schemars::Schema) {
-    const TYPED: [&str; 8] = [
+    const TYPED: [&str; 9] = [
         "unsure",
         "options",
         "unit",
+        "unit_one",
         "min",
         "max",
         "integer",
@@ -407,7 +414,10 @@ impl QuestionType {
         match self {
             QuestionType::YesNo => (&[], &["unsure"]),
             QuestionType::Single | QuestionType::Multi => (&["options"], &["options"]),
-            QuestionType::Number => (&["unit", "min", "max"], &["unit", "min", "max", "integer"]),
+            QuestionType::Number => (
+                &["unit", "min", "max"],
+                &["unit", "unit_one", "min", "max", "integer"],
+            ),
             QuestionType::Scale => (&["min", "max"], &["min", "max", "min_label", "max_label"]),
         }
     }
@@ -422,6 +432,7 @@ impl TryFrom<QuestionFields> for QuestionEntry {
             ("unsure", f.unsure.is_some()),
             ("options", f.options.is_some()),
             ("unit", f.unit.is_some()),
+            ("unit_one", f.unit_one.is_some()),
             ("min", f.min.is_some()),
             ("max", f.max.is_some()),
             ("integer", f.integer.is_some()),
@@ -467,6 +478,7 @@ impl TryFrom<QuestionFields> for QuestionEntry {
             },
             QuestionType::Number => QuestionKindEntry::Number {
                 unit: f.unit.ok_or_else(|| missing("unit"))?,
+                unit_one: f.unit_one,
                 min: f.min.ok_or_else(|| missing("min"))?,
                 max: f.max.ok_or_else(|| missing("max"))?,
                 integer: f.integer.unwrap_or(false),

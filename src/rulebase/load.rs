@@ -1071,6 +1071,7 @@ impl Checker {
             }
             QuestionKindEntry::Number {
                 unit,
+                unit_one,
                 min,
                 max,
                 integer,
@@ -1082,9 +1083,13 @@ impl Checker {
                     );
                 }
                 self.text(unit, &at.key("unit"));
+                if let Some(one) = unit_one {
+                    self.text(one, &at.key("unit_one"));
+                }
                 (
                     AnswerKind::Number {
                         unit: unit.clone(),
+                        unit_one: unit_one.clone(),
                         min: *min,
                         max: *max,
                         integer: *integer,

@@ -301,6 +301,8 @@ pub enum AnswerKind {
     Number {
         /// Unit shown after the number.
         unit: String,
+        /// Unit shown after exactly 1, when it differs ("day per week").
+        unit_one: Option<String>,
         /// Smallest allowed value.
         min: f64,
         /// Largest allowed value.
