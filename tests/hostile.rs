@@ -72,7 +72,12 @@ fn run(args: &[&OsStr], stdin: Option<&[u8]>) -> Output {
     let mut child = cmd.spawn().expect("runback runs");
     if let Some(bytes) = stdin {
         let mut pipe = child.stdin.take().unwrap();
-        pipe.write_all(bytes).unwrap();
+        // runback may stop before reading its input (a rule base that does not load):
+        // then the pipe is closed, and what it printed is what the test checks.
+        match pipe.write_all(bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.unwrap(),
+        }
     }
     child.wait_with_output().unwrap()
 }
