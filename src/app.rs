@@ -543,13 +543,22 @@ fn interactive(
         (None, Some(store)) if args.save_answers.is_none() => {
             match store.latest_unfinished(rules) {
                 Some(unfinished) => {
-                    let count = rules
-                        .questionnaire
-                        .questions
-                        .iter()
-                        .enumerate()
-                        .filter(|(q, _)| unfinished.answers.get(*q).is_some())
-                        .count();
+                    // As the runner counts them: a checklist is one question, however
+                    // many signs it answers.
+                    let q = &rules.questionnaire;
+                    let answered = |i: usize| unfinished.answers.get(i).is_some();
+                    let in_a_checklist = |i: usize| {
+                        q.checklists
+                            .iter()
+                            .any(|c| c.items.iter().any(|item| item.question == i))
+                    };
+                    let count = (0..q.questions.len())
+                        .filter(|&i| answered(i) && !in_a_checklist(i))
+                        .count()
+                        + q.checklists
+                            .iter()
+                            .filter(|c| c.items.iter().any(|item| answered(item.question)))
+                            .count();
                     let resume = prompter
                         .offer_resume(&unfinished.saved, count)
                         .map_err(|e| prompt_error(e, None))?;

@@ -613,8 +613,9 @@ fn an_unfinished_run_is_offered_again_with_no_flags() {
 
     let mut t = Tty::spawn_in(&["--rules", RULES, "--full"], 24, 80, state, &[]);
     t.expect("You have an unfinished questionnaire from");
-    t.expect("answers so far");
-    assert!(t.screen().contains("with 2"), "{}", t.screen());
+    t.expect("Continue?");
+    let words = t.screen().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("with 2 questions answered"), "{words}");
     t.expect(LIST);
     t.keys(&[DOWN, ENTER]); // Continue where I stopped
     t.expect("Welcome back");
@@ -1024,4 +1025,25 @@ fn at_40_columns_a_number_prompt_wraps_clears_itself_and_esc_stops_with_the_answ
     t.finish();
     assert_eq!(t.exit_code(), 130);
     assert_eq!(t.kept()["runs"], 3);
+}
+
+#[test]
+fn an_unfinished_run_counts_a_checklist_as_one_question_answered() {
+    // The shipped questionnaire opens with a checklist of six warning signs.
+    let mut t = Tty::spawn(&[], 24, 80);
+    t.start();
+    t.expect("Since the back pain began");
+    t.expect("stops)");
+    t.keys(&[UP, UP, SPACE, ENTER]); // "None of these"
+    t.expect("Your answer: None of these");
+    t.expect("stops)");
+    t.keys(&[CTRL_C]);
+    t.finish();
+    let state = t.state;
+    let mut t = Tty::spawn_in(&[], 24, 80, state, &[]);
+    t.expect("Continue?");
+    let words = t.screen().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("with 1 question answered so far"), "{words}");
+    t.keys(&[CTRL_C]);
+    t.finish();
 }

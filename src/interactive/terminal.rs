@@ -155,7 +155,7 @@ impl TerminalPrompter {
         self.say(
             "",
             &format!(
-                "You have an unfinished questionnaire from {when}, with {answers} answer{} so far.",
+                "You have an unfinished questionnaire from {when}, with {answers} question{} answered so far.",
                 if answers == 1 { "" } else { "s" }
             ),
             Style::new().bold(),

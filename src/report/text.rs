@@ -554,7 +554,7 @@ fn more(out: &mut Out, view: &ReportView) {
     let n = view.unanswered.len();
     if n > 0 {
         parts.push(format!(
-            "the {n} question{} not answered",
+            "the {n} question{} left without an answer",
             if n == 1 { "" } else { "s" }
         ));
     }
