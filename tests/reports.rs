@@ -713,3 +713,18 @@ fn a_contributor_is_not_explained_by_the_options_a_runner_did_not_tick() {
     let why: Vec<&str> = sitting.because.iter().map(|b| b.question).collect();
     assert_eq!(why, ["sitting_hours"]);
 }
+
+#[test]
+fn pain_below_the_knee_starts_with_stopping_what_makes_the_leg_worse() {
+    let rb = shipped();
+    for format in [Format::Text, Format::Markdown, Format::Html] {
+        let report = render(&rb, "soon", format, false);
+        let flat = report.split_whitespace().collect::<Vec<_>>().join(" ");
+        let note = flat
+            .find("stop any run, exercise or stretch that makes the leg pain, tingling or numbness worse")
+            .unwrap_or_else(|| panic!("{format:?}: {report}"));
+        // It comes first among the things to do.
+        let start = flat.find("Start here").expect("a Start here section");
+        assert!(start < note, "{format:?}: {report}");
+    }
+}
