@@ -83,7 +83,7 @@ th, td { border-bottom: 1px solid var(--line); padding: .12rem .35rem; text-alig
   h2 { break-after: avoid; }
   a { color: inherit; text-decoration: none; }
 }
-.training { break-inside: avoid; }
+.training, .keep { break-inside: avoid; }
 .training-row { display: flex; gap: 1rem; align-items: flex-start; }
 .training-chart { flex: 0 0 auto; max-width: 100%; height: auto; margin: 0.2em 0; }
 .training-notes { font-size: .88em; }
@@ -397,14 +397,19 @@ fn what_to_try(h: &mut String, view: &ReportView) {
     if view.strategies.is_empty() {
         return;
     }
-    let _ = writeln!(h, "<h2>What to try</h2>");
+    // The heading, its note and the first how-to stay together on paper, so the heading
+    // never ends a page alone.
+    let _ = writeln!(h, "<div class=\"keep\"><h2>What to try</h2>");
     if let Some(note) = &view.escalation.self_care_note {
         let _ = writeln!(h, "<p><strong>{}</strong></p>", escape(note));
     }
     // The strategies to start with get their how-to; the rest a line each, so the page
     // stays short (the text report's --detail has every how-to).
     let first = view.start_here.min(view.strategies.len());
-    for s in &view.strategies[..first] {
+    if first == 0 {
+        let _ = writeln!(h, "</div>");
+    }
+    for (i, s) in view.strategies[..first].iter().enumerate() {
         let helps: Vec<String> = view.cause_titles(&s.for_causes).map(escape).collect();
         let helps = if helps.is_empty() {
             String::new()
@@ -413,10 +418,11 @@ fn what_to_try(h: &mut String, view: &ReportView) {
         };
         let _ = writeln!(
             h,
-            "<div class=\"strategy\"><b>{}</b>: {} <span class=\"src\">{helps}Sources: {}</span></div>",
+            "<div class=\"strategy\"><b>{}</b>: {} <span class=\"src\">{helps}Sources: {}</span></div>{}",
             escape(s.title),
             escape(s.how_to),
-            escape(&s.sources.join(", "))
+            escape(&s.sources.join(", ")),
+            if i == 0 { "</div>" } else { "" }
         );
     }
     if first < view.strategies.len() {
