@@ -728,3 +728,27 @@ fn pain_below_the_knee_starts_with_stopping_what_makes_the_leg_worse() {
         assert!(start < note, "{format:?}: {report}");
     }
 }
+
+#[test]
+fn a_printed_heading_stays_on_the_page_of_what_it_heads() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none()
+                && std::env::var_os("RUNBACK_REQUIRE_BROWSER").is_none(),
+            "CI must install chromium (see .ci/run)"
+        );
+        eprintln!("skipped: no chromium on this machine");
+        return;
+    };
+    // On Letter the urgent page fills sheet one down to "What to try".
+    let pages = print_pages(browser, "tests/fixtures/answers/urgent.json", "Letter");
+    let page = pages
+        .iter()
+        .find(|p| p.contains("What to try"))
+        .expect("a page with What to try");
+    assert!(
+        page.contains("Run tall"),
+        "{}",
+        pages.join("\n=== page break ===\n")
+    );
+}
