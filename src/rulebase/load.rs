@@ -220,6 +220,11 @@ pub fn load(origin: String, files: [RuleFile; 6]) -> Result<RuleBase, LoadError>
 /// Parses one file, recording a syntax or shape error with line, column and path.
 fn parse<T: DeserializeOwned>(file: &RuleFile, problems: &mut Vec<Problem>) -> Option<(String, T)> {
     let (name, text) = (&file.name, &file.text);
+    // Most files are right: read them plainly, and only when that fails read again with
+    // the path tracking that says where (a third of the load's work otherwise).
+    if let Ok(value) = serde_json::from_str::<T>(text) {
+        return Some((name.to_string(), value));
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let result = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(value) => de.end().map(|()| value).map_err(|e| (String::new(), e)),
