@@ -1032,6 +1032,8 @@ fn an_unfinished_run_counts_a_checklist_as_one_question_answered() {
     // The shipped questionnaire opens with a checklist of six warning signs.
     let mut t = Tty::spawn(&[], 24, 80);
     t.start();
+    // Its progress line names the section, as every question's does.
+    t.expect("Warning signs - question 1 of about");
     t.expect("Since the back pain began");
     t.expect("stops)");
     t.keys(&[UP, UP, SPACE, ENTER]); // "None of these"

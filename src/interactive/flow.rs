@@ -132,6 +132,7 @@ pub trait Prompter {
     fn checklist(
         &mut self,
         checklist: &Checklist,
+        section: &Section,
         labels: &[String],
         current: &Ticks,
         progress: Progress,
@@ -563,7 +564,19 @@ impl<'a, 'c> Flow<'a, 'c> {
                         }
                     })
                     .collect();
-                match prompter.checklist(checklist, &labels, &self.ticks(checklist), progress)? {
+                // A checklist belongs to the section of its first question.
+                let section = checklist
+                    .items
+                    .first()
+                    .map_or(0, |i| questionnaire.questions[i.question].section);
+                let section = &questionnaire.sections[section];
+                match prompter.checklist(
+                    checklist,
+                    section,
+                    &labels,
+                    &self.ticks(checklist),
+                    progress,
+                )? {
                     ChecklistReply::Answer(ticks) => {
                         Some(self.checklist_answers(checklist, &ticks))
                     }
@@ -745,6 +758,7 @@ mod tests {
         fn checklist(
             &mut self,
             checklist: &Checklist,
+            _: &Section,
             _: &[String],
             _: &Ticks,
             _: Progress,

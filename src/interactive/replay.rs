@@ -59,6 +59,7 @@ impl Prompter for Replay<'_> {
     fn checklist(
         &mut self,
         checklist: &Checklist,
+        _: &Section,
         _: &[String],
         _: &Ticks,
         _: Progress,

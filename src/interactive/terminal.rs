@@ -263,6 +263,16 @@ fn typed(text: &str) -> Result<Typed, String> {
     }
 }
 
+/// The line above a question: "Warning signs - question 2 of about 25".
+fn position(section: &Section, p: Progress) -> String {
+    format!(
+        "{} - question {} of about {}",
+        clean(&section.title),
+        p.screen,
+        p.screens
+    )
+}
+
 const NONE: &str = "None of these";
 const NOT_SURE: &str = "Not sure";
 
@@ -335,13 +345,7 @@ impl Prompter for TerminalPrompter {
         p: Progress,
     ) -> Result<Reply, PromptError> {
         self.term.write_line("")?;
-        let position = format!(
-            "{} - question {} of about {}",
-            clean(&section.title),
-            p.screen,
-            p.screens
-        );
-        self.say("", &position, Style::new().dim())?;
+        self.say("", &position(section, p), Style::new().dim())?;
         self.say("", &question.text, Style::new().bold())?;
         if let Some(help) = &question.help {
             self.say("  ", help, Style::new().dim())?;
@@ -452,16 +456,13 @@ impl Prompter for TerminalPrompter {
     fn checklist(
         &mut self,
         checklist: &Checklist,
+        section: &Section,
         labels: &[String],
         current: &Ticks,
         p: Progress,
     ) -> Result<ChecklistReply, PromptError> {
         self.term.write_line("")?;
-        self.say(
-            "",
-            &format!("Question {} of about {}", p.screen, p.screens),
-            Style::new().dim(),
-        )?;
+        self.say("", &position(section, p), Style::new().dim())?;
         self.say("", &checklist.text, Style::new().bold())?;
         if let Some(help) = &checklist.help {
             self.say("  ", help, Style::new().dim())?;
