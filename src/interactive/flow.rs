@@ -520,7 +520,21 @@ impl<'a, 'c> Flow<'a, 'c> {
         let questionnaire = &self.rules.questionnaire;
         let question = &questionnaire.questions[q];
         let section = &questionnaire.sections[question.section];
-        let progress = self.progress();
+        // Its own place among the screens shown, not one past the last of them.
+        let shown = self.history.iter().position(|s| match *s {
+            Screen::Question(asked) => asked == q,
+            Screen::Checklist(c) => questionnaire.checklists[c]
+                .items
+                .iter()
+                .any(|i| i.question == q),
+        });
+        let progress = match shown {
+            Some(i) => Progress {
+                screen: i + 1,
+                screens: self.history.len().max(i + 1),
+            },
+            None => self.progress(),
+        };
         let current = self.answers.get(q).filter(|_| show_current);
         match prompter.ask(question, section, current, progress)? {
             Reply::Answer(v) => self.record(&[(q, Some(v))]),
@@ -948,6 +962,14 @@ mod tests {
         assert_eq!(
             answer_of(&rules, &outcome, "runs"),
             Some(Value::Number(5.0))
+        );
+        // Changed from the review, the question keeps its place: second of four.
+        assert_eq!(
+            script.asked[4].2,
+            Progress {
+                screen: 2,
+                screens: 4
+            }
         );
 
         let mut script = Script::new(
