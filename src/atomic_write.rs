@@ -25,9 +25,21 @@ static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 /// Removes every named temporary file still being written; called when a signal ends
 /// the process, so a stopped run leaves nothing behind.
 pub fn remove_temporaries() {
-    let names = match TEMPORARIES.lock() {
-        Ok(mut list) => std::mem::take(&mut *list),
-        Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+    remove_temporaries_that(|_| true);
+}
+
+/// Removes, and forgets, the registered temporary files `which` picks.
+fn remove_temporaries_that(which: impl Fn(&Path) -> bool) {
+    let names: Vec<PathBuf> = {
+        let mut list = match TEMPORARIES.lock() {
+            Ok(list) => list,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let (picked, kept) = std::mem::take(&mut *list)
+            .into_iter()
+            .partition(|p| which(p));
+        *list = kept;
+        picked
     };
     for name in names {
         let _ = std::fs::remove_file(name);
@@ -528,7 +540,8 @@ mod tests {
         let path = dir.path().join(".runback-test");
         std::fs::write(&path, "half").unwrap();
         let registered = Registered::new(&path);
-        remove_temporaries();
+        // Only this test's own file: other tests write files at the same time.
+        remove_temporaries_that(|p| p == path);
         assert!(!path.exists());
         drop(registered);
         assert!(
