@@ -769,3 +769,24 @@ fn a_printed_heading_stays_on_the_page_of_what_it_heads() {
         pages.join("\n=== page break ===\n")
     );
 }
+
+#[test]
+fn the_recap_after_a_terminal_report_repeats_the_level_and_what_to_do_first() {
+    let rb = shipped();
+    let recap = |name: &str| {
+        let a = engine::assess(&rb, &answers(&rb, name));
+        let view = report::ReportView::new(&a, &options(false));
+        report::text::render_recap(&view, PLAIN)
+    };
+    let soon = recap("soon");
+    let flat = soon.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("In short"), "{soon}");
+    assert!(flat.contains("within one to two weeks"), "{soon}");
+    assert!(
+        flat.contains("stop any run, exercise or stretch that makes the leg pain"),
+        "{soon}"
+    );
+    assert!(flat.contains("Start here: "), "{soon}");
+    // An emergency report already ends with its action: nothing is added after it.
+    assert_eq!(recap("emergency"), "");
+}

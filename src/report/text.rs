@@ -618,6 +618,9 @@ pub fn render_recap(view: &ReportView, opts: TextOptions) -> String {
     };
     out.styled_para("  ", "  ", &level, style);
     if !view.once_checked() {
+        for note in &e.self_care_notes {
+            out.styled_para("  ", "  ", note, Style::new().bold());
+        }
         let first: Vec<&str> = view.strategies[..view.start_here.min(view.strategies.len())]
             .iter()
             .map(|s| s.title)
