@@ -250,7 +250,7 @@ fn the_welcome_screen_says_how_long_that_nothing_leaves_the_machine_and_which_ke
     let screen = t.screen();
     for needle in [
         "a self-assessment for runners with back pain",
-        "short screens, around five minutes",
+        "short screens, often fewer: around five minutes",
         "Nothing leaves this computer",
         "kept in",
         "This is not a diagnosis",

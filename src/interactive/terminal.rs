@@ -291,7 +291,7 @@ impl Prompter for TerminalPrompter {
             self.say(
                 "",
                 &format!(
-                    "About {} short screens, around five minutes. Questions about warning signs come first. At the end you get advice on whether to see someone and how soon, and what to try.",
+                    "Up to {} short screens, often fewer: around five minutes. Questions about warning signs come first. At the end you get advice on whether to see someone and how soon, and what to try.",
                     welcome.screens
                 ),
                 Style::new(),
