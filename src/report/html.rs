@@ -430,10 +430,14 @@ fn what_to_try(h: &mut String, view: &ReportView) {
             .iter()
             .map(|s| {
                 let helps: Vec<String> = view.cause_titles(&s.for_causes).map(escape).collect();
+                let helps = if helps.is_empty() {
+                    String::new()
+                } else {
+                    format!("for {}. ", helps.join("; ").to_lowercase())
+                };
                 format!(
-                    "<li><b>{}</b> <span class=\"src\">for {}; {}</span></li>",
+                    "<li><b>{}</b> <span class=\"src\">{helps}Sources: {}</span></li>",
                     escape(s.title),
-                    helps.join("; ").to_lowercase(),
                     escape(&s.sources.join(", "))
                 )
             })
