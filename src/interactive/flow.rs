@@ -531,7 +531,7 @@ impl<'a, 'c> Flow<'a, 'c> {
         let progress = match shown {
             Some(i) => Progress {
                 screen: i + 1,
-                screens: self.history.len().max(i + 1),
+                screens: (self.history.len() + self.open_screens().len()).max(i + 1),
             },
             None => self.progress(),
         };
@@ -1157,6 +1157,8 @@ mod tests {
             script.asked[1].1, None,
             "the question comes back with nothing chosen, so a stray Enter cannot repeat the mistake"
         );
+        // In its own place, with the screens still to come counted.
+        assert_eq!(script.asked[1].2, script.asked[0].2);
 
         // Choosing the same answer again brings the confirmation back.
         let mut script = Script::new(
