@@ -32,7 +32,60 @@ pub fn stdout() -> io::Result<io::Stdout> {
 /// terminal must not see escaped; a standard error that cannot be written (a full disk,
 /// a closed descriptor) loses the message and nothing else.
 pub fn message(text: &str) {
+    let text = crate::clean::clean_lines(text);
+    let term = console::Term::stderr();
+    let text = match term.size_checked() {
+        Some((_, cols)) if term.is_term() && cols >= 30 => fold(&text, usize::from(cols) - 1),
+        _ => text.into_owned(),
+    };
     let mut err = io::stderr().lock();
-    let _ = writeln!(err, "{}", crate::clean::clean_lines(text));
+    let _ = writeln!(err, "{text}");
     let _ = err.flush();
+}
+
+/// How every text for a terminal is wrapped: at spaces only, so a path, an address or
+/// a hyphenated word is never cut, and a word longer than the line stays whole on a line
+/// of its own (the terminal folds it, and it still copies in one piece).
+pub fn wrap_options<'a>(width: usize) -> textwrap::Options<'a> {
+    textwrap::Options::new(width)
+        .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+}
+
+/// A message's prose lines wrapped at spaces to `width`, so a terminal never breaks a
+/// word in two. Indented lines (a command to copy, a list) are left whole for the
+/// terminal to fold, so they still copy in one piece.
+fn fold(text: &str, width: usize) -> String {
+    text.lines()
+        .map(|line| {
+            if line.starts_with(char::is_whitespace) {
+                line.to_string()
+            } else {
+                textwrap::fill(line, wrap_options(width))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold;
+
+    #[test]
+    fn prose_wraps_at_spaces_and_an_indented_command_stays_whole() {
+        let text = "runback: interrupted; your answers so far are saved in /tmp/state/runs/2026-12-06T032334Z.json.\n  Continue with: runback assess --resume /tmp/state/runs/2026-12-06T032334Z.json";
+        let folded = fold(text, 40);
+        let lines: Vec<&str> = folded.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "runback: interrupted; your",
+                "answers so far are saved in",
+                "/tmp/state/runs/2026-12-06T032334Z.json.",
+                "  Continue with: runback assess --resume /tmp/state/runs/2026-12-06T032334Z.json",
+            ]
+        );
+    }
 }

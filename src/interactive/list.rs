@@ -287,7 +287,7 @@ impl List<'_> {
 
 /// Wraps `text` to `width` columns with a first-line prefix and a hanging indent.
 pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
-    let options = textwrap::Options::new(width.max(first.chars().count() + 8))
+    let options = crate::stdio::wrap_options(width.max(first.chars().count() + 8))
         .initial_indent(first)
         .subsequent_indent(rest);
     textwrap::wrap(text, options)

@@ -122,7 +122,14 @@ impl TerminalPrompter {
     fn answered(&self, prompt: &str, answer: &str) -> Result<(), PromptError> {
         // Styled as a whole after wrapping: text is cleaned before it is styled, never
         // after, or the cleaning would show the style's escape codes.
-        self.say("", &format!("{prompt} {answer}"), Style::new().cyan())
+        // Wrapped lines sit under the answer, not under the prompt.
+        let rest = " ".repeat(prompt.chars().count() + 1);
+        self.say_hanging(
+            "",
+            &rest,
+            &format!("{prompt} {answer}"),
+            Style::new().cyan(),
+        )
     }
 
     /// Asks whether to refine the first result with the questions that need a video or a

@@ -62,12 +62,9 @@ impl Out {
         let indent = first.chars().count().max(rest.chars().count());
         let width = self.opts.width.max(indent + 20);
         let text = clean(text);
-        // A word longer than the line (a file's path, an address) stays whole, on a line
-        // of its own: the terminal folds it, and it still copies and pastes in one piece.
-        let options = textwrap::Options::new(width)
+        let options = crate::stdio::wrap_options(width)
             .initial_indent(first)
-            .subsequent_indent(rest)
-            .break_words(false);
+            .subsequent_indent(rest);
         for (i, line) in textwrap::wrap(&text, options).iter().enumerate() {
             // Only the words are styled, never the indent or bullet.
             let prefix = if i == 0 { first } else { rest };
