@@ -431,6 +431,20 @@ fn chromium() -> Option<&'static str> {
     .find(|p| Path::new(p).exists())
 }
 
+/// Chromium for the printing tests; `None` skips a test, except where CI must have it.
+fn browser_or_skip() -> Option<&'static str> {
+    let browser = chromium();
+    if browser.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none()
+                && std::env::var_os("RUNBACK_REQUIRE_BROWSER").is_none(),
+            "CI must install chromium (see .ci/run)"
+        );
+        eprintln!("skipped: no chromium on this machine");
+    }
+    browser
+}
+
 /// Prints an HTML report to PDF on `paper` (A4 or Letter) with headless Chromium; the text
 /// of each page, from pdftotext.
 fn print_pages(browser: &str, answers: &str, paper: &str) -> Vec<String> {
@@ -501,13 +515,7 @@ fn print_pages_with(browser: &str, args: &[&str], paper: &str) -> Vec<String> {
 
 #[test]
 fn the_printed_page_fits_two_sheets_of_a4_or_letter_with_the_clinician_summary_on_the_first() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none()
-                && std::env::var_os("RUNBACK_REQUIRE_BROWSER").is_none(),
-            "CI must install chromium (see .ci/run)"
-        );
-        eprintln!("skipped: no chromium on this machine");
+    let Some(browser) = browser_or_skip() else {
         return;
     };
     for paper in ["A4", "Letter"] {
@@ -543,13 +551,7 @@ fn the_printed_page_fits_two_sheets_of_a4_or_letter_with_the_clinician_summary_o
 
 #[test]
 fn with_a_training_log_the_printed_page_still_fits_two_sheets_of_a4_or_letter_with_its_chart() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none()
-                && std::env::var_os("RUNBACK_REQUIRE_BROWSER").is_none(),
-            "CI must install chromium (see .ci/run)"
-        );
-        eprintln!("skipped: no chromium on this machine");
+    let Some(browser) = browser_or_skip() else {
         return;
     };
     let args = [
@@ -572,13 +574,7 @@ fn with_a_training_log_the_printed_page_still_fits_two_sheets_of_a4_or_letter_wi
 
 #[test]
 fn an_emergency_page_opens_and_closes_with_the_emergency_action() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none()
-                && std::env::var_os("RUNBACK_REQUIRE_BROWSER").is_none(),
-            "CI must install chromium (see .ci/run)"
-        );
-        eprintln!("skipped: no chromium on this machine");
+    let Some(browser) = browser_or_skip() else {
         return;
     };
     let pages = print_pages(browser, "tests/fixtures/answers/emergency.json", "A4");
@@ -737,13 +733,7 @@ fn pain_below_the_knee_starts_with_stopping_what_makes_the_leg_worse() {
 
 #[test]
 fn a_printed_heading_stays_on_the_page_of_what_it_heads() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none()
-                && std::env::var_os("RUNBACK_REQUIRE_BROWSER").is_none(),
-            "CI must install chromium (see .ci/run)"
-        );
-        eprintln!("skipped: no chromium on this machine");
+    let Some(browser) = browser_or_skip() else {
         return;
     };
     // On Letter the urgent page fills sheet one down to "What to try".
