@@ -133,7 +133,8 @@ fn notices(h: &mut String, view: &ReportView) {
     if let Some(few) = view.few_answers() {
         let _ = writeln!(
             h,
-            "<p class=\"note\"><strong>{few}:</strong> answer more of the questions for a useful result.</p>"
+            "<p class=\"note\"><strong>{few}:</strong> {}.</p>",
+            super::view::ANSWER_MORE
         );
     }
     if let Some(sentence) = view.escalation.not_checked_sentence() {

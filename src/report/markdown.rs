@@ -120,10 +120,7 @@ fn reasons<'v>(md: &mut String, list: impl Iterator<Item = &'v ReasonView<'v>>) 
 /// Too few answers, and warning signs not checked.
 fn notices(md: &mut String, view: &ReportView) {
     if let Some(few) = view.few_answers() {
-        let _ = writeln!(
-            md,
-            "> **{few}:** answer more of the questions for a useful result.\n"
-        );
+        let _ = writeln!(md, "> **{few}:** {}.\n", super::view::ANSWER_MORE);
     }
     if let Some(sentence) = view.escalation.not_checked_sentence() {
         let labels: Vec<String> = view

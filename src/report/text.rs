@@ -205,7 +205,7 @@ fn coverage(out: &mut Out, view: &ReportView) {
         out.styled_para(
             "",
             "",
-            &format!("{few}: answer more of the questions for a useful result."),
+            &format!("{few}: {}.", super::view::ANSWER_MORE),
             Style::new().bold(),
         );
         out.blank();

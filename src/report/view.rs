@@ -336,6 +336,9 @@ pub fn strength_word(confidence: f64) -> &'static str {
     crate::engine::Strength::of(confidence).word()
 }
 
+/// What a report built on few answers asks for, after [`ReportView::few_answers`].
+pub const ANSWER_MORE: &str = "answer more of the questions for a useful result";
+
 /// How a report words an unanswered question.
 pub const NOT_ANSWERED: &str = "not answered";
 
