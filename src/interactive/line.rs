@@ -95,8 +95,14 @@ impl Line<'_> {
                 lines.push(style(Style::new().yellow(), &line));
             }
         }
-        let label = format!("{} ", self.label);
-        let room = width.saturating_sub(label.chars().count()).max(4);
+        // The input line never wraps, or clearing it would leave a row behind: on a very
+        // narrow terminal a long label gives way to a short one (the hint names the unit).
+        let label = if self.label.chars().count() + 9 <= width {
+            format!("{} ", self.label)
+        } else {
+            "Answer: ".to_string()
+        };
+        let room = width.saturating_sub(label.chars().count()).max(1);
         let shown: String = {
             let n = text.chars().count();
             text.chars().skip(n.saturating_sub(room)).collect()
