@@ -1000,7 +1000,23 @@ fn at_40_columns_a_number_prompt_wraps_clears_itself_and_esc_stops_with_the_answ
     t.expect("When does it hurt?");
     t.expect(LIST);
     t.keys(&["s"]);
-    t.type_number("How many runs a week?", "99");
+    // A word longer than the line, echoed in the message: the redraw still counts the
+    // rows it folds onto, and leaves no copy of the hint behind.
+    let long = "x".repeat(45);
+    t.type_number("How many runs a week?", &long);
+    t.expect("is not a number");
+    t.keys(&[&"\x7f".repeat(45)]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    t.expect("Esc stops.");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    t.keys(&["9"]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    t.keys(&["\x7f"]);
+    t.expect("Esc stops.");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let screen = t.screen();
+    assert_eq!(screen.matches("Esc stops.").count(), 1, "{screen}");
+    t.keys(&["99", ENTER]);
     t.expect("out of range");
     t.keys(&["\x7f\x7f", "3", ENTER]);
     t.expect("Your answer: 3 runs");

@@ -8,7 +8,7 @@
 use console::{Key, Style, Term};
 
 use super::flow::PromptError;
-use super::list::wrap;
+use super::list::{rows, wrap};
 
 /// A text prompt; build it, then call [`Line::interact`].
 pub struct Line<'a> {
@@ -43,7 +43,7 @@ impl Line<'_> {
             term.write_str(input)?;
             term.flush()?;
             // clear_last_lines counts line breaks: go to the start of the input line first.
-            drawn = above.len();
+            drawn = rows(above, term);
             let key = match term.read_key() {
                 Ok(key) => key,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
@@ -97,16 +97,24 @@ impl Line<'_> {
         }
         // The input line never wraps, or clearing it would leave a row behind: on a very
         // narrow terminal a long label gives way to a short one (the hint names the unit).
-        let label = if self.label.chars().count() + 9 <= width {
+        let label = if console::measure_text_width(self.label) + 9 <= width {
             format!("{} ", self.label)
         } else {
             "Answer: ".to_string()
         };
-        let room = width.saturating_sub(label.chars().count()).max(1);
-        let shown: String = {
-            let n = text.chars().count();
-            text.chars().skip(n.saturating_sub(room)).collect()
-        };
+        let room = width
+            .saturating_sub(console::measure_text_width(&label))
+            .max(1);
+        // The end of the text, as much as fits (wide characters take two columns).
+        let mut shown = String::new();
+        for c in text.chars().rev() {
+            let mut wider = c.to_string();
+            wider.push_str(&shown);
+            if console::measure_text_width(&wider) > room {
+                break;
+            }
+            shown = wider;
+        }
         lines.push(format!("{}{shown}", style(Style::new().bold(), &label)));
         lines
     }

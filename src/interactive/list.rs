@@ -72,7 +72,7 @@ impl List<'_> {
                 term.write_line(line)?;
             }
             term.flush()?;
-            drawn = lines.len();
+            drawn = rows(&lines, term);
             message = None;
             let key = match term.read_key() {
                 Ok(key) => key,
@@ -283,6 +283,17 @@ impl List<'_> {
         keys.push("Esc stops");
         format!("({})", keys.join(", "))
     }
+}
+
+/// How many rows of the terminal these lines take: a line wider than the terminal (a word
+/// too long to wrap, wide characters) is folded onto more than one, and clearing must
+/// count every row or a copy is left behind.
+pub fn rows(lines: &[String], term: &Term) -> usize {
+    let cols = usize::from(term.size().1).max(1);
+    lines
+        .iter()
+        .map(|l| console::measure_text_width(l).div_ceil(cols).max(1))
+        .sum()
 }
 
 /// Wraps `text` to `width` columns with a first-line prefix and a hanging indent.
