@@ -140,16 +140,12 @@ pub fn render(view: &ReportView, opts: TextOptions) -> String {
     {
         safety_net(&mut out, view);
     }
-    if !view.once_checked() {
-        start_here(&mut out, view);
-    }
+    start_here(&mut out, view);
     contributors(&mut out, view);
     if let Some(t) = &view.training {
         training(&mut out, t);
     }
-    if !view.once_checked() {
-        worth_checking(&mut out, view);
-    }
+    worth_checking(&mut out, view);
     if opts.detail {
         what_to_try(&mut out, view);
     }
@@ -293,10 +289,13 @@ fn safety_net(out: &mut Out, view: &ReportView) {
 fn start_here(out: &mut Out, view: &ReportView) {
     let first = &view.strategies[..view.start_here.min(view.strategies.len())];
     let notes = &view.escalation.self_care_notes;
+    let Some(heading) = view.to_do_heading("Start here") else {
+        return;
+    };
     if first.is_empty() && notes.is_empty() {
         return;
     }
-    out.heading("Start here");
+    out.heading(&heading);
     let mut n = 0;
     for note in notes {
         n += 1;
@@ -480,10 +479,13 @@ pub fn training_only(t: &TrainingView, opts: TextOptions) -> String {
 
 /// Self-tests not done yet, each on a line or two.
 fn worth_checking(out: &mut Out, view: &ReportView) {
+    let Some(heading) = view.to_do_heading("Worth checking") else {
+        return;
+    };
     if view.worth_checking.is_empty() {
         return;
     }
-    out.heading("Worth checking");
+    out.heading(&heading);
     for c in &view.worth_checking {
         let shows = if c.could_show.is_empty() {
             String::new()
@@ -614,10 +616,10 @@ pub fn render_recap(view: &ReportView, opts: TextOptions) -> String {
         _ => format!("{}.", e.title),
     };
     out.styled_para("  ", "  ", &level, style);
+    for note in &e.self_care_notes {
+        out.styled_para("  ", "  ", note, Style::new().bold());
+    }
     if !view.once_checked() {
-        for note in &e.self_care_notes {
-            out.styled_para("  ", "  ", note, Style::new().bold());
-        }
         let first: Vec<&str> = view.strategies[..view.start_here.min(view.strategies.len())]
             .iter()
             .map(|s| s.title)
