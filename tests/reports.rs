@@ -780,3 +780,23 @@ fn the_recap_after_a_terminal_report_repeats_the_level_and_what_to_do_first() {
     // An emergency report already ends with its action: nothing is added after it.
     assert_eq!(recap("emergency"), "");
 }
+
+#[test]
+fn an_emergency_report_keeps_what_to_stop_until_seen_once_in_every_full_format() {
+    let rb = shipped();
+    let path = "tests/clinical/09-saddle-unsure-sciatica.json";
+    let text = std::fs::read_to_string(path).unwrap();
+    let answers = Answers::parse(&text, path, &rb.questionnaire).unwrap();
+    let a = engine::assess(&rb, &answers);
+    assert_eq!(rb.levels[a.escalation.level].id, "emergency");
+    let note = "stop any run, exercise or stretch that makes the leg pain";
+    for (format, detail) in [
+        (Format::Markdown, false),
+        (Format::Html, false),
+        (Format::Text, true),
+    ] {
+        let out = report::render(&a, format, &options(false), TextOptions { detail, ..PLAIN });
+        let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(flat.matches(note).count(), 1, "{format:?}: {out}");
+    }
+}

@@ -404,6 +404,9 @@ fn what_to_try(h: &mut String, view: &ReportView) {
     if let Some(note) = &view.escalation.self_care_note {
         let _ = writeln!(h, "<p><strong>{}</strong></p>", escape(note));
     }
+    for note in view.notes_for_what_to_try() {
+        let _ = writeln!(h, "<p><strong>{}</strong></p>", escape(note));
+    }
     // The strategies to start with get their how-to; the rest a line each, so the page
     // stays short (the text report's --detail has every how-to).
     let first = view.start_here.min(view.strategies.len());

@@ -232,6 +232,9 @@ pub fn render(view: &ReportView) -> String {
         if let Some(note) = &e.self_care_note {
             let _ = writeln!(md, "**{}**\n", escape(note));
         }
+        for note in view.notes_for_what_to_try() {
+            let _ = writeln!(md, "**{}**\n", escape(note));
+        }
         for s in &view.strategies {
             let helps: Vec<String> = view.cause_titles(&s.for_causes).map(escape).collect();
             let _ = writeln!(md, "### {}\n", escape(s.title));

@@ -508,7 +508,7 @@ fn what_to_try(out: &mut Out, view: &ReportView) {
     if let Some(note) = &view.escalation.self_care_note {
         out.styled_para("  ", "  ", note, Style::new().bold());
     }
-    for note in &view.escalation.self_care_notes {
+    for note in view.notes_for_what_to_try() {
         out.styled_para("  ", "  ", note, Style::new().bold());
     }
     for s in &view.strategies {

@@ -381,6 +381,16 @@ impl<'a> ReportView<'a> {
         }
     }
 
+    /// The self-care notes "What to try" repeats: those "Start here" cannot show, since an
+    /// emergency report has no "Start here".
+    pub fn notes_for_what_to_try(&self) -> &[&'a str] {
+        if self.to_do_heading("Start here").is_some() {
+            &[]
+        } else {
+            &self.escalation.self_care_notes
+        }
+    }
+
     /// The titles of the reported causes with these ids, in that order.
     pub fn cause_titles<'v>(&'v self, ids: &'v [&'a str]) -> impl Iterator<Item = &'a str> + 'v {
         ids.iter()
