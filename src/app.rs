@@ -546,19 +546,11 @@ fn interactive(
                     // As the runner counts them: a checklist is one question, however
                     // many signs it answers.
                     let q = &rules.questionnaire;
-                    let answered = |i: usize| unfinished.answers.get(i).is_some();
-                    let in_a_checklist = |i: usize| {
-                        q.checklists
-                            .iter()
-                            .any(|c| c.items.iter().any(|item| item.question == i))
-                    };
+                    let mut screens = std::collections::HashSet::new();
                     let count = (0..q.questions.len())
-                        .filter(|&i| answered(i) && !in_a_checklist(i))
-                        .count()
-                        + q.checklists
-                            .iter()
-                            .filter(|c| c.items.iter().any(|item| answered(item.question)))
-                            .count();
+                        .filter(|&i| unfinished.answers.get(i).is_some())
+                        .filter(|&i| screens.insert(q.checklist_of(i).map(|c| &c.id).ok_or(i)))
+                        .count();
                     let resume = prompter
                         .offer_resume(&unfinished.saved, count)
                         .map_err(|e| prompt_error(e, None))?;

@@ -523,10 +523,9 @@ impl<'a, 'c> Flow<'a, 'c> {
         // Its own place among the screens shown, not one past the last of them.
         let shown = self.history.iter().position(|s| match *s {
             Screen::Question(asked) => asked == q,
-            Screen::Checklist(c) => questionnaire.checklists[c]
-                .items
-                .iter()
-                .any(|i| i.question == q),
+            Screen::Checklist(c) => questionnaire
+                .checklist_of(q)
+                .is_some_and(|found| found.id == questionnaire.checklists[c].id),
         });
         let progress = match shown {
             Some(i) => Progress {
