@@ -661,7 +661,8 @@ mod prompts {
         log.expect(&mut p, "alarm reason");
         log.expect(&mut p, "Is that right?");
         log.expect(&mut p, LIST);
-        send(&mut p, ENTER); // that's right: the short emergency report
+        send(&mut p, DOWN); // nothing is chosen at first: Down lands on "that's right"
+        send(&mut p, ENTER); // the short emergency report
         log.rest(&mut p);
         log.assert_no_raw_corpus("questionnaire");
         let text = String::from_utf8_lossy(&log.0);

@@ -452,7 +452,7 @@ fn an_emergency_answer_is_confirmed_on_its_own_screen_then_only_what_to_do_now_i
     t.expect("You answered: Alarm sign: Yes");
     t.expect("Is that right?");
     t.expect(LIST);
-    t.keys(&[DOWN, DOWN, ENTER]); // Stop here
+    t.keys(&[DOWN, DOWN, DOWN, ENTER]); // Stop here (nothing is chosen at first)
     let rest = t.finish();
     assert!(
         !rest.contains("Possible contributors"),
@@ -467,7 +467,7 @@ fn an_emergency_answer_is_confirmed_on_its_own_screen_then_only_what_to_do_now_i
     t.pick("Do you have the alarm sign?", 0);
     t.expect("Is that right?");
     t.expect(LIST);
-    t.keys(&[ENTER]);
+    t.keys(&[DOWN, ENTER]); // nothing is chosen at first: Down lands on "That's right"
     t.expect("!! EMERGENCY !!");
     t.expect("The alarm sign needs help now.");
     t.expect("The full report, for later");
@@ -487,7 +487,7 @@ fn i_chose_that_by_mistake_goes_back_to_the_answer_and_the_questionnaire_goes_on
     t.pick("Do you have the alarm sign?", 0); // Yes, by mistake
     t.expect("Is that right?");
     t.expect(LIST);
-    t.keys(&[DOWN, ENTER]);
+    t.keys(&[DOWN, DOWN, ENTER]);
     // The question again, with nothing chosen: a stray Enter does not repeat the
     // mistake, and two steps down is "No".
     t.expect("Do you have the alarm sign?");
@@ -500,6 +500,39 @@ fn i_chose_that_by_mistake_goes_back_to_the_answer_and_the_questionnaire_goes_on
     t.finish();
     assert_eq!(t.exit_code(), 130);
     assert_eq!(t.kept(), serde_json::json!({ "alarm": "no" }));
+}
+
+#[test]
+fn stray_keys_never_confirm_an_emergency() {
+    // Enter at the welcome, Down and Space tick the first sign, Enter confirms the
+    // checklist: then two more presses of Enter must not confirm the emergency.
+    let mut t = Tty::spawn(&[], 24, 80);
+    t.expect("Ready?");
+    t.expect(LIST);
+    t.keys(&[ENTER]);
+    t.expect("Since the back pain began");
+    t.expect(LIST);
+    t.keys(&[DOWN, SPACE, ENTER]);
+    t.expect("Is that right?");
+    t.expect(LIST);
+    t.keys(&[ENTER, ENTER]);
+    t.expect("Nothing is chosen yet");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    t.keys(&[CTRL_C]);
+    let rest = t.finish();
+    assert!(!rest.contains("The full report, for later"), "{rest}");
+    assert_eq!(t.exit_code(), 130, "the run stopped unfinished");
+    let runs: Vec<PathBuf> = std::fs::read_dir(t.state.path().join("runs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let kept: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&runs[0]).unwrap()).unwrap();
+    assert_eq!(
+        kept["$runback"]["status"],
+        "unfinished",
+        "the kept answers are not marked finished: {kept}"
+    );
 }
 
 #[test]
@@ -811,8 +844,16 @@ impl Runner {
 
     /// Runs the default questionnaire to its report; the screens it showed.
     fn run(&self, t: &mut Tty) -> Vec<String> {
-        let mut screens = vec!["welcome".to_string()];
-        t.start();
+        self.run_counting(t).into_iter().map(|(s, _)| s).collect()
+    }
+
+    /// Like [`Runner::run`], with the words each screen drew for the runner to read (on a
+    /// terminal tall enough that nothing scrolls away before it is counted).
+    fn run_counting(&self, t: &mut Tty) -> Vec<(String, usize)> {
+        t.expect("Ready?");
+        t.expect(LIST);
+        let mut screens = vec![("welcome".to_string(), words_drawn(&t.screen()))];
+        t.keys(&[ENTER]);
         loop {
             // A new screen starts with its progress line (a redraw of a list does not).
             let expect = |t: &mut Tty, pattern: &str| {
@@ -830,14 +871,36 @@ impl Runner {
             );
             if started.contains("Review") {
                 expect(t, r"stops\)");
-                screens.push("review".into());
+                screens.push(("review".into(), words_drawn(&t.screen())));
                 t.keys(&[ENTER]);
                 return screens;
             }
             let (question, matched) = expect(t, r"stops\)|Esc stops\.");
-            screens.push(self.answer(t, &question, matched.contains("Esc stops.")));
+            let words = words_drawn(&t.screen());
+            let id = self.answer(t, &question, matched.contains("Esc stops."));
+            screens.push((id, words));
         }
     }
+}
+
+/// Words a runner reads in `text`: runs of characters with a letter or a digit in them.
+fn words(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+/// The words of the screen drawn since the last answer was echoed ("Your answer: …",
+/// "Ready? Start"): what the screen waiting for a key shows that was not there before.
+fn words_drawn(screen: &str) -> usize {
+    let lines: Vec<&str> = screen.lines().map(str::trim_end).collect();
+    let echo = |l: &&str| {
+        l.strip_prefix("Your answer:")
+            .or_else(|| l.strip_prefix("Ready?"))
+            .is_some_and(|rest| !rest.trim().is_empty())
+    };
+    let from = lines.iter().rposition(|l| echo(l)).map_or(0, |i| i + 1);
+    words(&lines[from..].join("\n"))
 }
 
 #[test]

@@ -509,54 +509,62 @@ impl<'a, 'c> Flow<'a, 'c> {
         }
     }
 
-    /// Asks one question again (from the review or the emergency screen) and records it;
-    /// `show_current` starts it on the answer given.
+    /// The screen a question is asked on: its checklist's, or its own.
+    fn screen_of(&self, q: QuestionIdx) -> Screen {
+        let questionnaire = &self.rules.questionnaire;
+        match questionnaire.checklist_of(q) {
+            Some(found) => Screen::Checklist(
+                questionnaire
+                    .checklists
+                    .iter()
+                    .position(|c| c.id == found.id)
+                    .expect("a question's checklist is one of the questionnaire's"),
+            ),
+            None => Screen::Question(q),
+        }
+    }
+
+    /// Asks the screen of one question again (from the review or the emergency screen) and
+    /// records it: a checklist whole, so every sign on it is seen and answered again.
+    /// `show_current` starts it on the answers given; otherwise nothing is chosen.
     fn change(
         &mut self,
         prompter: &mut dyn Prompter,
         q: QuestionIdx,
         show_current: bool,
     ) -> Result<(), PromptError> {
-        let questionnaire = &self.rules.questionnaire;
-        let question = &questionnaire.questions[q];
-        let section = &questionnaire.sections[question.section];
+        let screen = self.screen_of(q);
         // Its own place among the screens shown, not one past the last of them.
-        let shown = self.history.iter().position(|s| match *s {
-            Screen::Question(asked) => asked == q,
-            Screen::Checklist(c) => questionnaire
-                .checklist_of(q)
-                .is_some_and(|found| found.id == questionnaire.checklists[c].id),
-        });
-        let progress = match shown {
+        let progress = match self.history.iter().position(|s| *s == screen) {
             Some(i) => Progress {
                 screen: i + 1,
                 screens: (self.history.len() + self.open_screens().len()).max(i + 1),
             },
             None => self.progress(),
         };
-        let current = self.answers.get(q).filter(|_| show_current);
-        match prompter.ask(question, section, current, progress)? {
-            Reply::Answer(v) => self.record(&[(q, Some(v))]),
-            Reply::Skip => self.record(&[(q, None)]),
-            Reply::Back => {}
+        if let Some(values) = self.ask_screen(prompter, screen, progress, show_current)? {
+            self.record(&values);
         }
         self.focus = Some(q);
         Ok(())
     }
 
-    /// Asks one screen; `None` when the runner went back.
+    /// Asks one screen; `None` when the runner went back. `show_current` starts it on the
+    /// answers given before.
     fn ask_screen(
         &mut self,
         prompter: &mut dyn Prompter,
         screen: Screen,
+        progress: Progress,
+        show_current: bool,
     ) -> Result<Option<Recorded>, PromptError> {
         let questionnaire = &self.rules.questionnaire;
-        let progress = self.progress();
         Ok(match screen {
             Screen::Question(q) => {
                 let question = &questionnaire.questions[q];
                 let section = &questionnaire.sections[question.section];
-                match prompter.ask(question, section, self.answers.get(q), progress)? {
+                let current = self.answers.get(q).filter(|_| show_current);
+                match prompter.ask(question, section, current, progress)? {
                     Reply::Answer(v) => Some(vec![(q, Some(v))]),
                     Reply::Skip => Some(vec![(q, None)]),
                     Reply::Back => None,
@@ -583,13 +591,12 @@ impl<'a, 'c> Flow<'a, 'c> {
                     .first()
                     .map_or(0, |i| questionnaire.questions[i.question].section);
                 let section = &questionnaire.sections[section];
-                match prompter.checklist(
-                    checklist,
-                    section,
-                    &labels,
-                    &self.ticks(checklist),
-                    progress,
-                )? {
+                let current = if show_current {
+                    self.ticks(checklist)
+                } else {
+                    Ticks::default()
+                };
+                match prompter.checklist(checklist, section, &labels, &current, progress)? {
                     ChecklistReply::Answer(ticks) => {
                         Some(self.checklist_answers(checklist, &ticks))
                     }
@@ -634,7 +641,8 @@ impl<'a, 'c> Flow<'a, 'c> {
                 prompter.section(&self.rules.questionnaire.sections[section])?;
                 shown_section = Some(section);
             }
-            let Some(values) = self.ask_screen(prompter, screen)? else {
+            let progress = self.progress();
+            let Some(values) = self.ask_screen(prompter, screen, progress, true)? else {
                 match self.history.pop() {
                     Some(previous) => cursor = Some(previous),
                     None => prompter
@@ -708,7 +716,7 @@ mod tests {
     use std::collections::VecDeque;
 
     use super::*;
-    use crate::rulebase::load_dir;
+    use crate::rulebase::{embedded, load_dir};
 
     /// One scripted step: what the runner does at the next prompt.
     #[derive(Debug, Clone)]
@@ -717,6 +725,8 @@ mod tests {
         Ask(&'static str, Reply),
         Emergency(EmergencyChoice),
         Review(ReviewChoice),
+        /// At checklist `id`, reply.
+        Checklist(&'static str, ChecklistReply),
         /// Ctrl-C at the next prompt of any kind.
         CtrlC,
     }
@@ -728,6 +738,8 @@ mod tests {
         asked: Vec<(String, Option<Value>, Progress)>,
         sections: Vec<String>,
         reviews: Vec<Vec<ReviewItem>>,
+        /// Checklists shown, with what was ticked on them at first.
+        checklists: Vec<(String, Ticks)>,
         emergencies: Vec<Vec<ReviewItem>>,
         notices: Vec<String>,
     }
@@ -740,6 +752,7 @@ mod tests {
                 asked: Vec::new(),
                 sections: Vec::new(),
                 reviews: Vec::new(),
+                checklists: Vec::new(),
                 emergencies: Vec::new(),
                 notices: Vec::new(),
             }
@@ -773,10 +786,18 @@ mod tests {
             checklist: &Checklist,
             _: &Section,
             _: &[String],
-            _: &Ticks,
+            current: &Ticks,
             _: Progress,
         ) -> Result<ChecklistReply, PromptError> {
-            panic!("the test rule base has no checklist {}", checklist.id)
+            self.checklists
+                .push((checklist.id.clone(), current.clone()));
+            match self.next(&checklist.id)? {
+                Step::Checklist(id, reply) => {
+                    assert_eq!(id, checklist.id, "the flow showed another checklist");
+                    Ok(reply)
+                }
+                other => panic!("checklist {} shown but the script says {other:?}", checklist.id),
+            }
         }
 
         fn notice(&mut self, text: &str) -> Result<(), PromptError> {
@@ -1174,6 +1195,60 @@ mod tests {
             Outcome::Emergency(_)
         ));
         assert_eq!(script.emergencies.len(), 2);
+    }
+
+    #[test]
+    fn a_sign_ticked_by_mistake_brings_back_its_whole_checklist_with_nothing_ticked() {
+        let rules = embedded::shipped().unwrap();
+        let saddle = rules.questionnaire.find("rf_saddle_numbness").unwrap();
+        let mut script = Script::new(
+            &rules,
+            vec![
+                Step::Checklist(
+                    "emergency_signs",
+                    ChecklistReply::Answer(Ticks {
+                        items: vec![0],
+                        ..Ticks::default()
+                    }),
+                ),
+                Step::Emergency(EmergencyChoice::Change(saddle)),
+                Step::Checklist(
+                    "emergency_signs",
+                    ChecklistReply::Answer(Ticks {
+                        none: true,
+                        ..Ticks::default()
+                    }),
+                ),
+                Step::CtrlC,
+            ],
+        );
+        let outcome = run(
+            &rules,
+            &mut script,
+            Answers::none(&rules.questionnaire),
+            Scope::Short,
+            &mut |_| {},
+        )
+        .unwrap();
+        assert!(matches!(outcome, Outcome::Interrupted(_)), "{outcome:?}");
+        assert_eq!(
+            script.checklists,
+            [
+                ("emergency_signs".to_string(), Ticks::default()),
+                ("emergency_signs".to_string(), Ticks::default()),
+            ],
+            "the whole checklist comes back, with nothing ticked"
+        );
+        let checklist = rules.questionnaire.checklist_of(saddle).unwrap();
+        for q in checklist.questions() {
+            let question = &rules.questionnaire.questions[q];
+            assert_eq!(
+                answer_of(&rules, &outcome, &question.id),
+                question.option("no").map(Value::Choice),
+                "{} answered again",
+                question.id
+            );
+        }
     }
 
     #[test]

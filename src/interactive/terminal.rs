@@ -545,14 +545,15 @@ impl Prompter for TerminalPrompter {
             "I chose that by mistake: change my answer".to_string(),
             "Stop here".to_string(),
         ];
-        Ok(match self.choose("Is that right?", &items, Some(0))? {
+        // Nothing is chosen to begin with: an emergency is never confirmed by a stray key.
+        Ok(match self.choose("Is that right?", &items, None)? {
             0 => EmergencyChoice::Confirm,
             1 => match answers {
                 [] => EmergencyChoice::Confirm,
                 [only] => EmergencyChoice::Change(only.question),
                 several => {
                     let lines: Vec<String> = several.iter().map(answer_line).collect();
-                    let i = self.choose("Which answer do you want to change?", &lines, Some(0))?;
+                    let i = self.choose("Which answer do you want to change?", &lines, None)?;
                     EmergencyChoice::Change(several[i].question)
                 }
             },
