@@ -588,7 +588,8 @@ mod prompts {
 
     const ENTER: &str = "\r";
     const DOWN: &str = "\x1b[B";
-    /// The end of every list, drawn once it is ready for keys.
+    /// The end of every list, drawn once it is ready for keys: its line of keys, in full
+    /// ("…, Esc stops)") or short ("(? help)"). [`Log::expect`] reads it as a pattern.
     const LIST: &str = "stops)";
 
     /// runback in a pseudo-terminal, keeping its answers in `state`.
@@ -614,9 +615,13 @@ mod prompts {
 
     impl Log {
         fn expect(&mut self, p: &mut PtySession, needle: &str) {
-            let before = p.exp_string(needle).unwrap();
+            let (before, found) = if needle == LIST {
+                p.exp_regex(r"stops\)|\? help\)").unwrap()
+            } else {
+                (p.exp_string(needle).unwrap(), needle.to_string())
+            };
             self.0.extend(before.chars().map(|c| c as u32 as u8));
-            self.0.extend_from_slice(needle.as_bytes());
+            self.0.extend(found.chars().map(|c| c as u32 as u8));
         }
 
         fn rest(&mut self, p: &mut PtySession) {
@@ -653,6 +658,8 @@ mod prompts {
         send(&mut p, ENTER);
         log.expect(&mut p, "section title");
         log.expect(&mut p, "alarm text");
+        log.expect(&mut p, LIST);
+        send(&mut p, "?"); // the help, on request
         log.expect(&mut p, "alarm help");
         log.expect(&mut p, LIST);
         send(&mut p, DOWN);
@@ -696,6 +703,10 @@ mod prompts {
         let mut log = Log(Vec::new());
         log.expect(&mut p, "Welcome back");
         log.expect(&mut p, LIST);
+        send(&mut p, ENTER);
+        log.expect(&mut p, "all the questions");
+        log.expect(&mut p, LIST);
+        send(&mut p, DOWN); // check or change my answers
         send(&mut p, ENTER);
         log.expect(&mut p, "Review your answers");
         log.expect(&mut p, "shoe pain label");

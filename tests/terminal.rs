@@ -19,8 +19,10 @@ const ENTER: &str = "\r";
 const SPACE: &str = " ";
 const CTRL_C: &str = "\x03";
 const CTRL_C_SHOW_CURSOR: &str = "\x1b[?25h";
-/// The end of every list, drawn once it is ready for keys.
+/// The end of every list, drawn once it is ready for keys: its line of keys, in full
+/// ("…, Esc stops)") or short ("(? help)"). [`Tty::expect`] reads it as a pattern.
 const LIST: &str = "stops)";
+const LIST_PATTERN: &str = r"stops\)|\? help\)";
 /// The end of the prompt for a typed number.
 const NUMBER: &str = "Esc stops.";
 
@@ -78,8 +80,17 @@ impl Tty {
         Tty::spawn(&all, 24, 80)
     }
 
-    /// Waits for `needle`; returns what came before it.
+    /// Waits for `needle` (for [`LIST`], the end of any list); returns what came before it.
     fn expect(&mut self, needle: &str) -> String {
+        if needle == LIST {
+            let (before, found) = self
+                .p
+                .exp_regex(LIST_PATTERN)
+                .unwrap_or_else(|e| panic!("waiting for a list: {e}\nscreen:\n{}", self.screen()));
+            self.screen.process(&bytes(&before));
+            self.screen.process(&bytes(&found));
+            return before;
+        }
         let before = self
             .p
             .exp_string(needle)
@@ -120,6 +131,21 @@ impl Tty {
         self.expect("Ready?");
         self.expect(LIST);
         self.keys(&[ENTER]);
+    }
+
+    /// At the end of the questions, shows the report (the choice starts on it).
+    fn show_report(&mut self) {
+        self.expect("That's all the questions.");
+        self.expect(LIST);
+        self.keys(&[ENTER]);
+    }
+
+    /// At the end of the questions, opens the list of answers to check or change.
+    fn open_review(&mut self) {
+        self.expect("That's all the questions.");
+        self.expect(LIST);
+        self.keys(&[DOWN, ENTER]);
+        self.expect("Review your answers");
     }
 
     /// Waits for `question`, then picks `item` (0 is the first) of a list that starts with
@@ -177,7 +203,7 @@ fn saved(path: &Path) -> serde_json::Value {
 fn answer_everything(t: &mut Tty) {
     t.start();
     t.pick("Do you have the alarm sign?", 1); // No
-    t.expect("Your pain - question 2 of about 5");
+    t.expect("Your pain: 2 of about 5");
     t.pick("How bad is the pain?", 6); // 6 on the 0-10 scale
     t.expect("When does it hurt?");
     t.expect(LIST);
@@ -185,7 +211,7 @@ fn answer_everything(t: &mut Tty) {
     t.type_number("How many runs a week?", "8");
     t.pick("How old are your shoes?", 1); // Old
     // The follow-up applies now, and the count says so.
-    t.expect("question 6 of about 6");
+    t.expect(": 6 of about 6");
     t.pick("Does it hurt more in the old shoes?", 0); // Yes
 }
 
@@ -194,9 +220,7 @@ fn a_full_run_through_every_question_type_ends_in_a_report_and_keeps_the_answers
     let (_dir, path) = temp_path("answers.json");
     let mut t = Tty::with_rules(&["--full", "--save-answers", path.to_str().unwrap()]);
     answer_everything(&mut t);
-    t.expect("Review your answers");
-    t.expect(LIST);
-    t.keys(&[ENTER]); // the list starts on "These are right"
+    t.show_report();
     t.expect("Possible contributors");
     t.expect("Worn shoes");
     t.expect("Too much running");
@@ -243,28 +267,50 @@ fn a_full_run_through_every_question_type_ends_in_a_report_and_keeps_the_answers
 }
 
 #[test]
-fn the_welcome_screen_says_how_long_that_nothing_leaves_the_machine_and_which_keys_do_what() {
+fn the_welcome_screen_says_how_long_and_that_nothing_leaves_the_machine_and_the_first_question_names_every_key()
+ {
     let mut t = Tty::spawn(&[], 24, 80);
     t.expect("Ready?");
     t.expect(LIST);
     let screen = t.screen();
     for needle in [
         "a self-assessment for runners with back pain",
-        "short screens, often fewer: around five minutes",
+        "About five minutes",
         "Nothing leaves this computer",
         "kept in",
         "This is not a diagnosis",
-        "arrow keys move",
-        "Space ticks",
-        "s skips",
-        "b goes back",
-        "Esc or Ctrl-C stops (your answers are kept)",
     ] {
         assert!(
             screen.contains(needle),
             "{needle:?} is not on the welcome screen:\n{screen}"
         );
     }
+    t.keys(&[ENTER]);
+    t.expect("Since the back pain began");
+    t.expect(LIST);
+    let words = t.screen().split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "arrows move",
+        "Space ticks",
+        "s skips",
+        "b goes back",
+        "? help",
+        "Esc stops",
+    ] {
+        assert!(
+            words.contains(needle),
+            "{needle:?} is not on the first question:\n{words}"
+        );
+    }
+    // The next question names only `?`, which brings every key back, and its help.
+    t.keys(&[UP, UP, SPACE, ENTER]); // none of these
+    t.expect("Is either leg weak?");
+    t.expect(LIST);
+    assert!(!t.screen().contains("arrows move"), "{}", t.screen());
+    t.keys(&["?"]);
+    t.expect("on your heels");
+    t.expect(LIST);
+    assert!(t.screen().contains("b goes back"), "{}", t.screen());
     t.keys(&[CTRL_C]);
     t.finish();
     assert_eq!(t.exit_code(), 130);
@@ -330,12 +376,12 @@ fn going_back_from_the_first_question_says_there_is_nothing_before_it() {
 fn the_review_screen_changes_an_answer_names_its_section_and_comes_back_to_it() {
     let mut t = Tty::with_rules(&["--full"]);
     answer_everything(&mut t);
-    t.expect("Review your answers");
+    t.open_review();
     t.expect(LIST);
     // Items: show report, alarm, severity, timing, runs, shoes, shoe_pain.
     t.keys(&[DOWN, DOWN, DOWN, DOWN, ENTER]);
     // The question keeps its own section's name, not the last one asked.
-    t.expect("Training - question");
+    t.expect("Training: ");
     t.expect("How many runs a week?");
     t.expect(NUMBER);
     t.keys(&["\x7f", "2", ENTER]); // 8 becomes 2
@@ -357,7 +403,7 @@ fn the_review_screen_changes_an_answer_names_its_section_and_comes_back_to_it() 
 fn at_50_columns_a_long_list_pages_and_every_redraw_leaves_nothing_behind() {
     let mut t = Tty::spawn(&["--rules", RULES, "--full"], 8, 50);
     answer_everything(&mut t);
-    t.expect("Review your answers");
+    t.open_review();
     t.expect(LIST);
     for _ in 0..9 {
         t.keys(&[DOWN]);
@@ -401,14 +447,16 @@ fn a_section_header_is_printed_once_and_the_progress_line_fits_50_columns() {
     t.expect(LIST);
     let screen = t.screen();
     assert_eq!(
-        screen.matches("Your pain").count(),
+        screen.matches("Warning signs").count(),
         2,
-        "the header and the progress line:\n{screen}"
+        "a section with an introduction has a header, and the progress line:\n{screen}"
     );
-    assert!(
-        screen.contains("Your pain - question 2 of about 5"),
-        "{screen}"
+    assert_eq!(
+        screen.matches("Your pain").count(),
+        1,
+        "without one, the progress line names the section:\n{screen}"
     );
+    assert!(screen.contains("Your pain: 2 of about 5"), "{screen}");
     t.keys(&[CTRL_C]);
     t.finish();
 }
@@ -430,7 +478,10 @@ fn typing_a_digit_on_a_scale_moves_to_it_and_a_skipped_number_says_skipped() {
         "going back is a key, not a tick box:\n{screen}"
     );
     t.keys(&["s"]);
+    // A stray Enter in an empty box neither answers nor skips; s skips at once.
     t.type_number("How many runs a week?", "");
+    t.expect("Nothing typed yet");
+    t.keys(&["s"]);
     t.expect("Your answer: skipped");
     t.expect("How old are your shoes?");
     t.keys(&[CTRL_C]);
@@ -529,10 +580,67 @@ fn stray_keys_never_confirm_an_emergency() {
     let kept: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&runs[0]).unwrap()).unwrap();
     assert_eq!(
-        kept["$runback"]["status"],
-        "unfinished",
+        kept["$runback"]["status"], "unfinished",
         "the kept answers are not marked finished: {kept}"
     );
+}
+
+#[test]
+fn the_question_stays_in_sight_and_its_list_pages_below_it() {
+    // The first warning signs in a terminal of 40 by 15: the question, and a page of its
+    // list with how many more signs lie below.
+    let mut t = Tty::spawn(&[], 15, 40);
+    t.start();
+    t.expect("Since the back pain began");
+    t.expect(LIST);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let screen = t.screen();
+    let words = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("Since the back pain began, have you had any of these?"),
+        "{screen}"
+    );
+    assert!(words.contains("more below"), "{screen}");
+    // Down to the last items: the question is still there, and so is "None of these".
+    t.keys(&[UP, UP]);
+    t.keys(&["x"]);
+    t.expect(LIST);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let screen = t.screen();
+    let words = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("have you had any of these?"), "{screen}");
+    assert!(words.contains("None of these"), "{screen}");
+    t.keys(&[CTRL_C]);
+    t.finish();
+
+    // The 0-10 scale at 50 by 20 keeps its question's first line.
+    let mut t = Tty::spawn(&["--rules", RULES, "--full"], 20, 50);
+    t.start();
+    t.pick("Do you have the alarm sign?", 1);
+    t.expect("How bad is the pain?");
+    t.expect(LIST);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(
+        t.screen().contains("How bad is the pain?"),
+        "{}",
+        t.screen()
+    );
+    t.keys(&[CTRL_C]);
+    t.finish();
+
+    // The review's title stays at 80 by 24, however many answers it lists.
+    let runner = Runner::new("examples/answers.json");
+    let mut t = Tty::spawn(&[], 24, 80);
+    runner.run_to_the_end(&mut t);
+    t.keys(&[DOWN, ENTER]);
+    t.expect("Review your answers");
+    t.expect(LIST);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let screen = t.screen();
+    assert!(screen.contains("Review your answers"), "{screen}");
+    assert!(screen.contains("more below"), "{screen}");
+    t.keys(&[CTRL_C]);
+    t.finish();
 }
 
 #[test]
@@ -617,9 +725,7 @@ fn ctrl_c_restores_the_cursor_keeps_the_answers_and_resume_finishes_the_run() {
     t.keys(&[UP, SPACE, ENTER]); // none of these
     t.type_number("How many runs a week?", "1");
     t.pick("How old are your shoes?", 0);
-    t.expect("Review your answers");
-    t.expect(LIST);
-    t.keys(&[ENTER]);
+    t.show_report();
     t.expect("What to do: Routine");
     t.expect("Save a page to print");
     t.expect(LIST);
@@ -704,10 +810,10 @@ fn first_question_in(setup: &str, term: &str) -> String {
         .env("TERM", term);
     let mut p = spawn_command(command, Some(20_000)).unwrap();
     let mut shown = p.exp_string("Ready?").unwrap();
-    shown.push_str(&p.exp_string(LIST).unwrap());
+    shown.push_str(&p.exp_regex(LIST_PATTERN).unwrap().0);
     p.send(ENTER).unwrap();
     p.flush().unwrap();
-    shown.push_str(&p.exp_string(LIST).unwrap());
+    shown.push_str(&p.exp_regex(LIST_PATTERN).unwrap().0);
     p.send(CTRL_C).unwrap();
     p.flush().unwrap();
     p.exp_eof().unwrap();
@@ -812,7 +918,7 @@ impl Runner {
             (_, Some((_, i))) => {
                 let question = &q.questions[i];
                 match (self.truth.get(i), &question.kind) {
-                    (None, _) if number => t.keys(&[ENTER]),
+                    (None, _) if number => t.keys(&["s"]),
                     (None, _) => t.keys(&["s"]),
                     (Some(Value::Number(n)), _) if number => t.keys(&[&n.to_string(), ENTER]),
                     (Some(Value::Number(n)), AnswerKind::Scale { .. }) => {
@@ -850,6 +956,14 @@ impl Runner {
     /// Like [`Runner::run`], with the words each screen drew for the runner to read (on a
     /// terminal tall enough that nothing scrolls away before it is counted).
     fn run_counting(&self, t: &mut Tty) -> Vec<(String, usize)> {
+        let screens = self.run_to_the_end(t);
+        t.keys(&[ENTER]);
+        screens
+    }
+
+    /// Like [`Runner::run_counting`], stopping at the choice between the report and a check
+    /// of the answers.
+    fn run_to_the_end(&self, t: &mut Tty) -> Vec<(String, usize)> {
         t.expect("Ready?");
         t.expect(LIST);
         let mut screens = vec![("welcome".to_string(), words_drawn(&t.screen()))];
@@ -864,29 +978,29 @@ impl Runner {
                 t.screen.process(&bytes(&found.1));
                 found
             };
-            let (before, started) = expect(t, r"[Qq]uestion \d+ of about \d+|Review your answers");
+            let (before, started) = expect(t, r": \d+ of about \d+\r|all the questions");
             assert!(
                 !before.contains("Is that right?"),
                 "no emergency for this runner"
             );
-            if started.contains("Review") {
-                expect(t, r"stops\)");
+            if started.contains("all the questions") {
+                expect(t, LIST_PATTERN);
                 screens.push(("review".into(), words_drawn(&t.screen())));
-                t.keys(&[ENTER]);
                 return screens;
             }
-            let (question, matched) = expect(t, r"stops\)|Esc stops\.");
+            let (question, matched) = expect(t, r"stops\)|\? help\)|Your answer in [^:\r\n]*: ");
             let words = words_drawn(&t.screen());
-            let id = self.answer(t, &question, matched.contains("Esc stops."));
+            let id = self.answer(t, &question, matched.starts_with("Your answer in"));
             screens.push((id, words));
         }
     }
 }
 
-/// Words a runner reads in `text`: runs of characters with a letter or a digit in them.
+/// Words a runner reads in `text`: runs of characters with a letter in them (a number
+/// alone, such as a point on a 0-10 scale, is read at a glance).
 fn words(text: &str) -> usize {
     text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .filter(|w| w.chars().any(char::is_alphabetic))
         .count()
 }
 
@@ -899,8 +1013,33 @@ fn words_drawn(screen: &str) -> usize {
             .or_else(|| l.strip_prefix("Ready?"))
             .is_some_and(|rest| !rest.trim().is_empty())
     };
-    let from = lines.iter().rposition(|l| echo(l)).map_or(0, |i| i + 1);
+    let from = lines.iter().rposition(echo).map_or(0, |i| i + 1);
     words(&lines[from..].join("\n"))
+}
+
+#[test]
+fn the_short_questionnaire_shows_at_most_1000_words_from_the_welcome_to_the_report() {
+    // About five minutes at 200 words a minute, as the welcome screen and the README
+    // promise. The terminal is tall so that nothing scrolls away before it is counted.
+    let runner = Runner::new("examples/answers.json");
+    let mut t = Tty::spawn(&[], 1000, 80);
+    let screens = runner.run_counting(&mut t);
+    let total: usize = screens.iter().map(|(_, n)| n).sum();
+    let each: Vec<String> = screens.iter().map(|(s, n)| format!("{s} {n}")).collect();
+    eprintln!(
+        "{total} words on {} screens: {}",
+        screens.len(),
+        each.join(", ")
+    );
+    assert!(
+        total <= 1000,
+        "{total} words on {} screens: {}",
+        screens.len(),
+        each.join(", ")
+    );
+    t.expect("In short");
+    t.keys(&[CTRL_C]);
+    t.finish();
 }
 
 #[test]
@@ -970,17 +1109,22 @@ fn the_training_log_answers_the_training_questions_and_the_review_marks_them() {
     t.keys(&[ENTER]);
     let review = loop {
         let found =
-            t.p.exp_regex(r"[Qq]uestion \d+ of about \d+|Review your answers")
+            t.p.exp_regex(r": \d+ of about \d+\r|all the questions")
                 .unwrap_or_else(|e| panic!("{e}\n{}", t.screen()));
         t.screen.process(&bytes(&found.0));
         t.screen.process(&bytes(&found.1));
-        if found.1.contains("Review") {
+        if found.1.contains("all the questions") {
+            t.expect(LIST);
+            t.keys(&[DOWN, ENTER]);
+            t.expect("Review your answers");
             break t.expect(LIST);
         }
-        let (question, matched) = t.p.exp_regex(r"stops\)|Esc stops\.").unwrap();
+        let (question, matched) =
+            t.p.exp_regex(r"stops\)|\? help\)|Your answer in [^:\r\n]*: ")
+                .unwrap();
         t.screen.process(&bytes(&question));
         t.screen.process(&bytes(&matched));
-        screens.push(runner.answer(&mut t, &question, matched.contains("Esc stops.")));
+        screens.push(runner.answer(&mut t, &question, matched.starts_with("Your answer in")));
     };
     for from_log in [
         "weekly_km",
@@ -1112,7 +1256,7 @@ fn an_unfinished_run_counts_a_checklist_as_one_question_answered() {
     let mut t = Tty::spawn(&[], 24, 80);
     t.start();
     // Its progress line names the section, as every question's does.
-    t.expect("Warning signs - question 1 of about");
+    t.expect("Warning signs: 1 of about");
     t.expect("Since the back pain began");
     t.expect("stops)");
     t.keys(&[UP, UP, SPACE, ENTER]); // "None of these"

@@ -533,20 +533,21 @@ fn sigterm_or_sighup_at_a_prompt_ends_with_the_answers_saved_and_the_cursor_show
             .env("TERM", "xterm")
             .env("RUNBACK_STATE_DIR", state.path());
         let mut p = spawn_command(command, Some(20_000)).unwrap();
-        // The end of every list, drawn once it is ready for keys.
-        let list = "stops)";
+        // The end of every list, drawn once it is ready for keys: its line of keys, in
+        // full ("…, Esc stops)") or short ("(? help)").
+        let list = r"stops\)|\? help\)";
         let keys = |p: &mut rexpect::session::PtySession, keys: &str| {
             p.send(keys).unwrap();
             p.flush().unwrap();
         };
         p.exp_string("Ready?").unwrap();
-        p.exp_string(list).unwrap();
+        p.exp_regex(list).unwrap();
         keys(&mut p, "\r");
         p.exp_string("Do you have the alarm sign?").unwrap();
-        p.exp_string(list).unwrap();
+        p.exp_regex(list).unwrap();
         keys(&mut p, "\x1b[B\x1b[B\r"); // No: nothing is chosen at first
         p.exp_string("How bad is the pain?").unwrap();
-        p.exp_string(list).unwrap();
+        p.exp_regex(list).unwrap();
         p.process_mut().signal(sig).unwrap();
         p.exp_string("\x1b[?25h").unwrap(); // the cursor is shown again
         p.exp_string("interrupted; your answers so far are saved in")

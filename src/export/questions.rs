@@ -39,7 +39,7 @@ pub fn questions_text(rb: &RuleBase) -> String {
                     out.push_str(&format!("      {max:<20} {l}\n"));
                 }
             }
-            if let Some(help) = &question.help {
+            if let Some(help) = question.explanation() {
                 out.push_str(&format!("    Help: {help}\n"));
             }
             if let Some(c) = &question.ask_if {
@@ -66,7 +66,7 @@ struct QuestionJson<'a> {
     label: &'a str,
     text: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    help: Option<&'a str>,
+    help: Option<String>,
     #[serde(rename = "type")]
     kind: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -123,7 +123,7 @@ fn question_json<'a>(rb: &RuleBase, q: &'a Question) -> QuestionJson<'a> {
         id: &q.id,
         label: &q.label,
         text: &q.text,
-        help: q.help.as_deref(),
+        help: q.explanation(),
         kind: q.kind.name(),
         options: q
             .options
@@ -178,8 +178,8 @@ pub fn questions_markdown(rb: &RuleBase) -> String {
                     inline(&words::condition(c, q))
                 ));
             }
-            if let Some(help) = &question.help {
-                out.push_str(&format!("- **Help:** {}\n", inline(help)));
+            if let Some(help) = question.explanation() {
+                out.push_str(&format!("- **Help:** {}\n", inline(&help)));
             }
             if matches!(question.kind, AnswerKind::Single | AnswerKind::Multi) {
                 out.push_str("\n| value | meaning |\n|---|---|\n");

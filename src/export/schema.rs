@@ -134,9 +134,9 @@ pub fn answers(questionnaire: &Questionnaire) -> Json {
 /// The schema of one answer.
 fn answer(q: &Question) -> Json {
     let mut description = format!("{} Answer: {}.", q.text, expectation(q));
-    if let Some(help) = &q.help {
+    if let Some(help) = q.explanation() {
         description.push(' ');
-        description.push_str(help);
+        description.push_str(&help);
     }
     let values = || -> Vec<Json> { q.options.iter().map(|o| json!(o.value)).collect() };
     let mut schema = match &q.kind {

@@ -168,7 +168,7 @@ fn question_item(model: &Model, q: QuestionIdx) -> Item {
             ];
         }
     }
-    if let Some(help) = &question.help {
+    if let Some(help) = question.explanation() {
         item.item.push(Item {
             extension: vec![Extension::new(
                 ITEM_CONTROL,
@@ -176,7 +176,7 @@ fn question_item(model: &Model, q: QuestionIdx) -> Item {
                 json!({ "coding": [{ "system": ITEM_CONTROL_SYSTEM, "code": "help", "display": "Help-Button" }] }),
             )],
             link_id: format!("{}.help", question.id),
-            text: Some(help.clone()),
+            text: Some(help),
             kind: "display".into(),
             ..Item::default()
         });

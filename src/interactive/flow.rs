@@ -796,7 +796,10 @@ mod tests {
                     assert_eq!(id, checklist.id, "the flow showed another checklist");
                     Ok(reply)
                 }
-                other => panic!("checklist {} shown but the script says {other:?}", checklist.id),
+                other => panic!(
+                    "checklist {} shown but the script says {other:?}",
+                    checklist.id
+                ),
             }
         }
 

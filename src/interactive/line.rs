@@ -10,6 +10,17 @@ use console::{Key, Style, Term};
 use super::flow::PromptError;
 use super::list::{rows, wrap};
 
+/// What the runner did at a line prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entered {
+    /// Typed text and pressed Enter.
+    Text(String),
+    /// `s` with nothing typed.
+    Skip,
+    /// `b` with nothing typed.
+    Back,
+}
+
 /// A text prompt; build it, then call [`Line::interact`].
 pub struct Line<'a> {
     /// The hint above the input: the range and the keys.
@@ -22,17 +33,22 @@ pub struct Line<'a> {
     pub validate: &'a dyn Fn(&str) -> Result<(), String>,
     /// Whether to colour.
     pub color: bool,
+    /// More about the question, shown when the runner presses `?`.
+    pub help: Option<&'a str>,
 }
 
 impl Line<'_> {
-    /// Reads the text until Enter with text that passes `validate`. The cursor is shown
-    /// while typing.
-    pub fn interact(self, term: &Term) -> Result<String, PromptError> {
+    /// Reads the text until Enter with text that passes `validate`, or `s` or `b` with
+    /// nothing typed (they act at once: a number has neither). The cursor is shown while
+    /// typing.
+    pub fn interact(self, term: &Term) -> Result<Entered, PromptError> {
         let mut text = self.initial.clone();
         let mut message: Option<String> = None;
         let mut drawn = 0;
+        let mut show_help = false;
         loop {
-            let lines = self.layout(term, &text, message.as_deref());
+            let help = self.help.filter(|_| show_help);
+            let lines = self.layout(term, &text, message.as_deref(), help);
             term.clear_last_lines(drawn)?;
             // The last line is the input: written without a line break, so the cursor
             // waits after the text.
@@ -58,10 +74,19 @@ impl Line<'_> {
                 Key::Enter => match (self.validate)(&text) {
                     Ok(()) => {
                         self.clear(term, drawn)?;
-                        return Ok(text);
+                        return Ok(Entered::Text(text));
                     }
                     Err(why) => message = Some(why),
                 },
+                Key::Char('s' | 'S') if text.is_empty() => {
+                    self.clear(term, drawn)?;
+                    return Ok(Entered::Skip);
+                }
+                Key::Char('b' | 'B') if text.is_empty() => {
+                    self.clear(term, drawn)?;
+                    return Ok(Entered::Back);
+                }
+                Key::Char('?') => show_help = !show_help,
                 Key::Backspace => {
                     text.pop();
                 }
@@ -83,12 +108,21 @@ impl Line<'_> {
 
     /// The hint, wrapped; any message; then the input line, which is cut from the left
     /// when the text is too long for one line, so it never wraps.
-    fn layout(&self, term: &Term, text: &str, message: Option<&str>) -> Vec<String> {
+    fn layout(
+        &self,
+        term: &Term,
+        text: &str,
+        message: Option<&str>,
+        help: Option<&str>,
+    ) -> Vec<String> {
         let width = usize::from(term.size().1).max(24) - 1;
         let style = |s: Style, text: &str| s.force_styling(self.color).apply_to(text).to_string();
-        let mut lines: Vec<String> = wrap(self.hint, width, "", "")
-            .iter()
-            .map(|l| style(Style::new().dim(), l))
+        let mut lines: Vec<String> = help
+            .map(|help| wrap(help, width, "  ", "  "))
+            .unwrap_or_default()
+            .into_iter()
+            .chain(wrap(self.hint, width, "", ""))
+            .map(|l| style(Style::new().dim(), &l))
             .collect();
         if let Some(message) = message {
             for line in wrap(message, width, "", "") {

@@ -44,6 +44,13 @@ pub struct List<'a> {
     pub skip_and_back: bool,
     /// Whether to colour.
     pub color: bool,
+    /// Rows drawn just above the list that must stay in sight (the question): the list
+    /// pages in the rows left below them.
+    pub above: usize,
+    /// More about the question, shown when the runner presses `?`.
+    pub help: Option<&'a str>,
+    /// Whether every key is named from the start; otherwise `?` names them.
+    pub all_keys: bool,
 }
 
 impl List<'_> {
@@ -65,8 +72,9 @@ impl List<'_> {
         let mut drawn = 0;
         let mut message: Option<&str> = None;
         let mut digits = String::new();
+        let mut show_help = false;
         loop {
-            let lines = self.layout(term, &mut top, message);
+            let lines = self.layout(term, &mut top, message, show_help);
             term.clear_last_lines(drawn)?;
             for line in &lines {
                 term.write_line(line)?;
@@ -88,6 +96,10 @@ impl List<'_> {
             let next = |c: Option<usize>| c.map_or(0, |c| (c + 1) % n);
             let previous = |c: Option<usize>| c.map_or(n - 1, |c| (c + n - 1) % n);
             match key {
+                Key::Char('?') => {
+                    self.all_keys = true;
+                    show_help = !show_help;
+                }
                 Key::ArrowDown | Key::Tab | Key::Char('j') => self.cursor = Some(next(self.cursor)),
                 Key::ArrowUp | Key::BackTab | Key::Char('k') => {
                     self.cursor = Some(previous(self.cursor))
@@ -174,13 +186,30 @@ impl List<'_> {
     /// The lines to draw: the prompt, the items that fit (with how many more above and
     /// below), the keys, and any message. No line is wider than the terminal, so the
     /// count of lines drawn is exact.
-    fn layout(&self, term: &Term, top: &mut usize, message: Option<&str>) -> Vec<String> {
+    fn layout(
+        &self,
+        term: &Term,
+        top: &mut usize,
+        message: Option<&str>,
+        show_help: bool,
+    ) -> Vec<String> {
         let (rows, cols) = term.size();
         let width = usize::from(cols).max(24) - 1;
         let style = |s: Style, text: &str| s.force_styling(self.color).apply_to(text).to_string();
-        let mut head = wrap(self.prompt, width, "", "");
-        if let Some(first) = head.first_mut() {
-            *first = style(Style::new().bold(), first);
+        // More about the question first, when asked for, then the prompt.
+        let mut head: Vec<String> = match (show_help, self.help) {
+            (true, Some(help)) => wrap(help, width, "  ", "  ")
+                .iter()
+                .map(|l| style(Style::new().dim(), l))
+                .collect(),
+            _ => Vec::new(),
+        };
+        if !self.prompt.is_empty() {
+            let mut prompt = wrap(self.prompt, width, "", "");
+            if let Some(first) = prompt.first_mut() {
+                *first = style(Style::new().bold(), first);
+            }
+            head.extend(prompt);
         }
         let mut tail: Vec<String> = wrap(&self.keys_line(), width, "", " ")
             .iter()
@@ -216,7 +245,7 @@ impl List<'_> {
             })
             .collect();
         let room = usize::from(rows)
-            .saturating_sub(head.len() + tail.len() + 1)
+            .saturating_sub(self.above + head.len() + tail.len() + 1)
             .max(3);
         let total: usize = rendered.iter().map(Vec::len).sum();
         let mut out = head;
@@ -266,6 +295,9 @@ impl List<'_> {
     }
 
     fn keys_line(&self) -> String {
+        if !self.all_keys {
+            return "(? help)".to_string();
+        }
         let mut keys = vec!["arrows move"];
         if self.multi {
             keys.push("Space ticks");
@@ -279,6 +311,9 @@ impl List<'_> {
         if self.skip_and_back {
             keys.push("s skips");
             keys.push("b goes back");
+        }
+        if self.help.is_some() {
+            keys.push("? help");
         }
         keys.push("Esc stops");
         format!("({})", keys.join(", "))

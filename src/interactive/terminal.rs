@@ -7,7 +7,7 @@ use super::flow::{
     ChecklistReply, EmergencyChoice, Progress, PromptError, Prompter, Reply, ReviewChoice,
     ReviewItem, Ticks, Welcome,
 };
-use super::line::Line;
+use super::line::{Entered, Line};
 use super::list::{List, Picked};
 use crate::answers::{Value, number, number_in_range};
 use crate::report::text::clean;
@@ -24,6 +24,13 @@ pub struct TerminalPrompter {
     from_log: Vec<(crate::rulebase::QuestionIdx, String)>,
     /// Whether the only answers at the start are the log's: a first run, not a resumed one.
     log_only: bool,
+    /// Whether a question has named every key yet: the first does, the rest put them
+    /// behind `?`.
+    keys_taught: bool,
+    /// The same for a typed number, whose keys differ.
+    number_keys_taught: bool,
+    /// Whether the runner asked to check their answers before the report.
+    checking: bool,
 }
 
 impl TerminalPrompter {
@@ -36,6 +43,9 @@ impl TerminalPrompter {
             kept_in,
             from_log: Vec::new(),
             log_only: false,
+            keys_taught: false,
+            number_keys_taught: false,
+            checking: false,
         }
     }
 
@@ -58,8 +68,8 @@ impl TerminalPrompter {
         usize::from(self.term.size().1).max(24) - 1
     }
 
-    /// Writes `text` wrapped to the terminal, each line behind `indent`.
-    fn say(&self, indent: &str, text: &str, style: Style) -> Result<(), PromptError> {
+    /// Writes `text` wrapped to the terminal, each line behind `indent`; the rows written.
+    fn say(&self, indent: &str, text: &str, style: Style) -> Result<usize, PromptError> {
         self.say_hanging(indent, indent, text, style)
     }
 
@@ -71,17 +81,40 @@ impl TerminalPrompter {
         rest: &str,
         text: &str,
         style: Style,
-    ) -> Result<(), PromptError> {
-        for (i, line) in super::list::wrap(&clean(text), self.width(), first, rest)
-            .iter()
-            .enumerate()
-        {
+    ) -> Result<usize, PromptError> {
+        let lines = super::list::wrap(&clean(text), self.width(), first, rest);
+        for (i, line) in lines.iter().enumerate() {
             let prefix = if i == 0 { first } else { rest };
             let words = line.strip_prefix(prefix).unwrap_or(line);
             self.term
                 .write_line(&format!("{prefix}{}", self.styled(style.clone(), words)))?;
         }
-        Ok(())
+        // No line is wider than the terminal, so each takes one row.
+        Ok(lines.len())
+    }
+
+    /// The lines above a question's list: a blank line, where the runner is, the question
+    /// and its note; the rows they take, which the list keeps in sight.
+    fn head(
+        &self,
+        section: &Section,
+        p: Progress,
+        text: &str,
+        note: Option<&str>,
+    ) -> Result<usize, PromptError> {
+        self.term.write_line("")?;
+        let mut rows = 1;
+        rows += self.say("", &position(section, p), Style::new().dim())?;
+        rows += self.say("", text, Style::new().bold())?;
+        if let Some(note) = note {
+            rows += self.say("", note, Style::new())?;
+        }
+        Ok(rows)
+    }
+
+    /// Whether this question names every key: only the first of the run does.
+    fn teach_keys(&mut self) -> bool {
+        !std::mem::replace(&mut self.keys_taught, true)
     }
 
     fn list<'x>(&self, prompt: &'x str, items: &'x [String], cursor: Option<usize>) -> List<'x> {
@@ -95,6 +128,9 @@ impl TerminalPrompter {
             scale_min: None,
             skip_and_back: true,
             color: self.color,
+            above: 0,
+            help: None,
+            all_keys: true,
         }
     }
 
@@ -105,8 +141,23 @@ impl TerminalPrompter {
         items: &[String],
         cursor: Option<usize>,
     ) -> Result<usize, PromptError> {
+        self.choose_under(0, prompt, items, cursor)
+    }
+
+    /// Like [`TerminalPrompter::choose`], below `above` rows that must stay in sight.
+    fn choose_under(
+        &self,
+        above: usize,
+        prompt: &str,
+        items: &[String],
+        cursor: Option<usize>,
+    ) -> Result<usize, PromptError> {
+        // A choice of one, or one after the first question named every key, names only
+        // `?`; an emergency is never one of those.
         let list = List {
             skip_and_back: false,
+            above,
+            all_keys: items.len() > 1 && (!self.keys_taught || above > 0),
             ..self.list(prompt, items, cursor)
         };
         match list.interact(&self.term)? {
@@ -130,6 +181,7 @@ impl TerminalPrompter {
             &format!("{prompt} {answer}"),
             Style::new().cyan(),
         )
+        .map(drop)
     }
 
     /// Asks whether to refine the first result with the questions that need a video or a
@@ -190,7 +242,7 @@ impl TerminalPrompter {
 
     /// Says something on its own line, after the questions.
     pub fn tell(&mut self, text: &str) -> Result<(), PromptError> {
-        self.say("", text, Style::new())
+        self.say("", text, Style::new()).map(drop)
     }
 }
 
@@ -252,28 +304,10 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
         .map_err(|_| format!("\"{}\" is not a number", clean(text)))
 }
 
-/// What a typed line means at a number prompt.
-enum Typed {
-    Skip,
-    Back,
-    Number(f64),
-}
-
-fn typed(text: &str) -> Result<Typed, String> {
-    let text = text.trim();
-    if text.is_empty() || text.eq_ignore_ascii_case("s") || text.eq_ignore_ascii_case("skip") {
-        Ok(Typed::Skip)
-    } else if text.eq_ignore_ascii_case("b") || text.eq_ignore_ascii_case("back") {
-        Ok(Typed::Back)
-    } else {
-        parse_number(text).map(Typed::Number)
-    }
-}
-
 /// The line above a question: "Warning signs - question 2 of about 25".
 fn position(section: &Section, p: Progress) -> String {
     format!(
-        "{} - question {} of about {}",
+        "{}: {} of about {}",
         clean(&section.title),
         p.screen,
         p.screens
@@ -297,10 +331,7 @@ impl Prompter for TerminalPrompter {
             )?;
             self.say(
                 "",
-                &format!(
-                    "Up to {} short screens, often fewer: around five minutes. Questions about warning signs come first. At the end you get advice on whether to see someone and how soon, and what to try.",
-                    welcome.screens
-                ),
+                "About five minutes: warning signs first, then whether to see someone, how soon, and what to try.",
                 Style::new(),
             )?;
         }
@@ -326,19 +357,17 @@ impl Prompter for TerminalPrompter {
             )?;
         }
         self.say("", "This is not a diagnosis.", Style::new())?;
-        self.say(
-            "",
-            "Keys: arrow keys move, Enter chooses, Space ticks a box, s skips, b goes back, Esc or Ctrl-C stops (your answers are kept).",
-            Style::new().dim(),
-        )?;
+        // The first question names every key, where they are used.
         let items = ["Start".to_string()];
         self.choose("Ready?", &items, Some(0)).map(drop)
     }
 
     fn section(&mut self, section: &Section) -> Result<(), PromptError> {
-        self.term.write_line("")?;
-        self.say("", &section.title, Style::new().bold().underlined())?;
+        // Every question's progress line names its section: a header of its own is worth
+        // its words only with an introduction to go with it.
         if let Some(intro) = &section.intro {
+            self.term.write_line("")?;
+            self.say("", &section.title, Style::new().bold().underlined())?;
             self.say("", intro, Style::new())?;
         }
         Ok(())
@@ -351,12 +380,18 @@ impl Prompter for TerminalPrompter {
         current: Option<Value>,
         p: Progress,
     ) -> Result<Reply, PromptError> {
-        self.term.write_line("")?;
-        self.say("", &position(section, p), Style::new().dim())?;
-        self.say("", &question.text, Style::new().bold())?;
-        if let Some(help) = &question.help {
-            self.say("  ", help, Style::new().dim())?;
-        }
+        let above = self.head(section, p, &question.text, question.note.as_deref())?;
+        let help = question.help.as_deref().map(clean);
+        let all_keys = match question.kind {
+            AnswerKind::Number { .. } => !std::mem::replace(&mut self.number_keys_taught, true),
+            _ => self.teach_keys(),
+        };
+        let list = |prompt, items, cursor| List {
+            above,
+            help: help.as_deref(),
+            all_keys,
+            ..self.list(prompt, items, cursor)
+        };
         match &question.kind {
             AnswerKind::YesNo | AnswerKind::Single | AnswerKind::Scale { .. } => {
                 let items = items(question);
@@ -369,9 +404,10 @@ impl Prompter for TerminalPrompter {
                     // Nothing is chosen to begin with: a reflexive Enter answers nothing.
                     _ => (None, None),
                 };
+                // The question is right above: no prompt line of its own.
                 let list = List {
                     scale_min,
-                    ..self.list("Your answer:", &items, cursor)
+                    ..list("", &items, cursor)
                 };
                 Ok(match list.interact(&self.term)? {
                     Picked::One(i) => {
@@ -403,7 +439,7 @@ impl Prompter for TerminalPrompter {
                     multi: true,
                     ticked,
                     exclusive: question.options.iter().map(|o| o.exclusive).collect(),
-                    ..self.list("Tick all that apply:", &items, None)
+                    ..list("Tick all that apply:", &items, None)
                 };
                 Ok(match list.interact(&self.term)? {
                     Picked::Many(chosen) => {
@@ -419,39 +455,47 @@ impl Prompter for TerminalPrompter {
                 })
             }
             AnswerKind::Number { unit, min, max, .. } => {
-                let hint = format!(
-                    "{} to {} {}. Enter or s skips, b goes back, Esc stops.",
-                    number(*min),
-                    number(*max),
-                    clean(unit),
-                );
+                let range = format!("{} to {} {}", number(*min), number(*max), clean(unit));
+                // Named in full the first time, and on `?`: s and b act only in an empty box.
+                let keys = "With nothing typed, s skips and b goes back. Esc stops.";
+                let hint = if all_keys {
+                    format!("{range}. {keys}")
+                } else {
+                    format!("{range}. ? for help, Esc stops.")
+                };
+                let help = Some(match &help {
+                    Some(help) => format!("{help} {keys}"),
+                    None => keys.to_string(),
+                });
                 let label = format!("Your answer in {}:", clean(unit));
                 let initial = match current {
                     Some(Value::Number(v)) => number(v),
                     _ => String::new(),
                 };
+                // A stray Enter never answers, nor skips: as in the lists.
                 let validate = |input: &str| -> Result<(), String> {
-                    match typed(input)? {
-                        Typed::Number(n) => number_in_range(question, n).map(drop),
-                        _ => Ok(()),
+                    if input.trim().is_empty() {
+                        return Err("Nothing typed yet: type a number, or press s to skip.".into());
                     }
+                    number_in_range(question, parse_number(input)?).map(drop)
                 };
-                let text = Line {
+                let entered = Line {
                     hint: &hint,
                     label: &label,
                     initial,
                     validate: &validate,
                     color: self.color,
+                    help: help.as_deref(),
                 }
                 .interact(&self.term)?;
-                Ok(match typed(&text) {
-                    Ok(Typed::Number(n)) => {
+                Ok(match entered {
+                    Entered::Text(text) => {
+                        let n = parse_number(&text).expect("checked by the validator");
                         self.answered("Your answer:", &format!("{} {}", number(n), clean(unit)))?;
                         Reply::Answer(Value::Number(n))
                     }
-                    Ok(Typed::Back) => Reply::Back,
-                    // The validator accepted it, so anything else is a skip.
-                    _ => {
+                    Entered::Back => Reply::Back,
+                    Entered::Skip => {
                         self.answered("Your answer:", "skipped")?;
                         Reply::Skip
                     }
@@ -468,12 +512,8 @@ impl Prompter for TerminalPrompter {
         current: &Ticks,
         p: Progress,
     ) -> Result<ChecklistReply, PromptError> {
-        self.term.write_line("")?;
-        self.say("", &position(section, p), Style::new().dim())?;
-        self.say("", &checklist.text, Style::new().bold())?;
-        if let Some(help) = &checklist.help {
-            self.say("  ", help, Style::new().dim())?;
-        }
+        let above = self.head(section, p, &checklist.text, checklist.note.as_deref())?;
+        let help = checklist.help.as_deref().map(clean);
         let n = labels.len();
         let mut items: Vec<String> = labels.iter().map(|l| clean(l)).collect();
         items.extend([NONE.to_string(), NOT_SURE.to_string()]);
@@ -489,7 +529,10 @@ impl Prompter for TerminalPrompter {
             multi: true,
             ticked,
             exclusive,
-            ..self.list("Tick each that applies:", &items, None)
+            above,
+            help: help.as_deref(),
+            all_keys: self.teach_keys(),
+            ..self.list("", &items, None)
         };
         Ok(match list.interact(&self.term)? {
             Picked::Many(chosen) => {
@@ -510,7 +553,7 @@ impl Prompter for TerminalPrompter {
     }
 
     fn notice(&mut self, text: &str) -> Result<(), PromptError> {
-        self.say("", text, Style::new().yellow())
+        self.say("", text, Style::new().yellow()).map(drop)
     }
 
     fn emergency(
@@ -525,14 +568,16 @@ impl Prompter for TerminalPrompter {
             alarm.clone().reverse(),
             &format!(" !! {} !! ", clean(&level.title.to_uppercase())),
         ))?;
-        self.say("", &level.action, alarm.clone())?;
-        self.say("", "Because:", Style::new().bold())?;
+        // The rows above the choice, which it keeps in sight.
+        let mut above = 3;
+        above += self.say("", &level.action, alarm.clone())?;
+        above += self.say("", "Because:", Style::new().bold())?;
         for reason in reasons {
-            self.say_hanging("  - ", "    ", reason, Style::new())?;
+            above += self.say_hanging("  - ", "    ", reason, Style::new())?;
         }
         let because: Vec<String> = answers.iter().map(answer_line).collect();
         if !because.is_empty() {
-            self.say_hanging(
+            above += self.say_hanging(
                 "  You answered: ",
                 "    ",
                 &because.join("; "),
@@ -546,24 +591,39 @@ impl Prompter for TerminalPrompter {
             "Stop here".to_string(),
         ];
         // Nothing is chosen to begin with: an emergency is never confirmed by a stray key.
-        Ok(match self.choose("Is that right?", &items, None)? {
-            0 => EmergencyChoice::Confirm,
-            1 => match answers {
-                [] => EmergencyChoice::Confirm,
-                [only] => EmergencyChoice::Change(only.question),
-                several => {
-                    let lines: Vec<String> = several.iter().map(answer_line).collect();
-                    let i = self.choose("Which answer do you want to change?", &lines, None)?;
-                    EmergencyChoice::Change(several[i].question)
-                }
+        Ok(
+            match self.choose_under(above, "Is that right?", &items, None)? {
+                0 => EmergencyChoice::Confirm,
+                1 => match answers {
+                    [] => EmergencyChoice::Confirm,
+                    [only] => EmergencyChoice::Change(only.question),
+                    several => {
+                        let lines: Vec<String> = several.iter().map(answer_line).collect();
+                        let i = self.choose("Which answer do you want to change?", &lines, None)?;
+                        EmergencyChoice::Change(several[i].question)
+                    }
+                },
+                _ => EmergencyChoice::Stop,
             },
-            _ => EmergencyChoice::Stop,
-        })
+        )
     }
 
     fn review(&mut self, items: &[ReviewItem], focus: usize) -> Result<ReviewChoice, PromptError> {
+        // Each answer was shown as it was given: the list of them all is a choice, not a
+        // page every runner reads before the report.
+        if !self.checking {
+            self.term.write_line("")?;
+            let choices = [
+                "Show my report".to_string(),
+                "Check or change my answers first".to_string(),
+            ];
+            if self.choose("That's all the questions.", &choices, Some(0))? == 0 {
+                return Ok(ReviewChoice::Done);
+            }
+            self.checking = true;
+        }
         self.term.write_line("")?;
-        self.say("", "Review your answers", Style::new().bold().underlined())?;
+        let above = 1 + self.say("", "Review your answers", Style::new().bold().underlined())?;
         let mut lines = vec!["These are right: show my report".to_string()];
         lines.extend(items.iter().map(|item| {
             let answer = item
@@ -579,6 +639,7 @@ impl Prompter for TerminalPrompter {
         }));
         let list = List {
             skip_and_back: false,
+            above,
             ..self.list(
                 "Choose an answer to change, or show the report:",
                 &lines,

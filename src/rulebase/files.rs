@@ -103,7 +103,10 @@ pub struct ChecklistEntry {
     pub id: String,
     /// The question as asked ("Do you have any of these?").
     pub text: String,
-    /// Help shown under it.
+    /// A short clarification shown under it every time: only what prevents a wrong tick.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// More help, shown when the runner asks for it (`?`).
     #[serde(default)]
     pub help: Option<String>,
     /// The items, in the order shown: a question id (a `yes_no` question, ticked means
@@ -168,7 +171,9 @@ pub struct QuestionEntry {
     pub label: String,
     /// The question as asked.
     pub text: String,
-    /// "What does this mean?" text.
+    /// A short clarification shown with the question every time.
+    pub note: Option<String>,
+    /// "What does this mean?" text, shown on request.
     pub help: Option<String>,
     /// The kind of answer and its allowed values.
     pub kind: QuestionKindEntry,
@@ -290,7 +295,11 @@ pub struct QuestionFields {
     label: String,
     /// The question as asked.
     text: String,
-    /// "What does this mean?" text shown with the question.
+    /// A short clarification shown with the question every time: only what prevents a
+    /// wrong answer ("aching legs after a long run doesn't count").
+    #[serde(default)]
+    note: Option<String>,
+    /// "What does this mean?" text, shown when the runner asks for it (`?`).
     #[serde(default)]
     help: Option<String>,
     /// The kind of answer; decides which other fields apply.
@@ -494,6 +503,7 @@ impl TryFrom<QuestionFields> for QuestionEntry {
             id: f.id,
             label: f.label,
             text: f.text,
+            note: f.note,
             help: f.help,
             kind,
             ask_if: f.ask_if,

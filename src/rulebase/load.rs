@@ -646,6 +646,9 @@ impl Checker {
                 self.define(&mut question_ids, &q.id, questions.len(), &at, IdStyle::Id);
                 self.text(&q.label, &at.key("label"));
                 self.text(&q.text, &at.key("text"));
+                if let Some(note) = &q.note {
+                    self.text(note, &at.key("note"));
+                }
                 if let Some(help) = &q.help {
                     self.text(help, &at.key("help"));
                 }
@@ -654,6 +657,7 @@ impl Checker {
                     id: q.id.clone(),
                     label: q.label.clone(),
                     text: q.text.clone(),
+                    note: q.note.clone(),
                     help: q.help.clone(),
                     section: si,
                     kind,
@@ -832,6 +836,9 @@ impl Checker {
             };
             self.define(&mut checklist_ids, &c.id, ci, &at, IdStyle::Id);
             self.text(&c.text, &at.key("text"));
+            if let Some(note) = &c.note {
+                self.text(note, &at.key("note"));
+            }
             if let Some(help) = &c.help {
                 self.text(help, &at.key("help"));
             }
@@ -914,6 +921,7 @@ impl Checker {
             out.push(Checklist {
                 id: c.id.clone(),
                 text: c.text.clone(),
+                note: c.note.clone(),
                 help: c.help.clone(),
                 items,
             });

@@ -124,7 +124,9 @@ pub struct Checklist {
     pub id: String,
     /// The question as asked.
     pub text: String,
-    /// Help shown under it.
+    /// A short clarification shown under it every time.
+    pub note: Option<String>,
+    /// More help, shown on request.
     pub help: Option<String>,
     /// The items, in the order shown.
     pub items: Vec<ChecklistItem>,
@@ -229,7 +231,9 @@ pub struct Question {
     pub label: String,
     /// The question as asked.
     pub text: String,
-    /// Help text.
+    /// A short clarification shown with the question every time.
+    pub note: Option<String>,
+    /// Help text, shown on request.
     pub help: Option<String>,
     /// Which section it belongs to.
     pub section: usize,
@@ -273,6 +277,15 @@ pub enum FigureMap {
 }
 
 impl Question {
+    /// Everything that explains the question: its note, then its help.
+    pub fn explanation(&self) -> Option<String> {
+        match (&self.note, &self.help) {
+            (Some(note), Some(help)) => Some(format!("{note} {help}")),
+            (Some(one), None) | (None, Some(one)) => Some(one.clone()),
+            (None, None) => None,
+        }
+    }
+
     /// The option with this value, if any.
     pub fn option(&self, value: &str) -> Option<usize> {
         self.options.iter().position(|o| o.value == value)
