@@ -652,9 +652,13 @@ fn interactive(
     )?;
     recap(rules, &answers, args, color)?;
     let mut answers = answers;
+    // A runner told to be seen first is offered nothing else to do.
+    let seen_first = |answers: &Answers| {
+        rules.levels[engine::assess(rules, answers).escalation.level].seen_first
+    };
     // The first report stands on its own; the questions that need a video or a self-test
     // are offered after it.
-    if scope == Scope::Short {
+    if scope == Scope::Short && !seen_first(&answers) {
         let more = interactive::flow::screens_ahead(rules, &answers, Scope::Refine);
         if more > 0 {
             let (minutes, about) = refine_summary(rules);
@@ -703,7 +707,8 @@ fn interactive(
         let _ = prompter.tell(&format!("Your report is in {}", absolute(path).display()));
     }
     // A page to print, unless the report already is one.
-    if !(args.format == AssessFormat::Html && written.is_some()) {
+    let page_written = args.format == AssessFormat::Html && written.is_some();
+    if !page_written && !seen_first(&answers) {
         let print = prompter
             .offer_print()
             .map_err(|e| prompt_error(e, kept_in.clone()))?;

@@ -777,6 +777,13 @@ fn the_recap_after_a_terminal_report_repeats_the_level_and_what_to_do_first() {
         "{soon}"
     );
     assert!(flat.contains("Start here: "), "{soon}");
+    // At urgent level it carries every stop-doing note of the level, the level's own too.
+    let urgent = recap("urgent");
+    let flat = urgent.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Don't run until you have been checked."),
+        "{urgent}"
+    );
     // An emergency report already ends with its action: nothing is added after it.
     assert_eq!(recap("emergency"), "");
 }

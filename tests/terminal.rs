@@ -1043,6 +1043,24 @@ fn the_short_questionnaire_shows_at_most_1000_words_from_the_welcome_to_the_repo
 }
 
 #[test]
+fn after_an_urgent_result_nothing_is_offered_but_the_advice() {
+    // The runner has just been told not to run and to see a doctor today: no video of a
+    // run, no plank, no page for a later appointment.
+    let (_dir, path) = temp_path("urgent.json");
+    std::fs::copy("tests/fixtures/answers/urgent.json", &path).unwrap();
+    let runner = Runner::new("tests/fixtures/answers/urgent.json");
+    let mut t = Tty::spawn(&["assess", "--resume", path.to_str().unwrap()], 30, 80);
+    runner.run_counting(&mut t);
+    t.expect("In short");
+    t.expect("Don't run until you have been checked.");
+    let rest = t.finish();
+    for offer in ["Refine", "Save a page"] {
+        assert!(!rest.contains(offer), "{offer:?} offered: {rest}");
+    }
+    assert_eq!(t.exit_code(), 0);
+}
+
+#[test]
 fn a_typical_runner_gets_through_the_short_questionnaire_in_at_most_25_screens() {
     let runner = Runner::new("examples/answers.json");
     let mut t = Tty::spawn(&[], 30, 80);

@@ -616,6 +616,9 @@ pub fn render_recap(view: &ReportView, opts: TextOptions) -> String {
         _ => format!("{}.", e.title),
     };
     out.styled_para("  ", "  ", &level, style);
+    // The level's own action carries what to stop until seen ("Don't run until you have
+    // been checked"), as the reasons' notes carry theirs.
+    out.para("  ", "  ", e.action);
     for note in &e.self_care_notes {
         out.styled_para("  ", "  ", note, Style::new().bold());
     }

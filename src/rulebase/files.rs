@@ -743,6 +743,11 @@ pub struct LevelEntry {
     /// Shown above the strategies when this level applies.
     #[serde(default)]
     pub self_care_note: Option<String>,
+    /// The runner is to be seen before anything else: after a report at this level the
+    /// questionnaire offers no refining questions (a video of a run, a plank) and no page
+    /// for a later appointment.
+    #[serde(default)]
+    pub seen_first: bool,
     /// Guidance behind the level.
     pub sources: Vec<String>,
 }

@@ -503,6 +503,7 @@ impl Checker {
                 time_frame: l.time_frame.clone(),
                 action: l.action.clone(),
                 self_care_note: l.self_care_note.clone(),
+                seen_first: l.seen_first,
                 sources,
             });
         }

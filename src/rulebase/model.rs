@@ -560,6 +560,8 @@ pub struct Level {
     pub action: String,
     /// Shown above the strategies at this level.
     pub self_care_note: Option<String>,
+    /// Whether the runner is to be seen before anything else (see `files::LevelEntry`).
+    pub seen_first: bool,
     /// Guidance behind it.
     pub sources: Vec<SourceIdx>,
 }
