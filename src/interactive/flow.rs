@@ -232,6 +232,9 @@ struct Flow<'a, 'c> {
     history: Vec<Screen>,
     /// The last question changed at the review, where its list starts next time.
     focus: Option<QuestionIdx>,
+    /// The total last shown ("of about N"): an answer that opens a follow-up never makes
+    /// it jump up, it only comes down as questions stop mattering.
+    shown_total: Option<usize>,
 }
 
 impl<'a, 'c> Flow<'a, 'c> {
@@ -253,6 +256,7 @@ impl<'a, 'c> Flow<'a, 'c> {
             seen: vec![false; n],
             history: Vec::new(),
             focus: None,
+            shown_total: None,
         };
         // After a resume, "back" walks through the screens already answered.
         flow.history = flow
@@ -376,12 +380,24 @@ impl<'a, 'c> Flow<'a, 'c> {
         })
     }
 
-    fn progress(&self) -> Progress {
+    fn progress(&mut self) -> Progress {
         let done = self.history.len();
+        let screen = done + 1;
         Progress {
-            screen: done + 1,
-            screens: done + self.open_screens().len().max(1),
+            screen,
+            screens: self.steady_total(screen, done + self.open_screens().len().max(1)),
         }
+    }
+
+    /// The total to show at `screen`: the estimate, but never more than the total shown
+    /// before, nor less than the screen itself.
+    fn steady_total(&mut self, screen: usize, estimate: usize) -> usize {
+        let total = self
+            .shown_total
+            .map_or(estimate, |shown| estimate.min(shown))
+            .max(screen);
+        self.shown_total = Some(total);
+        total
     }
 
     /// Records answers and drops answers a changed branch no longer asks for.
@@ -536,10 +552,13 @@ impl<'a, 'c> Flow<'a, 'c> {
         let screen = self.screen_of(q);
         // Its own place among the screens shown, not one past the last of them.
         let progress = match self.history.iter().position(|s| *s == screen) {
-            Some(i) => Progress {
-                screen: i + 1,
-                screens: (self.history.len() + self.open_screens().len()).max(i + 1),
-            },
+            Some(i) => {
+                let estimate = self.history.len() + self.open_screens().len();
+                Progress {
+                    screen: i + 1,
+                    screens: self.steady_total(i + 1, estimate),
+                }
+            }
             None => self.progress(),
         };
         if let Some(values) = self.ask_screen(prompter, screen, progress, show_current)? {
@@ -1310,6 +1329,40 @@ mod shipped_questionnaire {
         let start = Answers::none(&rules.questionnaire);
         let outcome = run(rules, &mut runner, start, scope, &mut |_| {}).unwrap();
         (outcome, runner.screens)
+    }
+
+    #[test]
+    fn the_count_on_screen_goes_up_by_one_and_its_total_never_jumps_up() {
+        let rules = embedded::shipped().unwrap();
+        let mut sets = vec![example(&rules)];
+        for entry in std::fs::read_dir("tests/clinical").unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                sets.push(Answers::parse(&text, "", &rules.questionnaire).unwrap());
+            }
+        }
+        for (n, truth) in sets.iter().enumerate() {
+            for scope in [Scope::Short, Scope::Full] {
+                let mut runner = Replay::new(&rules.questionnaire, truth);
+                let start = Answers::none(&rules.questionnaire);
+                run(&rules, &mut runner, start, scope, &mut |_| {}).unwrap();
+                for (i, pair) in runner.progress.windows(2).enumerate() {
+                    let (before, after) = (pair[0], pair[1]);
+                    assert_eq!(
+                        after.screen,
+                        before.screen + 1,
+                        "set {n}, {scope:?}, screen {i}: {:?}",
+                        runner.progress
+                    );
+                    assert!(
+                        after.screens <= before.screens.max(after.screen),
+                        "set {n}, {scope:?}: the total jumped up: {:?}",
+                        runner.progress
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub struct Replay<'a> {
     answers: &'a Answers,
     /// The screens shown, by question or checklist id, with `welcome` and `review`.
     pub screens: Vec<String>,
+    /// The progress line of each question or checklist shown.
+    pub progress: Vec<Progress>,
 }
 
 impl<'a> Replay<'a> {
@@ -27,6 +29,7 @@ impl<'a> Replay<'a> {
             questionnaire,
             answers,
             screens: Vec::new(),
+            progress: Vec::new(),
         }
     }
 }
@@ -46,9 +49,10 @@ impl Prompter for Replay<'_> {
         question: &Question,
         _: &Section,
         _: Option<Value>,
-        _: Progress,
+        progress: Progress,
     ) -> Result<Reply, PromptError> {
         self.screens.push(question.id.clone());
+        self.progress.push(progress);
         let q = self
             .questionnaire
             .find(&question.id)
@@ -62,9 +66,10 @@ impl Prompter for Replay<'_> {
         _: &Section,
         _: &[String],
         _: &Ticks,
-        _: Progress,
+        progress: Progress,
     ) -> Result<ChecklistReply, PromptError> {
         self.screens.push(checklist.id.clone());
+        self.progress.push(progress);
         let questions = checklist.questions();
         if questions.iter().all(|&q| self.answers.get(q).is_none()) {
             return Ok(ChecklistReply::Skip);
