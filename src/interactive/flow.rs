@@ -332,7 +332,8 @@ impl<'a, 'c> Flow<'a, 'c> {
     }
 
     /// The screens still to ask, in order: in scope, applying, not yet asked, and (except
-    /// in a full run) able to change something.
+    /// in a full run) able to change something, or on the clinician summary (a
+    /// physiotherapist reads those whatever the advice).
     fn open_screens(&self) -> Vec<Screen> {
         let askable = self.askable();
         let pending: Vec<bool> = (0..askable.len())
@@ -346,6 +347,7 @@ impl<'a, 'c> Flow<'a, 'c> {
                     && qs.iter().any(|&q| pending[q])
                     && (self.scope == Scope::Full
                         || matches!(s, Screen::Checklist(_))
+                        || self.rules.questionnaire.questions[qs[0]].summary
                         || relevance::matters(self.rules, &self.answers, &pending, qs[0]))
             })
             .collect()
@@ -1332,6 +1334,30 @@ mod shipped_questionnaire {
     }
 
     #[test]
+    fn every_question_on_the_clinician_summary_that_applies_is_asked_in_the_short_part() {
+        // A physiotherapist reads the summary whatever the advice: "Weekly distance: not
+        // answered" for a runner who knows it is a question never asked.
+        let rules = embedded::shipped().unwrap();
+        let truth = example(&rules);
+        let (outcome, screens) = run_with(&rules, &truth, Scope::Short);
+        let (answers, applies) = engine::applicable(&rules, outcome.answers());
+        for (q, question) in rules.questionnaire.questions.iter().enumerate() {
+            let refines = rules.questionnaire.refines(q);
+            if question.summary && applies[q] && !refines && question.retired.is_none() {
+                let asked = screens.iter().any(|s| {
+                    *s == question.id
+                        || rules
+                            .questionnaire
+                            .checklist_of(q)
+                            .is_some_and(|c| *s == c.id)
+                });
+                assert!(asked, "{} was not asked: {screens:?}", question.id);
+                assert_eq!(answers.get(q), truth.get(q), "{}", question.id);
+            }
+        }
+    }
+
+    #[test]
     fn the_count_on_screen_goes_up_by_one_and_its_total_never_jumps_up() {
         let rules = embedded::shipped().unwrap();
         let mut sets = vec![example(&rules)];
@@ -1371,7 +1397,7 @@ mod shipped_questionnaire {
         let (outcome, screens) = run_with(&rules, &example(&rules), Scope::Short);
         assert!(matches!(outcome, Outcome::Report(_)));
         assert!(
-            screens.len() <= 25,
+            screens.len() <= 27,
             "{} screens: {screens:?}",
             screens.len()
         );
