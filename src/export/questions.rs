@@ -72,7 +72,7 @@ const RETIRED_NOTE: &str =
 
 /// The questions still asked, in order: a retired question is kept only so that older
 /// answer files stay valid, and is listed apart.
-fn asked<'a>(questions: &'a [Question]) -> impl Iterator<Item = &'a Question> {
+fn asked(questions: &[Question]) -> impl Iterator<Item = &Question> {
     questions.iter().filter(|q| q.retired.is_none())
 }
 
