@@ -57,7 +57,8 @@ th, td { border-bottom: 1px solid var(--line); padding: .12rem .35rem; text-alig
 .summary .a { text-align: right; }
 .summary .raised .a { font-weight: 700; }
 .summary .raised .a::before { content: "\25CF\00A0"; color: #b00020; }
-.summary .empty .a { font-style: italic; color: #a16207; }
+.noes { font-size: .88em; margin: .25rem 0 0; }
+.noes.empty { color: #a16207; }
 .answers { columns: 2; column-gap: 1.2rem; font-size: .85em; }
 .answers div { break-inside: avoid; }
 .strategy { break-inside: avoid; margin-bottom: .35rem; }
@@ -287,8 +288,10 @@ fn escalation(h: &mut String, view: &ReportView) {
     let _ = writeln!(h, "</section>");
 }
 
-/// The answers a clinician reads first, two columns, warning signs that raised the level
-/// marked, and unanswered ones visible.
+/// The answers a clinician reads first: the facts and every answer that is not a plain
+/// "no" (age, history, the pain, the load, what raised the advice) in two columns, those
+/// that raised the level marked; then the plain "no"s on one line, and the questions not
+/// answered on another, so the whole is read in a minute.
 fn summary(h: &mut String, view: &ReportView) {
     if view.summary.is_empty() {
         return;
@@ -298,24 +301,49 @@ fn summary(h: &mut String, view: &ReportView) {
     } else {
         ""
     };
-    let _ = writeln!(
-        h,
-        "<h2>Summary for the clinician{legend}</h2>\n<div class=\"summary\">"
-    );
-    for s in &view.summary {
-        let class = match (s.raised, s.answer.answer.is_null()) {
-            (_, true) => " class=\"empty\"",
-            (true, false) => " class=\"raised\"",
-            (false, false) => "",
-        };
+    let _ = writeln!(h, "<h2>Summary for the clinician{legend}</h2>");
+    let facts: Vec<_> = view
+        .summary
+        .iter()
+        .filter(|s| !s.answer.answer.is_null() && (s.raised || !s.negative))
+        .collect();
+    if !facts.is_empty() {
+        let _ = writeln!(h, "<div class=\"summary\">");
+        for s in facts {
+            let class = if s.raised { " class=\"raised\"" } else { "" };
+            let log = if s.answer.from_log {
+                " (from the log)"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                h,
+                "<div{class}><span class=\"q\">{}</span><span class=\"a\">{}{log}</span></div>",
+                escape(s.answer.label),
+                escape(&s.answer.answer_text)
+            );
+        }
+        let _ = writeln!(h, "</div>");
+    }
+    let line = |pick: &dyn Fn(&super::view::SummaryView) -> bool| -> String {
+        view.summary
+            .iter()
+            .filter(|s| pick(s))
+            .map(|s| escape(&super::view::in_a_list(s.answer.label)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let noes = line(&|s| !s.raised && s.negative);
+    if !noes.is_empty() {
+        let _ = writeln!(h, "<p class=\"noes\"><b>No:</b> {noes}.</p>");
+    }
+    let empty = line(&|s| s.answer.answer.is_null());
+    if !empty.is_empty() {
         let _ = writeln!(
             h,
-            "<div{class}><span class=\"q\">{}</span><span class=\"a\">{}</span></div>",
-            escape(s.answer.label),
-            escape(&s.answer.answer_text)
+            "<p class=\"noes empty\"><b>Not answered:</b> {empty}.</p>"
         );
     }
-    let _ = writeln!(h, "</div>");
 }
 
 fn safety_net(h: &mut String, view: &ReportView) {
@@ -376,11 +404,12 @@ fn contributors(h: &mut String, view: &ReportView) {
     }
     let _ = writeln!(
         h,
-        "<table class=\"causes\">\n<thead><tr><th>Contributor</th><th>Strength</th><th>Because</th></tr></thead>\n<tbody>"
+        "<p class=\"meta\">{}</p>\n<table class=\"causes\">\n<thead><tr><th>Contributor</th><th>Fit</th><th>Because</th></tr></thead>\n<tbody>",
+        escape(super::view::FIT_LEGEND)
     );
     for c in &view.causes {
         let strength = if c.rated {
-            escape(c.strength)
+            escape(c.fit)
         } else {
             "only an examination can tell".to_string()
         };

@@ -187,11 +187,12 @@ pub fn render(view: &ReportView) -> String {
             "Your answers do not point to any of the contributors runback knows about.\n"
         );
     } else {
-        let _ = writeln!(md, "| # | Contributor | Strength | Because | Sources |");
+        let _ = writeln!(md, "{}\n", escape(super::view::FIT_LEGEND));
+        let _ = writeln!(md, "| # | Contributor | Fit | Because | Sources |");
         let _ = writeln!(md, "|---|---|---|---|---|");
         for (i, c) in view.causes.iter().enumerate() {
             let strength = if c.rated {
-                format!("{} {}", super::bar(c.confidence, false), c.strength)
+                format!("{} {}", super::bar(c.confidence, false), c.fit)
             } else {
                 "only an examination can tell".to_string()
             };

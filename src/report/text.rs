@@ -314,13 +314,13 @@ fn start_here(out: &mut Out, view: &ReportView) {
     out.blank();
 }
 
-/// The strength in words (a bar too, in the detailed report); a cause only an
-/// examination can judge gets no strength at all.
+/// How well it fits the answers, in words (a bar too, in the detailed report); a cause
+/// only an examination can judge gets no such word at all.
 fn strength(c: &CauseView, bar: Option<bool>) -> String {
     match (c.rated, bar) {
         (false, _) => "only an examination can tell".to_string(),
-        (true, Some(ascii)) => format!("{} {}", super::bar(c.confidence, ascii), c.strength),
-        (true, None) => c.strength.to_string(),
+        (true, Some(ascii)) => format!("{} {}", super::bar(c.confidence, ascii), c.fit),
+        (true, None) => c.fit.to_string(),
     }
 }
 
@@ -334,6 +334,9 @@ fn contributors(out: &mut Out, view: &ReportView) {
         );
         out.blank();
         return;
+    }
+    if view.causes.iter().any(|c| c.rated) {
+        out.para("  ", "  ", super::view::FIT_LEGEND);
     }
     let shown = if out.opts.detail {
         view.causes.len()
@@ -372,7 +375,7 @@ fn contributors(out: &mut Out, view: &ReportView) {
         out.para(
             "  ",
             "  ",
-            &format!("Also, less strongly: {}.", rest.join("; ")),
+            &format!("Also, fitting less well: {}.", rest.join("; ")),
         );
     }
     out.blank();

@@ -233,6 +233,10 @@ pub struct CauseView<'a> {
     pub confidence: f64,
     /// The confidence in a word.
     pub strength: &'static str,
+    /// How well the cause fits the answers, in the words a report shows ("fits well");
+    /// see [`FIT_LEGEND`].
+    #[serde(skip)]
+    pub fit: &'static str,
     /// Whether a runner-facing report shows the strength; false for a condition only an
     /// examination can judge.
     pub rated: bool,
@@ -302,6 +306,10 @@ pub struct SummaryView<'a> {
     pub answer: AnswerView<'a>,
     /// Whether this answer raised the escalation or one of its reasons.
     pub raised: bool,
+    /// Whether the answer is a plain "no" (an option valued `no` or `none`, or only
+    /// `none` ticked): a printed summary gathers these on one line.
+    #[serde(skip)]
+    pub negative: bool,
 }
 
 /// A question by id and label.
@@ -334,6 +342,54 @@ pub struct SourceView<'a> {
 /// The confidence in a word a runner reads.
 pub fn strength_word(confidence: f64) -> &'static str {
     crate::engine::Strength::of(confidence).word()
+}
+
+/// How well a cause of this confidence fits the answers, in the words a report shows:
+/// words about fit, since "strong" beside a contributor reads as strength of evidence.
+pub fn fit_words(confidence: f64) -> &'static str {
+    use crate::engine::Strength;
+    match Strength::of(confidence) {
+        Strength::Strong => "fits closely",
+        Strength::Likely => "fits well",
+        Strength::Possible => "fits in part",
+        Strength::Slight => "fits a little",
+    }
+}
+
+/// What the fit words mean, said once beside the contributors in every format.
+pub const FIT_LEGEND: &str =
+    "How well each fits your answers, not how strong the research behind it is.";
+
+/// A label as an item of a running list ("No: leg weakness; chest pain"): its first
+/// letter in lower case, unless the label opens with a name or an abbreviation ("NHS").
+pub fn in_a_list(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => first
+            .to_lowercase()
+            .chain(label[first.len_utf8()..].chars())
+            .collect(),
+        _ => label.to_string(),
+    }
+}
+
+/// Whether an answer is a plain "no": an option valued `no` or `none` (the values a
+/// checklist's "none of these" gives), or of a multiple choice only such options.
+fn is_negative(question: &crate::rulebase::Question, value: Value) -> bool {
+    let plain_no = |o: usize| {
+        question
+            .options
+            .get(o)
+            .is_some_and(|o| matches!(o.value.as_str(), "no" | "none"))
+    };
+    match value {
+        Value::Choice(o) => plain_no(o),
+        Value::Multi(chosen) => {
+            chosen != 0
+                && (0..question.options.len()).all(|o| chosen & (1 << o) == 0 || plain_no(o))
+        }
+        Value::Number(_) => false,
+    }
 }
 
 /// What a report built on few answers asks for, after [`ReportView::few_answers`].
@@ -495,6 +551,7 @@ impl<'a> ReportView<'a> {
                     summary: &cause.summary,
                     confidence: (f.confidence * 100.0).round() / 100.0,
                     strength: strength_word(f.confidence),
+                    fit: fit_words(f.confidence),
                     rated: !cause.unrated,
                     because: answers(&f.because),
                     against: answers(&f.against),
@@ -555,6 +612,10 @@ impl<'a> ReportView<'a> {
             .map(|(answer, b)| SummaryView {
                 answer,
                 raised: raised.contains(&b.question),
+                negative: a
+                    .answers
+                    .get(b.question)
+                    .is_some_and(|v| is_negative(&rb.questionnaire.questions[b.question], v)),
             })
             .collect();
         let worth_checking = rb
