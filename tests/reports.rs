@@ -547,6 +547,13 @@ fn the_printed_page_fits_two_sheets_of_a4_or_letter_with_the_clinician_summary_o
             all.contains("https://www.nice.org.uk/guidance/ng59"),
             "sources print with their address"
         );
+        // Sources print by name and kind, the web articles marked as such.
+        assert!(
+            all.contains("NICE NG59 (national guideline)"),
+            "{paper}: {all}"
+        );
+        assert!(all.contains("Relax Zone (web article)"), "{paper}: {all}");
+        assert!(!all.contains("seed-00"), "{paper}: {all}");
         assert!(all.contains("Physiotherapist's notes"));
         assert!(all.contains("This report is not a diagnosis"));
     }
@@ -935,4 +942,78 @@ fn contributors_are_worded_by_how_well_they_fit_the_answers_with_a_legend_once()
         !json.contains("fits closely"),
         "JSON values stay as they were"
     );
+}
+
+#[test]
+fn every_source_has_a_name_a_reader_knows_and_the_kind_of_document_it_is() {
+    let rb = shipped();
+    for s in &rb.sources {
+        let name = s.name.as_deref().unwrap_or_default();
+        let document = s.document.as_deref().unwrap_or_default();
+        assert!(!name.trim().is_empty(), "{}: no name", s.id);
+        assert!(!document.trim().is_empty(), "{}: no document", s.id);
+        assert_ne!(name, s.id, "{}: the name is the internal id", s.id);
+        // The five source documents are web articles, and say so on paper.
+        if s.id.starts_with("seed-") {
+            assert!(document.starts_with("web article"), "{}: {document}", s.id);
+        }
+    }
+}
+
+#[test]
+fn sources_are_cited_by_name_with_guidelines_and_research_before_the_web_articles() {
+    use runback::rulebase::files::SourceKind;
+    let rb = shipped();
+    let a = engine::assess(&rb, &answers(&rb, "full"));
+    let view = report::ReportView::new(&a, &options(false));
+    let rank = |id: &str| match rb.sources.iter().find(|s| s.id == id).unwrap().kind {
+        SourceKind::Guideline => 0,
+        SourceKind::Study => 1,
+        SourceKind::Article => 2,
+    };
+    let ranks: Vec<u8> = view.sources.iter().map(|s| rank(s.id)).collect();
+    assert!(ranks.is_sorted(), "{:?}", view.sources);
+    assert!(ranks.contains(&0) && ranks.contains(&2), "{ranks:?}");
+    let detail = TextOptions {
+        detail: true,
+        ..PLAIN
+    };
+    for (format, text) in [
+        (Format::Html, PLAIN),
+        (Format::Markdown, PLAIN),
+        (Format::Text, detail),
+    ] {
+        let out = report::render(&a, format, &options(false), text);
+        // Internal ids never reach a reader; the names do, in the order above.
+        for s in &view.sources {
+            assert!(!out.contains(s.id), "{format:?} shows {}:\n{out}", s.id);
+        }
+        let list = &out[out.rfind("Sources").unwrap()..];
+        let mut at = 0;
+        for s in &view.sources {
+            let document = s.document.unwrap();
+            let entry = match format {
+                Format::Html => format!(
+                    "<strong>{}</strong> <span class=\"kind\">({})</span>",
+                    report::html::escape(s.name),
+                    report::html::escape(document)
+                ),
+                Format::Markdown => format!("**{}** ({document})", s.name),
+                _ => format!("{} ({document})", s.name),
+            };
+            let found = list[at..]
+                .find(&entry)
+                .unwrap_or_else(|| panic!("{format:?}: {entry:?} not in order:\n{list}"));
+            at += found + entry.len();
+        }
+        assert!(list.contains("(web article)"), "{format:?}:\n{list}");
+        let cited = if format == Format::Markdown {
+            "*Sources:* Back Pain in Runners"
+        } else {
+            "Sources: Back Pain in Runners"
+        };
+        assert!(out.contains(cited), "{format:?} cites by name:\n{out}");
+    }
+    let json = report::render(&a, Format::Json, &options(false), PLAIN);
+    assert!(json.contains("\"id\": \"seed-002\""), "JSON keeps the ids");
 }

@@ -70,11 +70,12 @@ th, td { border-bottom: 1px solid var(--line); padding: .12rem .35rem; text-alig
 .notes h2 { border: 0; margin: 0; font-size: .95rem; }
 .sources { font-size: .82em; padding-left: 1rem; }
 .sources li { break-inside: avoid; margin: 0; }
+.sources .kind { font-style: italic; }
 .fired { color: #1a7f37; } .not-fired { color: var(--muted); }
 @page { margin: 9mm 11mm; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 8.6pt; line-height: 1.2; }
-  h2 { margin: .55rem 0 .2rem; }
+  h2 { margin: .4rem 0 .15rem; }
   .notes { min-height: 3.4rem; margin-top: .4rem; }
   .training-files { display: none; }
   .answers { columns: 3; column-gap: 1rem; }
@@ -119,13 +120,13 @@ fn because(list: &[AnswerView]) -> String {
     format!("<br><span class=\"because\">{}</span>", parts.join(". "))
 }
 
-fn reason(h: &mut String, r: &ReasonView) {
+fn reason(h: &mut String, view: &ReportView, r: &ReasonView) {
     let _ = writeln!(
         h,
         "<li>{}{} <span class=\"src\">({})</span></li>",
         escape(r.text),
         because(&r.because),
-        escape(&r.sources.join(", "))
+        escape(&view.cite(&r.sources))
     );
 }
 
@@ -179,7 +180,7 @@ pub fn render(view: &ReportView) -> String {
     if !lesser.is_empty() {
         let _ = writeln!(h, "<h2>Also worth mentioning when seen</h2>\n<ul>");
         for r in lesser {
-            reason(&mut h, r);
+            reason(&mut h, view, r);
         }
         let _ = writeln!(h, "</ul>");
     }
@@ -281,7 +282,7 @@ fn escalation(h: &mut String, view: &ReportView) {
     if !own.is_empty() {
         let _ = writeln!(h, "<ul>");
         for r in own {
-            reason(h, r);
+            reason(h, view, r);
         }
         let _ = writeln!(h, "</ul>");
     }
@@ -454,7 +455,7 @@ fn what_to_try(h: &mut String, view: &ReportView) {
             "<div class=\"strategy\"><b>{}</b>: {} <span class=\"src\">{helps}Sources: {}</span></div>{}",
             escape(s.title),
             escape(s.how_to),
-            escape(&s.sources.join(", ")),
+            escape(&view.cite(&s.sources)),
             if i == 0 { "</div>" } else { "" }
         );
     }
@@ -471,7 +472,7 @@ fn what_to_try(h: &mut String, view: &ReportView) {
                 format!(
                     "<li><b>{}</b> <span class=\"src\">{helps}Sources: {}</span></li>",
                     escape(s.title),
-                    escape(&s.sources.join(", "))
+                    escape(&view.cite(&s.sources))
                 )
             })
             .collect();
@@ -529,15 +530,21 @@ fn other_answers(h: &mut String, view: &ReportView) {
 fn sources(h: &mut String, view: &ReportView) {
     let _ = writeln!(h, "<h2>Sources</h2>\n<ul class=\"sources\">");
     for s in &view.sources {
-        let mut line = format!("<strong>{}</strong>: {}", escape(s.id), escape(s.title));
+        let mut line = format!("<strong>{}</strong>", escape(s.name));
+        if let Some(document) = s.document {
+            let _ = write!(line, " <span class=\"kind\">({})</span>", escape(document));
+        }
+        let _ = write!(line, ": {}", escape(s.title));
+        let mut sep = super::view::after_title(s.title);
         if let Some(publisher) = s.publisher {
-            let _ = write!(line, ". {}", escape(publisher));
+            let _ = write!(line, "{sep}{}", escape(publisher));
+            sep = ". ";
         }
         if let Some(year) = s.year {
             let _ = write!(line, ", {year}");
         }
         if let Some(url) = s.url {
-            let _ = write!(line, ". <span class=\"meta\">{}</span>", escape(url));
+            let _ = write!(line, "{sep}<span class=\"meta\">{}</span>", escape(url));
         }
         let _ = writeln!(h, "<li>{line}</li>");
     }

@@ -8,6 +8,7 @@ use super::training::TrainingView;
 use crate::answers::{Value, describe, to_json};
 use crate::engine::explain::{self, FailureReason};
 use crate::engine::{Assessment, Because};
+use crate::rulebase::files::SourceKind;
 use crate::rulebase::{Conclusion, QuestionIdx, RuleBase, SourceIdx, words};
 
 /// Version of the JSON report's shape; bumped on any incompatible change.
@@ -326,6 +327,12 @@ pub struct QuestionRef<'a> {
 pub struct SourceView<'a> {
     /// Stable id.
     pub id: &'a str,
+    /// The short name a reader knows it by ("NICE NG59"), as reports cite it; the id when
+    /// the rule base gives no name.
+    pub name: &'a str,
+    /// What sort of document it is, in words ("systematic review", "web article").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<&'a str>,
     /// Title.
     pub title: &'a str,
     /// Who published it.
@@ -337,6 +344,16 @@ pub struct SourceView<'a> {
     /// Where to find it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<&'a str>,
+}
+
+/// What follows a title before the next part of a source's line: ". ", or a space alone
+/// after a title that ends a sentence itself ("... When Running?").
+pub fn after_title(title: &str) -> &'static str {
+    if title.ends_with(['.', '?', '!']) {
+        " "
+    } else {
+        ". "
+    }
 }
 
 /// The confidence in a word a runner reads.
@@ -445,6 +462,19 @@ impl<'a> ReportView<'a> {
         } else {
             &self.escalation.self_care_notes
         }
+    }
+
+    /// The names of the sources with these ids, as a report cites them, joined by "; ".
+    pub fn cite(&self, ids: &[&str]) -> String {
+        ids.iter()
+            .map(|id| {
+                self.sources
+                    .iter()
+                    .find(|s| s.id == *id)
+                    .map_or(*id, |s| s.name)
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     /// The titles of the reported causes with these ids, in that order.
@@ -585,6 +615,13 @@ impl<'a> ReportView<'a> {
             .collect();
         cited.sort_unstable();
         cited.dedup();
+        // Guidelines first, then research, then the web articles; the rule base's order
+        // within each.
+        cited.sort_by_key(|&s| match rb.sources[s].kind {
+            SourceKind::Guideline => 0,
+            SourceKind::Study => 1,
+            SourceKind::Article => 2,
+        });
         let given: Vec<Because> = (0..rb.questionnaire.questions.len())
             .filter(|&q| a.answers.get(q).is_some())
             .map(Because::whole)
@@ -673,6 +710,8 @@ impl<'a> ReportView<'a> {
                 .into_iter()
                 .map(|s| SourceView {
                     id: &rb.sources[s].id,
+                    name: rb.sources[s].name.as_deref().unwrap_or(&rb.sources[s].id),
+                    document: rb.sources[s].document.as_deref(),
                     title: &rb.sources[s].title,
                     publisher: rb.sources[s].publisher.as_deref(),
                     year: rb.sources[s].year,
