@@ -560,6 +560,48 @@ fn the_printed_page_fits_two_sheets_of_a4_or_letter_with_the_clinician_summary_o
 }
 
 #[test]
+fn the_page_leaves_the_paper_size_to_the_printer() {
+    let rb = shipped();
+    for name in ANSWER_SETS {
+        let html = render(&rb, name, Format::Html, false);
+        for rule in html.split("@page").skip(1) {
+            let block = &rule[..rule.find('}').unwrap_or(rule.len())];
+            assert!(!block.contains("size"), "{name}: @page{block}}}");
+        }
+    }
+}
+
+#[test]
+fn every_answer_set_prints_on_at_most_two_sheets_of_a4_and_of_letter_without_a_browser_header() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    for name in ANSWER_SETS {
+        for paper in ["A4", "Letter"] {
+            let pages = print_pages(
+                browser,
+                &format!("tests/fixtures/answers/{name}.json"),
+                paper,
+            );
+            let all = pages.join("\n=== page break ===\n");
+            assert!(
+                (1..=2).contains(&pages.len()),
+                "{name} on {paper}: {} pages:\n{all}",
+                pages.len()
+            );
+            // The documented flag keeps the browser's date, path and page numbers off.
+            assert!(!all.contains("file://"), "{name} on {paper}: {all}");
+            assert!(all.contains("Physiotherapist's notes"), "{name} on {paper}");
+        }
+    }
+    let docs = std::fs::read_to_string("docs/usage.md").unwrap();
+    assert!(
+        docs.contains("chromium --headless --no-pdf-header-footer --print-to-pdf="),
+        "docs/usage.md says how to print without the browser's header and footer"
+    );
+}
+
+#[test]
 fn with_a_training_log_the_printed_page_still_fits_two_sheets_of_a4_or_letter_with_its_chart() {
     let Some(browser) = browser_or_skip() else {
         return;
