@@ -310,6 +310,9 @@ fn fhir_response(
 /// Reads the training log and summarises the weeks up to the report's day.
 fn summarise_log(paths: &[std::path::PathBuf]) -> Result<Summary, Error> {
     let log = training::read(paths, training::Limits::default())?;
+    for w in &log.warnings {
+        crate::stdio::message(&format!("runback: warning: {}: {}", w.file, w.reason));
+    }
     // The runner's own day, as the log's days are; the report's day when it is fixed.
     let as_of = match std::env::var_os("SOURCE_DATE_EPOCH") {
         Some(_) => chrono::NaiveDate::parse_from_str(&report::date::today()?, "%Y-%m-%d")

@@ -130,7 +130,7 @@ fn rule_base(text: &dyn Fn(&str) -> String, url: &str) -> [(&'static str, Json);
         { "id": "routine", "title": text("routine title"), "action": text("routine action"), "sources": ["g"] }
     ] });
     let sources = json!({
-        "sources": [ { "id": "g", "title": text("source title"), "kind": "guideline", "url": url } ],
+        "sources": [ { "id": "g", "title": text("source title"), "kind": "guideline", "name": text("source name"), "document": text("source kind"), "url": url } ],
         "left_out": [ { "claim": text("claim"), "source": "g", "why": text("why") } ]
     });
     let evidence = |id: &str, when: Json, cause: &str, strength: f64| json!({ "id": id, "when": when, "then": { "evidence": { "cause": cause, "strength": strength } }, "sources": ["g"] });
@@ -213,6 +213,13 @@ fn every_report_format_shows_the_rule_base_texts_escaped() {
             assert_eq!(out.status.code(), Some(0), "{format}");
             let report = String::from_utf8(out.stdout).unwrap();
             assert!(report.contains("worn title"), "{format}: {report}");
+            if matches!(format, "markdown" | "html") {
+                // Sources are cited and listed by their names, cleaned like the rest.
+                assert!(
+                    report.contains("source name") && report.contains("source kind"),
+                    "{format}: {report}"
+                );
+            }
             let visible = match format {
                 "json" => r"\u001b]0;pwned\u0007",
                 // Markdown escapes the backslash and the bracket of the visible escape.

@@ -317,7 +317,7 @@ fn text_wraps_to_the_width_and_draws_ascii_bars_on_request() {
             detail: true,
         },
     );
-    assert!(ascii.contains("[########--] strong"), "{ascii}");
+    assert!(ascii.contains("[########--] fits closely"), "{ascii}");
     assert!(
         !ascii.contains("80%"),
         "runner-facing formats show strength words, not percentages"
@@ -530,7 +530,10 @@ fn the_printed_page_fits_two_sheets_of_a4_or_letter_with_the_clinician_summary_o
         for needle in [
             "Self-care first",
             "Summary for the clinician",
-            "Numbness around the genitals or buttocks",
+            // The facts first, then the plain noes of every warning sign on one line.
+            "Age",
+            "Weekly distance",
+            "No: numbness around the genitals or buttocks",
             "Start here",
             "Possible contributors",
         ] {
@@ -544,9 +547,58 @@ fn the_printed_page_fits_two_sheets_of_a4_or_letter_with_the_clinician_summary_o
             all.contains("https://www.nice.org.uk/guidance/ng59"),
             "sources print with their address"
         );
+        // Sources print by name and kind, the web articles marked as such.
+        assert!(
+            all.contains("NICE NG59 (national guideline)"),
+            "{paper}: {all}"
+        );
+        assert!(all.contains("Relax Zone (web article)"), "{paper}: {all}");
+        assert!(!all.contains("seed-00"), "{paper}: {all}");
         assert!(all.contains("Physiotherapist's notes"));
         assert!(all.contains("This report is not a diagnosis"));
     }
+}
+
+#[test]
+fn the_page_leaves_the_paper_size_to_the_printer() {
+    let rb = shipped();
+    for name in ANSWER_SETS {
+        let html = render(&rb, name, Format::Html, false);
+        for rule in html.split("@page").skip(1) {
+            let block = &rule[..rule.find('}').unwrap_or(rule.len())];
+            assert!(!block.contains("size"), "{name}: @page{block}}}");
+        }
+    }
+}
+
+#[test]
+fn every_answer_set_prints_on_at_most_two_sheets_of_a4_and_of_letter_without_a_browser_header() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    for name in ANSWER_SETS {
+        for paper in ["A4", "Letter"] {
+            let pages = print_pages(
+                browser,
+                &format!("tests/fixtures/answers/{name}.json"),
+                paper,
+            );
+            let all = pages.join("\n=== page break ===\n");
+            assert!(
+                (1..=2).contains(&pages.len()),
+                "{name} on {paper}: {} pages:\n{all}",
+                pages.len()
+            );
+            // The documented flag keeps the browser's date, path and page numbers off.
+            assert!(!all.contains("file://"), "{name} on {paper}: {all}");
+            assert!(all.contains("Physiotherapist's notes"), "{name} on {paper}");
+        }
+    }
+    let docs = std::fs::read_to_string("docs/usage.md").unwrap();
+    assert!(
+        docs.contains("chromium --headless --no-pdf-header-footer --print-to-pdf="),
+        "docs/usage.md says how to print without the browser's header and footer"
+    );
 }
 
 #[test]
@@ -806,4 +858,211 @@ fn an_emergency_report_keeps_what_to_stop_until_seen_once_in_every_full_format()
         let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
         assert_eq!(flat.matches(note).count(), 1, "{format:?}: {out}");
     }
+}
+
+/// The clinician summary of a printed page: the part of the HTML between its heading and
+/// the next section.
+fn clinician_summary(html: &str) -> &str {
+    let start = html
+        .find("Summary for the clinician")
+        .expect("a clinician summary");
+    let end = html[start..].find("<h2>").map_or(html.len(), |e| start + e);
+    &html[start..end]
+}
+
+#[test]
+fn the_clinician_summary_gives_the_facts_first_and_the_plain_noes_on_one_line() {
+    let rb = shipped();
+    let a = engine::assess(&rb, &answers(&rb, "soon"));
+    let view = report::ReportView::new(&a, &options(false));
+    let html = report::html::render(&view);
+    let summary = clinician_summary(&html);
+    let rows = summary.matches("<span class=\"q\">").count();
+    assert!(rows <= 14, "{rows} rows:\n{summary}");
+    let noes_at = summary.find("<b>No:</b>").expect("a line of noes");
+    let noes = &summary[noes_at..];
+    assert!(
+        noes.lines().next().unwrap().ends_with("</p>"),
+        "the noes are one paragraph:\n{summary}"
+    );
+    for s in &view.summary {
+        let label = report::html::escape(s.answer.label);
+        let row = format!("<span class=\"q\">{label}</span>");
+        let plain_no = s.answer.answer == "no"
+            || s.answer.answer == "none"
+            || s.answer.answer == serde_json::json!(["none"]);
+        match s.answer.answer.as_str() {
+            // The warning signs answered "no" (and "none" of the infection risks or of
+            // leg weakness) are named once, on the line of noes, not a row each.
+            _ if plain_no => {
+                assert!(!summary.contains(&row), "{label} has a row:\n{summary}");
+                let listed = report::html::escape(&report::view::in_a_list(s.answer.label));
+                assert!(
+                    noes.lines().next().unwrap().contains(&listed),
+                    "{label} is not on the line of noes:\n{summary}"
+                );
+            }
+            // The facts come first, a row each: age, history, the pain, the load, and
+            // what raised the advice.
+            _ if !s.answer.answer.is_null() => {
+                let at = summary
+                    .find(&row)
+                    .unwrap_or_else(|| panic!("{label} has no row:\n{summary}"));
+                assert!(at < noes_at, "{label} comes after the noes");
+            }
+            _ => {}
+        }
+    }
+    for fact in [
+        "Age",
+        "Past back pain",
+        "Pain spreading into a leg",
+        "Tingling or numbness in the leg",
+    ] {
+        assert!(
+            summary.contains(&format!("<span class=\"q\">{fact}</span>")),
+            "{fact}:\n{summary}"
+        );
+    }
+    assert!(noes.contains("infection risks"), "{summary}");
+    // What raised the advice is marked among the facts.
+    assert!(
+        summary.contains(
+            "<div class=\"raised\"><span class=\"q\">Tingling or numbness in the leg</span>"
+        ),
+        "{summary}"
+    );
+}
+
+#[test]
+fn questions_of_the_clinician_summary_not_answered_are_named_on_a_line_of_their_own() {
+    let rb = shipped();
+    let html = render(&rb, "urgent", Format::Html, false);
+    let summary = clinician_summary(&html);
+    let line = summary
+        .lines()
+        .find(|l| l.contains("<b>Not answered:</b>"))
+        .unwrap_or_else(|| panic!("no line of questions not answered:\n{summary}"));
+    assert!(line.contains("pain spreading into a leg"), "{line}");
+    assert!(!summary.contains(">not answered<"), "{summary}");
+}
+
+#[test]
+fn contributors_are_worded_by_how_well_they_fit_the_answers_with_a_legend_once() {
+    let rb = shipped();
+    let a = engine::assess(&rb, &answers(&rb, "full"));
+    let view = report::ReportView::new(&a, &options(false));
+    let top = &view.causes[0];
+    assert_eq!(top.strength, "strong", "the JSON keeps its values");
+    let detail = TextOptions {
+        detail: true,
+        ..PLAIN
+    };
+    for (format, text) in [
+        (Format::Text, PLAIN),
+        (Format::Text, detail),
+        (Format::Markdown, PLAIN),
+        (Format::Html, PLAIN),
+    ] {
+        let out = report::render(&a, format, &options(false), text);
+        assert_eq!(
+            out.matches(report::view::FIT_LEGEND).count(),
+            1,
+            "{format:?}: the legend once:\n{out}"
+        );
+        assert!(out.contains("fits closely"), "{format:?}:\n{out}");
+        for old in [
+            ": strong",
+            "░ strong",
+            ">strong<",
+            "| strong",
+            ": likely",
+            "░ likely",
+            ">likely<",
+            ">Strength<",
+            "| Strength |",
+        ] {
+            assert!(!out.contains(old), "{format:?} shows {old:?}:\n{out}");
+        }
+    }
+    let json = report::render(&a, Format::Json, &options(false), PLAIN);
+    assert!(json.contains("\"strength\": \"strong\""), "{json}");
+    assert!(
+        !json.contains("fits closely"),
+        "JSON values stay as they were"
+    );
+}
+
+#[test]
+fn every_source_has_a_name_a_reader_knows_and_the_kind_of_document_it_is() {
+    let rb = shipped();
+    for s in &rb.sources {
+        let name = s.name.as_deref().unwrap_or_default();
+        let document = s.document.as_deref().unwrap_or_default();
+        assert!(!name.trim().is_empty(), "{}: no name", s.id);
+        assert!(!document.trim().is_empty(), "{}: no document", s.id);
+        assert_ne!(name, s.id, "{}: the name is the internal id", s.id);
+        // The five source documents are web articles, and say so on paper.
+        if s.id.starts_with("seed-") {
+            assert!(document.starts_with("web article"), "{}: {document}", s.id);
+        }
+    }
+}
+
+#[test]
+fn sources_are_cited_by_name_with_guidelines_and_research_before_the_web_articles() {
+    use runback::rulebase::files::SourceKind;
+    let rb = shipped();
+    let a = engine::assess(&rb, &answers(&rb, "full"));
+    let view = report::ReportView::new(&a, &options(false));
+    let rank = |id: &str| match rb.sources.iter().find(|s| s.id == id).unwrap().kind {
+        SourceKind::Guideline => 0,
+        SourceKind::Study => 1,
+        SourceKind::Article => 2,
+    };
+    let ranks: Vec<u8> = view.sources.iter().map(|s| rank(s.id)).collect();
+    assert!(ranks.is_sorted(), "{:?}", view.sources);
+    assert!(ranks.contains(&0) && ranks.contains(&2), "{ranks:?}");
+    let detail = TextOptions {
+        detail: true,
+        ..PLAIN
+    };
+    for (format, text) in [
+        (Format::Html, PLAIN),
+        (Format::Markdown, PLAIN),
+        (Format::Text, detail),
+    ] {
+        let out = report::render(&a, format, &options(false), text);
+        // Internal ids never reach a reader; the names do, in the order above.
+        for s in &view.sources {
+            assert!(!out.contains(s.id), "{format:?} shows {}:\n{out}", s.id);
+        }
+        let list = &out[out.rfind("Sources").unwrap()..];
+        let mut at = 0;
+        for s in &view.sources {
+            let document = s.document.unwrap();
+            let entry = match format {
+                Format::Html => format!(
+                    "<strong>{}</strong> <span class=\"kind\">({})</span>",
+                    report::html::escape(s.name),
+                    report::html::escape(document)
+                ),
+                Format::Markdown => format!("**{}** ({document})", s.name),
+                _ => format!("{} ({document})", s.name),
+            };
+            let found = list[at..]
+                .find(&entry)
+                .unwrap_or_else(|| panic!("{format:?}: {entry:?} not in order:\n{list}"));
+            at += found + entry.len();
+        }
+        assert!(list.contains("(web article)"), "{format:?}:\n{list}");
+        let cited = if format == Format::Markdown {
+            "*Sources:* Back Pain in Runners"
+        } else {
+            "Sources: Back Pain in Runners"
+        };
+        assert!(out.contains(cited), "{format:?} cites by name:\n{out}");
+    }
+    let json = report::render(&a, Format::Json, &options(false), PLAIN);
+    assert!(json.contains("\"id\": \"seed-002\""), "JSON keeps the ids");
 }

@@ -276,6 +276,7 @@ fn log_of(activities: Vec<Activity>) -> Log {
         activities,
         files_read: 1,
         skipped: vec![],
+        warnings: vec![],
         duplicates: 0,
     }
 }
@@ -532,4 +533,53 @@ fn a_full_export_gives_every_figure_the_rule_base_can_name() {
     given.sort_unstable();
     all.sort_unstable();
     assert_eq!(given, all);
+}
+
+/// The trail-run fixture with one byte of its per-second records changed, as a bad sector
+/// or a broken download would: the file still reads, but its checksum no longer matches.
+fn with_a_changed_byte() -> Vec<u8> {
+    let mut bytes = std::fs::read(fixture("garmin-trail-run.fit")).unwrap();
+    bytes[1000] ^= 0x01;
+    bytes
+}
+
+#[test]
+fn a_fit_file_whose_checksum_does_not_match_is_read_and_named_as_maybe_damaged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let changed = tmp.path().join("changed.fit");
+    std::fs::write(&changed, with_a_changed_byte()).unwrap();
+    let mut bad_sum = std::fs::read(fixture("garmin-trail-run.fit")).unwrap();
+    let last = bad_sum.len() - 1;
+    bad_sum[last] ^= 0xff;
+    let bad_sum_path = tmp.path().join("bad-sum.fit");
+    std::fs::write(&bad_sum_path, bad_sum).unwrap();
+    let zip = tmp.path().join("export.zip");
+    zip_of(&zip, &[("activities/7.fit", &with_a_changed_byte())]);
+    for (path, named) in [
+        (&changed, "changed.fit"),
+        (&bad_sum_path, "bad-sum.fit"),
+        (&zip, "export.zip:activities/7.fit"),
+    ] {
+        let log = read(std::slice::from_ref(path)).unwrap();
+        assert_eq!(log.activities.len(), 1, "{named}: read anyway");
+        assert!(near(log.activities[0].distance_m, 28_000.0, 1.0));
+        assert_eq!(log.warnings.len(), 1, "{named}: {:?}", log.warnings);
+        assert!(log.warnings[0].file.ends_with(named), "{:?}", log.warnings);
+        assert!(
+            log.warnings[0].reason.contains("may be damaged"),
+            "{:?}",
+            log.warnings
+        );
+    }
+    // Whole files say nothing.
+    for name in [
+        "garmin-trail-run.fit",
+        "garmin-trail-run.fit.gz",
+        "wahoo-ride.fit",
+        "coros-treadmill-late.fit",
+        "strava-export.zip",
+    ] {
+        let log = read(&[fixture(name)]).unwrap();
+        assert!(log.warnings.is_empty(), "{name}: {:?}", log.warnings);
+    }
 }

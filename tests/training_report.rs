@@ -467,3 +467,37 @@ fn weeks_without_a_run_since_the_log_ended_read_zero_in_every_format() {
         }
     }
 }
+
+#[test]
+fn a_fit_file_whose_checksum_does_not_match_gives_the_report_and_a_warning_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = tmp.path().join("me.json");
+    std::fs::write(&answers, PAIN).unwrap();
+    let mut bytes = std::fs::read("tests/fixtures/training/garmin-trail-run.fit").unwrap();
+    bytes[1000] ^= 0x01;
+    // A name that would drive the terminal if it were printed as it is.
+    let fit = tmp.path().join("trail\u{1b}[2J.fit");
+    std::fs::write(&fit, bytes).unwrap();
+    let out = runback(&[
+        "assess",
+        "--training",
+        fit.to_str().unwrap(),
+        "--answers",
+        answers.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!out.stdout.is_empty(), "the report is written");
+    assert!(
+        stderr.starts_with("runback: warning: ")
+            && stderr.contains("trail")
+            && stderr.contains(".fit: ")
+            && stderr.contains("may be damaged"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "the name is cleaned: {stderr:?}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}

@@ -16,7 +16,7 @@ pub fn questions_text(rb: &RuleBase) -> String {
             out.push_str(&format!("  {intro}\n"));
         }
         out.push('\n');
-        for question in &q.questions[s.questions.clone()] {
+        for question in asked(&q.questions[s.questions.clone()]) {
             out.push_str(&format!("  {}\n", question.id));
             out.push_str(&format!("    {}\n", question.text));
             out.push_str(&format!("    Answer: {}\n", expectation(question)));
@@ -48,7 +48,39 @@ pub fn questions_text(rb: &RuleBase) -> String {
             out.push('\n');
         }
     }
+    let retired: Vec<&Question> = q.questions.iter().filter(|q| q.retired.is_some()).collect();
+    if !retired.is_empty() {
+        out.push_str(&format!("{RETIRED_HEADING}\n  {RETIRED_NOTE}\n\n"));
+        for question in retired {
+            out.push_str(&format!("  {}\n", question.id));
+            out.push_str(&format!("    {}\n", question.label));
+            if let Some(why) = &question.retired {
+                out.push_str(&format!("    {why}\n"));
+            }
+            out.push('\n');
+        }
+    }
     crate::clean::clean_lines(&out).into_owned()
+}
+
+/// The heading of the questions no longer asked.
+const RETIRED_HEADING: &str = "No longer asked";
+
+/// What the questions no longer asked are still good for.
+const RETIRED_NOTE: &str =
+    "These questions are not asked any more; an older answer file may still give them.";
+
+/// The questions still asked, in order: a retired question is kept only so that older
+/// answer files stay valid, and is listed apart.
+fn asked(questions: &[Question]) -> impl Iterator<Item = &Question> {
+    questions.iter().filter(|q| q.retired.is_none())
+}
+
+#[derive(Serialize)]
+struct RetiredJson<'a> {
+    id: &'a str,
+    label: &'a str,
+    retired: &'a str,
 }
 
 #[derive(Serialize)]
@@ -101,13 +133,28 @@ pub fn questions_json(rb: &RuleBase) -> String {
             id: &s.id,
             title: &s.title,
             intro: s.intro.as_deref(),
-            questions: q.questions[s.questions.clone()]
-                .iter()
+            questions: asked(&q.questions[s.questions.clone()])
                 .map(|question| question_json(rb, question))
                 .collect(),
         })
         .collect();
-    let mut out = crate::clean::json_pretty(&serde_json::json!({ "sections": sections }));
+    // Retired questions are left out of the sections, so a program that asks what they
+    // list never asks them; they are named apart, since answer files may still give them.
+    let retired: Vec<RetiredJson> = q
+        .questions
+        .iter()
+        .filter_map(|q| {
+            Some(RetiredJson {
+                id: &q.id,
+                label: &q.label,
+                retired: q.retired.as_deref()?,
+            })
+        })
+        .collect();
+    let mut out = crate::clean::json_pretty(&serde_json::json!({
+        "sections": sections,
+        "retired": retired,
+    }));
     out.push('\n');
     out
 }
@@ -153,7 +200,7 @@ pub fn questions_markdown(rb: &RuleBase) -> String {
     out.push_str(&format!(
         "{} questions in {} sections, in the order they are asked. An answer file maps each \
          question id to an answer; leave a question out (or `null`) to skip it.\n",
-        q.questions.len(),
+        asked(&q.questions).count(),
         q.sections.len()
     ));
     for (i, s) in q.sections.iter().enumerate() {
@@ -161,7 +208,7 @@ pub fn questions_markdown(rb: &RuleBase) -> String {
         if let Some(intro) = &s.intro {
             out.push_str(&format!("\n{}\n", inline(intro)));
         }
-        for question in &q.questions[s.questions.clone()] {
+        for question in asked(&q.questions[s.questions.clone()]) {
             out.push_str(&format!(
                 "\n### `{}`: {}\n\n{}\n\n",
                 question.id,
@@ -196,6 +243,18 @@ pub fn questions_markdown(rb: &RuleBase) -> String {
                     ));
                 }
             }
+        }
+    }
+    let retired: Vec<&Question> = q.questions.iter().filter(|q| q.retired.is_some()).collect();
+    if !retired.is_empty() {
+        out.push_str(&format!("\n## {RETIRED_HEADING}\n\n{RETIRED_NOTE}\n\n"));
+        for question in retired {
+            out.push_str(&format!(
+                "- `{}`: {}. {}\n",
+                question.id,
+                inline(&question.label),
+                inline(question.retired.as_deref().unwrap_or_default())
+            ));
         }
     }
     crate::clean::clean_lines(&out).into_owned()
@@ -253,4 +312,76 @@ fn inline(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The retired questions of the shipped rule base, which must have some for the
+    /// tests below to mean anything.
+    fn retired(rb: &RuleBase) -> Vec<&Question> {
+        let retired: Vec<&Question> = rb
+            .questionnaire
+            .questions
+            .iter()
+            .filter(|q| q.retired.is_some())
+            .collect();
+        assert!(
+            !retired.is_empty(),
+            "the shipped rule base retires a question"
+        );
+        retired
+    }
+
+    #[test]
+    fn text_and_markdown_list_retired_questions_apart_as_no_longer_asked() {
+        let rb = crate::rulebase::embedded::shipped().unwrap();
+        for (out, marker) in [
+            (questions_text(&rb), "\n  {id}\n"),
+            (questions_markdown(&rb), "### `{id}`"),
+        ] {
+            let (asked, apart) = out.split_once(RETIRED_HEADING).expect("a retired part");
+            for q in retired(&rb) {
+                let listed = marker.replace("{id}", &q.id);
+                assert!(
+                    !asked.contains(&listed),
+                    "{} listed as asked:\n{asked}",
+                    q.id
+                );
+                assert!(apart.contains(&q.id), "{} not named as retired", q.id);
+            }
+            assert!(apart.contains(RETIRED_NOTE));
+        }
+        let asked = rb.questionnaire.questions.len() - retired(&rb).len();
+        assert!(questions_markdown(&rb).contains(&format!("{asked} questions in")));
+    }
+
+    #[test]
+    fn json_leaves_retired_questions_out_of_the_sections_and_names_them_apart() {
+        let rb = crate::rulebase::embedded::shipped().unwrap();
+        let json: serde_json::Value = serde_json::from_str(&questions_json(&rb)).unwrap();
+        let listed: Vec<&str> = json["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["questions"].as_array().unwrap())
+            .map(|q| q["id"].as_str().unwrap())
+            .collect();
+        let apart: Vec<&str> = json["retired"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["id"].as_str().unwrap())
+            .collect();
+        for q in retired(&rb) {
+            assert!(!listed.contains(&q.id.as_str()), "{} listed as asked", q.id);
+            assert!(
+                apart.contains(&q.id.as_str()),
+                "{} not named as retired",
+                q.id
+            );
+        }
+        assert_eq!(listed.len() + apart.len(), rb.questionnaire.questions.len());
+    }
 }

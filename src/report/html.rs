@@ -57,7 +57,8 @@ th, td { border-bottom: 1px solid var(--line); padding: .12rem .35rem; text-alig
 .summary .a { text-align: right; }
 .summary .raised .a { font-weight: 700; }
 .summary .raised .a::before { content: "\25CF\00A0"; color: #b00020; }
-.summary .empty .a { font-style: italic; color: #a16207; }
+.noes { font-size: .88em; margin: .25rem 0 0; }
+.noes.empty { color: #a16207; }
 .answers { columns: 2; column-gap: 1.2rem; font-size: .85em; }
 .answers div { break-inside: avoid; }
 .strategy { break-inside: avoid; margin-bottom: .35rem; }
@@ -69,11 +70,12 @@ th, td { border-bottom: 1px solid var(--line); padding: .12rem .35rem; text-alig
 .notes h2 { border: 0; margin: 0; font-size: .95rem; }
 .sources { font-size: .82em; padding-left: 1rem; }
 .sources li { break-inside: avoid; margin: 0; }
+.sources .kind { font-style: italic; }
 .fired { color: #1a7f37; } .not-fired { color: var(--muted); }
 @page { margin: 9mm 11mm; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 8.6pt; line-height: 1.2; }
-  h2 { margin: .55rem 0 .2rem; }
+  h2 { margin: .4rem 0 .15rem; }
   .notes { min-height: 3.4rem; margin-top: .4rem; }
   .training-files { display: none; }
   .answers { columns: 3; column-gap: 1rem; }
@@ -118,13 +120,13 @@ fn because(list: &[AnswerView]) -> String {
     format!("<br><span class=\"because\">{}</span>", parts.join(". "))
 }
 
-fn reason(h: &mut String, r: &ReasonView) {
+fn reason(h: &mut String, view: &ReportView, r: &ReasonView) {
     let _ = writeln!(
         h,
         "<li>{}{} <span class=\"src\">({})</span></li>",
         escape(r.text),
         because(&r.because),
-        escape(&r.sources.join(", "))
+        escape(&view.cite(&r.sources))
     );
 }
 
@@ -178,7 +180,7 @@ pub fn render(view: &ReportView) -> String {
     if !lesser.is_empty() {
         let _ = writeln!(h, "<h2>Also worth mentioning when seen</h2>\n<ul>");
         for r in lesser {
-            reason(&mut h, r);
+            reason(&mut h, view, r);
         }
         let _ = writeln!(h, "</ul>");
     }
@@ -280,15 +282,17 @@ fn escalation(h: &mut String, view: &ReportView) {
     if !own.is_empty() {
         let _ = writeln!(h, "<ul>");
         for r in own {
-            reason(h, r);
+            reason(h, view, r);
         }
         let _ = writeln!(h, "</ul>");
     }
     let _ = writeln!(h, "</section>");
 }
 
-/// The answers a clinician reads first, two columns, warning signs that raised the level
-/// marked, and unanswered ones visible.
+/// The answers a clinician reads first: the facts and every answer that is not a plain
+/// "no" (age, history, the pain, the load, what raised the advice) in two columns, those
+/// that raised the level marked; then the plain "no"s on one line, and the questions not
+/// answered on another, so the whole is read in a minute.
 fn summary(h: &mut String, view: &ReportView) {
     if view.summary.is_empty() {
         return;
@@ -298,24 +302,49 @@ fn summary(h: &mut String, view: &ReportView) {
     } else {
         ""
     };
-    let _ = writeln!(
-        h,
-        "<h2>Summary for the clinician{legend}</h2>\n<div class=\"summary\">"
-    );
-    for s in &view.summary {
-        let class = match (s.raised, s.answer.answer.is_null()) {
-            (_, true) => " class=\"empty\"",
-            (true, false) => " class=\"raised\"",
-            (false, false) => "",
-        };
+    let _ = writeln!(h, "<h2>Summary for the clinician{legend}</h2>");
+    let facts: Vec<_> = view
+        .summary
+        .iter()
+        .filter(|s| !s.answer.answer.is_null() && (s.raised || !s.negative))
+        .collect();
+    if !facts.is_empty() {
+        let _ = writeln!(h, "<div class=\"summary\">");
+        for s in facts {
+            let class = if s.raised { " class=\"raised\"" } else { "" };
+            let log = if s.answer.from_log {
+                " (from the log)"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                h,
+                "<div{class}><span class=\"q\">{}</span><span class=\"a\">{}{log}</span></div>",
+                escape(s.answer.label),
+                escape(&s.answer.answer_text)
+            );
+        }
+        let _ = writeln!(h, "</div>");
+    }
+    let line = |pick: &dyn Fn(&super::view::SummaryView) -> bool| -> String {
+        view.summary
+            .iter()
+            .filter(|s| pick(s))
+            .map(|s| escape(&super::view::in_a_list(s.answer.label)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let noes = line(&|s| !s.raised && s.negative);
+    if !noes.is_empty() {
+        let _ = writeln!(h, "<p class=\"noes\"><b>No:</b> {noes}.</p>");
+    }
+    let empty = line(&|s| s.answer.answer.is_null());
+    if !empty.is_empty() {
         let _ = writeln!(
             h,
-            "<div{class}><span class=\"q\">{}</span><span class=\"a\">{}</span></div>",
-            escape(s.answer.label),
-            escape(&s.answer.answer_text)
+            "<p class=\"noes empty\"><b>Not answered:</b> {empty}.</p>"
         );
     }
-    let _ = writeln!(h, "</div>");
 }
 
 fn safety_net(h: &mut String, view: &ReportView) {
@@ -376,11 +405,12 @@ fn contributors(h: &mut String, view: &ReportView) {
     }
     let _ = writeln!(
         h,
-        "<table class=\"causes\">\n<thead><tr><th>Contributor</th><th>Strength</th><th>Because</th></tr></thead>\n<tbody>"
+        "<p class=\"meta\">{}</p>\n<table class=\"causes\">\n<thead><tr><th>Contributor</th><th>Fit</th><th>Because</th></tr></thead>\n<tbody>",
+        escape(super::view::FIT_LEGEND)
     );
     for c in &view.causes {
         let strength = if c.rated {
-            escape(c.strength)
+            escape(c.fit)
         } else {
             "only an examination can tell".to_string()
         };
@@ -425,7 +455,7 @@ fn what_to_try(h: &mut String, view: &ReportView) {
             "<div class=\"strategy\"><b>{}</b>: {} <span class=\"src\">{helps}Sources: {}</span></div>{}",
             escape(s.title),
             escape(s.how_to),
-            escape(&s.sources.join(", ")),
+            escape(&view.cite(&s.sources)),
             if i == 0 { "</div>" } else { "" }
         );
     }
@@ -442,7 +472,7 @@ fn what_to_try(h: &mut String, view: &ReportView) {
                 format!(
                     "<li><b>{}</b> <span class=\"src\">{helps}Sources: {}</span></li>",
                     escape(s.title),
-                    escape(&s.sources.join(", "))
+                    escape(&view.cite(&s.sources))
                 )
             })
             .collect();
@@ -500,15 +530,21 @@ fn other_answers(h: &mut String, view: &ReportView) {
 fn sources(h: &mut String, view: &ReportView) {
     let _ = writeln!(h, "<h2>Sources</h2>\n<ul class=\"sources\">");
     for s in &view.sources {
-        let mut line = format!("<strong>{}</strong>: {}", escape(s.id), escape(s.title));
+        let mut line = format!("<strong>{}</strong>", escape(s.name));
+        if let Some(document) = s.document {
+            let _ = write!(line, " <span class=\"kind\">({})</span>", escape(document));
+        }
+        let _ = write!(line, ": {}", escape(s.title));
+        let mut sep = super::view::after_title(s.title);
         if let Some(publisher) = s.publisher {
-            let _ = write!(line, ". {}", escape(publisher));
+            let _ = write!(line, "{sep}{}", escape(publisher));
+            sep = ". ";
         }
         if let Some(year) = s.year {
             let _ = write!(line, ", {year}");
         }
         if let Some(url) = s.url {
-            let _ = write!(line, ". <span class=\"meta\">{}</span>", escape(url));
+            let _ = write!(line, "{sep}<span class=\"meta\">{}</span>", escape(url));
         }
         let _ = writeln!(h, "<li>{line}</li>");
     }

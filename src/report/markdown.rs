@@ -78,11 +78,9 @@ fn answers(list: &[AnswerView]) -> String {
         .join("; ")
 }
 
-fn ids(list: &[&str]) -> String {
-    list.iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The sources with these ids, by the names a reader knows them by.
+fn ids(view: &ReportView, list: &[&str]) -> String {
+    escape(&view.cite(list))
 }
 
 /// "You answered ..." and "Not answered ..." for a reason.
@@ -100,7 +98,7 @@ fn because(list: &[AnswerView]) -> String {
     out
 }
 
-fn reasons<'v>(md: &mut String, list: impl Iterator<Item = &'v ReasonView<'v>>) {
+fn reasons<'v>(md: &mut String, view: &ReportView, list: impl Iterator<Item = &'v ReasonView<'v>>) {
     let mut any = false;
     for r in list {
         any = true;
@@ -109,7 +107,7 @@ fn reasons<'v>(md: &mut String, list: impl Iterator<Item = &'v ReasonView<'v>>) 
             "- {}{} *Sources:* {}",
             escape(r.text),
             because(&r.because),
-            ids(&r.sources)
+            ids(view, &r.sources)
         );
     }
     if any {
@@ -152,7 +150,7 @@ pub fn render(view: &ReportView) -> String {
     }
     if e.lesser_reasons().next().is_some() {
         let _ = writeln!(md, "### Also worth mentioning when you are seen\n");
-        reasons(&mut md, e.lesser_reasons());
+        reasons(&mut md, view, e.lesser_reasons());
     }
     if e.safety_net.as_ref().is_some_and(|n| n.prominent) {
         safety_net(&mut md, view);
@@ -187,11 +185,12 @@ pub fn render(view: &ReportView) -> String {
             "Your answers do not point to any of the contributors runback knows about.\n"
         );
     } else {
-        let _ = writeln!(md, "| # | Contributor | Strength | Because | Sources |");
+        let _ = writeln!(md, "{}\n", escape(super::view::FIT_LEGEND));
+        let _ = writeln!(md, "| # | Contributor | Fit | Because | Sources |");
         let _ = writeln!(md, "|---|---|---|---|---|");
         for (i, c) in view.causes.iter().enumerate() {
             let strength = if c.rated {
-                format!("{} {}", super::bar(c.confidence, false), c.strength)
+                format!("{} {}", super::bar(c.confidence, false), c.fit)
             } else {
                 "only an examination can tell".to_string()
             };
@@ -201,7 +200,7 @@ pub fn render(view: &ReportView) -> String {
                 i + 1,
                 escape(c.title),
                 answers(&c.because),
-                ids(&c.sources)
+                ids(view, &c.sources)
             );
         }
         md.push('\n');
@@ -240,13 +239,13 @@ pub fn render(view: &ReportView) -> String {
             let _ = writeln!(md, "### {}\n", escape(s.title));
             let _ = writeln!(md, "{}\n", escape(s.how_to));
             if helps.is_empty() {
-                let _ = writeln!(md, "*Sources:* {}\n", ids(&s.sources));
+                let _ = writeln!(md, "*Sources:* {}\n", ids(view, &s.sources));
             } else {
                 let _ = writeln!(
                     md,
                     "*Helps with:* {}. *Sources:* {}\n",
                     helps.join("; "),
-                    ids(&s.sources)
+                    ids(view, &s.sources)
                 );
             }
         }
@@ -289,9 +288,14 @@ pub fn render(view: &ReportView) -> String {
 
     let _ = writeln!(md, "## Sources\n");
     for s in &view.sources {
+        let mut name = format!("**{}**", escape(s.name));
+        if let Some(document) = s.document {
+            let _ = write!(name, " ({})", escape(document));
+        }
         let mut about = String::new();
         if let Some(publisher) = s.publisher {
-            let _ = write!(about, ". {}", escape(publisher));
+            let sep = super::view::after_title(s.title);
+            let _ = write!(about, "{sep}{}", escape(publisher));
         }
         if let Some(year) = s.year {
             let _ = write!(about, ", {year}");
@@ -303,14 +307,13 @@ pub fn render(view: &ReportView) -> String {
             Some(url) => {
                 let _ = writeln!(
                     md,
-                    "- `{}`: [{}](<{}>){about}",
-                    s.id,
+                    "- {name}: [{}](<{}>){about}",
                     escape(s.title),
                     link_destination(url)
                 );
             }
             None => {
-                let _ = writeln!(md, "- `{}`: {}{about}", s.id, escape(s.title));
+                let _ = writeln!(md, "- {name}: {}{about}", escape(s.title));
             }
         }
     }
@@ -335,7 +338,7 @@ fn escalation(md: &mut String, view: &ReportView) {
     };
     let _ = writeln!(md, "## {}\n", escape(e.title));
     let _ = writeln!(md, "> [!{kind}]\n> **{}**\n", escape(e.action));
-    reasons(md, e.own_reasons());
+    reasons(md, view, e.own_reasons());
 }
 
 fn safety_net(md: &mut String, view: &ReportView) {

@@ -247,17 +247,17 @@ fn escalation_box(out: &mut Out, view: &ReportView) {
     out.styled_para("", "", &banner, banner_style);
     out.styled_para("  ", "  ", e.action, style.clone());
     for r in e.own_reasons() {
-        reason(out, r);
+        reason(out, view, r);
     }
     out.rule(style);
     out.blank();
 }
 
-fn reason(out: &mut Out, r: &ReasonView) {
+fn reason(out: &mut Out, view: &ReportView, r: &ReasonView) {
     out.para("  - ", "    ", r.text);
     because(out, "    ", &r.because);
     if out.opts.detail {
-        out.para("    Sources: ", "    ", &r.sources.join(", "));
+        out.para("    Sources: ", "    ", &view.cite(&r.sources));
     }
 }
 
@@ -269,7 +269,7 @@ fn also_worth_mentioning(out: &mut Out, view: &ReportView) {
     }
     out.heading("Also worth mentioning when you are seen");
     for r in lesser {
-        reason(out, r);
+        reason(out, view, r);
     }
     out.blank();
 }
@@ -314,13 +314,13 @@ fn start_here(out: &mut Out, view: &ReportView) {
     out.blank();
 }
 
-/// The strength in words (a bar too, in the detailed report); a cause only an
-/// examination can judge gets no strength at all.
+/// How well it fits the answers, in words (a bar too, in the detailed report); a cause
+/// only an examination can judge gets no such word at all.
 fn strength(c: &CauseView, bar: Option<bool>) -> String {
     match (c.rated, bar) {
         (false, _) => "only an examination can tell".to_string(),
-        (true, Some(ascii)) => format!("{} {}", super::bar(c.confidence, ascii), c.strength),
-        (true, None) => c.strength.to_string(),
+        (true, Some(ascii)) => format!("{} {}", super::bar(c.confidence, ascii), c.fit),
+        (true, None) => c.fit.to_string(),
     }
 }
 
@@ -334,6 +334,9 @@ fn contributors(out: &mut Out, view: &ReportView) {
         );
         out.blank();
         return;
+    }
+    if view.causes.iter().any(|c| c.rated) {
+        out.para("  ", "  ", super::view::FIT_LEGEND);
     }
     let shown = if out.opts.detail {
         view.causes.len()
@@ -363,7 +366,7 @@ fn contributors(out: &mut Out, view: &ReportView) {
             out.para(
                 &format!("{indent}Sources: "),
                 &indent,
-                &c.sources.join(", "),
+                &view.cite(&c.sources),
             );
         }
     }
@@ -372,7 +375,7 @@ fn contributors(out: &mut Out, view: &ReportView) {
         out.para(
             "  ",
             "  ",
-            &format!("Also, less strongly: {}.", rest.join("; ")),
+            &format!("Also, fitting less well: {}.", rest.join("; ")),
         );
     }
     out.blank();
@@ -518,7 +521,7 @@ fn what_to_try(out: &mut Out, view: &ReportView) {
         if !for_titles.is_empty() {
             out.para("    Helps with: ", "    ", &for_titles.join("; "));
         }
-        out.para("    Sources: ", "    ", &s.sources.join(", "));
+        out.para("    Sources: ", "    ", &view.cite(&s.sources));
     }
     out.blank();
 }
@@ -577,21 +580,24 @@ fn more(out: &mut Out, view: &ReportView) {
 
 fn sources(out: &mut Out, view: &ReportView) {
     out.heading("Sources");
-    let width = view.sources.iter().map(|s| s.id.len()).max().unwrap_or(0);
     for s in &view.sources {
-        let first = format!("  {:width$}  ", s.id);
-        let indent = " ".repeat(first.len());
-        let mut line = s.title.to_string();
+        let mut line = s.name.to_string();
+        if let Some(document) = s.document {
+            let _ = write!(line, " ({document})");
+        }
+        let _ = write!(line, ": {}", s.title);
+        let mut sep = super::view::after_title(s.title);
         if let Some(publisher) = s.publisher {
-            let _ = write!(line, ". {publisher}");
+            let _ = write!(line, "{sep}{publisher}");
+            sep = ". ";
         }
         if let Some(year) = s.year {
             let _ = write!(line, ", {year}");
         }
         if let Some(url) = s.url {
-            let _ = write!(line, ". {url}");
+            let _ = write!(line, "{sep}{url}");
         }
-        out.para(&first, &indent, &line);
+        out.para("  - ", "    ", &line);
     }
     out.blank();
 }

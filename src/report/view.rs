@@ -8,6 +8,7 @@ use super::training::TrainingView;
 use crate::answers::{Value, describe, to_json};
 use crate::engine::explain::{self, FailureReason};
 use crate::engine::{Assessment, Because};
+use crate::rulebase::files::SourceKind;
 use crate::rulebase::{Conclusion, QuestionIdx, RuleBase, SourceIdx, words};
 
 /// Version of the JSON report's shape; bumped on any incompatible change.
@@ -233,6 +234,10 @@ pub struct CauseView<'a> {
     pub confidence: f64,
     /// The confidence in a word.
     pub strength: &'static str,
+    /// How well the cause fits the answers, in the words a report shows ("fits well");
+    /// see [`FIT_LEGEND`].
+    #[serde(skip)]
+    pub fit: &'static str,
     /// Whether a runner-facing report shows the strength; false for a condition only an
     /// examination can judge.
     pub rated: bool,
@@ -302,6 +307,10 @@ pub struct SummaryView<'a> {
     pub answer: AnswerView<'a>,
     /// Whether this answer raised the escalation or one of its reasons.
     pub raised: bool,
+    /// Whether the answer is a plain "no" (an option valued `no` or `none`, or only
+    /// `none` ticked): a printed summary gathers these on one line.
+    #[serde(skip)]
+    pub negative: bool,
 }
 
 /// A question by id and label.
@@ -318,6 +327,12 @@ pub struct QuestionRef<'a> {
 pub struct SourceView<'a> {
     /// Stable id.
     pub id: &'a str,
+    /// The short name a reader knows it by ("NICE NG59"), as reports cite it; the id when
+    /// the rule base gives no name.
+    pub name: &'a str,
+    /// What sort of document it is, in words ("systematic review", "web article").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<&'a str>,
     /// Title.
     pub title: &'a str,
     /// Who published it.
@@ -331,9 +346,67 @@ pub struct SourceView<'a> {
     pub url: Option<&'a str>,
 }
 
+/// What follows a title before the next part of a source's line: ". ", or a space alone
+/// after a title that ends a sentence itself ("... When Running?").
+pub fn after_title(title: &str) -> &'static str {
+    if title.ends_with(['.', '?', '!']) {
+        " "
+    } else {
+        ". "
+    }
+}
+
 /// The confidence in a word a runner reads.
 pub fn strength_word(confidence: f64) -> &'static str {
     crate::engine::Strength::of(confidence).word()
+}
+
+/// How well a cause of this confidence fits the answers, in the words a report shows:
+/// words about fit, since "strong" beside a contributor reads as strength of evidence.
+pub fn fit_words(confidence: f64) -> &'static str {
+    use crate::engine::Strength;
+    match Strength::of(confidence) {
+        Strength::Strong => "fits closely",
+        Strength::Likely => "fits well",
+        Strength::Possible => "fits in part",
+        Strength::Slight => "fits a little",
+    }
+}
+
+/// What the fit words mean, said once beside the contributors in every format.
+pub const FIT_LEGEND: &str =
+    "How well each fits your answers, not how strong the research behind it is.";
+
+/// A label as an item of a running list ("No: leg weakness; chest pain"): its first
+/// letter in lower case, unless the label opens with a name or an abbreviation ("NHS").
+pub fn in_a_list(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => first
+            .to_lowercase()
+            .chain(label[first.len_utf8()..].chars())
+            .collect(),
+        _ => label.to_string(),
+    }
+}
+
+/// Whether an answer is a plain "no": an option valued `no` or `none` (the values a
+/// checklist's "none of these" gives), or of a multiple choice only such options.
+fn is_negative(question: &crate::rulebase::Question, value: Value) -> bool {
+    let plain_no = |o: usize| {
+        question
+            .options
+            .get(o)
+            .is_some_and(|o| matches!(o.value.as_str(), "no" | "none"))
+    };
+    match value {
+        Value::Choice(o) => plain_no(o),
+        Value::Multi(chosen) => {
+            chosen != 0
+                && (0..question.options.len()).all(|o| chosen & (1 << o) == 0 || plain_no(o))
+        }
+        Value::Number(_) => false,
+    }
 }
 
 /// What a report built on few answers asks for, after [`ReportView::few_answers`].
@@ -389,6 +462,19 @@ impl<'a> ReportView<'a> {
         } else {
             &self.escalation.self_care_notes
         }
+    }
+
+    /// The names of the sources with these ids, as a report cites them, joined by "; ".
+    pub fn cite(&self, ids: &[&str]) -> String {
+        ids.iter()
+            .map(|id| {
+                self.sources
+                    .iter()
+                    .find(|s| s.id == *id)
+                    .map_or(*id, |s| s.name)
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     /// The titles of the reported causes with these ids, in that order.
@@ -495,6 +581,7 @@ impl<'a> ReportView<'a> {
                     summary: &cause.summary,
                     confidence: (f.confidence * 100.0).round() / 100.0,
                     strength: strength_word(f.confidence),
+                    fit: fit_words(f.confidence),
                     rated: !cause.unrated,
                     because: answers(&f.because),
                     against: answers(&f.against),
@@ -528,6 +615,13 @@ impl<'a> ReportView<'a> {
             .collect();
         cited.sort_unstable();
         cited.dedup();
+        // Guidelines first, then research, then the web articles; the rule base's order
+        // within each.
+        cited.sort_by_key(|&s| match rb.sources[s].kind {
+            SourceKind::Guideline => 0,
+            SourceKind::Study => 1,
+            SourceKind::Article => 2,
+        });
         let given: Vec<Because> = (0..rb.questionnaire.questions.len())
             .filter(|&q| a.answers.get(q).is_some())
             .map(Because::whole)
@@ -555,6 +649,10 @@ impl<'a> ReportView<'a> {
             .map(|(answer, b)| SummaryView {
                 answer,
                 raised: raised.contains(&b.question),
+                negative: a
+                    .answers
+                    .get(b.question)
+                    .is_some_and(|v| is_negative(&rb.questionnaire.questions[b.question], v)),
             })
             .collect();
         let worth_checking = rb
@@ -612,6 +710,8 @@ impl<'a> ReportView<'a> {
                 .into_iter()
                 .map(|s| SourceView {
                     id: &rb.sources[s].id,
+                    name: rb.sources[s].name.as_deref().unwrap_or(&rb.sources[s].id),
+                    document: rb.sources[s].document.as_deref(),
                     title: &rb.sources[s].title,
                     publisher: rb.sources[s].publisher.as_deref(),
                     year: rb.sources[s].year,

@@ -29,8 +29,17 @@ pub struct SourceEntry {
     pub id: String,
     /// The document's title.
     pub title: String,
-    /// `article` or `guideline`.
+    /// `article`, `guideline` or `study`: a printed report lists guidelines first, then
+    /// research, then the web articles.
     pub kind: SourceKind,
+    /// The short name a reader knows it by, printed where a report cites it ("NICE NG59",
+    /// "Frandsen et al. 2025"); without one, reports cite the id.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// What sort of document it is, in the words a printed report shows beside its name
+    /// ("guideline", "systematic review", "cohort study", "web article").
+    #[serde(default)]
+    pub document: Option<String>,
     /// Who published it (a body such as "NICE", or a description of the website), so a
     /// clinician can judge and find it.
     #[serde(default)]

@@ -430,6 +430,12 @@ impl Checker {
             };
             self.define(&mut source_ids, &s.id, i, &at, IdStyle::Source);
             self.text(&s.title, &at.key("title"));
+            if let Some(name) = &s.name {
+                self.text(name, &at.key("name"));
+            }
+            if let Some(document) = &s.document {
+                self.text(document, &at.key("document"));
+            }
             if let Some(url) = &s.url
                 && let Some(why) = super::url::problem(url)
             {
@@ -472,6 +478,8 @@ impl Checker {
                 id: s.id.clone(),
                 title: s.title.clone(),
                 kind: s.kind,
+                name: s.name.clone(),
+                document: s.document.clone(),
                 publisher: s.publisher.clone(),
                 year: s.year,
                 url: s.url.clone(),

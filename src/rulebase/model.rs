@@ -479,8 +479,12 @@ pub struct Source {
     pub id: String,
     /// Title.
     pub title: String,
-    /// Article or guideline.
+    /// Article, guideline or study.
     pub kind: SourceKind,
+    /// The short name a reader knows it by, when the rule base gives one.
+    pub name: Option<String>,
+    /// What sort of document it is, in words, when the rule base says.
+    pub document: Option<String>,
     /// Who published it.
     pub publisher: Option<String>,
     /// The year it was published or last reviewed.

@@ -61,7 +61,48 @@ fn why(e: &fitparser::Error) -> String {
     }
 }
 
-/// Reads the sessions of a FIT file: usually one, several for a multisport file.
+/// What a runner is told of a FIT file whose checksum does not match, after its name.
+pub const DAMAGED: &str = "its checksum does not match, so the file may be damaged and its figures wrong; it was read anyway";
+
+/// The FIT checksum (CRC-16 as the FIT SDK's `fit_crc.c` computes it) of some bytes.
+fn crc(bytes: &[u8]) -> u16 {
+    const TABLE: [u16; 16] = [
+        0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401, 0xA001, 0x6C00, 0x7800,
+        0xB401, 0x5000, 0x9C01, 0x8801, 0x4400,
+    ];
+    bytes.iter().fold(0, |crc, &byte| {
+        let crc = (crc >> 4) ^ TABLE[usize::from(crc & 0xF)] ^ TABLE[usize::from(byte & 0xF)];
+        (crc >> 4) ^ TABLE[usize::from(crc & 0xF)] ^ TABLE[usize::from(byte >> 4)]
+    })
+}
+
+/// Whether the checksum that closes the file (each file of a chain) matches its bytes.
+/// Reading stops at the session summary, long before the end, so a damaged byte would
+/// otherwise pass unseen. The checksum covers the header and the data (the FIT SDK), or the
+/// data alone after a header with a checksum of its own (as some readers compute it): either
+/// is taken. A file too short for its checksum is left to the reader, which says so.
+fn checksums_match(bytes: &[u8]) -> bool {
+    let mut rest = bytes;
+    while rest.len() >= 12 {
+        let header = usize::from(rest[0]);
+        let data = u32::from_le_bytes([rest[4], rest[5], rest[6], rest[7]]) as usize;
+        let Some(end) = header
+            .checked_add(data)
+            .filter(|&end| header >= 12 && end.checked_add(2).is_some_and(|e| e <= rest.len()))
+        else {
+            return true;
+        };
+        let stored = u16::from_le_bytes([rest[end], rest[end + 1]]);
+        if crc(&rest[..end]) != stored && crc(&rest[header..end]) != stored {
+            return false;
+        }
+        rest = &rest[end + 2..];
+    }
+    true
+}
+
+/// Reads the sessions of a FIT file: usually one, several for a multisport file. A file
+/// whose checksum does not match is still read, and its sessions carry [`DAMAGED`].
 pub fn read(bytes: &[u8]) -> Result<Vec<Parsed>, String> {
     let mut processor = FitStreamProcessor::new();
     let mut input = bytes;
@@ -146,6 +187,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Parsed>, String> {
                     duration_s: duration,
                     ascent_m: field("total_ascent").as_ref().and_then(number),
                     gear: None,
+                    warning: None,
                 });
             }
             _ => {}
@@ -157,8 +199,10 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Parsed>, String> {
     if sessions.is_empty() {
         return Err(failure.unwrap_or_else(|| "the FIT file has no session summary".to_string()));
     }
+    let warning = (!checksums_match(bytes)).then(|| DAMAGED.to_string());
     for s in &mut sessions {
         s.offset = offset;
+        s.warning.clone_from(&warning);
         if s.sport.is_empty() {
             s.sport = sport_name.clone().unwrap_or_else(|| "unknown".into());
             s.kind = classify(&s.sport);

@@ -124,6 +124,9 @@ pub struct Log {
     pub files_read: usize,
     /// Files in a folder or archive that could not be used; the rest still count.
     pub skipped: Vec<Skipped>,
+    /// Files read although something about them is wrong (a checksum that does not
+    /// match), and what; the runner is warned.
+    pub warnings: Vec<Skipped>,
     /// How many activities were dropped as the same session recorded twice.
     pub duplicates: usize,
 }
@@ -292,4 +295,7 @@ struct Parsed {
     duration_s: Option<f64>,
     ascent_m: Option<f64>,
     gear: Option<String>,
+    /// Something the runner should know about the file it came from (a FIT checksum that
+    /// does not match), said once per file.
+    warning: Option<String>,
 }

@@ -569,6 +569,16 @@ pub fn read(paths: &[PathBuf], limits: Limits) -> Result<Log, TrainingError> {
             found.extend(read_file(path, &limits, &mut log)?);
         }
     }
+    for (p, source) in &found {
+        if let Some(warning) = &p.warning
+            && !log.warnings.iter().any(|w| w.file == *source)
+        {
+            log.warnings.push(Skipped {
+                file: source.clone(),
+                reason: warning.clone(),
+            });
+        }
+    }
     let activities: Vec<Activity> = found
         .into_iter()
         .map(|(p, source)| p.into_activity(source))

@@ -256,6 +256,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Row>, String> {
                 duration_s: field(time).and_then(|t| duration(&t)),
                 ascent_m: field(ascent).and_then(|a| number(&a, comma)),
                 gear: field(gear).map(|g| g.trim().to_string()),
+                warning: None,
             },
             file: field(file).map(|f| f.trim().to_string()),
         });

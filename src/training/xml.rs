@@ -215,6 +215,7 @@ pub fn gpx(bytes: &[u8]) -> Result<Vec<Parsed>, String> {
             },
             ascent_m: t.ascent.total(),
             gear: None,
+            warning: None,
         });
     }
     if out.is_empty() {
@@ -290,6 +291,7 @@ pub fn tcx(bytes: &[u8]) -> Result<Vec<Parsed>, String> {
                 duration_s: a.seconds,
                 ascent_m: a.ascent.total(),
                 gear: None,
+                warning: None,
             })
         })
         .collect();
