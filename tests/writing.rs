@@ -106,6 +106,46 @@ fn a_closed_standard_output_is_an_error_and_nothing_is_claimed() {
     assert_eq!(out.status.code(), Some(0));
 }
 
+#[test]
+fn help_or_version_that_cannot_be_written_is_an_error() {
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["--version"],
+        &["-V"],
+        &["assess", "--help"],
+        &["help", "batch"],
+    ] {
+        let out = runback()
+            .args(args)
+            .stdout(File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("runback: error: cannot write the output: No space left on device"),
+            "{args:?}: {stderr}"
+        );
+    }
+    for command in [r#""$RUNBACK" --help >&-"#, r#""$RUNBACK" --version >&-"#] {
+        let out = shell(command);
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("standard output is closed"),
+            "{command}: {stderr}"
+        );
+    }
+    // A reader that has read enough is not an error, and help written is still status 0.
+    let out = shell(r#""$RUNBACK" --help | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}""#);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0", "{out:?}");
+    let out = runback().arg("--version").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("runback "));
+    assert!(out.stderr.is_empty());
+}
+
 /// Files under `dir` that process `pid` has open, named or not: an unnamed file being
 /// written shows in `/proc/PID/fd` as `DIR/#123 (deleted)`, and in no listing of `dir`.
 #[cfg(target_os = "linux")]
