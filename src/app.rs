@@ -16,7 +16,8 @@ use crate::engine;
 use crate::exit_codes::ExitCode;
 use crate::export;
 use crate::fhir;
-use crate::interactive::{self, Outcome, Scope, store::Store, terminal::TerminalPrompter};
+use crate::interactive::store::{Kept, Saves, Store};
+use crate::interactive::{self, Outcome, Scope, terminal::TerminalPrompter};
 use crate::report::training::TrainingView;
 use crate::report::{self, TextOptions};
 use crate::rulebase::{self, LoadError, RuleBase};
@@ -44,13 +45,10 @@ pub enum Error {
     #[error("the terminal failed while asking the questions: {0}")]
     Terminal(io::Error),
     /// Ctrl-C or Esc during the questionnaire.
-    #[error("interrupted{}", match saved_to {
-        Some(p) => format!("; your answers so far are saved in {}.\n  Continue with: runback assess --resume {}", clean::path(p), clean::shell_quote(p)),
-        None => String::new(),
-    })]
+    #[error("interrupted{kept}")]
     Interrupted {
-        /// Where the answers so far were saved, if anywhere.
-        saved_to: Option<std::path::PathBuf>,
+        /// Where the answers so far are, told as it is: saved, not saved, or why not.
+        kept: Kept,
     },
     /// The report could not be written to its file.
     #[error("cannot write the report to {}: {source}", clean::path(path))]
@@ -525,6 +523,11 @@ fn interactive(
     if let (Some(path), None) = (args.save_answers.as_deref(), &start) {
         save_answers(rules, &Answers::none(&rules.questionnaire), path, false)?;
     }
+    // How the saves to the named file go; it holds the answers so far from the start.
+    let save_to_saves = save_to.map(Saves::new);
+    if let Some(saves) = &save_to_saves {
+        saves.record(Ok(()));
+    }
     let store = match Store::open() {
         Ok(store) => Some(store),
         Err(e) => {
@@ -540,7 +543,7 @@ fn interactive(
         store.as_ref().map(|s| s.dir().display().to_string()),
     );
     // An unfinished run from before is offered first, unless a file was named.
-    let mut run_file = store.as_ref().map(Store::new_run);
+    let mut run = store.as_ref().map(Store::new_run);
     let start = match (start, &store) {
         (Some(answers), _) => answers,
         (None, Some(store)) if args.save_answers.is_none() => {
@@ -556,10 +559,11 @@ fn interactive(
                         .count();
                     let resume = prompter
                         .offer_resume(&unfinished.saved, count)
-                        .map_err(|e| prompt_error(e, None))?;
+                        .map_err(|e| prompt_error(e, Kept::Saved(unfinished.path.clone())))?;
                     if resume {
-                        run_file = Some(unfinished.path);
-                        unfinished.answers
+                        let answers = unfinished.answers.clone();
+                        run = Some(store.resume(unfinished));
+                        answers
                     } else {
                         Answers::none(&rules.questionnaire)
                     }
@@ -598,33 +602,51 @@ fn interactive(
             TrainingView::new(summary, &kept, &rules.questionnaire)
         })
     };
-    let kept_in = save_to.map(Path::to_path_buf).or(run_file.clone());
-    if let Some(path) = &kept_in {
-        // What a SIGTERM or SIGHUP (a closed window) at a prompt leaves on the way out.
-        crate::interrupt::set_farewell(
-            Error::Interrupted {
-                saved_to: Some(path.clone()),
-            }
-            .to_string(),
-        );
-    }
+    // Where the answers are now, as the stop message tells it: the named file, else the
+    // run's, whichever holds them as they are.
+    let kept = || {
+        let places: Vec<&Saves> = save_to_saves
+            .iter()
+            .chain(run.as_ref().map(|r| r.saves()))
+            .collect();
+        Kept::of(&places, save_to.is_some() || run.is_some())
+    };
+    // The file that holds the answers as they are, if one does.
+    let kept_in = || match kept() {
+        Kept::Saved(path) => Some(path),
+        _ => None,
+    };
+    // What a SIGTERM or SIGHUP (a closed window) at a prompt leaves on the way out.
+    let farewell =
+        || crate::interrupt::set_farewell(Error::Interrupted { kept: kept() }.to_string());
+    farewell();
+    // A save that fails is told once, on screen, between two questions.
     let keep = |answers: &Answers, finished: bool| {
-        if let (Some(store), Some(path)) = (&store, &run_file) {
-            let _ = store.save(path, rules, answers, finished);
+        let mut warnings = Vec::new();
+        if let Some(run) = &run {
+            warnings.extend(run.save(rules, answers, finished));
         }
-        if let Some(path) = save_to {
-            let _ = save_answers(rules, answers, path, finished);
+        if let (Some(path), Some(saves)) = (save_to, &save_to_saves) {
+            let saved = save_answers(rules, answers, path, finished).map_err(|e| match e {
+                Error::Save { source, .. } => source,
+                other => io::Error::other(other.to_string()),
+            });
+            warnings.extend(saves.record(saved));
         }
+        for warning in warnings {
+            crate::stdio::message(&warning);
+        }
+        farewell();
     };
     let scope = if args.full { Scope::Full } else { Scope::Short };
     let outcome = ask(rules, &mut prompter, start, scope, &keep)?;
     let answers = match outcome {
         Outcome::Interrupted(answers) => {
-            keep(&answers, false);
-            if let Some(path) = save_to {
-                save_answers(rules, &answers, path, false)?;
+            // Stopped before a single answer or skip: there is nothing to keep.
+            if !answers.is_empty() || kept() != Kept::Unanswered {
+                keep(&answers, false);
             }
-            return Err(Error::Interrupted { saved_to: kept_in });
+            return Err(Error::Interrupted { kept: kept() });
         }
         Outcome::Stopped(answers) => {
             keep(&answers, true);
@@ -638,7 +660,7 @@ fn interactive(
                 &answers,
                 args,
                 color,
-                kept_in.as_deref(),
+                kept_in().as_deref(),
                 training.as_ref(),
             );
         }
@@ -667,13 +689,13 @@ fn interactive(
             let (minutes, about) = refine_summary(rules);
             let refine = prompter
                 .offer_refine(more, minutes, &about)
-                .map_err(|e| prompt_error(e, kept_in.clone()))?;
+                .map_err(|e| prompt_error(e, kept()))?;
             if refine {
                 let outcome = ask(rules, &mut prompter, answers.clone(), Scope::Refine, &keep)?;
                 match outcome {
                     Outcome::Interrupted(a) => {
                         keep(&a, false);
-                        return Err(Error::Interrupted { saved_to: kept_in });
+                        return Err(Error::Interrupted { kept: kept() });
                     }
                     Outcome::Stopped(a) => {
                         keep(&a, true);
@@ -687,7 +709,7 @@ fn interactive(
                             &a,
                             args,
                             color,
-                            kept_in.as_deref(),
+                            kept_in().as_deref(),
                             training.as_ref(),
                         );
                     }
@@ -714,7 +736,7 @@ fn interactive(
     if !page_written && !seen_first(&answers) {
         let print = prompter
             .offer_print()
-            .map_err(|e| prompt_error(e, kept_in.clone()))?;
+            .map_err(|e| prompt_error(e, kept()))?;
         if print {
             let path = save_page(rules, &answers, log_view(&answers))?;
             let _ = prompter.tell(&format!(
@@ -723,7 +745,7 @@ fn interactive(
             ));
         }
     }
-    if let Some(path) = &kept_in {
+    if let Some(path) = &kept_in() {
         let _ = prompter.tell(&format!("Your answers are kept in {}", path.display()));
     }
     Ok(())
@@ -747,10 +769,10 @@ fn ask(
 }
 
 /// A prompt outside the questionnaire (an offer) that was interrupted or failed.
-fn prompt_error(e: interactive::flow::PromptError, saved_to: Option<std::path::PathBuf>) -> Error {
+fn prompt_error(e: interactive::flow::PromptError, kept: Kept) -> Error {
     let _ = console::Term::stderr().show_cursor();
     match e {
-        interactive::flow::PromptError::Interrupted => Error::Interrupted { saved_to },
+        interactive::flow::PromptError::Interrupted => Error::Interrupted { kept },
         interactive::flow::PromptError::Io(e) => Error::Terminal(e),
     }
 }

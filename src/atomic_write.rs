@@ -213,6 +213,55 @@ pub fn write_file(path: &Path, contents: &[u8], overwrite: bool) -> io::Result<(
     file.commit()
 }
 
+/// Writes `contents` as the file called `path`, replacing whatever has that name, and
+/// returns the new file, locked (see [`File::try_lock`]) before it got its name.
+///
+/// For files runback names and owns, such as a run's answers in the state folder: the
+/// name is never followed or written into. A symbolic link there (even one to nothing)
+/// is replaced by the file, and what it points to is left alone; a FIFO is replaced, not
+/// opened. The file is complete and locked before it takes the name, so a reader that
+/// opens it and finds it unlocked knows no run holds it. Whole or not at all, owner-only,
+/// and the folder is synced, as for [`write_file`].
+pub fn replace_locked(path: &Path, contents: &[u8]) -> io::Result<File> {
+    crate::interrupt::install();
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    #[cfg(target_os = "linux")]
+    if let Some(mut file) = unnamed_in(folder)? {
+        file.write_all(contents)?;
+        file.sync_all()?;
+        lock_new(&file)?;
+        link_into_place(&file, folder, path, true)?;
+        sync_folder(folder)?;
+        return Ok(file);
+    }
+    // tempfile creates the file with O_EXCL and mode 0600 on Unix, and a rename replaces
+    // a link instead of following it.
+    let mut temp = tempfile::Builder::new()
+        .prefix(".runback-")
+        .tempfile_in(folder)?;
+    let registered = Registered::new(temp.path());
+    temp.write_all(contents)?;
+    temp.as_file().sync_all()?;
+    lock_new(temp.as_file())?;
+    let file = temp.persist(path).map_err(|e| e.error)?;
+    drop(registered);
+    sync_folder(folder)?;
+    Ok(file)
+}
+
+/// Locks a file nobody else can have opened yet (it has no name, or a random one).
+fn lock_new(file: &File) -> io::Result<()> {
+    file.try_lock().map_err(|e| match e {
+        std::fs::TryLockError::Error(e) => e,
+        std::fs::TryLockError::WouldBlock => {
+            io::Error::new(io::ErrorKind::WouldBlock, "a new file is locked already")
+        }
+    })
+}
+
 /// Refuses, before any work, an output that [`AtomicFile::create`] would refuse: an
 /// existing regular file without `overwrite`, a folder, a block device or a socket.
 pub fn check_target(path: &Path, overwrite: bool) -> io::Result<()> {
@@ -419,10 +468,9 @@ fn link(fd: i32, to: &Path) -> io::Result<()> {
     }
 }
 
-/// A random number for a temporary name, from the standard library's randomly keyed
-/// hasher.
-#[cfg(target_os = "linux")]
-fn random() -> u64 {
+/// A random number for a name no one can guess, from the standard library's randomly
+/// keyed hasher (seeded from the system's random source).
+pub fn random() -> u64 {
     use std::hash::{BuildHasher, RandomState};
     RandomState::new().hash_one(std::time::SystemTime::now())
 }
@@ -532,6 +580,63 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let err = write_file(dir.path(), b"x", true).unwrap_err();
         assert!(err.to_string().contains("it is a folder"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replacing_never_follows_a_link_planted_under_the_name() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "keep me").unwrap();
+        let nothing = dir.path().join("nothing-here");
+        for (name, points_to) in [("to_a_file.json", &victim), ("dangling.json", &nothing)] {
+            let path = dir.path().join(name);
+            std::os::unix::fs::symlink(points_to, &path).unwrap();
+            replace_locked(&path, b"answers").unwrap();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            assert!(meta.is_file(), "{name}: the link itself is replaced");
+            assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{name}");
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), "answers");
+        }
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+        assert!(!nothing.exists(), "a dangling link's target is not created");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replacing_a_fifo_never_opens_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.json");
+        let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        // Writing into a FIFO nobody reads would wait for ever.
+        replace_locked(&path, b"answers").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "answers");
+    }
+
+    #[test]
+    fn a_replaced_file_is_locked_until_dropped_and_nothing_else_is_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.json");
+        let held = replace_locked(&path, b"one").unwrap();
+        let other = File::open(&path).unwrap();
+        assert!(matches!(
+            other.try_lock(),
+            Err(std::fs::TryLockError::WouldBlock)
+        ));
+        // The next version is locked before it takes the name, and the old lock goes.
+        let newer = replace_locked(&path, b"two").unwrap();
+        drop(held);
+        assert!(matches!(
+            File::open(&path).unwrap().try_lock(),
+            Err(std::fs::TryLockError::WouldBlock)
+        ));
+        drop(newer);
+        File::open(&path).unwrap().try_lock().unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "two");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -62,10 +62,12 @@ pub struct Cli {
 
 impl Cli {
     /// Parses the process's arguments, exiting with a usage error (status 2) when the
-    /// options of `assess` are given before another subcommand.
+    /// options of `assess` are given before another subcommand. Help and version text
+    /// that cannot be written (a full disk, a closed standard output) is an error, as
+    /// any other output is: a message on standard error and status 1.
     pub fn parse_checked() -> Self {
         use clap::{CommandFactory, error::ErrorKind};
-        let cli = Cli::parse();
+        let cli = Cli::try_parse().unwrap_or_else(|e| exit_after(&e));
         if cli.command.is_some() && cli.assess != AssessArgs::default() {
             Cli::command()
                 .error(
@@ -75,6 +77,26 @@ impl Cli {
                 .exit();
         }
         cli
+    }
+}
+
+/// Prints what clap has to say (help, version, or a usage error) and exits with its
+/// status, or with status 1 if help or version text meant for standard output could not
+/// be written. A reader that goes away (`runback --help | head`) is not an error.
+fn exit_after(e: &clap::Error) -> ! {
+    use std::io::Write;
+    if e.use_stderr() {
+        e.exit();
+    }
+    let written = crate::stdio::stdout()
+        .and_then(|_| e.print())
+        .and_then(|()| std::io::stdout().flush());
+    match written {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+            crate::stdio::message(&format!("runback: error: cannot write the output: {err}"));
+            std::process::exit(crate::exit_codes::ExitCode::Failure.code().into());
+        }
+        _ => std::process::exit(e.exit_code()),
     }
 }
 

@@ -106,6 +106,46 @@ fn a_closed_standard_output_is_an_error_and_nothing_is_claimed() {
     assert_eq!(out.status.code(), Some(0));
 }
 
+#[test]
+fn help_or_version_that_cannot_be_written_is_an_error() {
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["--version"],
+        &["-V"],
+        &["assess", "--help"],
+        &["help", "batch"],
+    ] {
+        let out = runback()
+            .args(args)
+            .stdout(File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("runback: error: cannot write the output: No space left on device"),
+            "{args:?}: {stderr}"
+        );
+    }
+    for command in [r#""$RUNBACK" --help >&-"#, r#""$RUNBACK" --version >&-"#] {
+        let out = shell(command);
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("standard output is closed"),
+            "{command}: {stderr}"
+        );
+    }
+    // A reader that has read enough is not an error, and help written is still status 0.
+    let out = shell(r#""$RUNBACK" --help | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}""#);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0", "{out:?}");
+    let out = runback().arg("--version").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("runback "));
+    assert!(out.stderr.is_empty());
+}
+
 /// Files under `dir` that process `pid` has open, named or not: an unnamed file being
 /// written shows in `/proc/PID/fd` as `DIR/#123 (deleted)`, and in no listing of `dir`.
 #[cfg(target_os = "linux")]
@@ -563,4 +603,196 @@ fn sigterm_or_sighup_at_a_prompt_ends_with_the_answers_saved_and_the_cursor_show
         assert_eq!(answers, serde_json::json!({ "alarm": "no" }), "{sig}");
         assert_eq!(files_in(dir.path()), ["answers.json"], "{sig}");
     }
+}
+
+/// runback asking the questions in a pseudo-terminal, keeping its runs in `state`.
+fn questionnaire_in(state: &Path) -> rexpect::session::PtySession {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_runback"));
+    command
+        .args(["--rules", "tests/fixtures/rules/every_type", "--full"])
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env("RUNBACK_STATE_DIR", state);
+    rexpect::session::spawn_command(command, Some(20_000)).unwrap()
+}
+
+/// The end of every list, drawn once it is ready for keys.
+const LIST: &str = "stops)";
+
+fn keys(p: &mut rexpect::session::PtySession, keys: &str) {
+    p.send(keys).unwrap();
+    p.flush().unwrap();
+}
+
+/// Waits for the welcome screen, ready for keys; returns what came before it.
+fn welcome(p: &mut rexpect::session::PtySession) -> String {
+    let shown = p.exp_string("Ready?").unwrap();
+    p.exp_string(LIST).unwrap();
+    shown
+}
+
+/// Passes the welcome screen and answers the first question "no"; returns what was
+/// shown up to the second question, ready for keys.
+fn answer_one(p: &mut rexpect::session::PtySession) -> String {
+    keys(p, "\r");
+    p.exp_string("Do you have the alarm sign?").unwrap();
+    p.exp_string(LIST).unwrap();
+    keys(p, "\x1b[B\x1b[B\r"); // No: nothing is chosen at first
+    let shown = p.exp_string("How bad is the pain?").unwrap();
+    p.exp_string(LIST).unwrap();
+    shown
+}
+
+/// Stops at a prompt with Ctrl-C; returns the message and checks the exit status.
+fn stop(mut p: rexpect::session::PtySession) -> String {
+    keys(&mut p, "\x03");
+    let message = p.exp_eof().unwrap();
+    match p.process().wait().unwrap() {
+        nix::sys::wait::WaitStatus::Exited(_, code) => assert_eq!(code, 130),
+        other => panic!("runback did not exit by itself: {other:?}"),
+    }
+    // The pseudo-terminal's line breaks, and the message folded to its width.
+    message.replace("\r\n", " ").replace('\n', " ")
+}
+
+fn runs_in(state: &Path) -> Vec<String> {
+    files_in(&state.join("runs"))
+}
+
+#[test]
+fn a_run_stopped_before_any_answer_says_nothing_was_saved() {
+    let state = tempfile::tempdir().unwrap();
+    let mut p = questionnaire_in(state.path());
+    welcome(&mut p);
+    let message = stop(p);
+    assert!(
+        message.contains("interrupted; nothing was answered yet, so nothing was saved."),
+        "{message}"
+    );
+    assert!(!message.contains("saved in"), "{message}");
+    assert_eq!(runs_in(state.path()), Vec::<String>::new());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn links_planted_under_the_next_run_names_are_never_followed_and_the_folder_is_made_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let state = tempfile::tempdir().unwrap();
+    let runs = state.path().join("runs");
+    std::fs::create_dir(&runs).unwrap();
+    std::fs::set_permissions(&runs, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let victim_dir = tempfile::tempdir().unwrap();
+    let victim = victim_dir.path().join("notes.txt");
+    std::fs::write(&victim, "the runner's own notes").unwrap();
+    let seconds = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    };
+    let started = seconds();
+    let mut p = questionnaire_in(state.path());
+    welcome(&mut p);
+    // Someone who could write the folder, once the run has started, plants links under
+    // every name it could have taken from the time, pointing at a file of the runner's.
+    for s in started - 1..=seconds() + 1 {
+        let out = Command::new("date")
+            .args(["-u", "-d", &format!("@{s}"), "+%Y-%m-%dT%H%M%SZ"])
+            .output()
+            .unwrap();
+        let stamp = String::from_utf8(out.stdout).unwrap();
+        let stamp = stamp.trim();
+        for name in [format!("{stamp}.json"), format!("{stamp}-2.json")] {
+            std::os::unix::fs::symlink(&victim, runs.join(name)).unwrap();
+        }
+    }
+    let planted = runs_in(state.path()).len();
+    answer_one(&mut p);
+    let message = stop(p);
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "the runner's own notes"
+    );
+    let mode = std::fs::metadata(&runs).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700, "the folder is the runner's alone now");
+    // The run has a file of its own, named in the message, and every link is as it was.
+    let names = runs_in(state.path());
+    assert_eq!(names.len(), planted + 1, "{names:?}");
+    let own: Vec<&String> = names
+        .iter()
+        .filter(|n| {
+            !std::fs::symlink_metadata(runs.join(n))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        })
+        .collect();
+    assert_eq!(own.len(), 1, "{names:?}");
+    assert!(message.contains(own[0].as_str()), "{message}");
+    let kept: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(runs.join(own[0])).unwrap()).unwrap();
+    assert_eq!(kept["alarm"], "no");
+}
+
+#[test]
+fn a_failed_save_is_told_once_on_screen_and_the_stop_message_tells_the_truth() {
+    let state = tempfile::tempdir().unwrap();
+    let mut p = questionnaire_in(state.path());
+    welcome(&mut p);
+    // The folder goes away under the run (a disk unmounted, a clean-up script).
+    std::fs::remove_dir_all(state.path().join("runs")).unwrap();
+    let shown = answer_one(&mut p);
+    let warning = "runback: warning: cannot save your answers in";
+    assert_eq!(shown.matches(warning).count(), 1, "{shown}");
+    keys(&mut p, "\x1b[B\r"); // the pain: 0
+    p.exp_string("When does it hurt?").unwrap();
+    let shown = p.exp_string(LIST).unwrap();
+    assert!(!shown.contains(warning), "told once: {shown}");
+    let message = stop(p);
+    assert!(
+        message.contains("your answers could not be saved in"),
+        "{message}"
+    );
+    assert!(message.contains("Nothing was kept."), "{message}");
+    assert!(!message.contains("are saved in"), "{message}");
+    assert!(!message.contains("--resume"), "{message}");
+}
+
+#[test]
+fn a_second_run_never_offers_to_continue_a_run_still_in_use() {
+    let state = tempfile::tempdir().unwrap();
+    let mut first = questionnaire_in(state.path());
+    welcome(&mut first);
+    answer_one(&mut first);
+    // Started while the first is still asking: a run of its own, from the start.
+    let mut second = questionnaire_in(state.path());
+    let shown = welcome(&mut second);
+    assert!(!shown.contains("unfinished questionnaire"), "{shown}");
+    let message = stop(second);
+    assert!(message.contains("nothing was saved"), "{message}");
+    let first_message = stop(first);
+    assert!(first_message.contains("are saved in"), "{first_message}");
+    assert_eq!(runs_in(state.path()).len(), 1);
+    // Once the first has stopped, the next run offers to continue it.
+    let mut third = questionnaire_in(state.path());
+    third.exp_string("unfinished questionnaire").unwrap();
+    third.exp_string(LIST).unwrap();
+    stop(third);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_the_runs_folder_does_not_hold_up_the_start() {
+    let state = tempfile::tempdir().unwrap();
+    let runs = state.path().join("runs");
+    std::fs::create_dir(&runs).unwrap();
+    let status = Command::new("mkfifo")
+        .arg(runs.join("9999-12-31T235959Z.json"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut p = questionnaire_in(state.path());
+    let shown = welcome(&mut p);
+    assert!(!shown.contains("unfinished questionnaire"), "{shown}");
+    stop(p);
 }
