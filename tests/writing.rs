@@ -616,8 +616,9 @@ fn questionnaire_in(state: &Path) -> rexpect::session::PtySession {
     rexpect::session::spawn_command(command, Some(20_000)).unwrap()
 }
 
-/// The end of every list, drawn once it is ready for keys.
-const LIST: &str = "stops)";
+/// The end of every list, drawn once it is ready for keys: its line of keys, in full
+/// ("…, Esc stops)") or short ("(? help)"); a pattern.
+const LIST: &str = r"stops\)|\? help\)";
 
 fn keys(p: &mut rexpect::session::PtySession, keys: &str) {
     p.send(keys).unwrap();
@@ -627,7 +628,7 @@ fn keys(p: &mut rexpect::session::PtySession, keys: &str) {
 /// Waits for the welcome screen, ready for keys; returns what came before it.
 fn welcome(p: &mut rexpect::session::PtySession) -> String {
     let shown = p.exp_string("Ready?").unwrap();
-    p.exp_string(LIST).unwrap();
+    p.exp_regex(LIST).unwrap();
     shown
 }
 
@@ -636,10 +637,10 @@ fn welcome(p: &mut rexpect::session::PtySession) -> String {
 fn answer_one(p: &mut rexpect::session::PtySession) -> String {
     keys(p, "\r");
     p.exp_string("Do you have the alarm sign?").unwrap();
-    p.exp_string(LIST).unwrap();
+    p.exp_regex(LIST).unwrap();
     keys(p, "\x1b[B\x1b[B\r"); // No: nothing is chosen at first
     let shown = p.exp_string("How bad is the pain?").unwrap();
-    p.exp_string(LIST).unwrap();
+    p.exp_regex(LIST).unwrap();
     shown
 }
 
@@ -746,7 +747,7 @@ fn a_failed_save_is_told_once_on_screen_and_the_stop_message_tells_the_truth() {
     assert_eq!(shown.matches(warning).count(), 1, "{shown}");
     keys(&mut p, "\x1b[B\r"); // the pain: 0
     p.exp_string("When does it hurt?").unwrap();
-    let shown = p.exp_string(LIST).unwrap();
+    let (shown, _) = p.exp_regex(LIST).unwrap();
     assert!(!shown.contains(warning), "told once: {shown}");
     let message = stop(p);
     assert!(
@@ -776,7 +777,7 @@ fn a_second_run_never_offers_to_continue_a_run_still_in_use() {
     // Once the first has stopped, the next run offers to continue it.
     let mut third = questionnaire_in(state.path());
     third.exp_string("unfinished questionnaire").unwrap();
-    third.exp_string(LIST).unwrap();
+    third.exp_regex(LIST).unwrap();
     stop(third);
 }
 
