@@ -275,7 +275,33 @@ fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), E
         let applied = fill_from_log(rules, &mut answers, &proposals);
         TrainingView::new(&summary, &applied, &rules.questionnaire)
     });
-    deliver(rules, &answers, args, color, args.force, training.as_ref()).map(drop)
+    // From a file, the whole report is the same command with --detail.
+    let more = report::More {
+        command: args
+            .answers
+            .as_deref()
+            .filter(|path| *path != Path::new("-"))
+            .map(detail_command),
+        asked: None,
+    };
+    deliver(
+        rules,
+        &answers,
+        args,
+        color,
+        args.force,
+        training.as_ref(),
+        more,
+    )
+    .map(drop)
+}
+
+/// The command that prints the whole report from a file of answers.
+fn detail_command(path: &Path) -> String {
+    format!(
+        "runback assess --answers {} --detail",
+        clean::shell_quote(path)
+    )
 }
 
 /// `runback questions --format fhir`: the Questionnaire, refused if it breaks an R4
@@ -391,12 +417,14 @@ fn deliver(
     color: ColorWhen,
     overwrite: bool,
     training: Option<&TrainingView>,
+    more: report::More,
 ) -> Result<Option<std::path::PathBuf>, Error> {
     let assessment = engine::assess(rules, answers);
     let view = report::ViewOptions {
         date: report::date::today()?,
         explain: args.explain,
         training: training.cloned(),
+        more,
     };
     // The answers as a QuestionnaireResponse: the same text to a file or to stdout.
     let response = match args.format.report() {
@@ -667,6 +695,12 @@ fn interactive(
         Outcome::Report(answers) => answers,
     };
     keep(&answers, args.full);
+    // The whole report is one command away, from the file that keeps these answers, and
+    // only the questions the runner was shown count as left without an answer.
+    let more_of = |prompter: &TerminalPrompter| report::More {
+        command: kept_in().as_deref().map(detail_command),
+        asked: Some(prompter.asked(&rules.questionnaire)),
+    };
     let mut written = deliver(
         rules,
         &answers,
@@ -674,6 +708,7 @@ fn interactive(
         color,
         args.force,
         log_view(&answers).as_ref(),
+        more_of(&prompter),
     )?;
     recap(rules, &answers, args, color)?;
     let mut answers = answers;
@@ -722,6 +757,7 @@ fn interactive(
                     color,
                     true,
                     log_view(&answers).as_ref(),
+                    more_of(&prompter),
                 )?;
                 recap(rules, &answers, args, color)?;
             }
@@ -810,13 +846,23 @@ fn emergency_report(
     training: Option<&TrainingView>,
 ) -> Result<(), Error> {
     if args.output.is_some() || args.format != AssessFormat::Text || args.detail {
-        return deliver(rules, answers, args, color, true, training).map(drop);
+        return deliver(
+            rules,
+            answers,
+            args,
+            color,
+            true,
+            training,
+            report::More::default(),
+        )
+        .map(drop);
     }
     let assessment = engine::assess(rules, answers);
     let view_options = report::ViewOptions {
         date: report::date::today()?,
         explain: false,
         training: None,
+        more: report::More::default(),
     };
     let view = report::ReportView::new(&assessment, &view_options);
     let hint = match kept_in {
@@ -846,6 +892,7 @@ fn save_page(
         date: date.clone(),
         explain: false,
         training,
+        more: report::More::default(),
     };
     let page = report::render(
         &assessment,

@@ -40,6 +40,7 @@ fn single_report(answers: &Json) -> Json {
         date: date::today().unwrap(),
         explain: false,
         training: None,
+        more: Default::default(),
     };
     serde_json::to_value(ReportView::new(&engine::assess(rb, &answers), &view)).unwrap()
 }

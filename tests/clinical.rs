@@ -116,6 +116,7 @@ fn a_suspected_bone_stress_injury_says_stop_running_and_never_ease_off() {
         date: "2026-11-22".into(),
         explain: false,
         training: None,
+        more: Default::default(),
     };
     let text = report::render(
         &a,
@@ -144,6 +145,7 @@ fn a_report_whose_level_comes_from_unanswered_warning_signs_says_so_first() {
         date: "2026-11-22".into(),
         explain: false,
         training: None,
+        more: Default::default(),
     };
     for format in [Format::Text, Format::Markdown, Format::Html] {
         let out = report::render(
@@ -325,6 +327,7 @@ fn a_possible_structural_problem_never_shows_a_strength() {
         date: "2026-11-22".into(),
         explain: false,
         training: None,
+        more: Default::default(),
     };
     for format in [Format::Text, Format::Markdown, Format::Html] {
         let out = report::render(

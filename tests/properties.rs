@@ -787,6 +787,7 @@ fn check_and_every_renderer_run_on_made_up_rule_bases() {
                 date: "2026-11-21".into(),
                 explain: true,
                 training: None,
+                more: Default::default(),
             };
             let text = runback::report::TextOptions {
                 width: 60,

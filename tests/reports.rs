@@ -31,6 +31,7 @@ fn options(explain: bool) -> ViewOptions {
         date: "2026-11-21".into(),
         explain,
         training: None,
+        more: Default::default(),
     }
 }
 

@@ -1087,6 +1087,23 @@ fn a_typical_runner_gets_through_the_short_questionnaire_in_at_most_27_screens()
     t.expect("Self-care first");
     t.expect("Start here");
     t.expect("Manage your training load");
+    // The whole report is one command away, from the file that keeps these answers; the
+    // questions never shown (the self-tests) are not "left without an answer".
+    let more = t.expect("In short");
+    let more = more.split_whitespace().collect::<Vec<_>>().join(" ");
+    let runs = t.state.path().join("runs");
+    assert!(
+        more.contains(&format!(
+            "More: runback assess --answers {}/",
+            runs.display()
+        )),
+        "{more}"
+    );
+    assert!(
+        more.contains(".json --detail shows how to do each"),
+        "{more}"
+    );
+    assert!(!more.contains("without an answer"), "{more}");
     // Then the offer to refine, with how many questions and how long.
     t.expect("Refine your result:");
     let offer = t.expect("Refine now?");

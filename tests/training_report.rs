@@ -85,6 +85,7 @@ fn render(rb: &RuleBase, answers: &str, format: Format, detail: bool) -> String 
         date: "2026-11-22".into(),
         explain: false,
         training: Some(TrainingView::new(&s, &applied, &rb.questionnaire)),
+        more: Default::default(),
     };
     let text = TextOptions {
         width: 80,

@@ -148,7 +148,7 @@ proptest! {
     #[test]
     fn every_escalation_box_holds_only_reasons_of_its_own_level(answers in answer_set()) {
         let a = engine::assess(&SHIPPED, &answers);
-        let view_options = ViewOptions { date: "2026-11-22".into(), explain: false , training: None};
+        let view_options = ViewOptions { date: "2026-11-22".into(), explain: false, training: None, more: Default::default() };
         let view = report::ReportView::new(&a, &view_options);
         let own: Vec<&str> = view.escalation.own_reasons().map(|r| r.text).collect();
         let lesser: Vec<&str> = view.escalation.lesser_reasons().map(|r| r.text).collect();

@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(assessment.escalation.level < RULES.levels.len());
         let view = ViewOptions {
             date: "2026-11-21".to_string(),
-            explain: true, training: None,
+            explain: true, training: None, more: Default::default(),
         };
         report::json(&ReportView::new(&assessment, &view));
     }

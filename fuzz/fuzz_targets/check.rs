@@ -196,7 +196,7 @@ fn run(data: &[u8]) -> Result<()> {
     ] {
         assert!(!raw(&out), "{out}");
     }
-    let view = ViewOptions { date: "2026-11-21".into(), explain: true , training: None};
+    let view = ViewOptions { date: "2026-11-21".into(), explain: true, training: None, more: Default::default() };
     let mut lines = String::new();
     for _ in 0..u.int_in_range(1..=4)? {
         let file = answers(&mut u)?;

@@ -338,6 +338,7 @@ pub fn run(
         date: report::date::today().map_err(RunError::Date)?,
         explain: false,
         training: None,
+        more: Default::default(),
     };
     let mut summary = Summary {
         by_level: vec![0; rules.levels.len()],

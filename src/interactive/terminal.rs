@@ -31,6 +31,8 @@ pub struct TerminalPrompter {
     number_keys_taught: bool,
     /// Whether the runner asked to check their answers before the report.
     checking: bool,
+    /// The questions shown, by id, and the checklists' questions, by index.
+    shown: (Vec<String>, Vec<crate::rulebase::QuestionIdx>),
 }
 
 impl TerminalPrompter {
@@ -46,6 +48,7 @@ impl TerminalPrompter {
             keys_taught: false,
             number_keys_taught: false,
             checking: false,
+            shown: (Vec::new(), Vec::new()),
         }
     }
 
@@ -240,6 +243,18 @@ impl TerminalPrompter {
         )? == 0)
     }
 
+    /// The questions shown so far, on their own screens or on checklists.
+    pub fn asked(
+        &self,
+        questionnaire: &crate::rulebase::Questionnaire,
+    ) -> Vec<crate::rulebase::QuestionIdx> {
+        let (ids, on_checklists) = &self.shown;
+        ids.iter()
+            .filter_map(|id| questionnaire.find(id))
+            .chain(on_checklists.iter().copied())
+            .collect()
+    }
+
     /// Says something on its own line, after the questions.
     pub fn tell(&mut self, text: &str) -> Result<(), PromptError> {
         self.say("", text, Style::new()).map(drop)
@@ -380,6 +395,7 @@ impl Prompter for TerminalPrompter {
         current: Option<Value>,
         p: Progress,
     ) -> Result<Reply, PromptError> {
+        self.shown.0.push(question.id.clone());
         let above = self.head(section, p, &question.text, question.note.as_deref())?;
         let help = question.help.as_deref().map(clean);
         let all_keys = match question.kind {
@@ -512,6 +528,7 @@ impl Prompter for TerminalPrompter {
         current: &Ticks,
         p: Progress,
     ) -> Result<ChecklistReply, PromptError> {
+        self.shown.1.extend(checklist.questions());
         let above = self.head(section, p, &checklist.text, checklist.note.as_deref())?;
         let help = checklist.help.as_deref().map(clean);
         let n = labels.len();

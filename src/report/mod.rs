@@ -9,7 +9,7 @@ pub mod training;
 pub mod view;
 
 pub use text::TextOptions;
-pub use view::{ReportView, ViewOptions};
+pub use view::{More, ReportView, ViewOptions};
 
 use crate::engine::Assessment;
 

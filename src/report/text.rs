@@ -556,7 +556,7 @@ fn not_answered(out: &mut Out, view: &ReportView) {
 /// What the short report leaves out, and how to see it.
 fn more(out: &mut Out, view: &ReportView) {
     let mut parts = vec!["how to do each suggestion".to_string()];
-    let n = view.unanswered.len();
+    let n = view.unanswered_asked;
     if n > 0 {
         parts.push(format!(
             "the {n} question{} left without an answer",
@@ -570,11 +570,11 @@ fn more(out: &mut Out, view: &ReportView) {
     } else {
         format!("{} and {last}", parts.join(", "))
     };
-    out.para(
-        "",
-        "",
-        &format!("More: add --detail for {list}; --format html makes a page to print."),
-    );
+    let more = match &view.more_command {
+        Some(command) => format!("More: {command} shows {list}."),
+        None => format!("More: add --detail for {list}; --format html makes a page to print."),
+    };
+    out.para("", "", &more);
     out.blank();
 }
 

@@ -33,6 +33,14 @@ pub struct ReportView<'a> {
     pub start_here: usize,
     /// Ids of questions that applied but were not answered.
     pub unanswered: Vec<QuestionRef<'a>>,
+    /// How many of them the runner was asked (all of them, for answers from a file).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub unanswered_asked: usize,
+    /// The whole command that prints the whole report, when known.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub more_command: Option<String>,
     /// Ids of questions answered although they did not apply; these answers were not used.
     pub ignored: Vec<QuestionRef<'a>>,
     /// Every answer that counted, in questionnaire order.
@@ -106,6 +114,19 @@ pub struct ViewOptions {
     pub explain: bool,
     /// The training log the answers drew on, if any.
     pub training: Option<TrainingView>,
+    /// How the short text report points to the whole one.
+    pub more: More,
+}
+
+/// How the short text report points to the whole one, when the runner's own run is known.
+#[derive(Debug, Clone, Default)]
+pub struct More {
+    /// The whole command that prints it ("runback assess --answers FILE --detail");
+    /// `None` says to add `--detail`.
+    pub command: Option<String>,
+    /// The questions the runner was shown, when they answered on screen: only those count
+    /// as left without an answer. `None` counts every question that applied.
+    pub asked: Option<Vec<QuestionIdx>>,
 }
 
 /// The escalation, in words.
@@ -705,6 +726,11 @@ impl<'a> ReportView<'a> {
             strategies,
             start_here: a.start_here,
             unanswered: question_refs(rb, &a.unanswered),
+            unanswered_asked: match &options.more.asked {
+                Some(asked) => a.unanswered.iter().filter(|q| asked.contains(q)).count(),
+                None => a.unanswered.len(),
+            },
+            more_command: options.more.command.clone(),
             ignored: question_refs(rb, &a.ignored),
             sources: cited
                 .into_iter()
