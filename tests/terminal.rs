@@ -965,6 +965,11 @@ impl Runner {
     /// of the answers.
     fn run_to_the_end(&self, t: &mut Tty) -> Vec<(String, usize)> {
         t.expect("Ready?");
+        self.from_the_welcome(t)
+    }
+
+    /// Like [`Runner::run_to_the_end`], once the welcome screen's "Ready?" has been seen.
+    fn from_the_welcome(&self, t: &mut Tty) -> Vec<(String, usize)> {
         t.expect(LIST);
         let mut screens = vec![("welcome".to_string(), words_drawn(&t.screen()))];
         t.keys(&[ENTER]);
@@ -1139,28 +1144,14 @@ fn the_training_log_answers_the_training_questions_and_the_review_marks_them() {
         "a first run, not a resumed one"
     );
     // Replay the rest as the runner would; the log's questions never come up.
-    let mut screens = vec!["welcome".to_string()];
-    t.expect(LIST);
-    t.keys(&[ENTER]);
-    let review = loop {
-        let found =
-            t.p.exp_regex(r": \d+ of about \d+\r|all the questions")
-                .unwrap_or_else(|e| panic!("{e}\n{}", t.screen()));
-        t.screen.process(&bytes(&found.0));
-        t.screen.process(&bytes(&found.1));
-        if found.1.contains("all the questions") {
-            t.expect(LIST);
-            t.keys(&[DOWN, ENTER]);
-            t.expect("Review your answers");
-            break t.expect(LIST);
-        }
-        let (question, matched) =
-            t.p.exp_regex(r"stops\)|\? help\)|Your answer in [^:\r\n]*: ")
-                .unwrap();
-        t.screen.process(&bytes(&question));
-        t.screen.process(&bytes(&matched));
-        screens.push(runner.answer(&mut t, &question, matched.starts_with("Your answer in")));
-    };
+    let screens: Vec<String> = runner
+        .from_the_welcome(&mut t)
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    t.keys(&[DOWN, ENTER]); // check or change my answers
+    t.expect("Review your answers");
+    let review = t.expect(LIST);
     for from_log in [
         "weekly_km",
         "km_increase",
