@@ -965,11 +965,11 @@ impl Runner {
     /// of the answers.
     fn run_to_the_end(&self, t: &mut Tty) -> Vec<(String, usize)> {
         t.expect("Ready?");
-        self.from_the_welcome(t)
+        self.past_the_welcome(t)
     }
 
     /// Like [`Runner::run_to_the_end`], once the welcome screen's "Ready?" has been seen.
-    fn from_the_welcome(&self, t: &mut Tty) -> Vec<(String, usize)> {
+    fn past_the_welcome(&self, t: &mut Tty) -> Vec<(String, usize)> {
         t.expect(LIST);
         let mut screens = vec![("welcome".to_string(), words_drawn(&t.screen()))];
         t.keys(&[ENTER]);
@@ -1023,7 +1023,7 @@ fn words_drawn(screen: &str) -> usize {
 }
 
 #[test]
-fn the_short_questionnaire_shows_at_most_1000_words_from_the_welcome_to_the_report() {
+fn the_short_questionnaire_shows_at_most_1000_words_past_the_welcome_to_the_report() {
     // About five minutes at 200 words a minute, as the welcome screen and the README
     // promise. The terminal is tall so that nothing scrolls away before it is counted.
     let runner = Runner::new("examples/answers.json");
@@ -1145,7 +1145,7 @@ fn the_training_log_answers_the_training_questions_and_the_review_marks_them() {
     );
     // Replay the rest as the runner would; the log's questions never come up.
     let screens: Vec<String> = runner
-        .from_the_welcome(&mut t)
+        .past_the_welcome(&mut t)
         .into_iter()
         .map(|(s, _)| s)
         .collect();
