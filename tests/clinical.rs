@@ -441,3 +441,153 @@ fn an_old_strain_is_not_asked_after_a_first_ever_episode_and_labels_say_what_the
     let trend = &rb.questionnaire.questions[rb.questionnaire.find("pain_trend").unwrap()];
     assert_ne!(trend.label, "Direction of the pain");
 }
+
+/// Where a cause stands in the report's list of contributors (0 is first), if it is there.
+fn rank_of(rb: &RuleBase, a: &Assessment, cause: &str) -> Option<usize> {
+    a.causes.iter().position(|f| rb.causes[f.cause].id == cause)
+}
+
+#[test]
+fn nerve_root_pain_ranks_a_disc_or_nerve_problem_above_sitting_however_long_the_runner_sits() {
+    // NICE NG59: sitting typically aggravates disc-related nerve pain, so long hours of
+    // sitting, slumping, or pain when sitting never outrank it when pain spreads below the
+    // knee with tingling or numbness.
+    let rb = shipped();
+    let mut checked = 0;
+    for hours in 0..=24 {
+        for slump in [None, Some("yes"), Some("no"), Some("unsure")] {
+            for timing in [
+                None,
+                Some(r#"["sitting"]"#),
+                Some(r#"["sitting", "after_runs"]"#),
+                Some(r#"["during_runs"]"#),
+            ] {
+                let mut json = format!(
+                    r#"{{"pain_spreads": "below_knee", "leg_tingling": "yes", "sitting_hours": {hours}"#
+                );
+                if let Some(slump) = slump {
+                    json += &format!(r#", "sitting_slump": "{slump}""#);
+                }
+                if let Some(timing) = timing {
+                    json += &format!(r#", "pain_timing": {timing}"#);
+                }
+                json += "}";
+                let answers = Answers::parse(&json, "test", &rb.questionnaire).unwrap();
+                let a = engine::assess(&rb, &answers);
+                let spinal = rank_of(&rb, &a, "spinal_condition")
+                    .unwrap_or_else(|| panic!("{json}: no disc or nerve cause"));
+                if let Some(sitting) = rank_of(&rb, &a, "sedentary_posture") {
+                    assert!(spinal < sitting, "{json}: sitting ranks above the nerve");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 25 * 16);
+    let (_, answers) = load(&rb, &presentation("sciatica-long-sitting"));
+    let a = engine::assess(&rb, &answers);
+    assert_eq!(rank_of(&rb, &a, "spinal_condition"), Some(0));
+    assert!(rank_of(&rb, &a, "sedentary_posture").is_some());
+}
+
+#[test]
+fn an_emergency_for_nerve_compression_with_leg_pain_names_a_disc_or_nerve_problem_first() {
+    let rb = shipped();
+    let signs = [
+        ("rf_saddle_numbness", "yes"),
+        ("rf_bladder_bowel", "yes"),
+        ("rf_sexual_dysfunction", "yes"),
+        ("rf_both_legs", "yes"),
+        ("rf_leg_weakness", "severe"),
+        ("rf_leg_weakness", "getting_worse"),
+    ];
+    let legs = [
+        r#""pain_spreads": "below_knee", "leg_tingling": "no""#,
+        r#""pain_spreads": "below_knee", "leg_tingling": "yes""#,
+        r#""pain_spreads": "buttock_or_thigh", "leg_tingling": "no""#,
+    ];
+    // Every answer the rule base counts towards a strained muscle.
+    let strain = r#""pain_onset": "during_activity", "strain_before": "yes", "heavy_week": "yes", "pain_duration": "under_2_weeks""#;
+    for (question, value) in signs {
+        for leg in legs {
+            let json = format!(r#"{{"{question}": "{value}", {leg}, {strain}}}"#);
+            let answers = Answers::parse(&json, "test", &rb.questionnaire).unwrap();
+            let a = engine::assess(&rb, &answers);
+            assert_eq!(rb.levels[a.escalation.level].id, "emergency", "{json}");
+            assert_eq!(
+                rank_of(&rb, &a, "spinal_condition"),
+                Some(0),
+                "{json}: the disc or nerve cause is not first"
+            );
+            assert!(rank_of(&rb, &a, "muscle_strain").is_some(), "{json}");
+        }
+    }
+    let view_options = ViewOptions {
+        date: "2026-11-22".into(),
+        explain: false,
+        training: None,
+        more: Default::default(),
+    };
+    for name in [
+        "saddle-numbness-sciatica-lifting",
+        "both-legs-after-lifting",
+    ] {
+        let (_, answers) = load(&rb, &presentation(name));
+        let a = engine::assess(&rb, &answers);
+        for format in [Format::Text, Format::Markdown, Format::Html] {
+            let out = report::render(
+                &a,
+                format,
+                &view_options,
+                TextOptions {
+                    width: 80,
+                    color: false,
+                    ascii: false,
+                    detail: false,
+                },
+            );
+            let spine = out
+                .find("A possible problem in the spine itself")
+                .unwrap_or_else(|| panic!("{name} {format:?}: no disc or nerve cause\n{out}"));
+            let strain = out.find("A strained back muscle").unwrap_or(out.len());
+            assert!(spine < strain, "{name} {format:?}: a strain comes first");
+        }
+    }
+}
+
+#[test]
+fn a_young_runner_with_lasting_pain_on_arching_is_told_to_stop_running_until_checked() {
+    let rb = shipped();
+    let view_options = ViewOptions {
+        date: "2026-11-22".into(),
+        explain: false,
+        training: None,
+        more: Default::default(),
+    };
+    for name in ["teen-arching-pain", "teen-arching-unsure"] {
+        let (_, answers) = load(&rb, &presentation(name));
+        let a = engine::assess(&rb, &answers);
+        let text = report::render(
+            &a,
+            Format::Text,
+            &view_options,
+            TextOptions {
+                width: 80,
+                color: false,
+                ascii: false,
+                detail: false,
+            },
+        );
+        let start = text.find("Start here").expect("a start-here list");
+        assert!(
+            text[start..]
+                .contains("Stop running until a physiotherapist or doctor has checked your back"),
+            "{name}: {text}"
+        );
+    }
+    // Pain of a few days is not asked about: the question waits until it has lasted.
+    let (json, answers) = load(&rb, &presentation("teen-new-pain"));
+    assert_eq!(json["arching_pain"], "yes");
+    let a = engine::assess(&rb, &answers);
+    assert_eq!(rb.levels[a.escalation.level].id, "routine");
+}

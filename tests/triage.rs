@@ -1,13 +1,14 @@
 //! Properties of the escalation over random answer sets from the shipped questionnaire:
 //! being unsure or skipping a warning sign never lowers the level, a "yes" never lowers
-//! it, every format's escalation box holds only reasons of its own level, and the short
+//! it, a "yes" to a follow-up asked after "not sure" counts as it would after "yes", every
+//! format's escalation box holds only reasons of its own level, and the short
 //! questionnaire never ends at a lower level than the full one.
 
 use std::sync::LazyLock;
 
 use proptest::prelude::*;
 use runback::answers::{Answers, Value};
-use runback::engine;
+use runback::engine::{self, Truth};
 use runback::interactive::flow::{self, Scope};
 use runback::interactive::replay::Replay;
 use runback::report::{self, Format, TextOptions, ViewOptions};
@@ -175,6 +176,118 @@ proptest! {
         let levels: Vec<&str> = json["escalation"]["reasons"].as_array().unwrap().iter().map(|r| r["level"].as_str().unwrap()).collect();
         let rank = |id: &str| SHIPPED.levels.iter().position(|l| l.id == id).unwrap();
         prop_assert!(levels.windows(2).all(|w| rank(w[0]) <= rank(w[1])));
+    }
+}
+
+/// Every follow-up asked after "not sure" to its gate, as (gate, follow-up): a yes/no
+/// question whose branch holds when a yes/no gate it reads is "yes" and also when it is
+/// "not sure".
+fn follow_ups_after_not_sure() -> Vec<(usize, usize)> {
+    let questionnaire = &SHIPPED.questionnaire;
+    let mut pairs = Vec::new();
+    for (f, follow_up) in questionnaire.questions.iter().enumerate() {
+        let Some(ask_if) = &follow_up.ask_if else {
+            continue;
+        };
+        if follow_up.kind != AnswerKind::YesNo || follow_up.retired.is_some() {
+            continue;
+        }
+        let mut gates = Vec::new();
+        ask_if.visit_questions(&mut |g| gates.push(g));
+        gates.sort_unstable();
+        gates.dedup();
+        for g in gates {
+            let gate = &questionnaire.questions[g];
+            let (Some(yes), Some(unsure)) = (gate.option("yes"), gate.option("unsure")) else {
+                continue;
+            };
+            let asked_after = |value| {
+                let mut answers = Answers::none(questionnaire);
+                answers.set(g, Some(Value::Choice(value)));
+                engine::eval(ask_if, &answers, &mut Vec::new()) == Truth::True
+            };
+            if asked_after(yes) && asked_after(unsure) {
+                pairs.push((g, f));
+            }
+        }
+    }
+    pairs
+}
+
+#[test]
+fn the_follow_ups_asked_after_not_sure_include_the_hop_test() {
+    let id = |q: usize| SHIPPED.questionnaire.questions[q].id.as_str();
+    let pairs: Vec<(&str, &str)> = follow_ups_after_not_sure()
+        .into_iter()
+        .map(|(g, f)| (id(g), id(f)))
+        .collect();
+    assert!(pairs.contains(&("bony_pain", "bony_pain_hop")), "{pairs:?}");
+    assert!(pairs.contains(&("bony_pain", "low_energy")), "{pairs:?}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn a_yes_to_a_follow_up_counts_after_not_sure_as_it_would_after_yes(answers in answer_set()) {
+        let questions = &SHIPPED.questionnaire.questions;
+        for (g, f) in follow_ups_after_not_sure() {
+            let (gate, follow_up) = (&questions[g], &questions[f]);
+            let choice = |q: &Question, value: &str| Value::Choice(q.option(value).unwrap());
+            let with = |gate_answer: &str, follow_up_answer: &str| {
+                let mut answers = answers.clone();
+                answers.set(g, Some(choice(gate, gate_answer)));
+                answers.set(f, Some(choice(follow_up, follow_up_answer)));
+                engine::applicable(&SHIPPED, &answers).0
+            };
+            let (yes_yes, yes_no, unsure_yes) = (with("yes", "yes"), with("yes", "no"), with("unsure", "yes"));
+            for rule in &SHIPPED.rules {
+                let fires = |a: &Answers| engine::eval(&rule.when, a, &mut Vec::new()) == Truth::True;
+                // The rule counts the follow-up's "yes" after "yes" to the gate ...
+                if fires(&yes_yes) && !fires(&yes_no) {
+                    // ... so it counts it after "not sure" too.
+                    prop_assert!(
+                        fires(&unsure_yes),
+                        "{}: a yes to {} counts after yes to {} but not after not sure",
+                        rule.id,
+                        follow_up.id,
+                        gate.id
+                    );
+                }
+            }
+            let level = |a: &Answers| engine::assess(&SHIPPED, a).escalation.level;
+            // And "not sure" with a "yes" is never lower than "no", where nothing follows.
+            prop_assert!(
+                level(&unsure_yes) <= level(&with("no", "yes")),
+                "{}: not sure, then yes, gives a lower level than no to {}",
+                follow_up.id,
+                gate.id
+            );
+        }
+    }
+}
+
+/// The presentation in `tests/clinical/` whose file name ends in `-{name}.json`.
+fn presentation(name: &str) -> Answers {
+    let path = std::fs::read_dir("tests/clinical")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(&format!("-{name}.json")))
+        .unwrap_or_else(|| panic!("no presentation {name}"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    Answers::parse(&text, &path.display().to_string(), &SHIPPED.questionnaire).unwrap()
+}
+
+#[test]
+fn the_short_questionnaire_calls_sudden_severe_upper_back_or_chest_and_back_pain_an_emergency() {
+    for name in [
+        "sudden-severe-upper-back",
+        "sudden-severe-middle-back-on-a-run",
+        "sudden-severe-chest-pain-unsure",
+    ] {
+        let truth = presentation(name);
+        let level = level_after(&truth, Scope::Short);
+        assert_eq!(SHIPPED.levels[level].id, "emergency", "{name}");
     }
 }
 
