@@ -711,7 +711,7 @@ mod prompts {
         log.expect(&mut p, "Welcome back");
         log.expect(&mut p, LIST);
         send(&mut p, ENTER);
-        log.expect(&mut p, "all the questions");
+        log.expect(&mut p, "all for now");
         log.expect(&mut p, LIST);
         send(&mut p, DOWN); // check or change my answers
         send(&mut p, ENTER);

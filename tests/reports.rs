@@ -837,6 +837,10 @@ fn the_recap_after_a_terminal_report_repeats_the_level_and_what_to_do_first() {
         flat.contains("Don't run until you have been checked."),
         "{urgent}"
     );
+    // At the default level the recap gives the time frame once, and points nowhere
+    // "below": the report is above it.
+    let routine = recap("routine");
+    assert!(!routine.contains("below"), "{routine}");
     // An emergency report already ends with its action: nothing is added after it.
     assert_eq!(recap("emergency"), "");
 }

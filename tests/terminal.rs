@@ -135,14 +135,14 @@ impl Tty {
 
     /// At the end of the questions, shows the report (the choice starts on it).
     fn show_report(&mut self) {
-        self.expect("That's all the questions.");
+        self.expect("That's all for now.");
         self.expect(LIST);
         self.keys(&[ENTER]);
     }
 
     /// At the end of the questions, opens the list of answers to check or change.
     fn open_review(&mut self) {
-        self.expect("That's all the questions.");
+        self.expect("That's all for now.");
         self.expect(LIST);
         self.keys(&[DOWN, ENTER]);
         self.expect("Review your answers");
@@ -644,6 +644,45 @@ fn the_question_stays_in_sight_and_its_list_pages_below_it() {
 }
 
 #[test]
+fn on_a_short_terminal_the_emergency_choice_still_names_the_emergency() {
+    let mut t = Tty::spawn(&[], 20, 50);
+    t.start();
+    t.expect("Since the back pain began");
+    t.expect(LIST);
+    t.keys(&[DOWN, SPACE, ENTER]);
+    t.expect("Is that right?");
+    t.expect(LIST);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let words = t.screen().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("Emergency: get help now. Is that right?"),
+        "{}",
+        t.screen()
+    );
+    t.keys(&[CTRL_C]);
+    t.finish();
+}
+
+#[test]
+fn a_long_prompt_at_50_columns_keeps_its_answer_in_whole_words() {
+    let mut t = Tty::spawn(&["--rules", RULES, "--full"], 24, 50);
+    answer_everything(&mut t);
+    t.show_report();
+    t.expect("Save a page to print");
+    t.expect(LIST);
+    t.keys(&[DOWN, DOWN, ENTER]); // No thanks
+    t.expect("No thanks");
+    t.finish();
+    let screen = t.screen();
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.trim() == "No thanks" || l.ends_with(" No thanks")),
+        "{screen}"
+    );
+}
+
+#[test]
 fn a_reflexive_enter_answers_nothing() {
     let mut t = Tty::with_rules(&["--full"]);
     t.start();
@@ -983,12 +1022,12 @@ impl Runner {
                 t.screen.process(&bytes(&found.1));
                 found
             };
-            let (before, started) = expect(t, r": \d+ of about \d+\r|all the questions");
+            let (before, started) = expect(t, r": \d+ of about \d+\r|all for now");
             assert!(
                 !before.contains("Is that right?"),
                 "no emergency for this runner"
             );
-            if started.contains("all the questions") {
+            if started.contains("all for now") {
                 expect(t, LIST_PATTERN);
                 screens.push(("review".into(), words_drawn(&t.screen())));
                 return screens;

@@ -176,8 +176,15 @@ impl TerminalPrompter {
     fn answered(&self, prompt: &str, answer: &str) -> Result<(), PromptError> {
         // Styled as a whole after wrapping: text is cleaned before it is styled, never
         // after, or the cleaning would show the style's escape codes.
-        // Wrapped lines sit under the answer, not under the prompt.
-        let rest = " ".repeat(prompt.chars().count() + 1);
+        // Wrapped lines sit under the answer, not under the prompt, unless the prompt takes
+        // most of the line: then under its start, or the answer would fold a few letters
+        // to a line.
+        let under_answer = prompt.chars().count() + 1;
+        let rest = " ".repeat(if under_answer * 2 > self.width() {
+            2
+        } else {
+            under_answer
+        });
         self.say_hanging(
             "",
             &rest,
@@ -479,10 +486,13 @@ impl Prompter for TerminalPrompter {
                 } else {
                     format!("{range}. ? for help, Esc stops.")
                 };
-                let help = Some(match &help {
-                    Some(help) => format!("{help} {keys}"),
-                    None => keys.to_string(),
-                });
+                // `?` names the keys where the hint no longer does.
+                let help = match (&help, all_keys) {
+                    (Some(help), true) => Some(help.clone()),
+                    (Some(help), false) => Some(format!("{help} {keys}")),
+                    (None, true) => None,
+                    (None, false) => Some(keys.to_string()),
+                };
                 let label = format!("Your answer in {}:", clean(unit));
                 let initial = match current {
                     Some(Value::Number(v)) => number(v),
@@ -608,21 +618,22 @@ impl Prompter for TerminalPrompter {
             "Stop here".to_string(),
         ];
         // Nothing is chosen to begin with: an emergency is never confirmed by a stray key.
-        Ok(
-            match self.choose_under(above, "Is that right?", &items, None)? {
-                0 => EmergencyChoice::Confirm,
-                1 => match answers {
-                    [] => EmergencyChoice::Confirm,
-                    [only] => EmergencyChoice::Change(only.question),
-                    several => {
-                        let lines: Vec<String> = several.iter().map(answer_line).collect();
-                        let i = self.choose("Which answer do you want to change?", &lines, None)?;
-                        EmergencyChoice::Change(several[i].question)
-                    }
-                },
-                _ => EmergencyChoice::Stop,
+        // The choice names the level itself: on a short terminal the block above may have
+        // scrolled away.
+        let prompt = format!("{}. Is that right?", clean(&level.title));
+        Ok(match self.choose_under(above, &prompt, &items, None)? {
+            0 => EmergencyChoice::Confirm,
+            1 => match answers {
+                [] => EmergencyChoice::Confirm,
+                [only] => EmergencyChoice::Change(only.question),
+                several => {
+                    let lines: Vec<String> = several.iter().map(answer_line).collect();
+                    let i = self.choose("Which answer do you want to change?", &lines, None)?;
+                    EmergencyChoice::Change(several[i].question)
+                }
             },
-        )
+            _ => EmergencyChoice::Stop,
+        })
     }
 
     fn review(&mut self, items: &[ReviewItem], focus: usize) -> Result<ReviewChoice, PromptError> {
@@ -634,7 +645,7 @@ impl Prompter for TerminalPrompter {
                 "Show my report".to_string(),
                 "Check or change my answers first".to_string(),
             ];
-            if self.choose("That's all the questions.", &choices, Some(0))? == 0 {
+            if self.choose("That's all for now.", &choices, Some(0))? == 0 {
                 return Ok(ReviewChoice::Done);
             }
             self.checking = true;

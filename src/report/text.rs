@@ -622,9 +622,13 @@ pub fn render_recap(view: &ReportView, opts: TextOptions) -> String {
         _ => format!("{}.", e.title),
     };
     out.styled_para("  ", "  ", &level, style);
-    // The level's own action carries what to stop until seen ("Don't run until you have
-    // been checked"), as the reasons' notes carry theirs.
-    out.para("  ", "  ", e.action);
+    // A level that sends the runner to be seen first carries what to stop until then in
+    // its own action ("Don't run until you have been checked"), as the reasons' notes
+    // carry theirs. Other levels' actions repeat the title and time frame, and point to
+    // self-care "below" a recap that comes after the report.
+    if view.once_checked() {
+        out.para("  ", "  ", e.action);
+    }
     for note in &e.self_care_notes {
         out.styled_para("  ", "  ", note, Style::new().bold());
     }
