@@ -140,8 +140,10 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
     }
     let rules = rulebase::from_dir_or_shipped(cli.rules.as_deref())?;
     let output = match &cli.command {
-        None => return assess(&rules, &cli.assess, cli.color),
-        Some(Command::Assess(args)) => return assess(&rules, args, cli.color),
+        None => return assess(&rules, &cli.assess, cli.color, cli.rules.as_deref()),
+        Some(Command::Assess(args)) => {
+            return assess(&rules, args, cli.color, cli.rules.as_deref());
+        }
         Some(Command::Questions(args)) => match args.format {
             QuestionsFormat::Text => export::questions_text(&rules),
             QuestionsFormat::Json => export::questions_json(&rules),
@@ -248,7 +250,12 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<(), Error> {
     }
 }
 
-fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), Error> {
+fn assess(
+    rules: &RuleBase,
+    args: &AssessArgs,
+    color: ColorWhen,
+    rules_dir: Option<&Path>,
+) -> Result<(), Error> {
     // Refuse an existing output file before asking anything, not after fifty questions.
     if let Some(path) = &args.output {
         atomic_write::check_target(path, args.force).map_err(|source| Error::Output {
@@ -267,7 +274,7 @@ fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), E
     };
     let asking = args.answers.is_none() && (args.resume.is_some() || io::stdin().is_terminal());
     if asking {
-        return interactive(rules, args, color, log.as_ref());
+        return interactive(rules, args, color, log.as_ref(), rules_dir);
     }
     let mut answers = read_answers(rules, args.answers.as_deref())?;
     let training = log.map(|summary| {
@@ -281,7 +288,7 @@ fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), E
             .answers
             .as_deref()
             .filter(|path| *path != Path::new("-"))
-            .map(detail_command),
+            .map(|path| detail_command(rules_dir, args, path)),
         asked: None,
     };
     deliver(
@@ -296,12 +303,21 @@ fn assess(rules: &RuleBase, args: &AssessArgs, color: ColorWhen) -> Result<(), E
     .map(drop)
 }
 
-/// The command that prints the whole report from a file of answers.
-fn detail_command(path: &Path) -> String {
-    format!(
-        "runback assess --answers {} --detail",
+/// The command that prints the whole report from a file of answers, with the rule base
+/// and the training log this run used.
+fn detail_command(rules_dir: Option<&Path>, args: &AssessArgs, path: &Path) -> String {
+    let mut command = "runback".to_string();
+    if let Some(dir) = rules_dir {
+        command.push_str(&format!(" --rules {}", clean::shell_quote(dir)));
+    }
+    command.push_str(&format!(
+        " assess --answers {} --detail",
         clean::shell_quote(path)
-    )
+    ));
+    for log in &args.training {
+        command.push_str(&format!(" --training {}", clean::shell_quote(log)));
+    }
+    command
 }
 
 /// `runback questions --format fhir`: the Questionnaire, refused if it breaks an R4
@@ -525,6 +541,7 @@ fn interactive(
     args: &AssessArgs,
     color: ColorWhen,
     log: Option<&Summary>,
+    rules_dir: Option<&Path>,
 ) -> Result<(), Error> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Err(Error::NoTerminal);
@@ -688,7 +705,9 @@ fn interactive(
                 &answers,
                 args,
                 color,
-                kept_in().as_deref(),
+                kept_in()
+                    .as_deref()
+                    .map(|path| detail_command(rules_dir, args, path)),
                 training.as_ref(),
             );
         }
@@ -698,7 +717,9 @@ fn interactive(
     // The whole report is one command away, from the file that keeps these answers, and
     // only the questions the runner was shown count as left without an answer.
     let more_of = |prompter: &TerminalPrompter| report::More {
-        command: kept_in().as_deref().map(detail_command),
+        command: kept_in()
+            .as_deref()
+            .map(|path| detail_command(rules_dir, args, path)),
         asked: Some(prompter.asked(&rules.questionnaire)),
     };
     let mut written = deliver(
@@ -744,7 +765,9 @@ fn interactive(
                             &a,
                             args,
                             color,
-                            kept_in().as_deref(),
+                            kept_in()
+                                .as_deref()
+                                .map(|path| detail_command(rules_dir, args, path)),
                             training.as_ref(),
                         );
                     }
@@ -842,7 +865,7 @@ fn emergency_report(
     answers: &Answers,
     args: &AssessArgs,
     color: ColorWhen,
-    kept_in: Option<&Path>,
+    detail: Option<String>,
     training: Option<&TrainingView>,
 ) -> Result<(), Error> {
     if args.output.is_some() || args.format != AssessFormat::Text || args.detail {
@@ -865,11 +888,8 @@ fn emergency_report(
         more: report::More::default(),
     };
     let view = report::ReportView::new(&assessment, &view_options);
-    let hint = match kept_in {
-        Some(path) => format!(
-            "Your answers are kept. The full report, for later: runback assess --answers {} --detail",
-            clean::shell_quote(path)
-        ),
+    let hint = match detail {
+        Some(command) => format!("Your answers are kept. The full report, for later: {command}"),
         None => "The full report, for later: run runback again with --detail.".to_string(),
     };
     let text = TextOptions {

@@ -97,8 +97,6 @@ pub struct ReviewItem {
 /// What the welcome screen says about the run ahead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Welcome {
-    /// About how many screens.
-    pub screens: usize,
     /// Whether the run continues earlier answers.
     pub resumed: bool,
 }
@@ -385,9 +383,20 @@ impl<'a, 'c> Flow<'a, 'c> {
     fn progress(&mut self) -> Progress {
         let done = self.history.len();
         let screen = done + 1;
+        // On a screen reached by going back, the answered screens after it still count.
+        let answered = self
+            .all_screens()
+            .into_iter()
+            .filter(|&s| {
+                self.in_scope(s)
+                    && self.is_done(s)
+                    && self.questions_of(s).iter().any(|&q| self.seen[q])
+            })
+            .count();
+        let estimate = done.max(answered) + self.open_screens().len().max(1);
         Progress {
             screen,
-            screens: self.steady_total(screen, done + self.open_screens().len().max(1)),
+            screens: self.steady_total(screen, estimate),
         }
     }
 
@@ -544,7 +553,8 @@ impl<'a, 'c> Flow<'a, 'c> {
 
     /// Asks the screen of one question again (from the review or the emergency screen) and
     /// records it: a checklist whole, so every sign on it is seen and answered again.
-    /// `show_current` starts it on the answers given; otherwise nothing is chosen.
+    /// `show_current` starts it on the answers given; otherwise (a mistake on the
+    /// emergency screen) the question's own answer is not chosen.
     fn change(
         &mut self,
         prompter: &mut dyn Prompter,
@@ -563,7 +573,8 @@ impl<'a, 'c> Flow<'a, 'c> {
             }
             None => self.progress(),
         };
-        if let Some(values) = self.ask_screen(prompter, screen, progress, show_current)? {
+        let mistaken = (!show_current).then_some(q);
+        if let Some(values) = self.ask_screen(prompter, screen, progress, show_current, mistaken)? {
             self.record(&values);
         }
         self.focus = Some(q);
@@ -571,13 +582,15 @@ impl<'a, 'c> Flow<'a, 'c> {
     }
 
     /// Asks one screen; `None` when the runner went back. `show_current` starts it on the
-    /// answers given before.
+    /// answers given before; `mistaken` is a question whose answer was a mistake, shown
+    /// unanswered while a checklist keeps its other ticks.
     fn ask_screen(
         &mut self,
         prompter: &mut dyn Prompter,
         screen: Screen,
         progress: Progress,
         show_current: bool,
+        mistaken: Option<QuestionIdx>,
     ) -> Result<Option<Recorded>, PromptError> {
         let questionnaire = &self.rules.questionnaire;
         Ok(match screen {
@@ -612,11 +625,16 @@ impl<'a, 'c> Flow<'a, 'c> {
                     .first()
                     .map_or(0, |i| questionnaire.questions[i.question].section);
                 let section = &questionnaire.sections[section];
-                let current = if show_current {
-                    self.ticks(checklist)
-                } else {
-                    Ticks::default()
-                };
+                // From the emergency screen, the sign chosen by mistake comes back unticked
+                // and the rest as they were, so a stray Enter cannot repeat the mistake and
+                // no other sign is lost.
+                let mut current = self.ticks(checklist);
+                if let (false, Some(wrong)) = (show_current, mistaken) {
+                    current
+                        .items
+                        .retain(|&i| checklist.items[i].question != wrong);
+                    current.none = false;
+                }
                 match prompter.checklist(checklist, section, &labels, &current, progress)? {
                     ChecklistReply::Answer(ticks) => {
                         Some(self.checklist_answers(checklist, &ticks))
@@ -637,7 +655,6 @@ impl<'a, 'c> Flow<'a, 'c> {
     fn drive(&mut self, prompter: &mut dyn Prompter) -> Result<Outcome, PromptError> {
         if self.scope != Scope::Refine {
             prompter.welcome(Welcome {
-                screens: self.open_screens().len(),
                 resumed: !self.answers.is_empty(),
             })?;
         }
@@ -663,7 +680,7 @@ impl<'a, 'c> Flow<'a, 'c> {
                 shown_section = Some(section);
             }
             let progress = self.progress();
-            let Some(values) = self.ask_screen(prompter, screen, progress, true)? else {
+            let Some(values) = self.ask_screen(prompter, screen, progress, true, None)? else {
                 match self.history.pop() {
                     Some(previous) => cursor = Some(previous),
                     None => prompter
@@ -1263,6 +1280,38 @@ mod tests {
             ],
             "the whole checklist comes back, with nothing ticked"
         );
+
+        // Two signs ticked, one by mistake: the other stays ticked, the mistaken one not.
+        let mut script = Script::new(
+            &rules,
+            vec![
+                Step::Checklist(
+                    "emergency_signs",
+                    ChecklistReply::Answer(Ticks {
+                        items: vec![0, 1],
+                        ..Ticks::default()
+                    }),
+                ),
+                Step::Emergency(EmergencyChoice::Change(saddle)),
+                Step::CtrlC,
+            ],
+        );
+        run(
+            &rules,
+            &mut script,
+            Answers::none(&rules.questionnaire),
+            Scope::Short,
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(
+            script.checklists[1].1,
+            Ticks {
+                items: vec![1],
+                ..Ticks::default()
+            },
+            "the other sign is kept as ticked"
+        );
         let checklist = rules.questionnaire.checklist_of(saddle).unwrap();
         for q in checklist.questions() {
             let question = &rules.questionnaire.questions[q];
@@ -1354,6 +1403,103 @@ mod shipped_questionnaire {
                 assert!(asked, "{} was not asked: {screens:?}", question.id);
                 assert_eq!(answers.get(q), truth.get(q), "{}", question.id);
             }
+        }
+    }
+
+    /// A runner who answers from `inner`, and goes back `times` screens once, at the
+    /// screen numbered `at`.
+    struct GoesBack<'a> {
+        inner: Replay<'a>,
+        at: usize,
+        times: usize,
+        shown: Vec<Progress>,
+    }
+
+    impl GoesBack<'_> {
+        fn back(&mut self, p: Progress) -> bool {
+            self.shown.push(p);
+            if p.screen == self.at && self.times > 0 {
+                self.times -= 1;
+                self.at -= 1;
+                return true;
+            }
+            false
+        }
+    }
+
+    impl Prompter for GoesBack<'_> {
+        fn welcome(&mut self, w: Welcome) -> Result<(), PromptError> {
+            self.inner.welcome(w)
+        }
+        fn section(&mut self, s: &Section) -> Result<(), PromptError> {
+            self.inner.section(s)
+        }
+        fn ask(
+            &mut self,
+            q: &Question,
+            s: &Section,
+            c: Option<Value>,
+            p: Progress,
+        ) -> Result<Reply, PromptError> {
+            if self.back(p) {
+                return Ok(Reply::Back);
+            }
+            self.inner.ask(q, s, c, p)
+        }
+        fn checklist(
+            &mut self,
+            c: &Checklist,
+            s: &Section,
+            l: &[String],
+            t: &Ticks,
+            p: Progress,
+        ) -> Result<ChecklistReply, PromptError> {
+            if self.back(p) {
+                return Ok(ChecklistReply::Back);
+            }
+            self.inner.checklist(c, s, l, t, p)
+        }
+        fn notice(&mut self, t: &str) -> Result<(), PromptError> {
+            self.inner.notice(t)
+        }
+        fn emergency(
+            &mut self,
+            l: &Level,
+            r: &[&str],
+            a: &[ReviewItem],
+        ) -> Result<EmergencyChoice, PromptError> {
+            self.inner.emergency(l, r, a)
+        }
+        fn review(&mut self, i: &[ReviewItem], f: usize) -> Result<ReviewChoice, PromptError> {
+            self.inner.review(i, f)
+        }
+    }
+
+    #[test]
+    fn going_back_keeps_the_screens_answered_after_it_in_the_total() {
+        let rules = embedded::shipped().unwrap();
+        let truth = example(&rules);
+        let mut runner = GoesBack {
+            inner: Replay::new(&rules.questionnaire, &truth),
+            at: 20,
+            times: 19,
+            shown: Vec::new(),
+        };
+        let start = Answers::none(&rules.questionnaire);
+        run(&rules, &mut runner, start, Scope::Short, &mut |_| {}).unwrap();
+        let furthest = runner.shown.iter().map(|p| p.screen).max().unwrap();
+        let back_at_one = runner
+            .shown
+            .iter()
+            .rposition(|p| p.screen == 1)
+            .filter(|&i| i > 0)
+            .unwrap_or_else(|| panic!("went back to the first screen: {:?}", runner.shown));
+        for p in &runner.shown[back_at_one..] {
+            assert!(
+                p.screens >= furthest,
+                "after going back the total fell below the {furthest} screens already seen: {:?}",
+                runner.shown
+            );
         }
     }
 

@@ -556,14 +556,22 @@ fn not_answered(out: &mut Out, view: &ReportView) {
 /// What the short report leaves out, and how to see it.
 fn more(out: &mut Out, view: &ReportView) {
     let mut parts = vec!["how to do each suggestion".to_string()];
-    let n = view.unanswered_asked;
-    if n > 0 {
-        parts.push(format!(
-            "the {n} question{} left without an answer",
-            if n == 1 { "" } else { "s" }
-        ));
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    match view.skipped {
+        Some(0) => {}
+        Some(n) => parts.push(format!("the {n} question{} you skipped", plural(n))),
+        None => {
+            let n = view.unanswered.len();
+            if n > 0 {
+                parts.push(format!(
+                    "the {n} question{} left without an answer",
+                    plural(n)
+                ));
+            }
+        }
     }
-    parts.push(format!("the {} sources", view.sources.len()));
+    let sources = view.sources.len();
+    parts.push(format!("the {sources} source{}", plural(sources)));
     let last = parts.pop().unwrap_or_default();
     let list = if parts.is_empty() {
         last

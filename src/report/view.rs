@@ -33,10 +33,10 @@ pub struct ReportView<'a> {
     pub start_here: usize,
     /// Ids of questions that applied but were not answered.
     pub unanswered: Vec<QuestionRef<'a>>,
-    /// How many of them the runner was asked (all of them, for answers from a file).
+    /// How many of them the runner was shown and skipped, when they answered on screen.
     #[serde(skip)]
     #[schemars(skip)]
-    pub unanswered_asked: usize,
+    pub skipped: Option<usize>,
     /// The whole command that prints the whole report, when known.
     #[serde(skip)]
     #[schemars(skip)]
@@ -143,6 +143,10 @@ pub struct EscalationView<'a> {
     pub action: &'a str,
     /// Whether this is the default level (nothing raised it).
     pub is_default: bool,
+    /// Whether the runner is to be seen before anything else (the level's `seen_first`).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub seen_first: bool,
     /// How urgent, 0 being the most urgent level of the rule base.
     pub rank: usize,
     /// A caution to read before the strategies, at urgent levels.
@@ -460,7 +464,7 @@ impl<'a> ReportView<'a> {
     /// check come after being seen, and in an emergency they are left out.
     pub fn once_checked(&self) -> bool {
         let e = &self.escalation;
-        e.rank <= 1 && !e.is_default
+        e.seen_first && !e.is_default
     }
 
     /// How a section of things to try or to check is headed in a full report: as it is,
@@ -583,6 +587,7 @@ impl<'a> ReportView<'a> {
             time_frame: level.time_frame.as_deref(),
             action: &level.action,
             is_default: a.escalation.level == rb.default_level(),
+            seen_first: level.seen_first,
             rank: a.escalation.level,
             self_care_note: level.self_care_note.as_deref(),
             reasons,
@@ -726,10 +731,11 @@ impl<'a> ReportView<'a> {
             strategies,
             start_here: a.start_here,
             unanswered: question_refs(rb, &a.unanswered),
-            unanswered_asked: match &options.more.asked {
-                Some(asked) => a.unanswered.iter().filter(|q| asked.contains(q)).count(),
-                None => a.unanswered.len(),
-            },
+            skipped: options
+                .more
+                .asked
+                .as_ref()
+                .map(|asked| a.unanswered.iter().filter(|q| asked.contains(q)).count()),
             more_command: options.more.command.clone(),
             ignored: question_refs(rb, &a.ignored),
             sources: cited
