@@ -31,11 +31,14 @@ fn runs(log: &Log) -> impl Iterator<Item = &Activity> {
     log.activities.iter().filter(|a| a.kind == Kind::Run)
 }
 
+/// A run's start, and the longest run of its day that started no later (kilometres).
+type Started = (DateTime<Utc>, Option<f64>);
+
 /// The runs of the days a figure can look at, by day, each day's in start order with the
 /// longest run so far, so the longest run of the 30 days before any run is found in at
 /// most 31 look-ups: the summary's work grows with the log, not with its square.
 struct Days30 {
-    by_day: BTreeMap<NaiveDate, Vec<(DateTime<Utc>, Option<f64>)>>,
+    by_day: BTreeMap<NaiveDate, Vec<Started>>,
     first: Option<NaiveDate>,
 }
 
@@ -48,7 +51,7 @@ thread_local! {
 impl Days30 {
     /// Runs on the days `from..=to`.
     fn new(log: &Log, first: Option<NaiveDate>, from: NaiveDate, to: NaiveDate) -> Days30 {
-        let mut by_day: BTreeMap<NaiveDate, Vec<(DateTime<Utc>, Option<f64>)>> = BTreeMap::new();
+        let mut by_day: BTreeMap<NaiveDate, Vec<Started>> = BTreeMap::new();
         for a in runs(log).filter(|a| a.date >= from && a.date <= to) {
             by_day
                 .entry(a.date)
