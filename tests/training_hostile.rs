@@ -275,14 +275,17 @@ fn an_activity_list_reads_only_files_inside_its_own_folder_and_each_once() {
     );
 }
 
-/// A zip of `n` entries `k.fit.gz`, each a FIT header and then `mib` MiB of zeros once
-/// unpacked: a few KiB each in the zip; and one good FIT file.
+/// A zip of `n` entries `k.fit.gz`, each (with `header`) a FIT header and then `mib` MiB of
+/// zeros once unpacked: a few KiB each in the zip; and one good FIT file.
 fn nested_bomb(path: &Path, n: usize, mib: usize, header: bool) {
     let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     if header {
-        gz.write_all(b"\x0e\x10\x00\x00\xff\xff\xff\x7f.FIT\x00\x00")
-            .unwrap();
+        // A header whose size is what follows: read to its end, every byte unpacked.
+        let data = ((mib as u32) << 20) - 16;
+        gz.write_all(&[14, 0x10, 0, 0]).unwrap();
+        gz.write_all(&data.to_le_bytes()).unwrap();
+        gz.write_all(b".FIT\x00\x00").unwrap();
     }
     for _ in 0..mib {
         gz.write_all(&vec![0u8; 1 << 20]).unwrap();
@@ -330,6 +333,35 @@ fn what_a_gzip_inside_a_zip_unpacks_to_counts_against_the_limit_for_the_whole_lo
         .unwrap_err()
         .to_string();
     assert!(err.contains("once unpacked"), "{err}");
+    // A FIT header that claims more than the limit on one file is refused from its first
+    // bytes, and bytes after a FIT file's end are never unpacked.
+    let claims = tmp.path().join("claims.fit.gz");
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&claims).unwrap(),
+        flate2::Compression::best(),
+    );
+    gz.write_all(b"\x0e\x10\x00\x00\xff\xff\xff\x7f.FIT\x00\x00")
+        .unwrap();
+    gz.finish().unwrap();
+    let err = training::read(&[claims], limits).unwrap_err().to_string();
+    assert!(err.contains("2 MiB limit"), "{err}");
+    let trailing = tmp.path().join("trailing.fit.gz");
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&trailing).unwrap(),
+        flate2::Compression::best(),
+    );
+    gz.write_all(&good_fit()).unwrap();
+    for _ in 0..8 {
+        gz.write_all(&vec![0u8; 1 << 20]).unwrap();
+    }
+    gz.finish().unwrap();
+    let log = training::read(&[trailing.clone(), trailing], limits).unwrap();
+    assert_eq!(
+        log.activities.len(),
+        1,
+        "16 MiB of zeros after it are never read"
+    );
+
     // Zeros that are not a training file at all are refused from their first bytes.
     let zeros = tmp.path().join("zeros.zip");
     nested_bomb(&zeros, 12, 1, false);

@@ -260,22 +260,62 @@ fn load<'c>(raw: impl Read, bound: u64, ctx: &'c Ctx<'c>) -> Result<Loaded<'c>, 
         Some(f) => f,
         None => return Err(NOT_TRAINING.to_string()),
     };
-    let want = bound.min(limit.saturating_add(1));
-    let permit = ctx.memory.take(want);
-    bytes.reserve_exact((want as usize).saturating_sub(bytes.len()));
-    reader.read_to_end(&mut bytes).map_err(failed)?;
-    if bytes.len() as u64 > limit {
-        return Err(format!(
+    let too_large = || {
+        format!(
             "larger than the {} MiB limit for one training file{}",
             limit >> 20,
             if gz { ", once uncompressed" } else { "" }
-        ));
+        )
+    };
+    let want = bound.min(limit.saturating_add(1));
+    let permit = ctx.memory.take(want);
+    if format == Format::Fit {
+        read_fit(&mut reader, &mut bytes, limit)
+            .map_err(failed)?
+            .ok_or_else(too_large)?;
+    } else {
+        bytes.reserve_exact((want as usize).saturating_sub(bytes.len()));
+        reader.read_to_end(&mut bytes).map_err(failed)?;
+    }
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
     }
     Ok(Loaded {
         bytes,
         format,
         _permit: permit,
     })
+}
+
+/// Reads a FIT file by the sizes its headers give: each file of a chain, header, messages
+/// and checksum, and nothing after the last one. A header claiming more than the limit is
+/// refused before anything more is read or unpacked (`None`), and bytes after the chain
+/// (zeros, say, however many) are never read. A chain cut short is left for the decoder
+/// to name.
+fn read_fit(
+    reader: &mut impl Read,
+    bytes: &mut Vec<u8>,
+    limit: u64,
+) -> std::io::Result<Option<()>> {
+    let mut at = 0usize;
+    loop {
+        fill(reader, bytes, at + 12)?;
+        let Some(head) = bytes.get(at..at + 12).filter(|h| &h[8..12] == b".FIT") else {
+            // Not another file: what is here (at most the first 4 KiB) is the decoder's to judge.
+            return Ok(Some(()));
+        };
+        let data = u64::from(u32::from_le_bytes([head[4], head[5], head[6], head[7]]));
+        let end = at as u64 + u64::from(head[0]) + data + 2;
+        if end > limit {
+            return Ok(None);
+        }
+        bytes.reserve_exact((end as usize).saturating_sub(bytes.len()));
+        fill(reader, bytes, end as usize)?;
+        if (bytes.len() as u64) < end {
+            return Ok(Some(()));
+        }
+        at = end as usize;
+    }
 }
 
 /// What one file gave.
