@@ -81,12 +81,10 @@ pub fn prepare(bytes: &[u8]) -> Result<Cow<'_, [u8]>, String> {
         }
         let data = u32::from_le_bytes([rest[4], rest[5], rest[6], rest[7]]) as usize;
         let end = header.saturating_add(data);
-        // The decoder stops at the end of the bytes it has; a data size past the end is
-        // its "cut short" to report.
-        let Some(body) = rest.get(header..end) else {
-            break;
-        };
-        let fixes = bad_field_types(body);
+        // The decoder reads each message that starts before the end the header gives, to
+        // its own end, even past that one (or past the end of the bytes, which is its "cut
+        // short" to report): so does this.
+        let fixes = bad_field_types(&rest[header..], data);
         if !fixes.is_empty() {
             let copy = out.to_mut();
             // The data checksum covers the header too when the header has none of its own.
@@ -95,7 +93,7 @@ pub fn prepare(bytes: &[u8]) -> Result<Cow<'_, [u8]>, String> {
             let stored = rest
                 .get(end..end + 2)
                 .map(|c| u16::from_le_bytes([c[0], c[1]]));
-            let matched = stored == Some(crc(0, &rest[covered.clone()]));
+            let matched = stored.is_some_and(|c| c == crc(0, &rest[covered.clone()]));
             for at in fixes {
                 copy[start + header + at] = BYTE;
             }
@@ -104,20 +102,24 @@ pub fn prepare(bytes: &[u8]) -> Result<Cow<'_, [u8]>, String> {
                 copy[start + end..start + end + 2].copy_from_slice(&new.to_le_bytes());
             }
         }
+        if end > rest.len() {
+            break;
+        }
         start = start.saturating_add(end).saturating_add(2);
     }
     Ok(out)
 }
 
 /// The offsets, within a file's messages, of the base-type bytes of field definitions
-/// whose size is not a whole number of values of their type. Walks the messages as the
-/// decoder does and stops where they stop making sense.
-fn bad_field_types(body: &[u8]) -> Vec<usize> {
+/// whose size is not a whole number of values of their type. Walks the messages that start
+/// within the first `size` bytes, as the decoder does, and stops where they stop making
+/// sense.
+fn bad_field_types(body: &[u8], size: usize) -> Vec<usize> {
     let mut fixes = Vec::new();
     // The size of a data message of each local type, fields and developer fields.
     let mut sizes: [Option<usize>; 16] = [None; 16];
     let mut at = 0usize;
-    while let Some(&head) = body.get(at) {
+    while let Some(&head) = body.get(at).filter(|_| at < size) {
         at += 1;
         if head & 0x80 != 0 {
             // A compressed-timestamp data message.
@@ -275,6 +277,10 @@ mod tests {
             crc(0, &tidy[14..n - 2]),
             "the data checksum still matches"
         );
+        // Cut short: the messages that are there are still tidied, and nothing is indexed
+        // past the end.
+        let cut = &file[..file.len() - 4];
+        assert_eq!(prepare(cut).unwrap()[14 + 8], BYTE);
         // A sound file is passed on as it is.
         let sound = fit_file(&[0x40, 0, 0, 0, 0, 1, 0, 2, 0x84, 0x00, 1, 2]);
         assert!(matches!(prepare(&sound).unwrap(), Cow::Borrowed(_)));
