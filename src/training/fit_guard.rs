@@ -281,6 +281,11 @@ mod tests {
         // past the end.
         let cut = &file[..file.len() - 4];
         assert_eq!(prepare(cut).unwrap()[14 + 8], BYTE);
+        // A definition that starts before the end the header gives and runs past it is
+        // read to its own end, as the decoder reads it.
+        let mut straddling = file.clone();
+        straddling[4..8].copy_from_slice(&3u32.to_le_bytes());
+        assert_eq!(prepare(&straddling).unwrap()[14 + 8], BYTE);
         // A sound file is passed on as it is.
         let sound = fit_file(&[0x40, 0, 0, 0, 0, 1, 0, 2, 0x84, 0x00, 1, 2]);
         assert!(matches!(prepare(&sound).unwrap(), Cow::Borrowed(_)));
