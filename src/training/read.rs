@@ -94,7 +94,7 @@ impl<'a> Ctx<'a> {
             limits,
             left: AtomicU64::new(limits.archive_bytes),
             over: AtomicBool::new(false),
-            memory: Memory::new(in_flight(limits)),
+            memory: Memory::new(SMALL_IN_FLIGHT),
         }
     }
 
@@ -118,12 +118,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The most file contents held in memory at once, whatever the number of threads: four
-/// of the largest files runback reads.
-fn in_flight(limits: &Limits) -> u64 {
-    limits.file_bytes.saturating_add(1).saturating_mul(4)
-}
-
 /// The error that ends a run whose files unpack to more than the limit.
 fn over_budget(what: &Path, limits: &Limits) -> TrainingError {
     unusable(
@@ -137,48 +131,93 @@ fn over_budget(what: &Path, limits: &Limits) -> TrainingError {
     )
 }
 
-/// A counting semaphore over bytes: a file's reader takes, before reading, as much as the
-/// file can unpack to, and gives it back when the file is parsed. One file never waits for
-/// itself: a claim larger than the whole is cut to the whole.
+/// A file that can unpack to more than this many bytes is read into one of the few large
+/// buffers the run shares; a smaller one gets a buffer of its own.
+const SMALL: u64 = 1 << 20;
+
+/// The most bytes small files' buffers hold at once.
+const SMALL_IN_FLIGHT: u64 = 64 << 20;
+
+/// How many large buffers a run has: at most this many large files are held at once,
+/// however many threads read.
+const LARGE_BUFFERS: usize = 3;
+
+/// The memory file contents are read into, bounded whatever the number of threads: small
+/// files take their size from a budget of bytes before reading and give it back once
+/// parsed; large ones wait for one of a few buffers, reused from file to file, so memory
+/// freed by one file is not left with a thread (or with the allocator) while the next is
+/// read. One file never waits for itself: a claim larger than the whole is cut to the whole.
 struct Memory {
-    cap: u64,
-    used: Mutex<u64>,
+    small_cap: u64,
+    state: Mutex<MemoryState>,
     freed: Condvar,
 }
 
-struct Permit<'m> {
-    memory: &'m Memory,
-    bytes: u64,
+#[derive(Default)]
+struct MemoryState {
+    /// Bytes small files hold.
+    small: u64,
+    /// Large buffers in use.
+    large: usize,
+    /// Large buffers free for the next large file.
+    pool: Vec<Vec<u8>>,
+}
+
+/// What a file's buffer was taken from, given back when the file is parsed.
+enum Slot<'m> {
+    Small(&'m Memory, u64),
+    Large(&'m Memory),
 }
 
 impl Memory {
-    fn new(cap: u64) -> Memory {
+    fn new(small_cap: u64) -> Memory {
         Memory {
-            cap,
-            used: Mutex::new(0),
+            small_cap,
+            state: Mutex::new(MemoryState::default()),
             freed: Condvar::new(),
         }
     }
 
-    fn take(&self, bytes: u64) -> Permit<'_> {
-        let bytes = bytes.min(self.cap);
-        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
-        while *used + bytes > self.cap {
-            used = self.freed.wait(used).unwrap_or_else(|e| e.into_inner());
-        }
-        *used += bytes;
-        Permit {
-            memory: self,
-            bytes,
+    fn lock(&self) -> std::sync::MutexGuard<'_, MemoryState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// An empty buffer for a file that can unpack to `bytes`, waiting until memory allows.
+    fn take(&self, bytes: u64) -> (Vec<u8>, Slot<'_>) {
+        let mut state = self.lock();
+        if bytes <= SMALL {
+            let bytes = bytes.min(self.small_cap);
+            while state.small + bytes > self.small_cap {
+                state = self.freed.wait(state).unwrap_or_else(|e| e.into_inner());
+            }
+            state.small += bytes;
+            (Vec::with_capacity(bytes as usize), Slot::Small(self, bytes))
+        } else {
+            while state.large >= LARGE_BUFFERS {
+                state = self.freed.wait(state).unwrap_or_else(|e| e.into_inner());
+            }
+            state.large += 1;
+            let mut buffer = state.pool.pop().unwrap_or_default();
+            buffer.clear();
+            (buffer, Slot::Large(self))
         }
     }
 }
 
-impl Drop for Permit<'_> {
-    fn drop(&mut self) {
-        let mut used = self.memory.used.lock().unwrap_or_else(|e| e.into_inner());
-        *used -= self.bytes;
-        self.memory.freed.notify_all();
+impl Slot<'_> {
+    fn give_back(&self, buffer: Vec<u8>) {
+        let memory = match self {
+            Slot::Small(m, _) | Slot::Large(m) => *m,
+        };
+        let mut state = memory.lock();
+        match self {
+            Slot::Small(_, bytes) => state.small -= bytes,
+            Slot::Large(_) => {
+                state.large -= 1;
+                state.pool.push(buffer);
+            }
+        }
+        memory.freed.notify_all();
     }
 }
 
@@ -213,11 +252,17 @@ fn inflated(n: u64) -> u64 {
     n.saturating_mul(1100).saturating_add(1 << 16)
 }
 
-/// One file's content, ready to parse, and the memory it holds.
+/// One file's content, ready to parse, in the buffer it holds until it is dropped.
 struct Loaded<'c> {
     bytes: Vec<u8>,
     format: Format,
-    _permit: Permit<'c>,
+    slot: Slot<'c>,
+}
+
+impl Drop for Loaded<'_> {
+    fn drop(&mut self) {
+        self.slot.give_back(std::mem::take(&mut self.bytes));
+    }
 }
 
 /// Reads one file: one layer of gzip undone, its format told from its first bytes before
@@ -268,23 +313,28 @@ fn load<'c>(raw: impl Read, bound: u64, ctx: &'c Ctx<'c>) -> Result<Loaded<'c>, 
         )
     };
     let want = bound.min(limit.saturating_add(1));
-    let permit = ctx.memory.take(want);
+    let (mut buffer, slot) = ctx.memory.take(want);
+    buffer.extend_from_slice(&bytes);
+    drop(bytes);
+    // From here the buffer goes back where it came from, whatever happens.
+    let mut loaded = Loaded {
+        bytes: buffer,
+        format,
+        slot,
+    };
+    let bytes = &mut loaded.bytes;
     if format == Format::Fit {
-        read_fit(&mut reader, &mut bytes, limit)
+        read_fit(&mut reader, bytes, limit)
             .map_err(failed)?
             .ok_or_else(too_large)?;
     } else {
         bytes.reserve_exact((want as usize).saturating_sub(bytes.len()));
-        reader.read_to_end(&mut bytes).map_err(failed)?;
+        reader.read_to_end(bytes).map_err(failed)?;
     }
     if bytes.len() as u64 > limit {
         return Err(too_large());
     }
-    Ok(Loaded {
-        bytes,
-        format,
-        _permit: permit,
-    })
+    Ok(loaded)
 }
 
 /// Reads a FIT file by the sizes its headers give: each file of a chain, header, messages
@@ -1255,22 +1305,33 @@ mod tests {
 
     #[test]
     fn memory_in_flight_never_passes_its_cap_whatever_the_threads() {
-        use std::sync::atomic::AtomicU64;
-        let memory = Memory::new(100);
-        let peak = AtomicU64::new(0);
+        let memory = Memory::new(SMALL);
+        let peak_small = AtomicU64::new(0);
+        let peak_large = AtomicU64::new(0);
         std::thread::scope(|s| {
             for _ in 0..8 {
                 s.spawn(|| {
-                    for n in [30u64, 60, 100, 500] {
-                        let _p = memory.take(n);
-                        let used = *memory.used.lock().unwrap();
-                        peak.fetch_max(used, Ordering::Relaxed);
+                    for n in [SMALL / 3, SMALL, SMALL + 1, 64 << 20, 100] {
+                        let (mut buffer, slot) = memory.take(n);
+                        buffer.resize(n as usize, 1);
+                        {
+                            let state = memory.lock();
+                            peak_small.fetch_max(state.small, Ordering::Relaxed);
+                            peak_large.fetch_max(state.large as u64, Ordering::Relaxed);
+                        }
                         std::thread::yield_now();
+                        slot.give_back(buffer);
                     }
                 });
             }
         });
-        assert!(peak.load(Ordering::Relaxed) <= 100);
-        assert_eq!(*memory.used.lock().unwrap(), 0);
+        assert!(peak_small.load(Ordering::Relaxed) <= SMALL);
+        assert!(peak_large.load(Ordering::Relaxed) <= LARGE_BUFFERS as u64);
+        let state = memory.lock();
+        assert_eq!((state.small, state.large), (0, 0));
+        assert!(
+            state.pool.len() <= LARGE_BUFFERS,
+            "large buffers are reused, not made per thread"
+        );
     }
 }
