@@ -161,8 +161,9 @@ fn skipped_note(skipped: &[Skipped]) -> String {
 /// The limits that keep a hostile or mistaken input from exhausting memory or time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// The largest single file, after decompression, in bytes. Four times this is the most
-    /// file content held in memory at once, however many threads read.
+    /// The largest single file, after decompression, in bytes. However many threads read,
+    /// at most three files larger than 1 MiB (in buffers reused from file to file) and
+    /// 64 MiB of smaller ones are held in memory at once.
     pub file_bytes: u64,
     /// The most the whole log may unpack to, in bytes: every file read, and what every zip
     /// and gzip in it (a gzip inside a zip included) unpacks to. A zip whose own listing
