@@ -84,7 +84,7 @@ pub fn prepare(bytes: &[u8]) -> Result<Cow<'_, [u8]>, String> {
         // The decoder reads each message that starts before the end the header gives, to
         // its own end, even past that one (or past the end of the bytes, which is its "cut
         // short" to report): so does this.
-        let fixes = bad_field_types(&rest[header..], data);
+        let (fixes, stop) = bad_field_types(&rest[header..], data);
         if !fixes.is_empty() {
             let copy = out.to_mut();
             // The data checksum covers the header too when the header has none of its own.
@@ -93,7 +93,9 @@ pub fn prepare(bytes: &[u8]) -> Result<Cow<'_, [u8]>, String> {
             let stored = rest
                 .get(end..end + 2)
                 .map(|c| u16::from_le_bytes([c[0], c[1]]));
-            let matched = stored.is_some_and(|c| c == crc(0, &rest[covered.clone()]));
+            // Only a file whose messages end where its header says has a checksum there.
+            let matched = matches!(stop, Stop::AtEnd)
+                && stored.is_some_and(|c| c == crc(0, &rest[covered.clone()]));
             for at in fixes {
                 copy[start + header + at] = BYTE;
             }
@@ -102,19 +104,33 @@ pub fn prepare(bytes: &[u8]) -> Result<Cow<'_, [u8]>, String> {
                 copy[start + end..start + end + 2].copy_from_slice(&new.to_le_bytes());
             }
         }
-        if end > rest.len() {
-            break;
-        }
-        start = start.saturating_add(end).saturating_add(2);
+        // The next file of a chain starts after the checksum when the last message ended
+        // where the header said; where it ran past that, the decoder looks for the next
+        // header straight after it, with no checksum.
+        start = match stop {
+            Stop::AtEnd if end <= rest.len() => start + end + 2,
+            Stop::Past(at) if header + at < rest.len() => start + header + at,
+            _ => break,
+        };
     }
     Ok(out)
 }
 
+/// Where the messages of one file of a chain stopped.
+enum Stop {
+    /// Exactly at the end its header gives.
+    AtEnd,
+    /// Past it: the last message ran over, to this offset.
+    Past(usize),
+    /// Where they stop making sense, or at the end of the bytes.
+    Lost,
+}
+
 /// The offsets, within a file's messages, of the base-type bytes of field definitions
-/// whose size is not a whole number of values of their type. Walks the messages that start
-/// within the first `size` bytes, as the decoder does, and stops where they stop making
-/// sense.
-fn bad_field_types(body: &[u8], size: usize) -> Vec<usize> {
+/// whose size is not a whole number of values of their type, and where the messages
+/// stopped. Walks the messages that start within the first `size` bytes, as the decoder
+/// does.
+fn bad_field_types(body: &[u8], size: usize) -> (Vec<usize>, Stop) {
     let mut fixes = Vec::new();
     // The size of a data message of each local type, fields and developer fields.
     let mut sizes: [Option<usize>; 16] = [None; 16];
@@ -123,50 +139,55 @@ fn bad_field_types(body: &[u8], size: usize) -> Vec<usize> {
         at += 1;
         if head & 0x80 != 0 {
             // A compressed-timestamp data message.
-            let Some(size) = sizes[usize::from((head >> 5) & 0x3)] else {
-                break;
+            let Some(n) = sizes[usize::from((head >> 5) & 0x3)] else {
+                return (fixes, Stop::Lost);
             };
-            at += size;
+            at += n;
         } else if head & 0x40 != 0 {
             let Some(&fields) = body.get(at + 4) else {
-                break;
+                return (fixes, Stop::Lost);
             };
-            let mut size = 0usize;
+            let mut width = 0usize;
             let mut p = at + 5;
             for _ in 0..fields {
                 let Some(def) = body.get(p..p + 3) else {
-                    return fixes;
+                    return (fixes, Stop::Lost);
                 };
                 let base = def[2] & 0x9f;
                 if def[1] % base_size(base) != 0 {
                     fixes.push(p + 2);
                 }
-                size += usize::from(def[1]);
+                width += usize::from(def[1]);
                 p += 3;
             }
             if head & 0x20 != 0 {
                 let Some(&dev) = body.get(p) else {
-                    break;
+                    return (fixes, Stop::Lost);
                 };
                 p += 1;
                 for _ in 0..dev {
                     let Some(def) = body.get(p..p + 3) else {
-                        return fixes;
+                        return (fixes, Stop::Lost);
                     };
-                    size += usize::from(def[1]);
+                    width += usize::from(def[1]);
                     p += 3;
                 }
             }
-            sizes[usize::from(head & 0xF)] = Some(size);
+            sizes[usize::from(head & 0xF)] = Some(width);
             at = p;
         } else {
-            let Some(size) = sizes[usize::from(head & 0xF)] else {
-                break;
+            let Some(n) = sizes[usize::from(head & 0xF)] else {
+                return (fixes, Stop::Lost);
             };
-            at += size;
+            at += n;
         }
     }
-    fixes
+    let stop = match at.cmp(&size) {
+        std::cmp::Ordering::Equal => Stop::AtEnd,
+        std::cmp::Ordering::Greater if at <= body.len() => Stop::Past(at),
+        _ => Stop::Lost,
+    };
+    (fixes, stop)
 }
 
 thread_local! {
@@ -286,6 +307,13 @@ mod tests {
         let mut straddling = file.clone();
         straddling[4..8].copy_from_slice(&3u32.to_le_bytes());
         assert_eq!(prepare(&straddling).unwrap()[14 + 8], BYTE);
+        // A message running past the end its header gives: the next file of the chain
+        // starts right after it, with no checksum, and is tidied too.
+        let mut chain = fit_file(&[0x40, 0, 0, 0, 0, 1, 0, 4, 0x84, 0x00, 1, 2, 3, 4]);
+        chain[4..8].copy_from_slice(&13u32.to_le_bytes());
+        chain.truncate(14 + 14);
+        chain.extend_from_slice(&file);
+        assert_eq!(prepare(&chain).unwrap()[28 + 14 + 8], BYTE);
         // A sound file is passed on as it is.
         let sound = fit_file(&[0x40, 0, 0, 0, 0, 1, 0, 2, 0x84, 0x00, 1, 2]);
         assert!(matches!(prepare(&sound).unwrap(), Cow::Borrowed(_)));
