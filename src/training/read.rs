@@ -349,17 +349,32 @@ fn read_fit(
 ) -> std::io::Result<Option<()>> {
     let mut at = 0usize;
     loop {
-        fill(reader, bytes, at + 12)?;
-        let Some(head) = bytes.get(at..at + 12).filter(|h| &h[8..12] == b".FIT") else {
-            // Not another file: what is here (at most the first 4 KiB) is the decoder's to judge.
+        // The next header: from what is already read, the rest into a small buffer, so
+        // the file's buffer grows only for a file that is there.
+        let mut head = [0u8; 12];
+        let have = bytes.len().saturating_sub(at).min(12);
+        head[..have].copy_from_slice(&bytes[at..at + have]);
+        let mut got = have;
+        while got < 12 {
+            match reader.read(&mut head[got..]) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if got < 12 || &head[8..12] != b".FIT" {
+            // Not another file: what is already here (at most the first 4 KiB) is the
+            // decoder's to judge; nothing more is read.
             return Ok(Some(()));
-        };
+        }
         let data = u64::from(u32::from_le_bytes([head[4], head[5], head[6], head[7]]));
         let end = at as u64 + u64::from(head[0]) + data + 2;
         if end > limit {
             return Ok(None);
         }
         bytes.reserve_exact((end as usize).saturating_sub(bytes.len()));
+        bytes.extend_from_slice(&head[have..]);
         fill(reader, bytes, end as usize)?;
         if (bytes.len() as u64) < end {
             return Ok(Some(()));
@@ -1209,6 +1224,8 @@ pub fn read(paths: &[PathBuf], limits: Limits) -> Result<Log, TrainingError> {
     for path in paths {
         found.extend(read_named(path, &ctx, &mut count, &mut log)?);
     }
+    // The shared buffers go before the activities are built.
+    drop(ctx);
     let files = paths
         .iter()
         .map(|p| clean::path(p))
@@ -1224,6 +1241,7 @@ pub fn read_bytes(name: &str, bytes: Vec<u8>, limits: Limits) -> Result<Log, Tra
     let mut count = 0usize;
     let path = Path::new(name);
     let found = read_stream(path, bytes, &ctx, &mut count, &mut log)?;
+    drop(ctx);
     finish(found, log, clean::path(path))
 }
 
