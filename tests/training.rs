@@ -472,18 +472,24 @@ fn size_limits_hold_for_plain_files_zips_and_gzip_bombs() {
         files: 3,
     };
     let big = tmp.path().join("big.gpx");
-    std::fs::write(&big, vec![b' '; (1 << 20) + 1]).unwrap();
+    // A GPX start, then padding: the format is told from the start, the size from the rest.
+    let mut text = b"<gpx version=\"1.1\">".to_vec();
+    text.resize((1 << 20) + 1, b' ');
+    std::fs::write(&big, text).unwrap();
     let err = training::read(&[big], small).unwrap_err().to_string();
     assert!(
         err.contains("big.gpx") && err.contains("1 MiB limit"),
         "{err}"
     );
-    // 64 MiB of zeros compress to about 64 KiB: the limit stops the unpacking at 1 MiB.
+    // A FIT header, then 64 MiB of zeros, compress to about 64 KiB: the limit stops the
+    // unpacking at 1 MiB.
     let bomb = tmp.path().join("bomb.fit.gz");
     let mut gz = flate2::write::GzEncoder::new(
         std::fs::File::create(&bomb).unwrap(),
         flate2::Compression::best(),
     );
+    gz.write_all(b"\x0e\x10\x00\x00\xff\xff\xff\x7f.FIT\x00\x00")
+        .unwrap();
     for _ in 0..64 {
         gz.write_all(&vec![0u8; 1 << 20]).unwrap();
     }

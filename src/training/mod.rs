@@ -8,7 +8,9 @@
 //! is the rule base's business.
 
 mod fit;
+mod fit_guard;
 mod kind;
+mod plausible;
 pub mod propose;
 mod read;
 mod summary;
@@ -162,11 +164,16 @@ fn skipped_note(skipped: &[Skipped]) -> String {
 /// The limits that keep a hostile or mistaken input from exhausting memory or time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// The largest single file, after decompression, in bytes.
+    /// The largest single file, after decompression, in bytes. However many threads read,
+    /// at most three files larger than 1 MiB (in buffers reused from file to file) and
+    /// 64 MiB of smaller ones are held in memory at once.
     pub file_bytes: u64,
-    /// The most a whole archive may decompress to, in bytes.
+    /// The most the whole log may unpack to, in bytes: every file read, and what every zip
+    /// and gzip in it (a gzip inside a zip included) unpacks to. A zip whose own listing
+    /// says more is refused before it is read; otherwise reading stops at the limit.
     pub archive_bytes: u64,
-    /// The most files a folder or archive may hold.
+    /// The most files (and folders) the log may hold, across folders, archives and the
+    /// files an activity list names.
     pub files: usize,
 }
 
@@ -273,6 +280,12 @@ impl Default for Limits {
 /// archive it is skipped and listed, and the rest still count.
 pub fn read(paths: &[PathBuf], limits: Limits) -> Result<Log, TrainingError> {
     read::read(paths, limits)
+}
+
+/// Reads one file's bytes as if a pipe named `name` had given them: FIT, GPX, TCX, CSV,
+/// gzip or zip, told from the content. What fuzzing and tests use to reach every reader.
+pub fn read_bytes(name: &str, bytes: Vec<u8>, limits: Limits) -> Result<Log, TrainingError> {
+    read::read_bytes(name, bytes, limits)
 }
 
 /// Summarises the [`WEEKS`] weeks ending on `as_of`, and the figures the log supports.

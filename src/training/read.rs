@@ -2,16 +2,18 @@
 //! gzip undone, each file's format told from its content, files parsed in parallel,
 //! Strava's CSV rows joined to the files they name, and the same session counted once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 
 use chrono::{Local, TimeZone};
 use rayon::prelude::*;
 
 use super::table;
-use super::{Activity, Limits, Log, Parsed, Skipped, TrainingError, fit, xml};
+use super::{Activity, Limits, Log, Parsed, Skipped, TrainingError, fit_guard, plausible, xml};
 use crate::clean;
 
 /// What a file holds, told from its first bytes.
@@ -68,20 +70,317 @@ fn looks_like_training(name: &str) -> bool {
         .any(|ext| name.ends_with(ext))
 }
 
-/// Reads at most `limit` bytes; more is an error naming the limit.
-fn read_limited(reader: impl Read, limit: u64) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    reader
-        .take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot be read: {e}"))?;
-    if bytes.len() as u64 > limit {
-        return Err(format!(
-            "larger than the {} MiB limit for one training file",
-            limit >> 20
-        ));
+/// How much of a file's start the format is told from.
+const SNIFF: usize = 4096;
+
+/// How a read that ran into the limit on what a whole log may unpack ends; the run stops
+/// with [`over_budget`] once the files in flight have finished.
+const OVER_BUDGET: &str = "the log unpacks to more than runback reads";
+
+/// Everything one run's files share: the limits, what is left of the unpacked-size budget,
+/// and the memory in flight.
+pub(super) struct Ctx<'a> {
+    limits: &'a Limits,
+    /// Bytes that may still be unpacked, across the whole log.
+    left: AtomicU64,
+    /// Set once a read ran out of `left`: nothing more is read.
+    over: AtomicBool,
+    memory: Memory,
+}
+
+impl<'a> Ctx<'a> {
+    pub(super) fn new(limits: &'a Limits) -> Ctx<'a> {
+        Ctx {
+            limits,
+            left: AtomicU64::new(limits.archive_bytes),
+            over: AtomicBool::new(false),
+            memory: Memory::new(SMALL_IN_FLIGHT),
+        }
     }
-    Ok(bytes)
+
+    fn over(&self) -> bool {
+        self.over.load(Ordering::Relaxed)
+    }
+
+    /// Takes `n` unpacked bytes from the budget; false (and every later read stops) when
+    /// there are not that many left.
+    fn charge(&self, n: u64) -> bool {
+        let ok = self
+            .left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(n)
+            })
+            .is_ok();
+        if !ok {
+            self.over.store(true, Ordering::Relaxed);
+        }
+        ok
+    }
+}
+
+/// The error that ends a run whose files unpack to more than the limit.
+fn over_budget(what: &Path, limits: &Limits) -> TrainingError {
+    unusable(
+        what,
+        format!(
+            "the training files named come to more than the {} MiB limit once unpacked \
+             (counting what every zip and gzip holds); runback stopped reading there. Name \
+             fewer files, or a shorter export",
+            limits.archive_bytes >> 20
+        ),
+    )
+}
+
+/// A file that can unpack to more than this many bytes is read into one of the few large
+/// buffers the run shares; a smaller one gets a buffer of its own.
+const SMALL: u64 = 1 << 20;
+
+/// The most bytes small files' buffers hold at once.
+const SMALL_IN_FLIGHT: u64 = 64 << 20;
+
+/// How many large buffers a run has: at most this many large files are held at once,
+/// however many threads read.
+const LARGE_BUFFERS: usize = 3;
+
+/// The memory file contents are read into, bounded whatever the number of threads: small
+/// files take their size from a budget of bytes before reading and give it back once
+/// parsed; large ones wait for one of a few buffers, reused from file to file, so memory
+/// freed by one file is not left with a thread (or with the allocator) while the next is
+/// read. One file never waits for itself: a claim larger than the whole is cut to the whole.
+struct Memory {
+    small_cap: u64,
+    state: Mutex<MemoryState>,
+    freed: Condvar,
+}
+
+#[derive(Default)]
+struct MemoryState {
+    /// Bytes small files hold.
+    small: u64,
+    /// Large buffers in use.
+    large: usize,
+    /// Large buffers free for the next large file.
+    pool: Vec<Vec<u8>>,
+}
+
+/// What a file's buffer was taken from, given back when the file is parsed.
+enum Slot<'m> {
+    Small(&'m Memory, u64),
+    Large(&'m Memory),
+}
+
+impl Memory {
+    fn new(small_cap: u64) -> Memory {
+        Memory {
+            small_cap,
+            state: Mutex::new(MemoryState::default()),
+            freed: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, MemoryState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// An empty buffer for a file that can unpack to `bytes`, waiting until memory allows.
+    fn take(&self, bytes: u64) -> (Vec<u8>, Slot<'_>) {
+        let mut state = self.lock();
+        if bytes <= SMALL {
+            let bytes = bytes.min(self.small_cap);
+            while state.small + bytes > self.small_cap {
+                state = self.freed.wait(state).unwrap_or_else(|e| e.into_inner());
+            }
+            state.small += bytes;
+            (Vec::with_capacity(bytes as usize), Slot::Small(self, bytes))
+        } else {
+            while state.large >= LARGE_BUFFERS {
+                state = self.freed.wait(state).unwrap_or_else(|e| e.into_inner());
+            }
+            state.large += 1;
+            let mut buffer = state.pool.pop().unwrap_or_default();
+            buffer.clear();
+            (buffer, Slot::Large(self))
+        }
+    }
+}
+
+impl Slot<'_> {
+    fn give_back(&self, buffer: Vec<u8>) {
+        let memory = match self {
+            Slot::Small(m, _) | Slot::Large(m) => *m,
+        };
+        let mut state = memory.lock();
+        match self {
+            Slot::Small(_, bytes) => state.small -= bytes,
+            Slot::Large(_) => {
+                state.large -= 1;
+                state.pool.push(buffer);
+            }
+        }
+        memory.freed.notify_all();
+    }
+}
+
+/// A reader that charges what it gives to the run's unpacked-size budget.
+struct Counted<'c, R> {
+    inner: R,
+    ctx: &'c Ctx<'c>,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.ctx.over() {
+            return Err(std::io::Error::other(OVER_BUDGET));
+        }
+        let n = self.inner.read(buf)?;
+        if !self.ctx.charge(n as u64) {
+            return Err(std::io::Error::other(OVER_BUDGET));
+        }
+        Ok(n)
+    }
+}
+
+/// Reads until `into` holds `upto` bytes or the reader ends.
+fn fill(reader: &mut impl Read, into: &mut Vec<u8>, upto: usize) -> std::io::Result<()> {
+    let want = upto.saturating_sub(into.len()) as u64;
+    reader.by_ref().take(want).read_to_end(into).map(|_| ())
+}
+
+/// The most bytes a compressed stream of `n` bytes can unpack to (deflate's ratio is at
+/// most 1032 to 1).
+fn inflated(n: u64) -> u64 {
+    n.saturating_mul(1100).saturating_add(1 << 16)
+}
+
+/// One file's content, ready to parse, in the buffer it holds until it is dropped.
+struct Loaded<'c> {
+    bytes: Vec<u8>,
+    format: Format,
+    slot: Slot<'c>,
+}
+
+impl Drop for Loaded<'_> {
+    fn drop(&mut self) {
+        self.slot.give_back(std::mem::take(&mut self.bytes));
+    }
+}
+
+/// Reads one file: one layer of gzip undone, its format told from its first bytes before
+/// the rest is read (so a file of zeros or a photo costs a few KiB, however large it
+/// unpacks), then the rest, within the limit on one file, the run's budget and memory in
+/// flight. `bound` is the most the raw stream can hold.
+fn load<'c>(raw: impl Read, bound: u64, ctx: &'c Ctx<'c>) -> Result<Loaded<'c>, String> {
+    let limit = ctx.limits.file_bytes;
+    let mut raw = raw;
+    let mut head = Vec::with_capacity(SNIFF);
+    fill(&mut raw, &mut head, SNIFF).map_err(|e| format!("cannot be read: {e}"))?;
+    let gz = detect(&head) == Some(Format::Gzip);
+    let (inner, bound): (Box<dyn Read + '_>, u64) = if gz {
+        let stream = std::io::Cursor::new(head).chain(raw);
+        (
+            Box::new(flate2::read::MultiGzDecoder::new(stream)),
+            inflated(bound),
+        )
+    } else {
+        (Box::new(std::io::Cursor::new(head).chain(raw)), bound)
+    };
+    let mut reader = Counted {
+        inner: inner.take(limit.saturating_add(1)),
+        ctx,
+    };
+    let failed = |e: std::io::Error| {
+        if ctx.over() {
+            OVER_BUDGET.to_string()
+        } else if gz {
+            "the gzip file is damaged or cut short".to_string()
+        } else {
+            format!("cannot be read: {e}")
+        }
+    };
+    let mut bytes = Vec::with_capacity(SNIFF);
+    fill(&mut reader, &mut bytes, SNIFF).map_err(failed)?;
+    let format = match detect(&bytes) {
+        Some(Format::Zip) => return Err("a zip inside a gzip or a zip is not read".to_string()),
+        Some(Format::Gzip) => return Err("a gzip inside a gzip is not read".to_string()),
+        Some(f) => f,
+        None => return Err(NOT_TRAINING.to_string()),
+    };
+    let too_large = || {
+        format!(
+            "larger than the {} MiB limit for one training file{}",
+            limit >> 20,
+            if gz { ", once uncompressed" } else { "" }
+        )
+    };
+    let want = bound.min(limit.saturating_add(1));
+    let (mut buffer, slot) = ctx.memory.take(want);
+    buffer.extend_from_slice(&bytes);
+    drop(bytes);
+    // From here the buffer goes back where it came from, whatever happens.
+    let mut loaded = Loaded {
+        bytes: buffer,
+        format,
+        slot,
+    };
+    let bytes = &mut loaded.bytes;
+    if format == Format::Fit {
+        read_fit(&mut reader, bytes, limit)
+            .map_err(failed)?
+            .ok_or_else(too_large)?;
+    } else {
+        bytes.reserve_exact((want as usize).saturating_sub(bytes.len()));
+        reader.read_to_end(bytes).map_err(failed)?;
+    }
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(loaded)
+}
+
+/// Reads a FIT file by the sizes its headers give: each file of a chain, header, messages
+/// and checksum, and nothing after the last one. A header claiming more than the limit is
+/// refused before anything more is read or unpacked (`None`), and bytes after the chain
+/// (zeros, say, however many) are never read. A chain cut short is left for the decoder
+/// to name.
+fn read_fit(
+    reader: &mut impl Read,
+    bytes: &mut Vec<u8>,
+    limit: u64,
+) -> std::io::Result<Option<()>> {
+    let mut at = 0usize;
+    loop {
+        // The next header: from what is already read, the rest into a small buffer, so
+        // the file's buffer grows only for a file that is there.
+        let mut head = [0u8; 12];
+        let have = bytes.len().saturating_sub(at).min(12);
+        head[..have].copy_from_slice(&bytes[at..at + have]);
+        let mut got = have;
+        while got < 12 {
+            match reader.read(&mut head[got..]) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if got < 12 || &head[8..12] != b".FIT" {
+            // Not another file: what is already here (at most the first 4 KiB) is the
+            // decoder's to judge; nothing more is read.
+            return Ok(Some(()));
+        }
+        let data = u64::from(u32::from_le_bytes([head[4], head[5], head[6], head[7]]));
+        let end = at as u64 + u64::from(head[0]) + data + 2;
+        if end > limit {
+            return Ok(None);
+        }
+        bytes.reserve_exact((end as usize).saturating_sub(bytes.len()));
+        bytes.extend_from_slice(&head[have..]);
+        fill(reader, bytes, end as usize)?;
+        if (bytes.len() as u64) < end {
+            return Ok(Some(()));
+        }
+        at = end as usize;
+    }
 }
 
 /// What one file gave.
@@ -92,31 +391,68 @@ enum Outcome {
     Rows(Vec<table::Row>),
 }
 
-/// Parses one file's bytes, undoing one layer of gzip.
-fn parse(bytes: Vec<u8>, limits: &Limits) -> Result<Outcome, String> {
-    let bytes = match detect(&bytes) {
-        Some(Format::Gzip) => read_limited(
-            flate2::read::MultiGzDecoder::new(&bytes[..]),
-            limits.file_bytes,
-        )
-        .map_err(|e| {
-            if e.starts_with("cannot") {
-                "the gzip file is damaged or cut short".to_string()
-            } else {
-                format!("{e}, once uncompressed")
-            }
-        })?,
-        _ => bytes,
-    };
-    match detect(&bytes) {
-        Some(Format::Fit) => fit::read(&bytes).map(Outcome::Activities),
-        Some(Format::Gpx) => xml::gpx(&bytes).map(Outcome::Activities),
-        Some(Format::Tcx) => xml::tcx(&bytes).map(Outcome::Activities),
-        Some(Format::Csv) => table::read(&bytes).map(Outcome::Rows),
-        Some(Format::Zip) => Err("a zip inside a gzip or a zip is not read".to_string()),
-        Some(Format::Gzip) => Err("a gzip inside a gzip is not read".to_string()),
-        None => Err(NOT_TRAINING.to_string()),
+/// Parses one file's content.
+fn parse(loaded: Loaded<'_>) -> Result<Outcome, String> {
+    let bytes = &loaded.bytes;
+    match loaded.format {
+        Format::Fit => fit_guard::read(bytes).map(Outcome::Activities),
+        Format::Gpx => xml::gpx(bytes).map(Outcome::Activities),
+        Format::Tcx => xml::tcx(bytes).map(Outcome::Activities),
+        Format::Csv => table::read(bytes).map(Outcome::Rows),
+        Format::Zip | Format::Gzip => Err(NOT_TRAINING.to_string()),
     }
+}
+
+/// Which file a path is, to visit each once however many links or names lead to it.
+type FileId = (u64, u64);
+
+#[cfg(unix)]
+fn file_id(_path: &Path, meta: &std::fs::Metadata) -> FileId {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn file_id(path: &Path, _meta: &std::fs::Metadata) -> FileId {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .hash(&mut h);
+    (h.finish(), 0)
+}
+
+/// Why a file found in a folder that is not a plain file is not read.
+const NOT_REGULAR: &str = "not a regular file (a FIFO, socket or device), so it is not read";
+
+/// Opens a file found in a folder, or named by an activity list, for reading: without
+/// waiting (a FIFO put in its place would otherwise hang the run), without following a
+/// link, and only if it is still the regular file the walk found.
+fn open_found(path: &Path, id: &FileId) -> Result<(File, u64), String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
+    }
+    let file = options.open(path).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            return "became a link after the folder was read, so it is not read".to_string();
+        }
+        format!("cannot be read: {e}")
+    })?;
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    if !meta.is_file() {
+        return Err(NOT_REGULAR.to_string());
+    }
+    if &file_id(path, &meta) != id {
+        return Err("was replaced while runback was reading the folder, so it is not read".into());
+    }
+    Ok((file, meta.len()))
 }
 
 /// One file of a folder or an archive.
@@ -128,63 +464,186 @@ struct Entry {
 }
 
 enum Source {
-    File(PathBuf),
+    /// A regular file, by the path with no link in its last part, and which file it was.
+    File(PathBuf, FileId),
+    /// An entry of the group's zip, by index.
     Zip(usize),
 }
 
+/// A reader at its own position over a file shared between threads.
+struct At {
+    file: Arc<File>,
+    pos: u64,
+    len: u64,
+}
+
+impl Read for At {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        #[cfg(unix)]
+        let n = std::os::unix::fs::FileExt::read_at(&*self.file, buf, self.pos)?;
+        #[cfg(windows)]
+        let n = std::os::windows::fs::FileExt::seek_read(&*self.file, buf, self.pos)?;
+        #[cfg(not(any(unix, windows)))]
+        let n = {
+            use std::io::Seek;
+            let mut f = &*self.file;
+            f.seek(std::io::SeekFrom::Start(self.pos))?;
+            f.read(buf)?
+        };
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for At {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        let pos = match to {
+            std::io::SeekFrom::Start(n) => Some(n),
+            std::io::SeekFrom::End(d) => self.len.checked_add_signed(d),
+            std::io::SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        self.pos = pos.ok_or_else(|| std::io::Error::other("seek before the start"))?;
+        Ok(self.pos)
+    }
+}
+
+/// A zip's bytes: the file named (opened once, read by every thread at its own position),
+/// or what a pipe gave.
+#[derive(Clone)]
+enum ZipBytes {
+    File(Arc<File>, u64),
+    Memory(Arc<[u8]>),
+}
+
+trait ReadSeek: Read + std::io::Seek + Send {}
+impl<T: Read + std::io::Seek + Send> ReadSeek for T {}
+
+impl ZipBytes {
+    fn archive(&self) -> zip::result::ZipResult<zip::ZipArchive<Box<dyn ReadSeek>>> {
+        let reader: Box<dyn ReadSeek> = match self {
+            ZipBytes::File(file, len) => Box::new(At {
+                file: file.clone(),
+                pos: 0,
+                len: *len,
+            }),
+            ZipBytes::Memory(bytes) => Box::new(std::io::Cursor::new(bytes.clone())),
+        };
+        zip::ZipArchive::new(reader)
+    }
+}
+
 /// A folder or archive: its files, read in parallel.
-struct Group<'a> {
+struct Group {
     /// How messages name it.
     name: String,
     entries: Vec<Entry>,
-    /// The zip file, when it is one (each thread opens its own handle).
-    zip: Option<&'a Path>,
+    /// The zip, when it is one (each thread reads it through its own archive).
+    zip: Option<ZipBytes>,
 }
 
-impl Group<'_> {
+impl Group {
     fn display(&self, key: &str) -> String {
         format!("{}:{}", self.name, clean::clean(key))
     }
 }
 
-/// Walks a folder, files in name order, up to the limit on files.
-fn walk(dir: &Path, limits: &Limits, count: &mut usize) -> Result<Vec<Entry>, TrainingError> {
+/// The relative key of a path found under `root`, with `/`.
+fn key_of(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root)
+        .unwrap_or(p)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Walks a folder, files in name order, up to the limit on files. A link is followed only
+/// when it leads to somewhere inside the folder, each folder and file is visited once
+/// however many links lead to it, and anything but a regular file or a folder is listed
+/// as skipped.
+fn walk(
+    dir: &Path,
+    limits: &Limits,
+    count: &mut usize,
+    skipped: &mut Vec<Skipped>,
+) -> Result<Vec<Entry>, TrainingError> {
+    let root =
+        std::fs::canonicalize(dir).map_err(|e| unusable(dir, format!("cannot be read: {e}")))?;
     let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let mut names: Vec<PathBuf> = std::fs::read_dir(&d)
-            .map_err(|e| unusable(&d, format!("cannot be read: {e}")))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
+    let mut folders: HashSet<FileId> = HashSet::new();
+    let mut files: HashSet<FileId> = HashSet::new();
+    if let Ok(meta) = std::fs::metadata(&root) {
+        folders.insert(file_id(&root, &meta));
+    }
+    let too_many = || {
+        unusable(
+            dir,
+            format!("holds more than {} files; name fewer", limits.files),
+        )
+    };
+    let name = clean::path(dir);
+    // Each folder with the path its files' keys are made from (a link's own name).
+    let mut stack = vec![(root.clone(), PathBuf::new())];
+    while let Some((real, shown)) = stack.pop() {
+        let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(&real)
+            .map_err(|e| unusable(&real, format!("cannot be read: {e}")))?
+            .filter_map(|e| e.ok().map(|e| e.file_name()))
             .collect();
         names.sort();
-        for p in names.into_iter().rev() {
-            let Ok(meta) = std::fs::metadata(&p) else {
+        for n in names.into_iter().rev() {
+            let p = real.join(&n);
+            let key = key_of(Path::new(""), &shown.join(&n));
+            let Ok(link) = std::fs::symlink_metadata(&p) else {
                 continue;
             };
-            if meta.is_dir() {
-                stack.push(p);
-            } else if meta.is_file() {
-                let key = p
-                    .strip_prefix(dir)
-                    .unwrap_or(&p)
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                if !looks_like_training(&key) {
+            let (target, meta) = if link.file_type().is_symlink() {
+                let Ok(target) = std::fs::canonicalize(&p) else {
+                    continue;
+                };
+                if !target.starts_with(&root) {
+                    if looks_like_training(&key)
+                        || std::fs::metadata(&target).is_ok_and(|m| m.is_dir())
+                    {
+                        skipped.push(Skipped {
+                            file: format!("{name}:{}", clean::clean(&key)),
+                            reason: "a link to somewhere outside the folder, so it is not followed"
+                                .to_string(),
+                        });
+                    }
                     continue;
                 }
-                *count += 1;
-                if *count > limits.files {
-                    return Err(unusable(
-                        dir,
-                        format!("holds more than {} files; name fewer", limits.files),
-                    ));
+                let Ok(meta) = std::fs::metadata(&target) else {
+                    continue;
+                };
+                (target, meta)
+            } else {
+                (p, link)
+            };
+            let id = file_id(&target, &meta);
+            if meta.is_dir() {
+                if folders.insert(id) {
+                    *count += 1;
+                    if *count > limits.files {
+                        return Err(too_many());
+                    }
+                    stack.push((target, shown.join(&n)));
                 }
-                out.push(Entry {
-                    key,
-                    source: Source::File(p),
-                });
+            } else if looks_like_training(&key) {
+                if !meta.is_file() {
+                    skipped.push(Skipped {
+                        file: format!("{name}:{}", clean::clean(&key)),
+                        reason: NOT_REGULAR.to_string(),
+                    });
+                } else if files.insert(id) {
+                    *count += 1;
+                    if *count > limits.files {
+                        return Err(too_many());
+                    }
+                    out.push(Entry {
+                        key,
+                        source: Source::File(target, id),
+                    });
+                }
             }
         }
     }
@@ -202,11 +661,12 @@ fn unusable(path: &Path, reason: impl Into<String>) -> TrainingError {
 /// The files of a zip that can hold training data.
 fn zip_entries(
     path: &Path,
+    zip: &ZipBytes,
     limits: &Limits,
     count: &mut usize,
 ) -> Result<Vec<Entry>, TrainingError> {
-    let file = File::open(path).map_err(|e| unusable(path, format!("cannot be read: {e}")))?;
-    let mut archive = zip::ZipArchive::new(file)
+    let mut archive = zip
+        .archive()
         .map_err(|_| unusable(path, "the zip file is damaged or cut short"))?;
     let mut total: u64 = 0;
     let mut out = Vec::new();
@@ -227,6 +687,8 @@ fn zip_entries(
                 format!("holds more than {} training files", limits.files),
             ));
         }
+        // What the zip says its files unpack to; what they really unpack to (a gzip inside
+        // included) is counted again as they are read.
         total = total.saturating_add(entry.size());
         if total > limits.archive_bytes {
             return Err(unusable(
@@ -245,41 +707,51 @@ fn zip_entries(
     Ok(out)
 }
 
+/// Reads and parses one entry of a group.
+fn parse_entry(
+    entry: &Entry,
+    archive: &mut Option<zip::ZipArchive<Box<dyn ReadSeek>>>,
+    ctx: &Ctx<'_>,
+) -> Result<Outcome, String> {
+    if ctx.over() {
+        return Err(OVER_BUDGET.to_string());
+    }
+    let loaded = match &entry.source {
+        Source::File(p, id) => {
+            let (file, len) = open_found(p, id)?;
+            load(file, len, ctx)?
+        }
+        Source::Zip(i) => {
+            let archive = archive
+                .as_mut()
+                .ok_or_else(|| "the zip file cannot be opened again".to_string())?;
+            let file = archive
+                .by_index(*i)
+                .map_err(|_| "damaged inside the zip".to_string())?;
+            let bound = match file.compression() {
+                zip::CompressionMethod::Stored => file.compressed_size(),
+                _ => inflated(file.compressed_size()),
+            };
+            load(file, bound, ctx).map_err(|e| {
+                if e.starts_with("cannot") {
+                    "damaged inside the zip".to_string()
+                } else {
+                    e
+                }
+            })?
+        }
+    };
+    parse(loaded)
+}
+
 /// Parses every entry of a group in parallel; each thread opens the zip once.
-fn parse_group(group: &Group, limits: &Limits) -> Vec<Result<Outcome, String>> {
+fn parse_group(group: &Group, ctx: &Ctx<'_>) -> Vec<Result<Outcome, String>> {
     group
         .entries
         .par_iter()
         .map_init(
-            || {
-                group
-                    .zip
-                    .and_then(|p| File::open(p).ok())
-                    .and_then(|f| zip::ZipArchive::new(f).ok())
-            },
-            |archive, entry| {
-                let bytes = match &entry.source {
-                    Source::File(p) => File::open(p)
-                        .map_err(|e| format!("cannot be read: {e}"))
-                        .and_then(|f| read_limited(f, limits.file_bytes))?,
-                    Source::Zip(i) => {
-                        let archive = archive
-                            .as_mut()
-                            .ok_or_else(|| "the zip file cannot be opened again".to_string())?;
-                        let file = archive
-                            .by_index(*i)
-                            .map_err(|_| "damaged inside the zip".to_string())?;
-                        read_limited(file, limits.file_bytes).map_err(|e| {
-                            if e.starts_with("cannot") {
-                                "damaged inside the zip".to_string()
-                            } else {
-                                e
-                            }
-                        })?
-                    }
-                };
-                parse(bytes, limits)
-            },
+            || group.zip.as_ref().and_then(|z| z.archive().ok()),
+            |archive, entry| parse_entry(entry, archive, ctx),
         )
         .collect()
 }
@@ -313,8 +785,8 @@ fn folder_of(key: &str) -> &str {
 }
 
 /// Reads a group: every file, the CSVs' rows joined to the files they name, and the rest.
-fn read_group(group: &Group, limits: &Limits, log: &mut Log) -> Vec<(Parsed, String)> {
-    let results = parse_group(group, limits);
+fn read_group(group: &Group, ctx: &Ctx<'_>, log: &mut Log) -> Vec<(Parsed, String)> {
+    let results = parse_group(group, ctx);
     let index: HashMap<&str, usize> = group
         .entries
         .iter()
@@ -374,62 +846,283 @@ fn read_group(group: &Group, limits: &Limits, log: &mut Log) -> Vec<(Parsed, Str
     out
 }
 
+/// How many of the names an activity list gives that lead outside its folder are listed
+/// one by one; the rest are counted.
+const REFUSED_SHOWN: usize = 10;
+
+/// The files an activity list named on its own names, found in its own folder, and which
+/// of them each row names. A name that leads out of the folder (an absolute path, `..`,
+/// a link to elsewhere) or back to the list itself is refused and listed; a file is read
+/// once however many rows name it, and counts against the limit on files.
+fn named_files(
+    list: &Path,
+    dir: &Path,
+    rows: &[table::Row],
+    limits: &Limits,
+    count: &mut usize,
+    log: &mut Log,
+) -> Result<(Vec<Entry>, Vec<Option<usize>>), TrainingError> {
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut by_row = vec![None; rows.len()];
+    let Ok(root) = std::fs::canonicalize(dir) else {
+        return Ok((entries, by_row));
+    };
+    let list_id = std::fs::metadata(list).ok().map(|m| file_id(list, &m));
+    let mut by_name: HashMap<&str, Option<usize>> = HashMap::new();
+    let mut by_id: HashMap<FileId, usize> = HashMap::new();
+    let mut refused: Vec<(String, &str)> = Vec::new();
+    let mut refused_names: HashSet<&str> = HashSet::new();
+    for (i, row) in rows.iter().enumerate() {
+        if row.activity.ascent_m.is_some() && row.activity.distance_m.is_some() {
+            continue;
+        }
+        let Some(f) = row.file.as_deref() else {
+            continue;
+        };
+        if let Some(&known) = by_name.get(f) {
+            by_row[i] = known;
+            continue;
+        }
+        let mut refuse = |why: &'static str| {
+            if refused_names.insert(f) {
+                refused.push((f.to_string(), why));
+            }
+            None
+        };
+        let rel = Path::new(f);
+        let inside = !rel.is_absolute()
+            && rel
+                .components()
+                .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+        let found = if !inside {
+            refuse("outside the export's folder")
+        } else {
+            match std::fs::canonicalize(root.join(rel)) {
+                // A file the export does not hold: the row counts on its own.
+                Err(_) => None,
+                Ok(real) if !real.starts_with(&root) => refuse("outside the export's folder"),
+                Ok(real) => match std::fs::metadata(&real) {
+                    Ok(meta) if meta.is_file() => {
+                        let id = file_id(&real, &meta);
+                        if Some(&id) == list_id.as_ref() {
+                            refuse("the activity list itself")
+                        } else if let Some(&j) = by_id.get(&id) {
+                            Some(j)
+                        } else {
+                            *count += 1;
+                            if *count > limits.files {
+                                return Err(unusable(
+                                    list,
+                                    format!("names more than {} files", limits.files),
+                                ));
+                            }
+                            by_id.insert(id, entries.len());
+                            entries.push(Entry {
+                                key: real.to_string_lossy().into_owned(),
+                                source: Source::File(real, id),
+                            });
+                            Some(entries.len() - 1)
+                        }
+                    }
+                    Ok(_) => refuse("not a regular file"),
+                    Err(_) => None,
+                },
+            }
+        };
+        by_name.insert(f, found);
+        by_row[i] = found;
+    }
+    let name = clean::path(list);
+    for (f, why) in refused.iter().take(REFUSED_SHOWN) {
+        log.skipped.push(Skipped {
+            file: name.clone(),
+            reason: format!("a row names {}, {why}, so it is not read", clean::clean(f)),
+        });
+    }
+    if refused.len() > REFUSED_SHOWN {
+        log.skipped.push(Skipped {
+            file: name,
+            reason: format!(
+                "{} more files its rows name lie outside the export's folder and are not read",
+                refused.len() - REFUSED_SHOWN
+            ),
+        });
+    }
+    Ok((entries, by_row))
+}
+
 /// Reads one file named on its own: any failure is the runner's to fix.
 fn read_file(
     path: &Path,
-    limits: &Limits,
+    loaded: Result<Loaded<'_>, String>,
+    ctx: &Ctx<'_>,
+    count: &mut usize,
     log: &mut Log,
 ) -> Result<Vec<(Parsed, String)>, TrainingError> {
     let name = clean::path(path);
-    let file = File::open(path).map_err(|e| unusable(path, format!("cannot be read: {e}")))?;
-    let bytes = read_limited(file, limits.file_bytes).map_err(|e| unusable(path, e))?;
-    let outcome = parse(bytes, limits).map_err(|e| unusable(path, e))?;
+    let outcome = loaded.and_then(parse).map_err(|e| {
+        if ctx.over() {
+            over_budget(path, ctx.limits)
+        } else {
+            unusable(path, e)
+        }
+    })?;
     log.files_read += 1;
     match outcome {
         Outcome::Activities(a) => Ok(a.into_iter().map(|p| (p, name.clone())).collect()),
         Outcome::Rows(rows) => {
             // A Strava activities.csv on its own: the files it names, where they sit
             // beside it, give what its rows lack.
-            let dir = path.parent().unwrap_or(Path::new("."));
-            let wanted: Vec<Entry> = rows
-                .iter()
-                .filter(|r| r.activity.ascent_m.is_none() || r.activity.distance_m.is_none())
-                .filter_map(|r| r.file.as_ref())
-                .map(|f| dir.join(f))
-                .filter(|p| p.is_file())
-                .map(|p| Entry {
-                    key: p.to_string_lossy().into_owned(),
-                    source: Source::File(p),
-                })
-                .collect();
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            let (entries, by_row) = named_files(path, dir, &rows, ctx.limits, count, log)?;
             let group = Group {
                 name: clean::path(dir),
-                entries: wanted,
+                entries,
                 zip: None,
             };
-            let files = parse_group(&group, limits);
-            let by_key: HashMap<String, &Parsed> = group
-                .entries
-                .iter()
-                .zip(&files)
-                .filter_map(|(e, r)| match r {
-                    Ok(Outcome::Activities(a)) => Some((e.key.clone(), a.first()?)),
-                    _ => None,
-                })
-                .collect();
+            let files = parse_group(&group, ctx);
+            if ctx.over() {
+                return Err(over_budget(path, ctx.limits));
+            }
             Ok(rows
                 .into_iter()
-                .map(|r| {
-                    let file = r.file.as_ref().and_then(|f| {
-                        by_key
-                            .get(&dir.join(f).to_string_lossy().into_owned())
-                            .copied()
+                .zip(by_row)
+                .map(|(r, j)| {
+                    let file = j.and_then(|j| match &files[j] {
+                        Ok(Outcome::Activities(a)) => a.first(),
+                        _ => None,
                     });
                     (join(r.activity, file), name.clone())
                 })
                 .collect())
         }
     }
+}
+
+/// Reads a folder or a zip named on the command line; one with nothing readable is an
+/// error naming what was skipped.
+fn read_named_group(
+    path: &Path,
+    group: &Group,
+    ctx: &Ctx<'_>,
+    log: &mut Log,
+) -> Result<Vec<(Parsed, String)>, TrainingError> {
+    let skipped_before = log.skipped.len();
+    let got = read_group(group, ctx, log);
+    if ctx.over() {
+        return Err(over_budget(path, ctx.limits));
+    }
+    if got.is_empty() {
+        let skipped = log.skipped.len() - skipped_before;
+        let what = if group.zip.is_some() { "zip" } else { "folder" };
+        return Err(unusable(
+            path,
+            match skipped {
+                0 => format!("the {what} holds no FIT, GPX, TCX or activity CSV file"),
+                n => format!(
+                    "the {what} holds no activity runback can read ({n} file{} skipped: {})",
+                    if n == 1 { "" } else { "s" },
+                    log.skipped[skipped_before..]
+                        .iter()
+                        .take(3)
+                        .map(|s| format!("{}: {}", s.file, s.reason))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            },
+        ));
+    }
+    Ok(got)
+}
+
+/// Reads what a FIFO, a pipe or a device named on the command line gives, once, as it
+/// comes: the bytes the format is told from are kept, not lost.
+fn read_stream(
+    path: &Path,
+    raw: Vec<u8>,
+    ctx: &Ctx<'_>,
+    count: &mut usize,
+    log: &mut Log,
+) -> Result<Vec<(Parsed, String)>, TrainingError> {
+    if detect(&raw) == Some(Format::Zip) {
+        let zip = ZipBytes::Memory(raw.into());
+        let entries = zip_entries(path, &zip, ctx.limits, count)?;
+        let group = Group {
+            name: clean::path(path),
+            entries,
+            zip: Some(zip),
+        };
+        return read_named_group(path, &group, ctx, log);
+    }
+    *count += 1;
+    let len = raw.len() as u64;
+    let loaded = load(&raw[..], len, ctx);
+    read_file(path, loaded, ctx, count, log)
+}
+
+/// Reads every file, folder and archive named, and what a pipe gives.
+fn read_named(
+    path: &Path,
+    ctx: &Ctx<'_>,
+    count: &mut usize,
+    log: &mut Log,
+) -> Result<Vec<(Parsed, String)>, TrainingError> {
+    let cannot = |e: std::io::Error| unusable(path, format!("cannot be read: {e}"));
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if meta.is_dir() {
+        let entries = walk(path, ctx.limits, count, &mut log.skipped)?;
+        let group = Group {
+            name: clean::path(path),
+            entries,
+            zip: None,
+        };
+        return read_named_group(path, &group, ctx, log);
+    }
+    // Named on the command line, a FIFO is an explicit request: it is opened, and read.
+    let file = File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        let limit = ctx.limits.file_bytes;
+        let mut raw = Vec::new();
+        (&file)
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut raw)
+            .map_err(cannot)?;
+        if raw.len() as u64 > limit {
+            return Err(unusable(
+                path,
+                format!(
+                    "larger than the {} MiB limit for one training file",
+                    limit >> 20
+                ),
+            ));
+        }
+        return read_stream(path, raw, ctx, count, log);
+    }
+    let len = meta.len();
+    let file = Arc::new(file);
+    let at = || At {
+        file: file.clone(),
+        pos: 0,
+        len,
+    };
+    let mut head = [0u8; 4];
+    if at().read_exact(&mut head).is_ok() && detect(&head) == Some(Format::Zip) {
+        let zip = ZipBytes::File(file.clone(), len);
+        let entries = zip_entries(path, &zip, ctx.limits, count)?;
+        let group = Group {
+            name: clean::path(path),
+            entries,
+            zip: Some(zip),
+        };
+        return read_named_group(path, &group, ctx, log);
+    }
+    *count += 1;
+    let loaded = load(at(), len, ctx);
+    read_file(path, loaded, ctx, count, log)
 }
 
 impl Parsed {
@@ -484,6 +1177,9 @@ fn fullness(a: &Activity) -> usize {
     .count()
 }
 
+/// How many sessions before it, at most, a session is compared with to find its copy.
+const DEDUPE_NEIGHBOURS: usize = 64;
+
 /// Drops the second copy of a session, keeping what either copy knows.
 fn dedupe(mut all: Vec<Activity>) -> (Vec<Activity>, usize) {
     all.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.source.cmp(&b.source)));
@@ -494,6 +1190,10 @@ fn dedupe(mut all: Vec<Activity>) -> (Vec<Activity>, usize) {
             .iter_mut()
             .rev()
             .take_while(|k| (a.start - k.start).num_seconds() <= 300)
+            // A log of thousands of sessions in the same minutes (a hostile one, or many
+            // runners' logs together) compares each with its nearest neighbours only, so
+            // the work stays linear.
+            .take(DEDUPE_NEIGHBOURS)
             .find(|k| same_session(k, &a));
         match twin {
             Some(k) => {
@@ -517,58 +1217,37 @@ fn dedupe(mut all: Vec<Activity>) -> (Vec<Activity>, usize) {
 
 /// See [`super::read`].
 pub fn read(paths: &[PathBuf], limits: Limits) -> Result<Log, TrainingError> {
+    let ctx = Ctx::new(&limits);
     let mut log = Log::default();
     let mut found: Vec<(Parsed, String)> = Vec::new();
     let mut count = 0usize;
     for path in paths {
-        let meta =
-            std::fs::metadata(path).map_err(|e| unusable(path, format!("cannot be read: {e}")))?;
-        let zip = !meta.is_dir() && {
-            let mut head = [0u8; 4];
-            File::open(path)
-                .and_then(|mut f| f.read_exact(&mut head))
-                .is_ok()
-                && detect(&head) == Some(Format::Zip)
-        };
-        if meta.is_dir() || zip {
-            let entries = if zip {
-                zip_entries(path, &limits, &mut count)?
-            } else {
-                walk(path, &limits, &mut count)?
-            };
-            let group = Group {
-                name: clean::path(path),
-                entries,
-                zip: zip.then_some(path.as_path()),
-            };
-            let skipped_before = log.skipped.len();
-            let got = read_group(&group, &limits, &mut log);
-            if got.is_empty() {
-                let skipped = log.skipped.len() - skipped_before;
-                let what = if zip { "zip" } else { "folder" };
-                return Err(unusable(
-                    path,
-                    match skipped {
-                        0 => format!("the {what} holds no FIT, GPX, TCX or activity CSV file"),
-                        n => format!(
-                            "the {what} holds no activity runback can read ({n} file{} skipped: {})",
-                            if n == 1 { "" } else { "s" },
-                            log.skipped[skipped_before..]
-                                .iter()
-                                .take(3)
-                                .map(|s| format!("{}: {}", s.file, s.reason))
-                                .collect::<Vec<_>>()
-                                .join("; ")
-                        ),
-                    },
-                ));
-            }
-            found.extend(got);
-        } else {
-            count += 1;
-            found.extend(read_file(path, &limits, &mut log)?);
-        }
+        found.extend(read_named(path, &ctx, &mut count, &mut log)?);
     }
+    // The shared buffers go before the activities are built.
+    drop(ctx);
+    let files = paths
+        .iter()
+        .map(|p| clean::path(p))
+        .collect::<Vec<_>>()
+        .join(", ");
+    finish(found, log, files)
+}
+
+/// See [`super::read_bytes`].
+pub fn read_bytes(name: &str, bytes: Vec<u8>, limits: Limits) -> Result<Log, TrainingError> {
+    let ctx = Ctx::new(&limits);
+    let mut log = Log::default();
+    let mut count = 0usize;
+    let path = Path::new(name);
+    let found = read_stream(path, bytes, &ctx, &mut count, &mut log)?;
+    drop(ctx);
+    finish(found, log, clean::path(path))
+}
+
+/// The activities on the runner's calendar, implausible values dropped, duplicates
+/// counted once.
+fn finish(found: Vec<(Parsed, String)>, mut log: Log, files: String) -> Result<Log, TrainingError> {
     for (p, source) in &found {
         if let Some(warning) = &p.warning
             && !log.warnings.iter().any(|w| w.file == *source)
@@ -579,17 +1258,14 @@ pub fn read(paths: &[PathBuf], limits: Limits) -> Result<Log, TrainingError> {
             });
         }
     }
-    let activities: Vec<Activity> = found
+    let mut activities: Vec<Activity> = found
         .into_iter()
         .map(|(p, source)| p.into_activity(source))
         .collect();
+    plausible::check(&mut activities, &mut log.skipped);
     if activities.is_empty() {
         return Err(TrainingError::Empty {
-            files: paths
-                .iter()
-                .map(|p| clean::path(p))
-                .collect::<Vec<_>>()
-                .join(", "),
+            files,
             skipped: log.skipped.clone(),
         });
     }
@@ -623,5 +1299,67 @@ mod tests {
         assert_eq!(detect(b"notes, not a table\n"), None);
         assert_eq!(detect(b"\x89PNG\r\n\x1a\n"), None);
         assert_eq!(detect(b"<html><body>"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_that_turned_into_a_fifo_after_the_walk_is_skipped_without_waiting() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("run.gpx");
+        std::fs::write(&p, b"<gpx></gpx>").unwrap();
+        let meta = std::fs::metadata(&p).unwrap();
+        let id = file_id(&p, &meta);
+        std::fs::remove_file(&p).unwrap();
+        let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let limits = Limits::default();
+        let ctx = Ctx::new(&limits);
+        let entry = Entry {
+            key: "run.gpx".into(),
+            source: Source::File(p.clone(), id),
+        };
+        let err = parse_entry(&entry, &mut None, &ctx).err().unwrap();
+        assert_eq!(err, NOT_REGULAR);
+        // A file replaced by another after the walk is not read either.
+        std::fs::remove_file(&p).unwrap();
+        std::fs::write(&p, b"<gpx></gpx>").unwrap();
+        let other = Entry {
+            key: "run.gpx".into(),
+            source: Source::File(p, (id.0, id.1.wrapping_add(1))),
+        };
+        let err = parse_entry(&other, &mut None, &ctx).err().unwrap();
+        assert!(err.contains("replaced"), "{err}");
+    }
+
+    #[test]
+    fn memory_in_flight_never_passes_its_cap_whatever_the_threads() {
+        let memory = Memory::new(SMALL);
+        let peak_small = AtomicU64::new(0);
+        let peak_large = AtomicU64::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| {
+                    for n in [SMALL / 3, SMALL, SMALL + 1, 64 << 20, 100] {
+                        let (mut buffer, slot) = memory.take(n);
+                        buffer.resize(n as usize, 1);
+                        {
+                            let state = memory.lock();
+                            peak_small.fetch_max(state.small, Ordering::Relaxed);
+                            peak_large.fetch_max(state.large as u64, Ordering::Relaxed);
+                        }
+                        std::thread::yield_now();
+                        slot.give_back(buffer);
+                    }
+                });
+            }
+        });
+        assert!(peak_small.load(Ordering::Relaxed) <= SMALL);
+        assert!(peak_large.load(Ordering::Relaxed) <= LARGE_BUFFERS as u64);
+        let state = memory.lock();
+        assert_eq!((state.small, state.large), (0, 0));
+        assert!(
+            state.pool.len() <= LARGE_BUFFERS,
+            "large buffers are reused, not made per thread"
+        );
     }
 }
