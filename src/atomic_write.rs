@@ -136,7 +136,7 @@ impl AtomicFile {
     /// once (`AlreadyExists`), and again at commit should one appear meanwhile.
     pub fn create(path: &Path, overwrite: bool) -> io::Result<Self> {
         // From here until commit, Ctrl-C, SIGTERM and SIGHUP remove the temporary file.
-        crate::interrupt::install();
+        crate::interrupt::on_stop(remove_temporaries);
         let direct = |file: File| AtomicFile {
             target: path.to_path_buf(),
             overwrite,
@@ -223,7 +223,7 @@ pub fn write_file(path: &Path, contents: &[u8], overwrite: bool) -> io::Result<(
 /// opens it and finds it unlocked knows no run holds it. Whole or not at all, owner-only,
 /// and the folder is synced, as for [`write_file`].
 pub fn replace_locked(path: &Path, contents: &[u8]) -> io::Result<File> {
-    crate::interrupt::install();
+    crate::interrupt::on_stop(remove_temporaries);
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -19,6 +19,9 @@ static INSTALL: Once = Once::new();
 static REQUESTED: AtomicBool = AtomicBool::new(false);
 static COOPERATIVE: AtomicBool = AtomicBool::new(false);
 static FAREWELL: Mutex<Option<String>> = Mutex::new(None);
+/// What a signal that ends the process does first, registered by whoever needs it (the
+/// temporary files of `atomic_write`), so this handler knows none of them.
+static CLEANUPS: Mutex<Vec<fn()>> = Mutex::new(Vec::new());
 
 /// How long work that stops itself gets after the first signal.
 const GRACE: Duration = Duration::from_secs(1);
@@ -29,6 +32,17 @@ pub fn install() {
         // Fails only when another handler is in place, which runback never installs.
         let _ = ctrlc::set_handler(on_signal);
     });
+}
+
+/// Installs the handler, and has it run `cleanup` before a signal ends the process; a
+/// cleanup registered more than once runs once.
+pub fn on_stop(cleanup: fn()) {
+    if let Ok(mut list) = CLEANUPS.lock()
+        && !list.iter().any(|c| std::ptr::fn_addr_eq(*c, cleanup))
+    {
+        list.push(cleanup);
+    }
+    install();
 }
 
 /// From now on the first signal only sets [`requested`], for work that checks it
@@ -61,7 +75,13 @@ fn on_signal() {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
-    crate::atomic_write::remove_temporaries();
+    let cleanups: Vec<fn()> = match CLEANUPS.lock() {
+        Ok(list) => list.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    };
+    for cleanup in cleanups {
+        cleanup();
+    }
     let term = console::Term::stderr();
     if term.is_term() {
         let _ = term.show_cursor();
@@ -73,4 +93,23 @@ fn on_signal() {
         .unwrap_or_else(|| "interrupted".to_string());
     crate::stdio::message(&format!("\nrunback: {farewell}"));
     std::process::exit(ExitCode::Interrupted.code().into());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cleanup_for_test() {}
+
+    #[test]
+    fn a_cleanup_registered_twice_runs_once() {
+        on_stop(cleanup_for_test);
+        on_stop(cleanup_for_test);
+        let list = CLEANUPS.lock().unwrap();
+        let n = list
+            .iter()
+            .filter(|c| std::ptr::fn_addr_eq(**c, cleanup_for_test as fn()))
+            .count();
+        assert_eq!(n, 1);
+    }
 }

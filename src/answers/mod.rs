@@ -334,19 +334,8 @@ fn in_a_list(label: &str) -> String {
     }
 }
 
-/// The indexes of the options in a set, in questionnaire order.
-pub fn options_in(question: &Question, set: OptionSet) -> impl Iterator<Item = usize> + '_ {
-    (0..question.options.len()).filter(move |o| set & (1 << o) != 0)
-}
-
-/// A number without a needless fraction.
-pub fn number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
-}
+// The rule base words numbers and option sets too; answers use the same.
+pub use crate::rulebase::words::{number, options_in};
 
 fn json_kind(value: &Json) -> &'static str {
     match value {

@@ -9,21 +9,7 @@ use std::fmt::Write;
 use super::training::TrainingView;
 use super::view::{AnswerView, ReasonView, ReportView};
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in crate::clean::clean_lines(text).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use super::markup::escape;
 
 const STYLE: &str = r#"
 :root { --ink: #1b1f24; --muted: #57606a; --line: #d0d7de; --bar: #2f6f9f; }

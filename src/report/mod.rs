@@ -4,6 +4,7 @@
 pub mod date;
 pub mod html;
 pub mod markdown;
+pub mod markup;
 pub mod text;
 pub mod training;
 pub mod view;

@@ -448,7 +448,7 @@ pub fn svg(weeks: &[WeekView]) -> String {
         let _ = write!(
             s,
             r#"<rect x="{x}" y="{y:.1}" width="{bar_w}" height="{h:.1}" fill="{fill}"><title>{}</title></rect>"#,
-            super::html::escape(&title)
+            super::markup::escape(&title)
         );
         let cx = x + bar_w / 2.0;
         if !w.spikes.is_empty() {

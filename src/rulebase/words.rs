@@ -2,6 +2,20 @@
 
 use super::model::{Condition, OptionSet, Question, Questionnaire, Test};
 
+/// The indexes of the options in a set, in questionnaire order.
+pub fn options_in(question: &Question, set: OptionSet) -> impl Iterator<Item = usize> + '_ {
+    (0..question.options.len()).filter(move |o| set & (1 << o) != 0)
+}
+
+/// A number without a needless fraction.
+pub fn number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
 /// A condition in words, using question ids and option values: `pain_spreads is one of
 /// buttock_or_thigh, below_knee`.
 pub fn condition(c: &Condition, questionnaire: &Questionnaire) -> String {
@@ -20,12 +34,9 @@ pub fn condition(c: &Condition, questionnaire: &Questionnaire) -> String {
                     format!("{} includes {}", q.id, values(q, *set))
                 }
                 Test::Includes(set) => format!("{} includes any of {}", q.id, values(q, *set)),
-                Test::Compare(cmp, v) => format!(
-                    "{} {} {}",
-                    q.id,
-                    cmp.key().replace('_', " "),
-                    crate::answers::number(*v)
-                ),
+                Test::Compare(cmp, v) => {
+                    format!("{} {} {}", q.id, cmp.key().replace('_', " "), number(*v))
+                }
                 Test::Answered => format!("{} is answered", q.id),
                 Test::Unanswered => format!("{} is not answered", q.id),
             }
@@ -46,7 +57,7 @@ fn join(list: &[Condition], sep: &str, questionnaire: &Questionnaire) -> String 
 }
 
 fn values(q: &Question, set: OptionSet) -> String {
-    crate::answers::options_in(q, set)
+    options_in(q, set)
         .map(|o| q.options[o].value.as_str())
         .collect::<Vec<_>>()
         .join(", ")
