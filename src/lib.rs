@@ -12,6 +12,7 @@ pub mod batch;
 pub mod check;
 pub mod clean;
 pub mod cli;
+pub mod commands;
 pub mod engine;
 pub mod exit_codes;
 pub mod export;
