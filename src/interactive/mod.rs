@@ -1,4 +1,4 @@
-//! The questionnaire asked in a terminal: the flow (`flow.rs`) behind a small prompting
+//! The questionnaire asked in a terminal: the flow (`flow/`) behind a small prompting
 //! interface, and its terminal implementation (`terminal.rs`).
 
 pub mod flow;

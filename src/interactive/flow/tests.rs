@@ -1,0 +1,614 @@
+//! The flow, driven by a scripted prompter over small rule bases (and the shipped one
+//! where a checklist is needed).
+
+use std::collections::VecDeque;
+
+use super::*;
+use crate::rulebase::{embedded, load_dir};
+
+/// One scripted step: what the runner does at the next prompt.
+#[derive(Debug, Clone)]
+enum Step {
+    /// At question `id`, reply.
+    Ask(&'static str, Reply),
+    Emergency(EmergencyChoice),
+    Review(ReviewChoice),
+    /// At checklist `id`, reply.
+    Checklist(&'static str, ChecklistReply),
+    /// Ctrl-C at the next prompt of any kind.
+    CtrlC,
+}
+
+/// A prompter that follows a script and records what it was shown.
+struct Script<'a> {
+    rules: &'a RuleBase,
+    steps: VecDeque<Step>,
+    asked: Vec<(String, Option<Value>, Progress)>,
+    sections: Vec<String>,
+    reviews: Vec<Vec<ReviewItem>>,
+    /// Checklists shown, with what was ticked on them at first.
+    checklists: Vec<(String, Ticks)>,
+    emergencies: Vec<Vec<ReviewItem>>,
+    notices: Vec<String>,
+}
+
+impl<'a> Script<'a> {
+    fn new(rules: &'a RuleBase, steps: Vec<Step>) -> Self {
+        Script {
+            rules,
+            steps: steps.into(),
+            asked: Vec::new(),
+            sections: Vec::new(),
+            reviews: Vec::new(),
+            checklists: Vec::new(),
+            emergencies: Vec::new(),
+            notices: Vec::new(),
+        }
+    }
+
+    fn next(&mut self, what: &str) -> Result<Step, PromptError> {
+        match self.steps.pop_front() {
+            Some(Step::CtrlC) => Err(PromptError::Interrupted),
+            Some(step) => Ok(step),
+            None => panic!("the script ran out at {what}"),
+        }
+    }
+
+    fn asked_ids(&self) -> Vec<&str> {
+        self.asked.iter().map(|(id, _, _)| id.as_str()).collect()
+    }
+}
+
+impl Prompter for Script<'_> {
+    fn welcome(&mut self, _: Welcome) -> Result<(), PromptError> {
+        Ok(())
+    }
+
+    fn section(&mut self, section: &Section) -> Result<(), PromptError> {
+        self.sections.push(section.id.clone());
+        Ok(())
+    }
+
+    fn checklist(
+        &mut self,
+        checklist: &Checklist,
+        _: &Section,
+        _: &[String],
+        current: &Ticks,
+        _: Progress,
+    ) -> Result<ChecklistReply, PromptError> {
+        self.checklists
+            .push((checklist.id.clone(), current.clone()));
+        match self.next(&checklist.id)? {
+            Step::Checklist(id, reply) => {
+                assert_eq!(id, checklist.id, "the flow showed another checklist");
+                Ok(reply)
+            }
+            other => panic!(
+                "checklist {} shown but the script says {other:?}",
+                checklist.id
+            ),
+        }
+    }
+
+    fn notice(&mut self, text: &str) -> Result<(), PromptError> {
+        self.notices.push(text.to_string());
+        Ok(())
+    }
+
+    fn ask(
+        &mut self,
+        question: &Question,
+        _: &Section,
+        current: Option<Value>,
+        progress: Progress,
+    ) -> Result<Reply, PromptError> {
+        self.asked.push((question.id.clone(), current, progress));
+        match self.next(&question.id)? {
+            Step::Ask(id, reply) => {
+                assert_eq!(
+                    id, question.id,
+                    "the flow asked a different question than the script expects"
+                );
+                Ok(reply)
+            }
+            other => panic!("asked {} but the script says {other:?}", question.id),
+        }
+    }
+
+    fn emergency(
+        &mut self,
+        level: &Level,
+        reasons: &[&str],
+        answers: &[ReviewItem],
+    ) -> Result<EmergencyChoice, PromptError> {
+        assert_eq!(level.id, self.rules.levels[0].id);
+        assert!(!reasons.is_empty(), "the emergency advice says why");
+        assert!(
+            !answers.is_empty(),
+            "the confirmation names the answers behind it"
+        );
+        self.emergencies.push(answers.to_vec());
+        match self.next("emergency")? {
+            Step::Emergency(choice) => Ok(choice),
+            other => panic!("emergency shown but the script says {other:?}"),
+        }
+    }
+
+    fn review(&mut self, items: &[ReviewItem], _: usize) -> Result<ReviewChoice, PromptError> {
+        self.reviews.push(items.to_vec());
+        match self.next("review")? {
+            Step::Review(choice) => Ok(choice),
+            other => panic!("review shown but the script says {other:?}"),
+        }
+    }
+}
+
+fn minimal() -> RuleBase {
+    load_dir(std::path::Path::new("tests/fixtures/rules/minimal")).unwrap()
+}
+
+const NO: Reply = Reply::Answer(Value::Choice(1));
+const YES: Reply = Reply::Answer(Value::Choice(0));
+const NEW: Reply = Reply::Answer(Value::Choice(0));
+const OLD: Reply = Reply::Answer(Value::Choice(1));
+
+/// Runs a script from no answers, keeping nothing on the side.
+fn run_fresh(rules: &RuleBase, script: &mut Script) -> Outcome {
+    run(
+        rules,
+        script,
+        Answers::none(&rules.questionnaire),
+        Scope::Full,
+        &mut |_| {},
+    )
+    .unwrap()
+}
+
+fn runs(n: f64) -> Reply {
+    Reply::Answer(Value::Number(n))
+}
+
+fn answer_of(rules: &RuleBase, outcome: &Outcome, id: &str) -> Option<Value> {
+    let (Outcome::Report(a)
+    | Outcome::Emergency(a)
+    | Outcome::Stopped(a)
+    | Outcome::Interrupted(a)) = outcome;
+    a.get(rules.questionnaire.find(id).unwrap())
+}
+
+#[test]
+fn a_full_run_asks_every_question_in_order_then_reviews() {
+    let rules = minimal();
+    let mut script = Script::new(
+        &rules,
+        vec![
+            Step::Ask("alarm", NO),
+            Step::Ask("runs", runs(4.0)),
+            Step::Ask("shoes", OLD),
+            Step::Ask("shoe_pain", YES),
+            Step::Review(ReviewChoice::Done),
+        ],
+    );
+    let outcome = run_fresh(&rules, &mut script);
+    assert!(matches!(outcome, Outcome::Report(_)));
+    assert_eq!(
+        answer_of(&rules, &outcome, "runs"),
+        Some(Value::Number(4.0))
+    );
+    assert_eq!(
+        answer_of(&rules, &outcome, "shoe_pain"),
+        Some(Value::Choice(0))
+    );
+    assert_eq!(script.sections, ["only"], "a section header is shown once");
+    assert_eq!(
+        script.reviews[0].len(),
+        4,
+        "the review lists every question that applied"
+    );
+}
+
+#[test]
+fn a_follow_up_is_skipped_when_its_condition_does_not_hold_and_progress_adjusts() {
+    let rules = minimal();
+    let mut script = Script::new(
+        &rules,
+        vec![
+            Step::Ask("alarm", NO),
+            Step::Ask("runs", Reply::Skip),
+            Step::Ask("shoes", NEW),
+            Step::Review(ReviewChoice::Done),
+        ],
+    );
+    let outcome = run_fresh(&rules, &mut script);
+    assert_eq!(script.asked_ids(), ["alarm", "runs", "shoes"]);
+    assert_eq!(
+        answer_of(&rules, &outcome, "runs"),
+        None,
+        "a skipped question stays unanswered"
+    );
+    // Three questions apply until shoes are old; then the follow-up adds a fourth.
+    assert_eq!(
+        script.asked[0].2,
+        Progress {
+            screen: 1,
+            screens: 3
+        }
+    );
+
+    let mut script = Script::new(
+        &rules,
+        vec![
+            Step::Ask("alarm", NO),
+            Step::Ask("runs", runs(1.0)),
+            Step::Ask("shoes", OLD),
+            Step::Ask("shoe_pain", NO),
+            Step::Review(ReviewChoice::Done),
+        ],
+    );
+    run_fresh(&rules, &mut script);
+    assert_eq!(script.asked[3].2.screen, 4);
+    assert_eq!(script.asked[3].2.screens, 4);
+}
+
+#[test]
+fn going_back_offers_the_previous_answer_and_a_changed_branch_drops_later_answers() {
+    let rules = minimal();
+    let mut script = Script::new(
+        &rules,
+        vec![
+            Step::Ask("alarm", NO),
+            Step::Ask("runs", runs(3.0)),
+            Step::Ask("shoes", OLD),
+            Step::Ask("shoe_pain", YES),
+            // At the review, nothing left: go back through the review instead.
+            Step::Review(ReviewChoice::Change(
+                rules.questionnaire.find("runs").unwrap(),
+            )),
+            Step::Ask("runs", runs(5.0)),
+            Step::Review(ReviewChoice::Done),
+        ],
+    );
+    let outcome = run_fresh(&rules, &mut script);
+    assert_eq!(
+        answer_of(&rules, &outcome, "runs"),
+        Some(Value::Number(5.0))
+    );
+    // Changed from the review, the question keeps its place: second of four.
+    assert_eq!(
+        script.asked[4].2,
+        Progress {
+            screen: 2,
+            screens: 4
+        }
+    );
+
+    let mut script = Script::new(
+        &rules,
+        vec![
+            Step::Ask("alarm", NO),
+            Step::Ask("runs", runs(3.0)),
+            Step::Ask("shoes", OLD),
+            Step::Ask("shoe_pain", YES),
+            Step::Review(ReviewChoice::Change(
+                rules.questionnaire.find("shoes").unwrap(),
+            )),
+            Step::Ask("shoes", NEW),
+            Step::Review(ReviewChoice::Done),
+        ],
+    );
+    let outcome = run_fresh(&rules, &mut script);
+    assert_eq!(
+        answer_of(&rules, &outcome, "shoe_pain"),
+        None,
+        "the follow-up no longer applies"
+    );
+    assert_eq!(script.reviews[1].len(), 3);
+}
+
+#[test]
+fn back_returns_to_the_previous_question_with_its_answer_as_default() {
+    let rules = minimal();
+    let mut script = Script::new(
+        &rules,
+        vec![
+            Step::Ask("alarm", NO),
+            Step::Ask("runs", runs(3.0)),
+            Step::Ask("shoes", OLD),
+            Step::Ask("shoe_pain", Reply::Back),
+            Step::Ask("shoes", Reply::Back),
+            Step::Ask("runs", runs(6.0)),
+            Step::Ask("shoes", NEW),
+            Step::Review(ReviewChoice::Done),
+        ],
+    );
+    let outcome = run_fresh(&rules, &mut script);
+    let shown: Vec<(&str, Option<Value>)> = script
+        .asked
+        .iter()
+        .map(|(id, v, _)| (id.as_str(), *v))
+        .collect();
+    assert_eq!(
+        shown[4],
+        ("shoes", Some(Value::Choice(1))),
+        "going back shows the earlier answer"
+    );
+    assert_eq!(shown[5], ("runs", Some(Value::Number(3.0))));
+    assert_eq!(
+        answer_of(&rules, &outcome, "runs"),
+        Some(Value::Number(6.0))
+    );
+    assert_eq!(answer_of(&rules, &outcome, "shoe_pain"), None);
+}
+
+#[test]
+fn every_change_is_reported_so_the_answers_can_be_kept_safe() {
+    let rules = minimal();
+    let mut script = Script::new(
+        &rules,
+        vec![
+            Step::Ask("alarm", NO),
+            Step::Ask("runs", runs(2.0)),
+            Step::Ask("shoes", OLD),
+            Step::CtrlC,
+        ],
+    );
+    let mut seen = Vec::new();
+    let mut keep = |a: &Answers| seen.push(a.clone());
+    run(
+        &rules,
+        &mut script,
+        Answers::none(&rules.questionnaire),
+        Scope::Full,
+        &mut keep,
+    )
+    .unwrap();
+    assert_eq!(seen.len(), 3, "one report per answer");
+    let shoes = rules.questionnaire.find("shoes").unwrap();
+    assert_eq!(
+        seen[2].get(shoes),
+        Some(Value::Choice(1)),
+        "the last report has every answer so far"
+    );
+    assert_eq!(seen[0].get(shoes), None);
+}
+
+#[test]
+fn back_at_the_first_question_stays_there() {
+    let rules = minimal();
+    let mut script = Script::new(
+        &rules,
+        vec![
+            Step::Ask("alarm", Reply::Back),
+            Step::Ask("alarm", NO),
+            Step::CtrlC,
+        ],
+    );
+    let outcome = run_fresh(&rules, &mut script);
+    assert!(matches!(outcome, Outcome::Interrupted(_)));
+    assert_eq!(script.asked_ids(), ["alarm", "alarm", "runs"]);
+}
+
+#[test]
+fn editing_at_the_review_asks_follow_ups_the_change_opens() {
+    let rules = minimal();
+    let shoes = rules.questionnaire.find("shoes").unwrap();
+    let mut script = Script::new(
+        &rules,
+        vec![
+            Step::Ask("alarm", NO),
+            Step::Ask("runs", runs(2.0)),
+            Step::Ask("shoes", NEW),
+            Step::Review(ReviewChoice::Change(shoes)),
+            Step::Ask("shoes", OLD),
+            Step::Ask("shoe_pain", YES),
+            Step::Review(ReviewChoice::Done),
+        ],
+    );
+    let outcome = run_fresh(&rules, &mut script);
+    assert_eq!(
+        answer_of(&rules, &outcome, "shoe_pain"),
+        Some(Value::Choice(0))
+    );
+    assert_eq!(script.reviews.len(), 2);
+}
+
+#[test]
+fn an_emergency_answer_is_confirmed_on_its_own_screen_before_anything_else() {
+    let rules = minimal();
+    let alarm = rules.questionnaire.find("alarm").unwrap();
+    let mut script = Script::new(
+        &rules,
+        vec![
+            Step::Ask("alarm", YES),
+            Step::Emergency(EmergencyChoice::Stop),
+        ],
+    );
+    let outcome = run_fresh(&rules, &mut script);
+    assert!(matches!(outcome, Outcome::Stopped(_)));
+    assert_eq!(answer_of(&rules, &outcome, "alarm"), Some(Value::Choice(0)));
+    assert_eq!(
+        script.emergencies[0][0].question, alarm,
+        "the confirmation names the answer behind it"
+    );
+
+    let mut script = Script::new(
+        &rules,
+        vec![
+            Step::Ask("alarm", YES),
+            Step::Emergency(EmergencyChoice::Confirm),
+        ],
+    );
+    let outcome = run_fresh(&rules, &mut script);
+    assert!(
+        matches!(outcome, Outcome::Emergency(_)),
+        "confirming goes straight to what to do now"
+    );
+}
+
+#[test]
+fn i_chose_that_by_mistake_asks_the_question_again_and_the_run_goes_on() {
+    let rules = minimal();
+    let alarm = rules.questionnaire.find("alarm").unwrap();
+    let mut script = Script::new(
+        &rules,
+        vec![
+            Step::Ask("alarm", YES),
+            Step::Emergency(EmergencyChoice::Change(alarm)),
+            Step::Ask("alarm", NO),
+            Step::Ask("runs", runs(2.0)),
+            Step::Ask("shoes", NEW),
+            Step::Review(ReviewChoice::Done),
+        ],
+    );
+    let outcome = run_fresh(&rules, &mut script);
+    assert!(matches!(outcome, Outcome::Report(_)));
+    assert_eq!(answer_of(&rules, &outcome, "alarm"), Some(Value::Choice(1)));
+    assert_eq!(
+        script.asked[1].1, None,
+        "the question comes back with nothing chosen, so a stray Enter cannot repeat the mistake"
+    );
+    // In its own place, with the screens still to come counted.
+    assert_eq!(script.asked[1].2, script.asked[0].2);
+
+    // Choosing the same answer again brings the confirmation back.
+    let mut script = Script::new(
+        &rules,
+        vec![
+            Step::Ask("alarm", YES),
+            Step::Emergency(EmergencyChoice::Change(alarm)),
+            Step::Ask("alarm", YES),
+            Step::Emergency(EmergencyChoice::Confirm),
+        ],
+    );
+    assert!(matches!(
+        run_fresh(&rules, &mut script),
+        Outcome::Emergency(_)
+    ));
+    assert_eq!(script.emergencies.len(), 2);
+}
+
+#[test]
+fn a_sign_ticked_by_mistake_brings_back_its_whole_checklist_with_nothing_ticked() {
+    let rules = embedded::shipped().unwrap();
+    let saddle = rules.questionnaire.find("rf_saddle_numbness").unwrap();
+    let mut script = Script::new(
+        &rules,
+        vec![
+            Step::Checklist(
+                "emergency_signs",
+                ChecklistReply::Answer(Ticks {
+                    items: vec![0],
+                    ..Ticks::default()
+                }),
+            ),
+            Step::Emergency(EmergencyChoice::Change(saddle)),
+            Step::Checklist(
+                "emergency_signs",
+                ChecklistReply::Answer(Ticks {
+                    none: true,
+                    ..Ticks::default()
+                }),
+            ),
+            Step::CtrlC,
+        ],
+    );
+    let outcome = run(
+        &rules,
+        &mut script,
+        Answers::none(&rules.questionnaire),
+        Scope::Short,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(matches!(outcome, Outcome::Interrupted(_)), "{outcome:?}");
+    assert_eq!(
+        script.checklists,
+        [
+            ("emergency_signs".to_string(), Ticks::default()),
+            ("emergency_signs".to_string(), Ticks::default()),
+        ],
+        "the whole checklist comes back, with nothing ticked"
+    );
+
+    // Two signs ticked, one by mistake: the other stays ticked, the mistaken one not.
+    let mut script = Script::new(
+        &rules,
+        vec![
+            Step::Checklist(
+                "emergency_signs",
+                ChecklistReply::Answer(Ticks {
+                    items: vec![0, 1],
+                    ..Ticks::default()
+                }),
+            ),
+            Step::Emergency(EmergencyChoice::Change(saddle)),
+            Step::CtrlC,
+        ],
+    );
+    run(
+        &rules,
+        &mut script,
+        Answers::none(&rules.questionnaire),
+        Scope::Short,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(
+        script.checklists[1].1,
+        Ticks {
+            items: vec![1],
+            ..Ticks::default()
+        },
+        "the other sign is kept as ticked"
+    );
+    let checklist = rules.questionnaire.checklist_of(saddle).unwrap();
+    for q in checklist.questions() {
+        let question = &rules.questionnaire.questions[q];
+        assert_eq!(
+            answer_of(&rules, &outcome, &question.id),
+            question.option("no").map(Value::Choice),
+            "{} answered again",
+            question.id
+        );
+    }
+}
+
+#[test]
+fn an_interruption_keeps_the_answers_so_far_and_resume_continues_from_the_first_gap() {
+    let rules = minimal();
+    let mut script = Script::new(
+        &rules,
+        vec![
+            Step::Ask("alarm", NO),
+            Step::Ask("runs", runs(2.0)),
+            Step::CtrlC,
+        ],
+    );
+    let outcome = run_fresh(&rules, &mut script);
+    let Outcome::Interrupted(saved) = outcome else {
+        panic!("expected an interruption")
+    };
+    assert_eq!(
+        saved.get(rules.questionnaire.find("runs").unwrap()),
+        Some(Value::Number(2.0))
+    );
+
+    let mut script = Script::new(
+        &rules,
+        vec![
+            Step::Ask("shoes", Reply::Back),
+            Step::Ask("runs", runs(2.0)),
+            Step::Ask("shoes", NEW),
+            Step::Review(ReviewChoice::Done),
+        ],
+    );
+    let outcome = run(&rules, &mut script, saved, Scope::Full, &mut |_| {}).unwrap();
+    assert!(matches!(outcome, Outcome::Report(_)));
+    assert_eq!(
+        script.asked_ids(),
+        ["shoes", "runs", "shoes"],
+        "resume starts at the first unanswered question"
+    );
+    assert_eq!(answer_of(&rules, &outcome, "alarm"), Some(Value::Choice(1)));
+}

@@ -1,0 +1,328 @@
+//! Walking the questionnaire: which screen comes next, asking only what can still matter,
+//! going back, the count on screen, and recording answers.
+
+use super::*;
+
+impl<'a, 'c> Flow<'a, 'c> {
+    pub(super) fn new(
+        rules: &'a RuleBase,
+        start: Answers,
+        scope: Scope,
+        on_change: &'c mut dyn FnMut(&Answers),
+    ) -> Self {
+        let (answers, _) = engine::applicable(rules, &start);
+        let n = rules.questionnaire.questions.len();
+        let visited: Vec<bool> = (0..n).map(|q| answers.get(q).is_some()).collect();
+        let mut flow = Flow {
+            rules,
+            scope,
+            on_change,
+            answers,
+            visited,
+            seen: vec![false; n],
+            history: Vec::new(),
+            focus: None,
+            shown_total: None,
+        };
+        // After a resume, "back" walks through the screens already answered.
+        flow.history = flow
+            .all_screens()
+            .into_iter()
+            .take_while(|s| flow.is_done(*s))
+            .filter(|s| flow.in_scope(*s))
+            .collect();
+        for screen in flow.history.clone() {
+            for q in flow.questions_of(screen) {
+                flow.seen[q] = true;
+            }
+        }
+        flow
+    }
+
+    /// The questions the terminal may ask given the answers: those that apply and are not
+    /// retired.
+    pub(super) fn askable(&self) -> Vec<bool> {
+        let (_, applies) = engine::applicable(self.rules, &self.answers);
+        applies
+            .into_iter()
+            .zip(&self.rules.questionnaire.questions)
+            .map(|(applies, q)| applies && q.retired.is_none())
+            .collect()
+    }
+
+    /// Every screen of the questionnaire, in order: a checklist at its first question.
+    pub(super) fn all_screens(&self) -> Vec<Screen> {
+        let questionnaire = &self.rules.questionnaire;
+        let mut out = Vec::new();
+        for q in 0..questionnaire.questions.len() {
+            match questionnaire
+                .checklists
+                .iter()
+                .position(|c| c.items.iter().any(|i| i.question == q))
+            {
+                Some(c) if questionnaire.checklists[c].items[0].question == q => {
+                    out.push(Screen::Checklist(c))
+                }
+                Some(_) => {}
+                None => out.push(Screen::Question(q)),
+            }
+        }
+        out
+    }
+
+    pub(super) fn questions_of(&self, screen: Screen) -> Vec<QuestionIdx> {
+        match screen {
+            Screen::Question(q) => vec![q],
+            Screen::Checklist(c) => self.rules.questionnaire.checklists[c].questions(),
+        }
+    }
+
+    pub(super) fn first_question(&self, screen: Screen) -> QuestionIdx {
+        self.questions_of(screen)[0]
+    }
+
+    pub(super) fn in_scope(&self, screen: Screen) -> bool {
+        let refines = self
+            .rules
+            .questionnaire
+            .refines(self.first_question(screen));
+        match self.scope {
+            Scope::Short => !refines,
+            Scope::Refine => refines,
+            Scope::Full => true,
+        }
+    }
+
+    pub(super) fn is_done(&self, screen: Screen) -> bool {
+        self.questions_of(screen).iter().all(|&q| self.visited[q])
+    }
+
+    /// The screens still to ask, in order: in scope, applying, not yet asked, and (except
+    /// in a full run) able to change something, or on the clinician summary (a
+    /// physiotherapist reads those whatever the advice).
+    pub(super) fn open_screens(&self) -> Vec<Screen> {
+        let askable = self.askable();
+        let pending: Vec<bool> = (0..askable.len())
+            .map(|q| askable[q] && !self.visited[q])
+            .collect();
+        self.all_screens()
+            .into_iter()
+            .filter(|&s| {
+                let qs = self.questions_of(s);
+                self.in_scope(s)
+                    && qs.iter().any(|&q| pending[q])
+                    && (self.scope == Scope::Full
+                        || matches!(s, Screen::Checklist(_))
+                        || self.rules.questionnaire.questions[qs[0]].summary
+                        || relevance::matters(self.rules, &self.answers, &pending, qs[0]))
+            })
+            .collect()
+    }
+
+    pub(super) fn position(&self, screen: Screen) -> usize {
+        self.all_screens()
+            .iter()
+            .position(|s| *s == screen)
+            .unwrap_or(0)
+    }
+
+    /// The first open screen.
+    pub(super) fn first_open(&self) -> Option<Screen> {
+        self.open_screens().first().copied()
+    }
+
+    /// The screen after `screen`: the next one that is open or was answered before (so
+    /// going back and then on again walks through the earlier answers).
+    pub(super) fn next_after(&self, screen: Screen) -> Option<Screen> {
+        let from = self.position(screen) + 1;
+        let open = self.open_screens();
+        let askable = self.askable();
+        self.all_screens().into_iter().skip(from).find(|&s| {
+            open.contains(&s)
+                || (self.in_scope(s)
+                    && self.is_done(s)
+                    && self
+                        .questions_of(s)
+                        .iter()
+                        .any(|&q| askable[q] && self.seen[q]))
+        })
+    }
+
+    pub(super) fn progress(&mut self) -> Progress {
+        let done = self.history.len();
+        let screen = done + 1;
+        // On a screen reached by going back, the answered screens after it still count.
+        let answered = self
+            .all_screens()
+            .into_iter()
+            .filter(|&s| {
+                self.in_scope(s)
+                    && self.is_done(s)
+                    && self.questions_of(s).iter().any(|&q| self.seen[q])
+            })
+            .count();
+        let estimate = done.max(answered) + self.open_screens().len().max(1);
+        Progress {
+            screen,
+            screens: self.steady_total(screen, estimate),
+        }
+    }
+
+    /// The total to show at `screen`: the estimate, but never more than the total shown
+    /// before, nor less than the screen itself.
+    pub(super) fn steady_total(&mut self, screen: usize, estimate: usize) -> usize {
+        let total = self
+            .shown_total
+            .map_or(estimate, |shown| estimate.min(shown))
+            .max(screen);
+        self.shown_total = Some(total);
+        total
+    }
+
+    /// Records answers and drops answers a changed branch no longer asks for.
+    pub(super) fn record(&mut self, values: &[(QuestionIdx, Option<Value>)]) {
+        for &(q, value) in values {
+            self.answers.set(q, value);
+            self.visited[q] = true;
+            self.seen[q] = true;
+        }
+        let (effective, applies) = engine::applicable(self.rules, &self.answers);
+        self.answers = effective;
+        for (i, applies) in applies.into_iter().enumerate() {
+            if !applies {
+                self.visited[i] = false;
+            }
+        }
+        (self.on_change)(&self.answers);
+    }
+
+    /// Asks one screen; `None` when the runner went back. `show_current` starts it on the
+    /// answers given before; `mistaken` is a question whose answer was a mistake, shown
+    /// unanswered while a checklist keeps its other ticks.
+    pub(super) fn ask_screen(
+        &mut self,
+        prompter: &mut dyn Prompter,
+        screen: Screen,
+        progress: Progress,
+        show_current: bool,
+        mistaken: Option<QuestionIdx>,
+    ) -> Result<Option<Recorded>, PromptError> {
+        let questionnaire = &self.rules.questionnaire;
+        Ok(match screen {
+            Screen::Question(q) => {
+                let question = &questionnaire.questions[q];
+                let section = &questionnaire.sections[question.section];
+                let current = self.answers.get(q).filter(|_| show_current);
+                match prompter.ask(question, section, current, progress)? {
+                    Reply::Answer(v) => Some(vec![(q, Some(v))]),
+                    Reply::Skip => Some(vec![(q, None)]),
+                    Reply::Back => None,
+                }
+            }
+            Screen::Checklist(c) => {
+                let checklist = &questionnaire.checklists[c];
+                let labels: Vec<String> = checklist
+                    .items
+                    .iter()
+                    .map(|i| {
+                        let question = &questionnaire.questions[i.question];
+                        match question.kind {
+                            crate::rulebase::AnswerKind::Multi => {
+                                question.options[i.option].label.clone()
+                            }
+                            _ => question.label.clone(),
+                        }
+                    })
+                    .collect();
+                // A checklist belongs to the section of its first question.
+                let section = checklist
+                    .items
+                    .first()
+                    .map_or(0, |i| questionnaire.questions[i.question].section);
+                let section = &questionnaire.sections[section];
+                // From the emergency screen, the sign chosen by mistake comes back unticked
+                // and the rest as they were, so a stray Enter cannot repeat the mistake and
+                // no other sign is lost.
+                let mut current = self.ticks(checklist);
+                if let (false, Some(wrong)) = (show_current, mistaken) {
+                    current
+                        .items
+                        .retain(|&i| checklist.items[i].question != wrong);
+                    current.none = false;
+                }
+                match prompter.checklist(checklist, section, &labels, &current, progress)? {
+                    ChecklistReply::Answer(ticks) => {
+                        Some(self.checklist_answers(checklist, &ticks))
+                    }
+                    ChecklistReply::Skip => Some(
+                        checklist
+                            .questions()
+                            .into_iter()
+                            .map(|q| (q, None))
+                            .collect(),
+                    ),
+                    ChecklistReply::Back => None,
+                }
+            }
+        })
+    }
+
+    pub(super) fn drive(&mut self, prompter: &mut dyn Prompter) -> Result<Outcome, PromptError> {
+        if self.scope != Scope::Refine {
+            prompter.welcome(Welcome {
+                resumed: !self.answers.is_empty(),
+            })?;
+        }
+        if let Some(outcome) = self.check_emergency(prompter)? {
+            return Ok(outcome);
+        }
+        let mut cursor = self.first_open();
+        let mut reviewing = false;
+        let mut shown_section = None;
+        loop {
+            let Some(screen) = cursor else {
+                reviewing = true;
+                if let Some(outcome) = self.review(prompter)? {
+                    return Ok(outcome);
+                }
+                // A changed answer may open follow-up questions: ask those first.
+                cursor = self.first_open();
+                continue;
+            };
+            let section = self.rules.questionnaire.questions[self.first_question(screen)].section;
+            if shown_section != Some(section) {
+                prompter.section(&self.rules.questionnaire.sections[section])?;
+                shown_section = Some(section);
+            }
+            let progress = self.progress();
+            let Some(values) = self.ask_screen(prompter, screen, progress, true, None)? else {
+                match self.history.pop() {
+                    Some(previous) => cursor = Some(previous),
+                    None => prompter
+                        .notice("This is the first question; there is nothing to go back to.")?,
+                }
+                continue;
+            };
+            self.record(&values);
+            // The history stays in questionnaire order: answering a screen forgets any
+            // later ones it held, which the walk forward shows again.
+            let at = self.position(screen);
+            let earlier: Vec<Screen> = self
+                .history
+                .iter()
+                .copied()
+                .filter(|&s| self.position(s) < at)
+                .collect();
+            self.history = earlier;
+            self.history.push(screen);
+            if let Some(outcome) = self.check_emergency(prompter)? {
+                return Ok(outcome);
+            }
+            cursor = if reviewing {
+                self.first_open()
+            } else {
+                self.next_after(screen)
+            };
+        }
+    }
+}
