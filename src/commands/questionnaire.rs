@@ -169,34 +169,41 @@ pub(crate) fn interactive(
         farewell();
     };
     let scope = if args.full { Scope::Full } else { Scope::Short };
-    let outcome = ask(rules, &mut prompter, start, scope, &keep)?;
-    let answers = match outcome {
-        Outcome::Interrupted(answers) => {
-            // Stopped before a single answer or skip: there is nothing to keep.
-            if !answers.is_empty() || kept() != Kept::Unanswered {
-                keep(&answers, false);
+    // How a pass through the questions ended: the answers to report on, or the end of
+    // the run (stopped, an emergency, or interrupted).
+    let finish = |outcome: Outcome| -> Result<Option<Answers>, Error> {
+        match outcome {
+            Outcome::Report(answers) => Ok(Some(answers)),
+            Outcome::Interrupted(answers) => {
+                // Stopped before a single answer or skip: there is nothing to keep.
+                if !answers.is_empty() || kept() != Kept::Unanswered {
+                    keep(&answers, false);
+                }
+                Err(Error::Interrupted { kept: kept() })
             }
-            return Err(Error::Interrupted { kept: kept() });
+            Outcome::Stopped(answers) => {
+                keep(&answers, true);
+                Ok(None)
+            }
+            Outcome::Emergency(answers) => {
+                keep(&answers, true);
+                let training = log_view(&answers);
+                emergency_report(
+                    rules,
+                    &answers,
+                    args,
+                    color,
+                    kept_in()
+                        .as_deref()
+                        .map(|path| detail_command(rules_dir, args, path)),
+                    training.as_ref(),
+                )
+                .map(|()| None)
+            }
         }
-        Outcome::Stopped(answers) => {
-            keep(&answers, true);
-            return Ok(());
-        }
-        Outcome::Emergency(answers) => {
-            keep(&answers, true);
-            let training = log_view(&answers);
-            return emergency_report(
-                rules,
-                &answers,
-                args,
-                color,
-                kept_in()
-                    .as_deref()
-                    .map(|path| detail_command(rules_dir, args, path)),
-                training.as_ref(),
-            );
-        }
-        Outcome::Report(answers) => answers,
+    };
+    let Some(answers) = finish(ask(rules, &mut prompter, start, scope, &keep)?)? else {
+        return Ok(());
     };
     keep(&answers, args.full);
     // The whole report is one command away, from the file that keeps these answers, and
@@ -232,31 +239,15 @@ pub(crate) fn interactive(
                 .offer_refine(more, minutes, &about)
                 .map_err(|e| prompt_error(e, kept()))?;
             if refine {
-                let outcome = ask(rules, &mut prompter, answers.clone(), Scope::Refine, &keep)?;
-                match outcome {
-                    Outcome::Interrupted(a) => {
-                        keep(&a, false);
-                        return Err(Error::Interrupted { kept: kept() });
-                    }
-                    Outcome::Stopped(a) => {
-                        keep(&a, true);
-                        return Ok(());
-                    }
-                    Outcome::Emergency(a) => {
-                        keep(&a, true);
-                        let training = log_view(&a);
-                        return emergency_report(
-                            rules,
-                            &a,
-                            args,
-                            color,
-                            kept_in()
-                                .as_deref()
-                                .map(|path| detail_command(rules_dir, args, path)),
-                            training.as_ref(),
-                        );
-                    }
-                    Outcome::Report(a) => answers = a,
+                match finish(ask(
+                    rules,
+                    &mut prompter,
+                    answers.clone(),
+                    Scope::Refine,
+                    &keep,
+                )?)? {
+                    Some(refined) => answers = refined,
+                    None => return Ok(()),
                 }
                 written = deliver(
                     rules,
