@@ -75,16 +75,7 @@ impl Prompter for Replay<'_> {
             return Ok(ChecklistReply::Skip);
         }
         let mut ticks = Ticks::default();
-        for (i, item) in checklist.items.iter().enumerate() {
-            let ticked = match self.answers.get(item.question) {
-                Some(Value::Choice(o)) => o == item.option,
-                Some(Value::Multi(set)) => set & (1 << item.option) != 0,
-                _ => false,
-            };
-            if ticked {
-                ticks.items.push(i);
-            }
-        }
+        ticks.items = super::flow::ticked_items(checklist, self.answers);
         ticks.unsure = questions.iter().any(|&q| {
             let question = &self.questionnaire.questions[q];
             match (self.answers.get(q), question.option("unsure")) {

@@ -1002,6 +1002,23 @@ fn read_file(
     }
 }
 
+/// Reads a zip named on the command line (from a file or a pipe) as one group.
+fn read_named_zip(
+    path: &Path,
+    zip: ZipBytes,
+    ctx: &Ctx<'_>,
+    count: &mut usize,
+    log: &mut Log,
+) -> Result<Vec<(Parsed, String)>, TrainingError> {
+    let entries = zip_entries(path, &zip, ctx.limits, count)?;
+    let group = Group {
+        name: clean::path(path),
+        entries,
+        zip: Some(zip),
+    };
+    read_named_group(path, &group, ctx, log)
+}
+
 /// Reads a folder or a zip named on the command line; one with nothing readable is an
 /// error naming what was skipped.
 fn read_named_group(
@@ -1049,13 +1066,7 @@ fn read_stream(
 ) -> Result<Vec<(Parsed, String)>, TrainingError> {
     if detect(&raw) == Some(Format::Zip) {
         let zip = ZipBytes::Memory(raw.into());
-        let entries = zip_entries(path, &zip, ctx.limits, count)?;
-        let group = Group {
-            name: clean::path(path),
-            entries,
-            zip: Some(zip),
-        };
-        return read_named_group(path, &group, ctx, log);
+        return read_named_zip(path, zip, ctx, count, log);
     }
     *count += 1;
     let len = raw.len() as u64;
@@ -1112,13 +1123,7 @@ fn read_named(
     let mut head = [0u8; 4];
     if at().read_exact(&mut head).is_ok() && detect(&head) == Some(Format::Zip) {
         let zip = ZipBytes::File(file.clone(), len);
-        let entries = zip_entries(path, &zip, ctx.limits, count)?;
-        let group = Group {
-            name: clean::path(path),
-            entries,
-            zip: Some(zip),
-        };
-        return read_named_group(path, &group, ctx, log);
+        return read_named_zip(path, zip, ctx, count, log);
     }
     *count += 1;
     let loaded = load(at(), len, ctx);

@@ -12,16 +12,7 @@ impl<'a, 'c> Flow<'a, 'c> {
             .into_iter()
             .filter(|&q| self.answers.get(q).is_some())
             .collect();
-        for (i, item) in checklist.items.iter().enumerate() {
-            let ticked = match self.answers.get(item.question) {
-                Some(Value::Choice(o)) => o == item.option,
-                Some(Value::Multi(set)) => set & (1 << item.option) != 0,
-                _ => false,
-            };
-            if ticked {
-                ticks.items.push(i);
-            }
-        }
+        ticks.items = ticked_items(checklist, &self.answers);
         let is = |q: QuestionIdx, value: &str| {
             let question = &questions[q];
             match (self.answers.get(q), question.option(value)) {

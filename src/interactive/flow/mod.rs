@@ -175,6 +175,22 @@ impl Outcome {
     }
 }
 
+/// The items of a checklist that answers tick: a question answered with the item's option
+/// (for a multiple choice, among its options), by index into the checklist's items.
+pub fn ticked_items(checklist: &Checklist, answers: &Answers) -> Vec<usize> {
+    checklist
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| match answers.get(item.question) {
+            Some(Value::Choice(o)) => o == item.option,
+            Some(Value::Multi(set)) => set & (1 << item.option) != 0,
+            _ => false,
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// Walks the questionnaire with a prompter, starting from `start` (empty, or resumed).
 ///
 /// `on_change` sees the answers after every change, so a caller can keep them safe even
