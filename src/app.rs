@@ -148,7 +148,7 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
             QuestionsFormat::Markdown => export::questions_markdown(&rules),
             QuestionsFormat::Fhir => crate::commands::questions::fhir_questionnaire(&rules)?,
         },
-        Some(Command::Template(args)) => export::template(&rules, !args.bare),
+        Some(Command::Template(args)) => export::template(&rules, !args.bare, args.checkin),
         Some(Command::Training(args)) => crate::commands::training::training_only(&rules, args)?,
         Some(Command::Check(_) | Command::Schema(_) | Command::Completions(_) | Command::Man) => {
             unreachable!("authoring commands are run before the rule base is loaded")

@@ -294,6 +294,11 @@ pub struct TemplateArgs {
     /// allowed values.
     #[arg(long)]
     pub bare: bool,
+
+    /// A check-in file instead (`runback checkin --answers FILE`): the warning signs a
+    /// check-in re-screens and the check-in's own questions.
+    #[arg(long)]
+    pub checkin: bool,
 }
 
 /// Options of `runback check`.

@@ -169,7 +169,13 @@ fn every_escalation_level_is_reachable_and_lands_on_that_level_or_higher() {
                     answers.set(q, Some(v));
                 }
             }
-            let a = engine::assess(&rb, &answers);
+            // A check-in's rules are weighed at a check-in.
+            let phase = if rule.checkin {
+                engine::Phase::Checkin
+            } else {
+                engine::Phase::Assessment
+            };
+            let a = engine::evaluate(&rb, &answers, phase);
             assert!(
                 a.escalation.level <= li,
                 "rule {} fired but the report says {}",

@@ -825,7 +825,7 @@ fn check_and_every_renderer_run_on_made_up_rule_bases() {
                 runback::export::questions_text(&rb),
                 runback::export::questions_markdown(&rb),
                 runback::export::questions_json(&rb),
-                runback::export::template(&rb, true),
+                runback::export::template(&rb, true, false),
                 listing,
             ] {
                 prop_assert!(

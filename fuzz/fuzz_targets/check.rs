@@ -192,7 +192,7 @@ fn run(data: &[u8]) -> Result<()> {
         runback::export::questions_text(&rb),
         runback::export::questions_markdown(&rb),
         runback::export::questions_json(&rb),
-        runback::export::template(&rb, true),
+        runback::export::template(&rb, true, false),
     ] {
         assert!(!raw(&out), "{out}");
     }

@@ -333,7 +333,9 @@ fn never_firing_rules(rb: &RuleBase, rules: Vec<(Satisfiable, Budget)>, out: &mu
                 Severity::Error,
                 "this escalation rule can never fire, so its warning sign is never raised",
             ),
-            Conclusion::Evidence { .. } => (Severity::Warning, "this rule can never fire"),
+            Conclusion::Evidence { .. } | Conclusion::Decide { .. } => {
+                (Severity::Warning, "this rule can never fire")
+            }
         };
         let why = match satisfy_ignoring_branches_within(rb, &rule.when, &mut budget) {
             Satisfiable::Yes(_) => branch_conflict(rb, &rule.when, &mut budget),
@@ -470,7 +472,13 @@ fn uncited_sources(rb: &RuleBase, out: &mut Vec<Finding>) {
             || rb
                 .safety_net
                 .as_ref()
-                .is_some_and(|n| n.sources.contains(&si));
+                .is_some_and(|n| n.sources.contains(&si))
+            || rb.run_today.as_ref().is_some_and(|r| {
+                r.spike_sources.contains(&si)
+                    || r.plan.sources.contains(&si)
+                    || r.decisions.iter().any(|d| d.sources.contains(&si))
+                    || r.plan.steps.iter().any(|s| s.sources.contains(&si))
+            });
         if cited {
             continue;
         }

@@ -10,8 +10,8 @@ pub mod satisfy;
 
 use crate::answers::{Answers, Value};
 use crate::rulebase::{
-    CauseIdx, Conclusion, Condition, LevelIdx, OptionSet, QuestionIdx, RuleBase, RuleIdx,
-    SourceIdx, StrategyIdx, Test,
+    CauseIdx, Conclusion, Condition, DecisionIdx, LevelIdx, OptionSet, QuestionIdx, RuleBase,
+    RuleIdx, RunToday, SourceIdx, StrategyIdx, Test,
 };
 
 /// An answer that made a condition true: the question, and for a multiple choice the
@@ -54,6 +54,9 @@ pub struct Assessment<'a> {
     pub answers: Answers,
     /// The "see a professional" verdict; always present.
     pub escalation: Escalation,
+    /// The answer to "should I run today?", when the rule base has one (a check-in
+    /// reports it).
+    pub today: Option<Today>,
     /// Likely causes, most likely first; only causes with confidence above zero.
     pub causes: Vec<CauseFinding>,
     /// Strategies for those causes, most useful first, each once.
@@ -98,7 +101,7 @@ impl Reason {
         let found = match self.origin {
             ReasonOrigin::Rule(i) => match &rules.rules[i].then {
                 Conclusion::Escalate(e) => Some((e.reason.as_str(), e.self_care_note.as_deref())),
-                Conclusion::Evidence { .. } => None,
+                Conclusion::Evidence { .. } | Conclusion::Decide { .. } => None,
             },
             ReasonOrigin::Cause(c) => rules.causes[c]
                 .escalate
@@ -366,14 +369,19 @@ fn eval_asked(condition: &Condition, answers: &Answers, asked: &[bool]) -> Truth
 /// A question applies when it has no branch condition or its condition is `True`; a
 /// branch whose parent is unanswered does not apply yet.
 pub fn applicable(rules: &RuleBase, answers: &Answers) -> (Answers, Vec<bool>) {
+    applicable_in(rules, answers, Phase::Assessment)
+}
+
+/// [`applicable`], for either questionnaire.
+pub fn applicable_in(rules: &RuleBase, answers: &Answers, phase: Phase) -> (Answers, Vec<bool>) {
     let mut effective = answers.clone();
     let mut applies = Vec::with_capacity(rules.questionnaire.questions.len());
     let mut scratch = Vec::new();
     for (i, q) in rules.questionnaire.questions.iter().enumerate() {
-        let ok = q
-            .ask_if
-            .as_ref()
-            .is_none_or(|c| eval(c, &effective, &mut scratch) == Truth::True);
+        let ok = (phase == Phase::Checkin || !q.checkin)
+            && q.ask_if
+                .as_ref()
+                .is_none_or(|c| eval(c, &effective, &mut scratch) == Truth::True);
         scratch.clear();
         if !ok {
             effective.set(i, None);
@@ -383,9 +391,24 @@ pub fn applicable(rules: &RuleBase, answers: &Answers) -> (Answers, Vec<bool>) {
     (effective, applies)
 }
 
-/// Runs every rule against the answers and assembles the assessment.
+/// Runs every rule against the answers of an assessment and assembles the result; the
+/// questions of a check-in do not apply.
 pub fn assess<'a>(rules: &'a RuleBase, answers: &Answers) -> Assessment<'a> {
-    let (effective, applies) = applicable(rules, answers);
+    evaluate(rules, answers, Phase::Assessment)
+}
+
+/// Which questionnaire the answers are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// An assessment: the questions of check-in sections do not apply.
+    Assessment,
+    /// A check-in: every question applies, the assessment's answers carried over.
+    Checkin,
+}
+
+/// Runs every rule against the answers and assembles the result.
+pub fn evaluate<'a>(rules: &'a RuleBase, answers: &Answers, phase: Phase) -> Assessment<'a> {
+    let (effective, applies) = applicable_in(rules, answers, phase);
     let ignored = (0..applies.len())
         .filter(|&q| !applies[q] && answers.get(q).is_some())
         .collect();
@@ -409,10 +432,13 @@ pub fn assess<'a>(rules: &'a RuleBase, answers: &Answers) -> Assessment<'a> {
         })
         .collect();
     let mut reasons = Vec::new();
+    let mut decided = Vec::new();
     let mut why = Vec::new();
     for (ri, rule) in rules.rules.iter().enumerate() {
         why.clear();
-        if eval(&rule.when, &effective, &mut why) != Truth::True {
+        if (rule.checkin && phase == Phase::Assessment)
+            || eval(&rule.when, &effective, &mut why) != Truth::True
+        {
             continue;
         }
         match &rule.then {
@@ -433,9 +459,14 @@ pub fn assess<'a>(rules: &'a RuleBase, answers: &Answers) -> Assessment<'a> {
                 because: merge(why.clone()),
                 sources: rule.sources.clone(),
             }),
+            Conclusion::Decide { decision, .. } => decided.push(Decided {
+                decision: *decision,
+                rule: ri,
+                because: merge(why.clone()),
+            }),
         }
     }
-    if let Some(floor) = unanswered_floor(rules, &effective, &applies, &reasons) {
+    if let Some(floor) = unanswered_floor(rules, &effective, &applies, &reasons, phase) {
         reasons.push(floor);
     }
 
@@ -522,16 +553,67 @@ pub fn assess<'a>(rules: &'a RuleBase, answers: &Answers) -> Assessment<'a> {
             .filter(|&q| effective.get(q).is_none())
             .collect(),
     );
+    let today = rules
+        .run_today
+        .as_ref()
+        .map(|r| decide(r, decided, rules.levels[level].seen_first));
     Assessment {
         rules,
         answers: effective,
         escalation: Escalation { level, reasons },
+        today,
         causes,
         strategies,
         start_here,
         unanswered,
         ignored,
         not_checked,
+    }
+}
+
+/// The answer to "should I run today?".
+#[derive(Debug, Clone)]
+pub struct Today {
+    /// The decision: the most cautious any rule reached, the default when none did.
+    pub decision: DecisionIdx,
+    /// Every rule that decided, most cautious first.
+    pub decided: Vec<Decided>,
+    /// Whether a level to be seen at first held today's decision at the most cautious.
+    pub held_by_level: bool,
+}
+
+/// A rule's decision, and the answers behind it.
+#[derive(Debug, Clone)]
+pub struct Decided {
+    /// The decision.
+    pub decision: DecisionIdx,
+    /// The rule.
+    pub rule: RuleIdx,
+    /// The answers it read.
+    pub because: Vec<Because>,
+}
+
+impl Decided {
+    /// The reason the runner reads.
+    pub fn reason<'r>(&self, rules: &'r RuleBase) -> &'r str {
+        match &rules.rules[self.rule].then {
+            Conclusion::Decide { reason, .. } => reason,
+            _ => "",
+        }
+    }
+}
+
+/// The most cautious decision reached, or the default (the last); a level at which the
+/// runner is to be seen first holds it at the most cautious.
+fn decide(run_today: &RunToday, mut decided: Vec<Decided>, seen_first: bool) -> Today {
+    decided.sort_by_key(|d| d.decision);
+    let default = run_today.decisions.len().saturating_sub(1);
+    let reached = decided.first().map_or(default, |d| d.decision);
+    let decision = if seen_first { 0 } else { reached };
+    Today {
+        decision,
+        decided,
+        held_by_level: seen_first && reached != 0,
     }
 }
 
@@ -621,6 +703,7 @@ fn unanswered_floor(
     answers: &Answers,
     applies: &[bool],
     fired: &[Reason],
+    phase: Phase,
 ) -> Option<Reason> {
     let floor = rules.unanswered.as_ref()?;
     let questions = &rules.questionnaire.questions;
@@ -637,6 +720,9 @@ fn unanswered_floor(
         let Conclusion::Escalate(e) = &rule.then else {
             continue;
         };
+        if rule.checkin && phase == Phase::Assessment {
+            continue;
+        }
         if e.level > floor.level || eval_asked(&rule.when, answers, &asked) != Truth::Unknown {
             continue;
         }

@@ -79,11 +79,18 @@ pub fn matters(rules: &RuleBase, answers: &Answers, pending: &[bool], q: Questio
     };
 
     rules.rules.iter().zip(&truth).any(|(rule, t)| {
-        if *t != Truth::Unknown || !reads(&rule.when, q) || is_only_unanswered(&rule.when, q) {
+        // A check-in's rules are weighed at a check-in, which asks all they read.
+        if rule.checkin
+            || *t != Truth::Unknown
+            || !reads(&rule.when, q)
+            || is_only_unanswered(&rule.when, q)
+        {
             return false;
         }
         match rule.then {
             Conclusion::Escalate(_) => true,
+            // Today's decision belongs to a check-in, which asks all it needs.
+            Conclusion::Decide { .. } => false,
             Conclusion::Evidence { cause, strength } => {
                 // A cause that raises the escalation when reported matters until it is.
                 let escalates = rules.causes[cause].escalate.is_some() && lower[cause] <= 0.0;

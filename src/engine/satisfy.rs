@@ -133,7 +133,7 @@ pub fn satisfy_within(rules: &RuleBase, condition: &Condition, budget: &mut Budg
     let Some(answers) = domains.and_then(|d| build(rules, &d)) else {
         return Satisfiable::No;
     };
-    let (effective, _) = super::applicable(rules, &answers);
+    let (effective, _) = super::applicable_in(rules, &answers, super::Phase::Checkin);
     if eval(condition, &effective, &mut Vec::new()) == Truth::True {
         Satisfiable::Yes(effective)
     } else {

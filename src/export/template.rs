@@ -3,27 +3,58 @@
 use serde_json::{Map, Value as Json};
 
 use crate::answers::{expectation, number};
-use crate::rulebase::{AnswerKind, RuleBase, words};
+use crate::rulebase::{AnswerKind, QuestionIdx, RuleBase, words};
+
+/// The questions a file of answers holds: an assessment's, or a check-in's (its own
+/// questions, then the warning signs it re-screens; never the facts runback works out).
+pub fn questions_of(rb: &RuleBase, checkin: bool) -> Vec<QuestionIdx> {
+    let q = &rb.questionnaire;
+    if !checkin {
+        return (0..q.questions.len())
+            .filter(|&i| !q.questions[i].checkin)
+            .collect();
+    }
+    let signs: Vec<QuestionIdx> = q
+        .checkin
+        .as_ref()
+        .map(|c| c.signs.questions())
+        .unwrap_or_default();
+    let mut out: Vec<QuestionIdx> = (0..q.questions.len())
+        .filter(|&i| q.questions[i].checkin && q.questions[i].from_bout.is_none())
+        .filter(|i| !signs.contains(i))
+        .collect();
+    out.extend(signs);
+    out
+}
 
 /// An answer file with every question set to `null`; with `notes`, each is preceded by a
 /// `$` note with the question and its allowed values (the answer parser ignores `$` keys).
-pub fn template(rb: &RuleBase, notes: bool) -> String {
+/// With `checkin`, the file of a check-in.
+pub fn template(rb: &RuleBase, notes: bool, checkin: bool) -> String {
     let q = &rb.questionnaire;
+    let questions: Vec<&crate::rulebase::Question> = questions_of(rb, checkin)
+        .into_iter()
+        .map(|i| &q.questions[i])
+        .collect();
     let mut map = Map::new();
     if !notes {
-        for question in &q.questions {
+        for question in questions {
             map.insert(question.id.clone(), Json::Null);
         }
         return pretty(&map);
     }
     map.insert(
         "$runback".into(),
-        Json::String(
-            "Answer file for runback. Replace null with your answer, or leave null to skip a question. Keys starting with $ are notes and are ignored."
-                .into(),
-        ),
+        Json::String(format!(
+            "{} Replace null with your answer, or leave null to skip a question. Keys starting with $ are notes and are ignored.",
+            if checkin {
+                "Check-in file for runback: runback checkin --answers FILE."
+            } else {
+                "Answer file for runback."
+            }
+        )),
     );
-    for question in &q.questions {
+    for question in questions {
         let mut note = format!("{} Answer: {}.", question.text, expectation(question));
         if let Some(c) = &question.ask_if {
             note.push_str(&format!(" Only if {}.", words::condition(c, q)));

@@ -775,6 +775,12 @@ fn trace<'a>(a: &'a Assessment<'a>) -> Vec<TraceView<'a>> {
                     format!("evidence against {} ({strength})", rb.causes[*cause].id)
                 }
                 Conclusion::Escalate(e) => format!("escalate to {}", rb.levels[e.level].id),
+                Conclusion::Decide { decision, .. } => format!(
+                    "decide {}",
+                    rb.run_today
+                        .as_ref()
+                        .map_or("", |r| r.decisions[*decision].id.as_str())
+                ),
             };
             let failed = t
                 .failed

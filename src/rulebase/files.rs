@@ -98,6 +98,25 @@ pub struct QuestionnaireFile {
     /// own question id and answer.
     #[serde(default)]
     pub checklists: Vec<ChecklistEntry>,
+    /// The check-in a runner answers every few days after an assessment: its title and
+    /// the one checklist that re-screens the warning signs. Its other questions are the
+    /// sections marked `checkin`.
+    #[serde(default)]
+    pub checkin: Option<CheckinEntry>,
+}
+
+/// The check-in: a short questionnaire that follows a bout of back pain.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckinEntry {
+    /// Heading shown to the runner ("Check-in").
+    pub title: String,
+    /// After how many weeks a new assessment starts a new bout, and a plain `runback`
+    /// stops offering a check-in.
+    pub bout_weeks: u32,
+    /// The warning signs, re-screened on one screen at every check-in. Its items may come
+    /// from several of `checklists`, and keep their question ids.
+    pub signs: ChecklistEntry,
 }
 
 /// Several questions asked on one screen as "Do you have any of these?", with "None of
@@ -135,6 +154,10 @@ pub enum ChecklistItemEntry {
         question: String,
         /// Option value.
         value: String,
+        /// The words shown for the item, when the option's label is not enough on its own
+        /// (only for a check-in's `signs`).
+        #[serde(default)]
+        label: Option<String>,
     },
 }
 
@@ -154,6 +177,9 @@ pub struct SectionEntry {
     /// or a self-test the runner may not be able to do on the spot.
     #[serde(default)]
     pub refine: Option<RefineEntry>,
+    /// Asked only at a check-in, never in an assessment (default false).
+    #[serde(default)]
+    pub checkin: bool,
     /// The questions, in order.
     pub questions: Vec<QuestionEntry>,
 }
@@ -199,6 +225,52 @@ pub struct QuestionEntry {
     pub warning_sign: bool,
     /// How a figure from the runner's training log answers it.
     pub from_training: Option<FromTrainingEntry>,
+    /// A fact about the bout, worked out by runback at a check-in, never asked.
+    pub from_bout: Option<FromBoutEntry>,
+}
+
+/// A fact about the bout of back pain that runback works out at each check-in from the
+/// entries kept so far, never asked: rules read it like any answer.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FromBoutEntry {
+    /// `days`: whole days since the bout's first assessment. `runs`: runs in the
+    /// training log since the last entry (only with a log). `spike`: by how many per cent
+    /// the bout's runs in the training log went past the longest run of the 30 days before
+    /// each, at most (only with a log; 0 when none did). `change`: the worst value of
+    /// `of` over this check-in and the `worst_of` - 1 before it, minus the first
+    /// assessment's answer to `start`. `week_change`: the value of `of` now minus its value
+    /// at the latest check-in at least `days` days earlier (or the first assessment's
+    /// `start` when there is none).
+    pub fact: BoutFact,
+    /// The check-in question the fact is about.
+    #[serde(default)]
+    pub of: Option<String>,
+    /// The assessment question it is measured from.
+    #[serde(default)]
+    pub start: Option<String>,
+    /// `change`: how many check-ins the worst value is taken over (1 to 10).
+    #[serde(default)]
+    pub worst_of: Option<u32>,
+    /// `week_change`: how many days back the comparison reaches at least.
+    #[serde(default)]
+    pub days: Option<u32>,
+}
+
+/// The facts about a bout runback can work out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BoutFact {
+    /// Days since the first assessment.
+    Days,
+    /// Runs in the training log since the last entry.
+    Runs,
+    /// The biggest single-run spike of the bout in the training log, in per cent.
+    Spike,
+    /// The worst recent value minus the value at the start.
+    Change,
+    /// The value now minus the value some days before.
+    WeekChange,
 }
 
 /// How a figure computed from a training log (Strava, a watch's files) answers a question
@@ -361,6 +433,10 @@ pub struct QuestionFields {
     /// has not.
     #[serde(default)]
     from_training: Option<FromTrainingEntry>,
+    /// A fact about the bout of back pain, worked out at every check-in and never asked
+    /// (only in a `checkin` section, on a `number` question).
+    #[serde(default)]
+    from_bout: Option<FromBoutEntry>,
     /// A warning sign (a red flag, or a risk factor the red-flag rules weigh): the terminal
     /// starts it with nothing chosen, and left unanswered it keeps the report from the
     /// default level whenever a rule it feeds cannot be decided (default false).
@@ -521,6 +597,7 @@ impl TryFrom<QuestionFields> for QuestionEntry {
             summary: f.summary,
             warning_sign: f.warning_sign,
             from_training: f.from_training,
+            from_bout: f.from_bout,
         })
     }
 }
@@ -701,6 +778,89 @@ pub struct EscalationFile {
     /// urgent level.
     #[serde(default)]
     pub safety_net: Option<SafetyNetEntry>,
+    /// The answer a check-in gives to "should I run today?", and the graded return to
+    /// running it moves along.
+    #[serde(default)]
+    pub run_today: Option<RunTodayEntry>,
+}
+
+/// "Should I run today?": the decisions, most cautious first (the last is the default),
+/// and the plan of steps back to running.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunTodayEntry {
+    /// Heading ("Should I run today?").
+    pub title: String,
+    /// The decisions, most cautious first; the last applies when no rule decides.
+    pub decisions: Vec<DecisionEntry>,
+    /// The graded return to running.
+    pub plan: PlanEntry,
+    /// How much longer than the longest run of the previous 30 days one run may be, in
+    /// per cent, and the sources for it: a training log's figures use it.
+    pub spike_limit: SpikeLimitEntry,
+}
+
+/// One answer to "should I run today?".
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionEntry {
+    /// Stable public id (`run`, `shorter`, `cross_train`, `rest`).
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
+    pub id: String,
+    /// Short title ("Run shorter or easier").
+    pub title: String,
+    /// What to do, in plain words.
+    pub advice: String,
+    /// How the plan moves at this decision: 1 a step on, 0 stay, -1 a step back.
+    pub plan_move: i32,
+    /// Whether today includes a run (the plan's step is shown with it).
+    pub runs: bool,
+    /// Guidance behind it.
+    pub sources: Vec<String>,
+}
+
+/// The graded return to running.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanEntry {
+    /// Heading.
+    pub title: String,
+    /// When to move on to the next step, in a sentence.
+    pub move_on: String,
+    /// The steps, in order.
+    pub steps: Vec<PlanStepEntry>,
+    /// When the runner counts as running: the plan starts at its last step for a runner
+    /// still running and at its first for one who has stopped, and moves on only after a
+    /// run.
+    pub running_when: ConditionEntry,
+    /// Guidance behind the criteria for moving on.
+    pub sources: Vec<String>,
+}
+
+/// One step of the plan.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanStepEntry {
+    /// Stable id.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
+    pub id: String,
+    /// What to run, in a sentence.
+    pub run: String,
+    /// Where no source gives the figures, say so: "The minutes are runback's own."
+    #[serde(default)]
+    pub figures: Option<String>,
+    /// Guidance behind the step.
+    pub sources: Vec<String>,
+}
+
+/// The single-run limit a training log is checked against.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpikeLimitEntry {
+    /// Per cent above the longest run of the previous 30 days.
+    pub percent: f64,
+    /// Guidance behind it.
+    pub sources: Vec<String>,
 }
 
 /// The floor for undecided warning signs: when a rule that escalates above `level` reads
@@ -795,6 +955,18 @@ pub enum ConclusionEntry {
     Evidence(EvidenceEntry),
     /// An escalation level with its reason.
     Escalate(EscalateEntry),
+    /// At a check-in, an answer to "should I run today?" with its reason.
+    Decide(DecideEntry),
+}
+
+/// A decision for today, and why.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecideEntry {
+    /// Decision id from `escalation.json`'s `run_today`.
+    pub decision: String,
+    /// Why, in words a runner understands.
+    pub reason: String,
 }
 
 /// Evidence for a cause.

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use super::files::{
-    CausesFile, ChecklistEntry, ChecklistItemEntry, ConclusionEntry, ConditionEntry, EscalateEntry,
-    EscalationFile, FromTrainingEntry, QuestionKindEntry, QuestionnaireFile, RulesFile,
-    SourcesFile, StrategiesFile,
+    BoutFact, CausesFile, ChecklistEntry, ChecklistItemEntry, ConclusionEntry, ConditionEntry,
+    EscalateEntry, EscalationFile, FromBoutEntry, FromTrainingEntry, QuestionKindEntry,
+    QuestionnaireFile, RulesFile, SourcesFile, StrategiesFile,
 };
 use super::model::*;
 use crate::clean::{self, clean};
@@ -677,6 +677,8 @@ impl Checker {
                     summary: q.summary,
                     warning_sign: q.warning_sign,
                     from_training: None,
+                    checkin: s.checkin,
+                    from_bout: None,
                 });
                 if let Some(entry) = &q.from_training {
                     let last = questions.len() - 1;
@@ -700,6 +702,7 @@ impl Checker {
                 title: s.title.clone(),
                 intro: s.intro.clone(),
                 refine,
+                checkin: s.checkin,
                 questions: start..questions.len(),
             });
         }
@@ -715,7 +718,69 @@ impl Checker {
             &question_ids,
             &questions,
             &root(&questionnaire_name).key("checklists"),
+            false,
         );
+        for (i, c) in checklists.iter().enumerate() {
+            if let Some(item) = c.items.iter().find(|item| questions[item.question].checkin) {
+                self.problem(
+                    &root(&questionnaire_name).key("checklists").key(i),
+                    format!(
+                        "question `{}` is a check-in's; only the check-in's `signs` can list it",
+                        questions[item.question].id
+                    ),
+                );
+            }
+        }
+        let checkin = questionnaire.checkin.as_ref().map(|c| {
+            let at = root(&questionnaire_name).key("checkin");
+            self.text(&c.title, &at.key("title"));
+            if c.bout_weeks == 0 {
+                self.problem(&at.key("bout_weeks"), "a bout lasts at least one week");
+            }
+            let signs = self
+                .checklists(
+                    std::slice::from_ref(&c.signs),
+                    &question_ids,
+                    &questions,
+                    &at.key("signs"),
+                    true,
+                )
+                .pop()
+                .expect("one checklist in, one out");
+            Checkin {
+                title: c.title.clone(),
+                bout_weeks: c.bout_weeks,
+                signs,
+            }
+        });
+        if checkin.is_none()
+            && let Some(s) = sections.iter().position(|s: &Section| s.checkin)
+        {
+            self.problem(
+                &root(&questionnaire_name).key("sections").key(s),
+                "a check-in section needs the questionnaire's `checkin`",
+            );
+        }
+        // Facts about the bout, once every question they name is known.
+        let mut index = 0;
+        for (si, s) in questionnaire.sections.iter().enumerate() {
+            for (qi, q) in s.questions.iter().enumerate() {
+                index += 1;
+                let Some(entry) = &q.from_bout else { continue };
+                let at = root(&questionnaire_name)
+                    .key("sections")
+                    .key(si)
+                    .key("questions")
+                    .key(qi);
+                let at = At {
+                    item: Some(format!("question `{}`", q.id)),
+                    ..at.key("from_bout")
+                };
+                let fact =
+                    self.bout_fact(entry, &questions[index - 1], &question_ids, &questions, &at);
+                questions[index - 1].from_bout = fact;
+            }
+        }
 
         // The safety net, once its condition can refer to any question.
         let safety_net = escalation.safety_net.as_ref().map(|n| {
@@ -748,6 +813,114 @@ impl Checker {
                 sources: self.resolve_sources(&source_ids, &n.sources, &at.key("sources")),
             }
         });
+
+        // "Should I run today?"
+        let mut decision_ids = Ids::new("decision");
+        let run_today = escalation.run_today.as_ref().map(|r| {
+            let at = root(&escalation_name).key("run_today");
+            self.text(&r.title, &at.key("title"));
+            let mut decisions = Vec::new();
+            for (i, d) in r.decisions.iter().enumerate() {
+                let at = At {
+                    item: Some(format!("decision `{}`", d.id)),
+                    ..at.key("decisions").key(i)
+                };
+                self.define(&mut decision_ids, &d.id, i, &at, IdStyle::Id);
+                self.text(&d.title, &at.key("title"));
+                self.text(&d.advice, &at.key("advice"));
+                if !(-1..=1).contains(&d.plan_move) {
+                    self.problem(&at.key("plan_move"), "`plan_move` is -1, 0 or 1");
+                }
+                decisions.push(Decision {
+                    id: d.id.clone(),
+                    title: d.title.clone(),
+                    advice: d.advice.clone(),
+                    plan_move: d.plan_move,
+                    runs: d.runs,
+                    sources: self.resolve_sources(&source_ids, &d.sources, &at.key("sources")),
+                });
+            }
+            if decisions.is_empty() {
+                self.problem(&at.key("decisions"), "no decisions; list at least one");
+            }
+            let plan_at = at.key("plan");
+            self.text(&r.plan.title, &plan_at.key("title"));
+            self.text(&r.plan.move_on, &plan_at.key("move_on"));
+            let mut step_ids = Ids::new("plan step");
+            let steps = r
+                .plan
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(i, step)| {
+                    let at = At {
+                        item: Some(format!("plan step `{}`", step.id)),
+                        ..plan_at.key("steps").key(i)
+                    };
+                    self.define(&mut step_ids, &step.id, i, &at, IdStyle::Id);
+                    self.text(&step.run, &at.key("run"));
+                    if let Some(figures) = &step.figures {
+                        self.text(figures, &at.key("figures"));
+                    }
+                    PlanStep {
+                        id: step.id.clone(),
+                        run: step.run.clone(),
+                        figures: step.figures.clone(),
+                        sources: self.resolve_sources(
+                            &source_ids,
+                            &step.sources,
+                            &at.key("sources"),
+                        ),
+                    }
+                })
+                .collect::<Vec<_>>();
+            if steps.is_empty() {
+                self.problem(&plan_at.key("steps"), "no steps; list at least one");
+            }
+            let limit = r.spike_limit.percent;
+            if !(limit.is_finite() && limit > 0.0 && limit <= 100.0) {
+                self.problem(
+                    &at.key("spike_limit").key("percent"),
+                    format!("{limit} is out of range; expected a per cent above 0, up to 100"),
+                );
+            }
+            let running_when = self
+                .condition(
+                    &r.plan.running_when,
+                    &question_ids,
+                    &questions,
+                    &plan_at.key("running_when"),
+                    None,
+                )
+                .unwrap_or(Condition::All(Vec::new()));
+            RunToday {
+                title: r.title.clone(),
+                decisions,
+                plan: Plan {
+                    title: r.plan.title.clone(),
+                    move_on: r.plan.move_on.clone(),
+                    steps,
+                    running_when,
+                    sources: self.resolve_sources(
+                        &source_ids,
+                        &r.plan.sources,
+                        &plan_at.key("sources"),
+                    ),
+                },
+                spike_limit: limit,
+                spike_sources: self.resolve_sources(
+                    &source_ids,
+                    &r.spike_limit.sources,
+                    &at.key("spike_limit").key("sources"),
+                ),
+            }
+        });
+        if checkin.is_some() != run_today.is_some() {
+            self.problem(
+                &root(&escalation_name),
+                "a check-in (questionnaire.json `checkin`) and `run_today` (escalation.json) come together",
+            );
+        }
 
         // Rules.
         let mut rule_ids = Ids::new("rule");
@@ -784,26 +957,50 @@ impl Checker {
                 ConclusionEntry::Escalate(e) => self
                     .escalate(&level_ids, e, &at.key("then").key("escalate"))
                     .map(Conclusion::Escalate),
+                ConclusionEntry::Decide(d) => {
+                    let at = at.key("then").key("decide");
+                    self.text(&d.reason, &at.key("reason"));
+                    match &run_today {
+                        Some(_) => self
+                            .resolve(&decision_ids, &d.decision, &at.key("decision"))
+                            .map(|decision| Conclusion::Decide {
+                                decision,
+                                reason: d.reason.clone(),
+                            }),
+                        None => {
+                            self.problem(
+                                &at,
+                                "a rule decides \"should I run today?\" but escalation.json has no `run_today`",
+                            );
+                            None
+                        }
+                    }
+                }
             };
             let sources = self.resolve_sources(&source_ids, &r.sources, &at.key("sources"));
             if let (Some(when), Some(then)) = (when, then) {
+                let mut checkin = matches!(then, Conclusion::Decide { .. });
+                when.visit_questions(&mut |q| checkin |= questions[q].checkin);
                 rules_out.push(Rule {
                     id: r.id.clone(),
                     when,
                     then,
                     sources,
+                    checkin,
                 });
             }
         }
 
+        let mut questionnaire = Questionnaire::new(
+            questionnaire.version.clone(),
+            sections,
+            questions,
+            checklists,
+        );
+        questionnaire.checkin = checkin;
         RuleBase {
             origin: self.origin.clone(),
-            questionnaire: Questionnaire::new(
-                questionnaire.version.clone(),
-                sections,
-                questions,
-                checklists,
-            ),
+            questionnaire,
             sources: sources_out,
             left_out,
             causes: causes_out,
@@ -813,6 +1010,7 @@ impl Checker {
             disclaimer: escalation.disclaimer,
             unanswered,
             safety_net,
+            run_today,
             fallback_strategies,
             files: FileNames {
                 sources: sources_name,
@@ -834,6 +1032,7 @@ impl Checker {
         ids: &Ids,
         questions: &[Question],
         at: &At,
+        shared: bool,
     ) -> Vec<Checklist> {
         let mut checklist_ids = Ids::new("checklist");
         let mut taken: Vec<QuestionIdx> = Vec::new();
@@ -857,12 +1056,24 @@ impl Checker {
             let mut items = Vec::new();
             for (ii, item) in c.items.iter().enumerate() {
                 let at = at.key("items").key(ii);
-                let (id, value) = match item {
-                    ChecklistItemEntry::Question(id) => (id.as_str(), None),
-                    ChecklistItemEntry::Value { question, value } => {
-                        (question.as_str(), Some(value.as_str()))
-                    }
+                let (id, value, label) = match item {
+                    ChecklistItemEntry::Question(id) => (id.as_str(), None, None),
+                    ChecklistItemEntry::Value {
+                        question,
+                        value,
+                        label,
+                    } => (question.as_str(), Some(value.as_str()), label.as_ref()),
                 };
+                if let Some(label) = label {
+                    if shared {
+                        self.text(label, &at.key("label"));
+                    } else {
+                        self.problem(
+                            &at.key("label"),
+                            "only a check-in's `signs` give an item its own label",
+                        );
+                    }
+                }
                 let Some(q) = self.resolve(ids, id, &at) else {
                     continue;
                 };
@@ -870,6 +1081,18 @@ impl Checker {
                 let needs = |v: &str| question.option(v).is_some();
                 let option = match (&question.kind, value) {
                     (AnswerKind::YesNo, None) if needs("unsure") => question.option("yes"),
+                    // A check-in re-screens a single choice through one of its values.
+                    (AnswerKind::Single, Some(v)) if shared && needs("none") && needs("unsure") => {
+                        let o = question.option(v);
+                        if o.is_none() || matches!(v, "none" | "unsure") {
+                            self.problem(
+                                &at,
+                                format!("question `{id}` has no option `{v}` a tick can stand for"),
+                            );
+                            continue;
+                        }
+                        o
+                    }
                     (AnswerKind::Multi, Some(v)) if needs("none") && needs("unsure") => {
                         let o = question.option(v);
                         if o.is_none_or(|o| question.options[o].exclusive) {
@@ -907,13 +1130,17 @@ impl Checker {
                         format!("question `{id}` has an `ask_if`; a checklist is asked whole, so its questions cannot have one"),
                     );
                 }
-                if taken.contains(&q) && !items.iter().any(|i: &ChecklistItem| i.question == q) {
+                if !shared
+                    && taken.contains(&q)
+                    && !items.iter().any(|i: &ChecklistItem| i.question == q)
+                {
                     self.problem(
                         &at,
                         format!("question `{id}` is already in another checklist"),
                     );
                 }
-                if let Some(first) = items.first()
+                if !shared
+                    && let Some(first) = items.first()
                     && questions[first.question].section != question.section
                 {
                     self.problem(
@@ -922,9 +1149,13 @@ impl Checker {
                     );
                 }
                 taken.push(q);
+                if shared && items.iter().any(|i: &ChecklistItem| i.question == q) {
+                    self.problem(&at, format!("question `{id}` is on this checklist already"));
+                }
                 items.push(ChecklistItem {
                     question: q,
                     option,
+                    label: label.cloned(),
                 });
             }
             out.push(Checklist {
@@ -1022,6 +1253,75 @@ impl Checker {
         Some(FromTraining {
             figure: entry.figure.clone(),
             map,
+        })
+    }
+
+    /// Resolves a fact about the bout: on a `number` question of a check-in section, with
+    /// the questions and figures its kind of fact needs.
+    fn bout_fact(
+        &mut self,
+        entry: &FromBoutEntry,
+        question: &Question,
+        ids: &Ids,
+        questions: &[Question],
+        at: &At,
+    ) -> Option<FromBout> {
+        if !question.checkin || !matches!(question.kind, AnswerKind::Number { .. }) {
+            self.problem(
+                at,
+                "a fact about the bout answers a `number` question of a check-in section",
+            );
+            return None;
+        }
+        let needs = |fact: BoutFact| match fact {
+            BoutFact::Days | BoutFact::Runs | BoutFact::Spike => (false, false),
+            BoutFact::Change | BoutFact::WeekChange => (true, true),
+        };
+        let (of_needed, start_needed) = needs(entry.fact);
+        let question_at =
+            |this: &mut Self, key: &str, id: &Option<String>, needed: bool, checkin: bool| match (
+                id, needed,
+            ) {
+                (Some(id), true) => {
+                    let q = this.resolve(ids, id, &at.key(key))?;
+                    if questions[q].checkin != checkin {
+                        let whose = if checkin {
+                            "a check-in's"
+                        } else {
+                            "an assessment's"
+                        };
+                        this.problem(&at.key(key), format!("`{key}` names {whose} question"));
+                    }
+                    Some(q)
+                }
+                (None, true) => {
+                    this.problem(at, format!("this fact needs `{key}`"));
+                    None
+                }
+                (Some(_), false) => {
+                    this.problem(&at.key(key), format!("`{key}` does not apply to this fact"));
+                    None
+                }
+                (None, false) => None,
+            };
+        let of = question_at(self, "of", &entry.of, of_needed, true);
+        let start = question_at(self, "start", &entry.start, start_needed, false);
+        let worst_of = entry.worst_of.unwrap_or(1);
+        if entry.worst_of.is_some() && entry.fact != BoutFact::Change {
+            self.problem(&at.key("worst_of"), "`worst_of` applies to `change` only");
+        } else if !(1..=10).contains(&worst_of) {
+            self.problem(&at.key("worst_of"), "`worst_of` is 1 to 10");
+        }
+        let days = entry.days.unwrap_or(7);
+        if entry.days.is_some() && entry.fact != BoutFact::WeekChange {
+            self.problem(&at.key("days"), "`days` applies to `week_change` only");
+        }
+        Some(FromBout {
+            fact: entry.fact,
+            of,
+            start,
+            worst_of: worst_of as usize,
+            days,
         })
     }
 

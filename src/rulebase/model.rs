@@ -17,6 +17,8 @@ pub type SourceIdx = usize;
 pub type LevelIdx = usize;
 /// Index of a rule in [`RuleBase::rules`].
 pub type RuleIdx = usize;
+/// Index of a decision in [`RunToday::decisions`]; 0 is the most cautious.
+pub type DecisionIdx = usize;
 
 /// A whole, validated rule base: questionnaire, knowledge and rules.
 #[derive(Debug, Clone)]
@@ -43,6 +45,8 @@ pub struct RuleBase {
     pub unanswered: Option<UnansweredFloor>,
     /// The signs that mean "get emergency help now".
     pub safety_net: Option<SafetyNet>,
+    /// "Should I run today?", when the rule base follows a bout with check-ins.
+    pub run_today: Option<RunToday>,
     /// Strategies offered when no cause is at least "possible".
     pub fallback_strategies: Vec<StrategyIdx>,
     /// The name each file was loaded under, so `runback check` can point into it.
@@ -115,6 +119,35 @@ pub struct Questionnaire {
     /// Each question's index by id, built once at load: every key of every answer set is
     /// looked up here, and scanning the questions cost 7 % of a CSV batch.
     pub(crate) by_id: std::collections::HashMap<String, QuestionIdx>,
+    /// The check-in that follows a bout, when the rule base has one.
+    pub checkin: Option<Checkin>,
+}
+
+/// The check-in: its title, how long a bout lasts, and the warning signs re-screened on
+/// one screen. Its questions are those of the sections marked `checkin`.
+#[derive(Debug, Clone)]
+pub struct Checkin {
+    /// Heading.
+    pub title: String,
+    /// After how many weeks a new assessment starts a new bout.
+    pub bout_weeks: u32,
+    /// The warning signs, on one checklist.
+    pub signs: Checklist,
+}
+
+/// A fact about the bout, worked out at a check-in; see `files::FromBoutEntry`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FromBout {
+    /// Which fact.
+    pub fact: super::files::BoutFact,
+    /// The check-in question it is about.
+    pub of: Option<QuestionIdx>,
+    /// The assessment question it is measured from.
+    pub start: Option<QuestionIdx>,
+    /// How many check-ins the worst value is taken over.
+    pub worst_of: usize,
+    /// How many days back a comparison reaches at least.
+    pub days: u32,
 }
 
 /// Several questions asked on one screen; see `files::ChecklistEntry`.
@@ -134,12 +167,26 @@ pub struct Checklist {
 
 /// One item of a checklist: a question and the option a tick chooses (for a `multi`
 /// question, adds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChecklistItem {
     /// The question.
     pub question: QuestionIdx,
     /// The option index a tick stands for.
     pub option: usize,
+    /// Its own words, when the rule base gives some.
+    pub label: Option<String>,
+}
+
+impl ChecklistItem {
+    /// The words shown for it: its own, a multiple choice's option, or the question's label.
+    pub fn label<'q>(&'q self, questionnaire: &'q Questionnaire) -> &'q str {
+        let question = &questionnaire.questions[self.question];
+        match (&self.label, &question.kind) {
+            (Some(own), _) => own,
+            (None, AnswerKind::Multi) => &question.options[self.option].label,
+            (None, _) => &question.label,
+        }
+    }
 }
 
 impl Checklist {
@@ -174,7 +221,14 @@ impl Questionnaire {
             questions,
             checklists,
             by_id,
+            checkin: None,
         }
+    }
+
+    /// Whether a question is asked in an assessment: not retired, not a check-in's.
+    pub fn in_assessment(&self, q: QuestionIdx) -> bool {
+        let question = &self.questions[q];
+        question.retired.is_none() && !question.checkin
     }
 
     /// The question with this id, if any.
@@ -209,6 +263,8 @@ pub struct Section {
     pub intro: Option<String>,
     /// Asked only to refine a first result: what to film or try, and about how long.
     pub refine: Option<Refine>,
+    /// Asked only at a check-in.
+    pub checkin: bool,
     /// The questions of this section, as a range of [`Questionnaire::questions`].
     pub questions: std::ops::Range<QuestionIdx>,
 }
@@ -253,6 +309,10 @@ pub struct Question {
     pub warning_sign: bool,
     /// How a figure from a training log answers it.
     pub from_training: Option<FromTraining>,
+    /// Asked only at a check-in (its section is a check-in's).
+    pub checkin: bool,
+    /// A fact about the bout, worked out at a check-in and never asked.
+    pub from_bout: Option<FromBout>,
 }
 
 /// How a training-log figure answers a question.
@@ -581,6 +641,9 @@ pub struct Rule {
     pub then: Conclusion,
     /// Sources.
     pub sources: Vec<SourceIdx>,
+    /// It reads a check-in's questions (or decides "should I run today?"), so only a
+    /// check-in weighs it.
+    pub checkin: bool,
 }
 
 /// What a rule concludes.
@@ -595,4 +658,71 @@ pub enum Conclusion {
     },
     /// An escalation.
     Escalate(Escalate),
+    /// At a check-in, a decision for today.
+    Decide {
+        /// The decision.
+        decision: DecisionIdx,
+        /// Why, in words a runner understands.
+        reason: String,
+    },
+}
+
+/// "Should I run today?": decisions most cautious first, and the graded return.
+#[derive(Debug, Clone)]
+pub struct RunToday {
+    /// Heading.
+    pub title: String,
+    /// Most cautious first; the last is the default.
+    pub decisions: Vec<Decision>,
+    /// The graded return to running.
+    pub plan: Plan,
+    /// The single-run limit, in per cent above the longest run of the previous 30 days.
+    pub spike_limit: f64,
+    /// Guidance behind the limit.
+    pub spike_sources: Vec<SourceIdx>,
+}
+
+/// One decision.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// Stable public id.
+    pub id: String,
+    /// Short title.
+    pub title: String,
+    /// What to do.
+    pub advice: String,
+    /// How the plan moves: 1 on, 0 stay, -1 back.
+    pub plan_move: i32,
+    /// Whether today includes a run.
+    pub runs: bool,
+    /// Guidance behind it.
+    pub sources: Vec<SourceIdx>,
+}
+
+/// The graded return to running.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Heading.
+    pub title: String,
+    /// When to move on, in a sentence.
+    pub move_on: String,
+    /// The steps, in order.
+    pub steps: Vec<PlanStep>,
+    /// When the runner counts as running.
+    pub running_when: Condition,
+    /// Guidance behind the criteria.
+    pub sources: Vec<SourceIdx>,
+}
+
+/// One step of the plan.
+#[derive(Debug, Clone)]
+pub struct PlanStep {
+    /// Stable id.
+    pub id: String,
+    /// What to run.
+    pub run: String,
+    /// Whose figures these are, where no source gives them.
+    pub figures: Option<String>,
+    /// Guidance behind it.
+    pub sources: Vec<SourceIdx>,
 }

@@ -57,7 +57,9 @@ impl<'a, 'c> Flow<'a, 'c> {
                     (true, true, true) => Value::Multi(1 << option("unsure")),
                     (true, true, false) => Value::Choice(option("unsure")),
                     (true, false, true) => Value::Multi(1 << option("none")),
-                    (true, false, false) => Value::Choice(option("no")),
+                    (true, false, false) => {
+                        Value::Choice(question.option("no").unwrap_or_else(|| option("none")))
+                    }
                 };
                 (q, Some(value))
             })

@@ -224,15 +224,7 @@ impl<'a, 'c> Flow<'a, 'c> {
                 let labels: Vec<String> = checklist
                     .items
                     .iter()
-                    .map(|i| {
-                        let question = &questionnaire.questions[i.question];
-                        match question.kind {
-                            crate::rulebase::AnswerKind::Multi => {
-                                question.options[i.option].label.clone()
-                            }
-                            _ => question.label.clone(),
-                        }
-                    })
+                    .map(|i| i.label(questionnaire).to_string())
                     .collect();
                 // A checklist belongs to the section of its first question.
                 let section = checklist
