@@ -54,6 +54,8 @@ pub fn trace(rules: &RuleBase, answers: &Answers) -> Vec<RuleTrace> {
         .rules
         .iter()
         .enumerate()
+        // An assessment's trace: a check-in's rules are not weighed there.
+        .filter(|(_, rule)| !rule.checkin)
         .map(|(i, rule)| {
             let mut failed = Vec::new();
             let truth = explain(rules, &rule.when, answers, &mut failed);
