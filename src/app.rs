@@ -80,6 +80,12 @@ pub enum Error {
     /// The questionnaire cannot be exported as FHIR.
     #[error("{0}")]
     Fhir(String),
+    /// A bout of back pain could not be followed: none to check in on, or none by that id.
+    #[error("{0}")]
+    Bout(String),
+    /// The bouts kept could not be read or written.
+    #[error(transparent)]
+    Store(#[from] crate::bout::StoreError),
     /// A training log named with `--training` could not be read.
     #[error("cannot read the training log: {0}")]
     Training(#[from] training::TrainingError),
@@ -141,6 +147,15 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
         }
         Some(Command::Assess(args)) => {
             return crate::commands::assess::assess(&rules, args, cli.color, cli.rules.as_deref());
+        }
+        Some(Command::Checkin(args)) => {
+            return crate::commands::bout::checkin(&rules, args, cli.color);
+        }
+        Some(Command::History(args)) => {
+            return crate::commands::bout::history(&rules, args, cli.color);
+        }
+        Some(Command::Forget(args)) => {
+            return crate::commands::bout::forget(&rules, args, cli.color);
         }
         Some(Command::Questions(args)) => match args.format {
             QuestionsFormat::Text => export::questions_text(&rules),

@@ -105,6 +105,14 @@ fn exit_after(e: &clap::Error) -> ! {
 pub enum Command {
     /// Assess a set of answers and print a report.
     Assess(AssessArgs),
+    /// Check in on the back pain you assessed: a minute of questions, then whether to
+    /// run today and whether to see someone now.
+    Checkin(CheckinArgs),
+    /// Show how the back pain has gone since the first assessment: pain over time,
+    /// check-ins, decisions and warning signs.
+    History(HistoryArgs),
+    /// Delete a bout of back pain runback has kept, or everything it has kept.
+    Forget(ForgetArgs),
     /// Print the questionnaire: every question, its id, allowed values and help.
     Questions(QuestionsArgs),
     /// Print an answer file with every question id, ready to fill in.
@@ -186,6 +194,89 @@ pub struct AssessArgs {
     /// answers the training questions you leave unanswered. Nothing leaves this machine.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub training: Vec<PathBuf>,
+
+    /// Keep this assessment in the state folder as the start of a bout of back pain (or
+    /// the next entry of the current one), as an assessment in the terminal always is:
+    /// `runback checkin` then follows it.
+    #[arg(long)]
+    pub keep: bool,
+
+    /// Start a new bout with this assessment, even when one from the last 12 weeks is
+    /// still going.
+    #[arg(long)]
+    pub new_bout: bool,
+}
+
+/// Options of `runback checkin`.
+#[derive(Debug, Default, Args)]
+pub struct CheckinArgs {
+    /// Read the check-in from this JSON file (`-` for standard input; `runback template
+    /// --checkin` writes one to fill in). Without it, a piped standard input is read, and
+    /// a terminal is asked.
+    #[arg(long, short = 'a', value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the report to this file instead of standard output (all at once).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace the --output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Read your training from these files or folders: the runs since you last answered,
+    /// and any run much longer than the month before it. Nothing leaves this machine.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub training: Vec<PathBuf>,
+
+    /// Draw charts with ASCII characters only.
+    #[arg(long)]
+    pub ascii: bool,
+
+    /// Print every reason's answers and sources.
+    #[arg(long)]
+    pub detail: bool,
+}
+
+/// Options of `runback history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Output format (JSON: schemas/history.schema.json).
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write it to this file instead of standard output (all at once).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace the --output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Draw charts with ASCII characters only.
+    #[arg(long)]
+    pub ascii: bool,
+}
+
+/// Options of `runback forget`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("what").required(true).args(["bout", "all"]))]
+pub struct ForgetArgs {
+    /// Delete this bout (its id, as `runback history` shows it).
+    #[arg(long, value_name = "ID")]
+    pub bout: Option<String>,
+
+    /// Delete everything runback has kept: every bout and every run's answers.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Do not ask for confirmation (for scripts).
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// Options of `runback training`.

@@ -9,6 +9,7 @@ pub mod answers;
 pub mod app;
 pub mod atomic_write;
 pub mod batch;
+pub mod bout;
 pub mod check;
 pub mod clean;
 pub mod cli;

@@ -162,7 +162,11 @@ fn explain_says_why_each_rule_did_or_did_not_fire() {
         serde_json::from_str(&render(&rb, "full", Format::Json, true)).unwrap();
     let trace = report["trace"].as_array().unwrap();
     let assessed = rb.rules.iter().filter(|r| !r.checkin).count();
-    assert_eq!(trace.len(), assessed, "one entry per rule an assessment weighs");
+    assert_eq!(
+        trace.len(),
+        assessed,
+        "one entry per rule an assessment weighs"
+    );
     let rule = |id: &str| {
         trace
             .iter()

@@ -52,6 +52,12 @@ pub(crate) fn assess(
         let applied = fill_from_log(rules, &mut answers, &proposals);
         TrainingView::new(&summary, &applied, &rules.questionnaire)
     });
+    // Kept before the report is written: a bout that cannot be kept stops the run with
+    // nothing on standard output.
+    if args.keep || args.new_bout {
+        let said = super::bout::keep_assessment(rules, &answers, args.new_bout)?;
+        crate::stdio::message(&format!("runback: {said}"));
+    }
     // From a file, the whole report is the same command with --detail.
     let more = report::More {
         command: args

@@ -3,6 +3,7 @@
 
 pub mod assess;
 pub mod authoring;
+pub mod bout;
 pub mod questionnaire;
 pub mod questions;
 pub mod training;

@@ -187,6 +187,7 @@ pub(crate) fn interactive(
             }
             Outcome::Emergency(answers) => {
                 keep(&answers, true);
+                keep_in_bout(rules, &answers, args.new_bout);
                 let training = log_view(&answers);
                 emergency_report(
                     rules,
@@ -263,6 +264,9 @@ pub(crate) fn interactive(
         }
     }
     keep(&answers, true);
+    if let Some(said) = keep_in_bout(rules, &answers, args.new_bout) {
+        let _ = prompter.tell(&said);
+    }
     if let Some(path) = &written {
         let _ = prompter.tell(&format!("Your report is in {}", absolute(path).display()));
     }
@@ -284,6 +288,22 @@ pub(crate) fn interactive(
         let _ = prompter.tell(&format!("Your answers are kept in {}", path.display()));
     }
     Ok(())
+}
+
+/// Keeps a finished assessment in the bout it belongs to, as every assessment in the
+/// terminal is; a failure is a warning, never the end of the run. What happened, in a
+/// sentence, when there is something to tell.
+fn keep_in_bout(rules: &RuleBase, answers: &Answers, new_bout: bool) -> Option<String> {
+    rules.questionnaire.checkin.as_ref()?;
+    match super::bout::keep_assessment(rules, answers, new_bout) {
+        Ok(said) => Some(said),
+        Err(e) => {
+            crate::stdio::message(&format!(
+                "runback: warning: cannot keep this assessment for check-ins: {e}"
+            ));
+            None
+        }
+    }
 }
 
 /// Runs the questionnaire once; whatever happens at the prompt, the cursor is visible

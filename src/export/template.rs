@@ -3,36 +3,16 @@
 use serde_json::{Map, Value as Json};
 
 use crate::answers::{expectation, number};
-use crate::rulebase::{AnswerKind, QuestionIdx, RuleBase, words};
-
-/// The questions a file of answers holds: an assessment's, or a check-in's (its own
-/// questions, then the warning signs it re-screens; never the facts runback works out).
-pub fn questions_of(rb: &RuleBase, checkin: bool) -> Vec<QuestionIdx> {
-    let q = &rb.questionnaire;
-    if !checkin {
-        return (0..q.questions.len())
-            .filter(|&i| !q.questions[i].checkin)
-            .collect();
-    }
-    let signs: Vec<QuestionIdx> = q
-        .checkin
-        .as_ref()
-        .map(|c| c.signs.questions())
-        .unwrap_or_default();
-    let mut out: Vec<QuestionIdx> = (0..q.questions.len())
-        .filter(|&i| q.questions[i].checkin && q.questions[i].from_bout.is_none())
-        .filter(|i| !signs.contains(i))
-        .collect();
-    out.extend(signs);
-    out
-}
+use crate::rulebase::{AnswerKind, RuleBase, words};
 
 /// An answer file with every question set to `null`; with `notes`, each is preceded by a
 /// `$` note with the question and its allowed values (the answer parser ignores `$` keys).
 /// With `checkin`, the file of a check-in.
 pub fn template(rb: &RuleBase, notes: bool, checkin: bool) -> String {
     let q = &rb.questionnaire;
-    let questions: Vec<&crate::rulebase::Question> = questions_of(rb, checkin)
+    let questions: Vec<&crate::rulebase::Question> = rb
+        .questionnaire
+        .file_questions(checkin)
         .into_iter()
         .map(|i| &q.questions[i])
         .collect();

@@ -1,6 +1,7 @@
 //! The questionnaire asked in a terminal: the flow (`flow/`) behind a small prompting
 //! interface, and its terminal implementation (`terminal.rs`).
 
+pub mod checkin;
 pub mod flow;
 pub mod line;
 pub mod list;

@@ -50,32 +50,31 @@ pub struct Unfinished {
 impl Store {
     /// The store in the user's state folder, created (owner-only) if needed.
     pub fn open() -> io::Result<Store> {
-        let base = match std::env::var_os("RUNBACK_STATE_DIR") {
-            Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-            _ => {
-                let dirs = directories::ProjectDirs::from("", "", "runback").ok_or_else(|| {
-                    io::Error::new(io::ErrorKind::NotFound, "no home folder to keep answers in")
-                })?;
-                dirs.state_dir()
-                    .unwrap_or_else(|| dirs.data_local_dir())
-                    .to_path_buf()
-            }
-        };
-        Store::open_in(&base)
+        Store::open_in(&state_dir()?)
     }
 
     /// The store in `base/runs`, created owner-only if needed; a folder others could
     /// change is tightened when it is the user's own and refused otherwise.
     pub fn open_in(base: &Path) -> io::Result<Store> {
         let runs = base.join("runs");
-        create_private_dir(&runs)?;
-        make_private(&runs)?;
+        private_dir(&runs)?;
         Ok(Store { runs })
     }
 
     /// The folder the runs are kept in.
     pub fn dir(&self) -> &Path {
         &self.runs
+    }
+
+    /// Deletes every run's file kept here.
+    pub fn forget_all(&self) -> io::Result<()> {
+        for entry in std::fs::read_dir(&self.runs)? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "json") {
+                std::fs::remove_file(&path)?;
+            }
+        }
+        Ok(())
     }
 
     /// A new run starting now, with a file name no one can guess. Nothing is written
@@ -121,6 +120,29 @@ impl Store {
             })
         })
     }
+}
+
+/// The user's state folder: `$RUNBACK_STATE_DIR`, or the platform's (on Linux
+/// `$XDG_STATE_HOME/runback`).
+pub fn state_dir() -> io::Result<PathBuf> {
+    Ok(match std::env::var_os("RUNBACK_STATE_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => {
+            let dirs = directories::ProjectDirs::from("", "", "runback").ok_or_else(|| {
+                io::Error::new(io::ErrorKind::NotFound, "no home folder to keep answers in")
+            })?;
+            dirs.state_dir()
+                .unwrap_or_else(|| dirs.data_local_dir())
+                .to_path_buf()
+        }
+    })
+}
+
+/// A folder of the user's alone, made owner-only if needed; one others could change is
+/// tightened when it is the user's and refused otherwise.
+pub fn private_dir(dir: &Path) -> io::Result<()> {
+    create_private_dir(dir)?;
+    make_private(dir)
 }
 
 /// One run's answer file, locked while the run uses it.
@@ -428,7 +450,7 @@ fn now() -> u64 {
 }
 
 /// `2026-11-22T101112Z`: sorts in time order and is a valid file name everywhere.
-fn timestamp_for_name(seconds: u64) -> String {
+pub(crate) fn timestamp_for_name(seconds: u64) -> String {
     let text = crate::report::date::date_time(seconds as i64);
     // "2026-11-22 10:11:12 UTC" -> "2026-11-22T101112Z"
     let mut parts = text.split(' ');

@@ -250,6 +250,13 @@ impl TerminalPrompter {
         )? == 0)
     }
 
+    /// A yes-or-no choice that starts with nothing chosen, so a stray Enter decides
+    /// nothing; true for `yes`.
+    pub fn confirm(&mut self, prompt: &str, yes: &str, no: &str) -> Result<bool, PromptError> {
+        let items = [yes.to_string(), no.to_string()];
+        Ok(self.choose(prompt, &items, None)? == 0)
+    }
+
     /// The questions shown so far, on their own screens or on checklists.
     pub fn asked(
         &self,

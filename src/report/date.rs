@@ -85,6 +85,28 @@ pub fn readable(seconds: i64) -> String {
 }
 
 /// The civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+/// `2 Dec 2026` for `2026-12-02`; anything else as it is.
+pub fn readable_day(ymd: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let mut parts = ymd.split('-');
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return ymd.to_string();
+    };
+    match (m.parse::<usize>(), d.parse::<u32>()) {
+        (Ok(m @ 1..=12), Ok(d)) => format!("{d} {} {y}", MONTHS[m - 1]),
+        _ => ymd.to_string(),
+    }
+}
+
+/// `YYYY-MM-DD` (UTC) of a moment in seconds since 1970.
+pub fn ymd_of(seconds: i64) -> String {
+    ymd(seconds.div_euclid(86_400))
+}
+
 fn ymd(days: i64) -> String {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);

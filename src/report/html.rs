@@ -564,3 +564,38 @@ fn training(h: &mut String, t: &TrainingView) {
     }
     let _ = writeln!(h, "</div></div></section>");
 }
+
+/// A check-in's report as a page.
+pub fn render_checkin(view: &ReportView, checkin: &super::bout::CheckinView) -> String {
+    let text = super::text::render_checkin(
+        view,
+        checkin,
+        super::TextOptions {
+            width: 80,
+            color: false,
+            ascii: false,
+            detail: true,
+        },
+    );
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>runback check-in</title></head><body><pre>{}</pre></body></html>\n",
+        escape(&text)
+    )
+}
+
+/// The history of every bout as a page.
+pub fn render_history(history: &super::bout::HistoryView) -> String {
+    let text = super::text::render_history(
+        history,
+        super::TextOptions {
+            width: 80,
+            color: false,
+            ascii: false,
+            detail: true,
+        },
+    );
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>runback history</title></head><body><pre>{}</pre></body></html>\n",
+        escape(&text)
+    )
+}

@@ -411,3 +411,80 @@ pub fn training_only(t: &TrainingView) -> String {
     training(&mut md, t, "##");
     md
 }
+
+/// A check-in's report in Markdown.
+pub fn render_checkin(view: &ReportView, checkin: &super::bout::CheckinView) -> String {
+    let mut md = format!(
+        "# Check-in, day {} of the back pain assessed on {}\n\n",
+        checkin.bout.day,
+        super::date::readable_day(&checkin.bout.started)
+    );
+    escalation(&mut md, view);
+    let today = &checkin.run_today;
+    md.push_str(&format!(
+        "## Should I run today? {}\n\n{}\n\n",
+        escape(today.title),
+        escape(today.advice)
+    ));
+    for r in today
+        .reasons
+        .iter()
+        .filter(|r| r.decision == today.decision)
+    {
+        md.push_str(&format!("- {}\n", escape(r.text)));
+    }
+    if let Some(step) = &today.numbers.plan_step {
+        md.push_str(&format!(
+            "\n**Step {} of {}:** {}\n",
+            step.number,
+            step.of,
+            escape(step.run)
+        ));
+    }
+    md.push('\n');
+    md.push_str("| day | pain (out of 10) |\n|---|---|\n");
+    for p in &checkin.pain {
+        let pain = p.pain.map_or_else(
+            || "not answered".to_string(),
+            crate::rulebase::words::number,
+        );
+        md.push_str(&format!("| {} | {pain} |\n", p.date));
+    }
+    md.push('\n');
+    safety_net(&mut md, view);
+    md
+}
+
+/// The history of every bout in Markdown: a table a bout.
+pub fn render_history(history: &super::bout::HistoryView) -> String {
+    let mut md = String::from("# Back pain history\n\n");
+    if history.bouts.is_empty() {
+        md.push_str("Nothing kept yet.\n");
+        return md;
+    }
+    for bout in &history.bouts {
+        md.push_str(&format!(
+            "## From {} (`{}`)\n\n| day | entry | level | pain (out of 10) | today | warning signs |\n|---|---|---|---|---|---|\n",
+            super::date::readable_day(&bout.started),
+            bout.id
+        ));
+        for e in &bout.entries {
+            let kind = match e.kind {
+                crate::bout::Kind::Assessment => "assessment",
+                crate::bout::Kind::Checkin => "check-in",
+            };
+            let pain = e
+                .pain_now
+                .map_or_else(String::new, crate::rulebase::words::number);
+            md.push_str(&format!(
+                "| {} | {kind} | {} | {pain} | {} | {} |\n",
+                e.date,
+                escape(&e.level),
+                escape(e.decision.as_deref().unwrap_or("")),
+                escape(&e.signs.join("; "))
+            ));
+        }
+        md.push('\n');
+    }
+    md
+}

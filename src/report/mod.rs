@@ -1,6 +1,7 @@
 //! Renderers: an assessment in, a document out. Each format is its own file; all of them
 //! render the same [`ReportView`], so every format carries the same escalation.
 
+pub mod bout;
 pub mod date;
 pub mod html;
 pub mod markdown;

@@ -687,3 +687,198 @@ fn explanation(out: &mut Out, trace: &[super::view::TraceView]) {
     }
     out.blank();
 }
+
+/// A check-in's report: the level in the assessment's words (for a level to be seen at
+/// first, its action alone), then "should I run today?" with its reasons and figures, the
+/// pain over the bout, and the safety net.
+pub fn render_checkin(
+    view: &ReportView,
+    checkin: &super::bout::CheckinView,
+    opts: TextOptions,
+) -> String {
+    let mut out = Out {
+        buf: String::new(),
+        opts,
+    };
+    let since = super::date::readable_day(&checkin.bout.started);
+    out.heading(&format!(
+        "Check-in, day {} of the back pain you assessed on {since}",
+        checkin.bout.day
+    ));
+    out.blank();
+    not_checked(&mut out, view);
+    escalation_box(&mut out, view);
+    let e = &view.escalation;
+    for note in &e.self_care_notes {
+        out.styled_para("", "", note, Style::new().bold());
+    }
+    if !e.self_care_notes.is_empty() {
+        out.blank();
+    }
+    let today = &checkin.run_today;
+    out.styled_para(
+        "",
+        "",
+        &format!("Should I run today? {}.", today.title),
+        Style::new().bold(),
+    );
+    out.para("  ", "  ", today.advice);
+    if today.held_by_level {
+        out.para(
+            "  - ",
+            "    ",
+            "The advice above comes first: see someone before you run again.",
+        );
+    }
+    // The reasons of the decision reached; milder ones would only confuse.
+    for r in today
+        .reasons
+        .iter()
+        .filter(|r| r.decision == today.decision)
+    {
+        out.para("  - ", "    ", r.text);
+        if out.opts.detail {
+            because(&mut out, "    ", &r.because);
+            out.para("    Sources: ", "    ", &view.cite(&r.sources));
+        }
+    }
+    let n = &today.numbers;
+    if let Some(spike) = &n.spike {
+        out.para(
+            "  - ",
+            "    ",
+            &format!(
+                "Your run on {} ({} km) was {}% longer than your longest of the 30 days before it ({} km).",
+                super::date::readable_day(&spike.date),
+                crate::rulebase::words::number(spike.km),
+                spike.percent,
+                crate::rulebase::words::number(spike.longest_before_km)
+            ),
+        );
+    }
+    if let (Some(step), true) = (&n.plan_step, today.title_runs()) {
+        out.para(
+            &format!("  Step {} of {}: ", step.number, step.of),
+            "    ",
+            step.run,
+        );
+    }
+    if let (Some(longest), Some(limit)) = (n.longest_30d_km, n.limit_km) {
+        out.para(
+            "  Limit: ",
+            "    ",
+            &format!(
+                "no run over {} km (your longest in the last 30 days was {} km).",
+                crate::rulebase::words::number(limit),
+                crate::rulebase::words::number(longest)
+            ),
+        );
+    }
+    out.blank();
+    pain_chart(&mut out, &checkin.pain);
+    if e.is_most_urgent() && !e.is_default {
+        emergency_close(&mut out, view);
+        return out.buf;
+    }
+    safety_net(&mut out, view);
+    out.para(
+        "",
+        "",
+        "Check in again in two or three days (runback checkin), and at once if a warning sign appears.",
+    );
+    if out.opts.detail {
+        out.blank();
+        sources(&mut out, view);
+    }
+    out.buf
+}
+
+/// The pain score over the bout, a bar a day.
+fn pain_chart(out: &mut Out, pain: &[super::bout::PainPoint]) {
+    if pain.iter().all(|p| p.pain.is_none()) {
+        return;
+    }
+    out.heading("Pain at its worst, out of 10");
+    let full = if out.opts.ascii { "#" } else { "█" };
+    for p in pain {
+        let day = super::date::readable_day(&p.date);
+        let kind = match p.kind {
+            crate::bout::Kind::Assessment => " (assessment)",
+            crate::bout::Kind::Checkin => "",
+        };
+        let line = match p.pain {
+            Some(score) => format!(
+                "{day:>11}  {:<10} {}{kind}",
+                full.repeat(score.round().clamp(0.0, 10.0) as usize),
+                crate::rulebase::words::number(score)
+            ),
+            None => format!("{day:>11}  {:<10} not answered{kind}", ""),
+        };
+        out.para("  ", "  ", &line);
+    }
+    out.blank();
+}
+
+/// Every bout kept: each entry a line with its level, decision and pain.
+pub fn render_history(history: &super::bout::HistoryView, opts: TextOptions) -> String {
+    let mut out = Out {
+        buf: String::new(),
+        opts,
+    };
+    if history.bouts.is_empty() {
+        out.para(
+            "",
+            "",
+            "Nothing kept yet. An assessment in the terminal (runback) starts a bout; runback checkin follows it.",
+        );
+        return out.buf;
+    }
+    for bout in &history.bouts {
+        let current = if bout.current { ", ongoing" } else { "" };
+        out.heading(&format!(
+            "Back pain from {}{current} (bout {})",
+            super::date::readable_day(&bout.started),
+            bout.id
+        ));
+        let points: Vec<super::bout::PainPoint> = bout
+            .entries
+            .iter()
+            .map(|e| super::bout::PainPoint {
+                date: e.date.clone(),
+                kind: e.kind,
+                pain: e.pain_now,
+            })
+            .collect();
+        pain_chart(&mut out, &points);
+        for e in &bout.entries {
+            let kind = match e.kind {
+                crate::bout::Kind::Assessment => "Assessment",
+                crate::bout::Kind::Checkin => "Check-in",
+            };
+            let mut line = format!("{kind}: {}", e.level);
+            if let Some(d) = &e.decision {
+                line.push_str(&format!("; today: {d}"));
+            }
+            if let Some(step) = &e.plan_step {
+                line.push_str(&format!("; plan: {step}"));
+            }
+            out.para(
+                &format!("  {:>11}  ", super::date::readable_day(&e.date)),
+                "               ",
+                &line,
+            );
+            for note in &e.notes {
+                out.para("               ", "               ", note);
+            }
+            if !e.signs.is_empty() {
+                out.para(
+                    "               Warning signs: ",
+                    "               ",
+                    &format!("{}.", e.signs.join("; ")),
+                );
+            }
+        }
+        out.blank();
+    }
+    out.buf
+}

@@ -371,6 +371,20 @@ pub struct SourceView<'a> {
     pub url: Option<&'a str>,
 }
 
+/// A source as a report cites it.
+pub fn source_view(rb: &RuleBase, s: SourceIdx) -> SourceView<'_> {
+    let source = &rb.sources[s];
+    SourceView {
+        id: &source.id,
+        name: source.name.as_deref().unwrap_or(&source.id),
+        document: source.document.as_deref(),
+        title: &source.title,
+        publisher: source.publisher.as_deref(),
+        year: source.year,
+        url: source.url.as_deref(),
+    }
+}
+
 /// What follows a title before the next part of a source's line: ". ", or a space alone
 /// after a title that ends a sentence itself ("... When Running?").
 pub fn after_title(title: &str) -> &'static str {
@@ -738,18 +752,7 @@ impl<'a> ReportView<'a> {
                 .map(|asked| a.unanswered.iter().filter(|q| asked.contains(q)).count()),
             more_command: options.more.command.clone(),
             ignored: question_refs(rb, &a.ignored),
-            sources: cited
-                .into_iter()
-                .map(|s| SourceView {
-                    id: &rb.sources[s].id,
-                    name: rb.sources[s].name.as_deref().unwrap_or(&rb.sources[s].id),
-                    document: rb.sources[s].document.as_deref(),
-                    title: &rb.sources[s].title,
-                    publisher: rb.sources[s].publisher.as_deref(),
-                    year: rb.sources[s].year,
-                    url: rb.sources[s].url.as_deref(),
-                })
-                .collect(),
+            sources: cited.into_iter().map(|s| source_view(rb, s)).collect(),
             answers: answers(&given),
             summary,
             worth_checking,

@@ -225,6 +225,27 @@ impl Questionnaire {
         }
     }
 
+    /// The questions a file of answers holds: an assessment's, or a check-in's (its own
+    /// questions, then the warning signs it re-screens; never the facts runback works
+    /// out).
+    pub fn file_questions(&self, checkin: bool) -> Vec<QuestionIdx> {
+        let q = &self.questions;
+        if !checkin {
+            return (0..q.len()).filter(|&i| !q[i].checkin).collect();
+        }
+        let signs: Vec<QuestionIdx> = self
+            .checkin
+            .as_ref()
+            .map(|c| c.signs.questions())
+            .unwrap_or_default();
+        let mut out: Vec<QuestionIdx> = (0..q.len())
+            .filter(|&i| q[i].checkin && q[i].from_bout.is_none())
+            .filter(|i| !signs.contains(i))
+            .collect();
+        out.extend(signs);
+        out
+    }
+
     /// Whether a question is asked in an assessment: not retired, not a check-in's.
     pub fn in_assessment(&self, q: QuestionIdx) -> bool {
         let question = &self.questions[q];
