@@ -8,9 +8,10 @@ use serde_json::Value as Json;
 
 use super::date;
 use super::view::{AnswerView, EscalationView, NOT_ANSWERED, ReportView, ViewOptions};
-use crate::answers::{describe, to_json};
+use crate::answers::{Answers, describe, to_json};
 use crate::bout::{Bout, CheckIn, Entry, Kind, facts::Spike};
-use crate::rulebase::files::BoutFact;
+use crate::rulebase::files::{BoutFact, SourceKind};
+use crate::rulebase::words::number;
 use crate::rulebase::{QuestionIdx, RuleBase};
 
 /// Shape version of the check-in and history documents.
@@ -31,16 +32,84 @@ pub struct CheckinView<'a> {
     pub bout: BoutRef,
     /// The "see a professional" verdict, as an assessment gives it.
     pub escalation: EscalationView<'a>,
+    /// What to do, as a check-in says it: the level's action, or at the default level
+    /// its title and time frame (a check-in lists no self-care for the action to point
+    /// to).
+    pub action: String,
+    /// The level of the bout's latest entry before this check-in, when it was another.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_from: Option<LevelRef>,
     /// The answer to "should I run today?".
     pub run_today: RunTodayView<'a>,
     /// The pain score over the bout, oldest first, this check-in last.
     pub pain: Vec<PainPoint>,
     /// The check-in's answers, and the facts runback worked out about the bout.
     pub answers: Vec<AnswerView<'a>>,
+    /// The warning signs the check-in re-screened, each with its answer.
+    pub signs: Vec<SignView<'a>>,
     /// Every source the check-in cites.
     pub sources: Vec<super::view::SourceView<'a>>,
     /// The statement that this is not a diagnosis.
     pub disclaimer: &'a str,
+}
+
+/// A warning sign a check-in re-screens, and what the runner said of it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SignView<'a> {
+    /// The question it answers.
+    pub question: &'a str,
+    /// Its words on the checklist.
+    pub label: &'a str,
+    /// `yes` (ticked), `no`, `unsure` or `unanswered`.
+    pub state: &'static str,
+}
+
+impl SignView<'_> {
+    /// Whether the runner ticked it, was not sure, or left it out: what a report names.
+    pub fn stands_out(&self) -> bool {
+        self.state != "no"
+    }
+
+    /// Its label with "(not sure)" or "(not answered)" when so.
+    pub fn words(&self) -> String {
+        match self.state {
+            "unsure" => format!("{} (not sure)", self.label),
+            "unanswered" => format!("{} (not answered)", self.label),
+            _ => self.label.to_string(),
+        }
+    }
+}
+
+impl CheckinView<'_> {
+    /// The answers a report lists: the questions other than the warning signs, which
+    /// [`CheckinView::signs_sentence`] sums up.
+    pub fn other_answers(&self) -> impl Iterator<Item = &AnswerView<'_>> {
+        self.answers
+            .iter()
+            .filter(|a| !self.signs.iter().any(|s| s.question == a.question))
+    }
+
+    /// The warning signs in a sentence: "None of the 15 warning signs." or those ticked,
+    /// not sure or not answered; with whether any stands out.
+    pub fn signs_sentence(&self) -> Option<(bool, String)> {
+        if self.signs.is_empty() {
+            return None;
+        }
+        let out: Vec<String> = self
+            .signs
+            .iter()
+            .filter(|s| s.stands_out())
+            .map(SignView::words)
+            .collect();
+        Some(if out.is_empty() {
+            (
+                false,
+                format!("Warning signs: none of the {}.", self.signs.len()),
+            )
+        } else {
+            (true, format!("Warning signs: {}.", out.join("; ")))
+        })
+    }
 }
 
 /// The bout a check-in follows.
@@ -54,6 +123,22 @@ pub struct BoutRef {
     pub day: i64,
     /// How many entries it held before this check-in.
     pub entries: usize,
+}
+
+/// A level an earlier entry reached.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct LevelRef {
+    /// Its id, as kept.
+    pub level: String,
+    /// Its title in the rule base; the id when the rule base no longer has it.
+    pub title: String,
+    /// The day of that entry, `YYYY-MM-DD`.
+    pub date: String,
+    /// Whether that entry was an assessment or a check-in.
+    pub kind: Kind,
+    /// Whether the level now is more urgent than that one; `None` when the rule base no
+    /// longer has that level.
+    pub more_urgent_now: Option<bool>,
 }
 
 /// "Should I run today?"
@@ -74,6 +159,10 @@ pub struct RunTodayView<'a> {
     pub held_by_level: bool,
     /// The figures behind today's run.
     pub numbers: Numbers<'a>,
+    /// The graded return to running, with today's step marked; absent when the runner is
+    /// to be seen before running again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanView<'a>>,
     /// Guidance behind the decision.
     pub sources: Vec<&'a str>,
 }
@@ -103,7 +192,8 @@ pub struct DecidedView<'a> {
 /// The figures behind today's run.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Numbers<'a> {
-    /// Today's step of the return to running.
+    /// Today's step of the return to running; absent when the runner is to be seen
+    /// before running again.
     pub plan_step: Option<StepView<'a>>,
     /// The longest run of the last 30 days in the training log, in km.
     pub longest_30d_km: Option<f64>,
@@ -134,6 +224,32 @@ pub struct StepView<'a> {
     pub sources: Vec<&'a str>,
 }
 
+/// The graded return to running.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PlanView<'a> {
+    /// Heading.
+    pub title: &'a str,
+    /// When to move on to the next step, in a sentence.
+    pub move_on: &'a str,
+    /// Every step, in order.
+    pub steps: Vec<PlanStepView<'a>>,
+    /// Guidance behind the criteria.
+    pub sources: Vec<&'a str>,
+}
+
+/// One step of the plan.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PlanStepView<'a> {
+    /// Which step, from 1.
+    pub number: usize,
+    /// Stable id.
+    pub id: &'a str,
+    /// What to run.
+    pub run: &'a str,
+    /// Whether it is today's step (or the next run's, on a day without one).
+    pub current: bool,
+}
+
 /// A run that went past the single-run limit.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct SpikeView {
@@ -152,6 +268,8 @@ pub struct SpikeView {
 pub struct PainPoint {
     /// `YYYY-MM-DD`.
     pub date: String,
+    /// Whole days since the bout's first entry.
+    pub day: i64,
     /// An assessment or a check-in.
     pub kind: Kind,
     /// The score out of 10; absent when not answered.
@@ -167,18 +285,81 @@ pub fn score_questions(rules: &RuleBase) -> Option<(QuestionIdx, QuestionIdx)> {
     })
 }
 
-/// An entry's pain score: a check-in's own, an assessment's at its start.
+/// An entry's pain score: a check-in's own, an assessment's at its start; a value the
+/// question would not accept (a bout file edited by hand) counts as not answered.
 pub fn pain_of(rules: &RuleBase, entry: &Entry) -> Option<f64> {
     let (of, start) = score_questions(rules)?;
     let q = match entry.kind {
         Kind::Checkin => of,
         Kind::Assessment => start,
     };
-    crate::bout::number(entry, rules, q)
+    let question = &rules.questionnaire.questions[q];
+    match crate::answers::check_answer(question, entry.answers.get(&question.id)?) {
+        Ok(Some(crate::answers::Value::Number(n))) => Some(n),
+        _ => None,
+    }
 }
 
 fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
+}
+
+/// Whole days from `start` to `time`, never negative, whatever a bout file holds.
+pub fn days_between(start: i64, time: i64) -> i64 {
+    time.saturating_sub(start).max(0) / 86_400
+}
+
+/// What to do, as a check-in says it: the level's action, except at the default level,
+/// whose action points to self-care "below" that a check-in does not list; there, its
+/// title and time frame.
+pub fn checkin_action(e: &EscalationView) -> String {
+    if !e.is_default {
+        return e.action.to_string();
+    }
+    match e.time_frame {
+        Some(frame) => format!("{}.", capitalized(frame.trim_end_matches('.'))),
+        None => format!("{}.", e.title.trim_end_matches('.')),
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The pain from the first scored entry to the last, in a sentence: "3 out of 10 today,
+/// 2 points lower than at the first assessment (5 on 6 Dec 2025)". `latest` names the
+/// last point ("today", "at the latest check-in").
+pub fn trend(points: &[PainPoint], latest: &str) -> Option<String> {
+    let first = points.iter().find(|p| p.pain.is_some())?;
+    let last = points.last().filter(|p| !std::ptr::eq(*p, first))?;
+    let (from, to) = (first.pain?, last.pain?);
+    let points_word = |n: f64| {
+        let n = number(n.abs());
+        if n == "1" {
+            "1 point".to_string()
+        } else {
+            format!("{n} points")
+        }
+    };
+    let change = match to - from {
+        d if d.abs() < 0.05 => "the same as".to_string(),
+        d if d < 0.0 => format!("{} lower than", points_word(d)),
+        d => format!("{} higher than", points_word(d)),
+    };
+    let at = match first.kind {
+        Kind::Assessment => "at the first assessment",
+        Kind::Checkin => "at the first check-in",
+    };
+    Some(format!(
+        "{} out of 10 {latest}, {change} {at} ({} on {})",
+        number(to),
+        number(from),
+        date::readable_day(&first.date)
+    ))
 }
 
 impl<'a> CheckinView<'a> {
@@ -198,6 +379,8 @@ impl<'a> CheckinView<'a> {
             .expect("a check-in needs a rule base with run_today");
         let today = a.today.as_ref().expect("a check-in decides");
         let decision = &run_today.decisions[today.decision];
+        // A runner to be seen first is given no step to run, here or in any format.
+        let seen_first = report.once_checked();
         let ids = |list: &[usize]| -> Vec<&'a str> {
             list.iter().map(|&s| rb.sources[s].id.as_str()).collect()
         };
@@ -224,7 +407,8 @@ impl<'a> CheckinView<'a> {
                 sources: ids(&rb.rules[d.rule].sources),
             })
             .collect();
-        let plan_step = checkin.plan_step.map(|s| {
+        let step_now = checkin.plan_step.filter(|_| !seen_first);
+        let plan_step = step_now.map(|s| {
             let step = &run_today.plan.steps[s];
             StepView {
                 number: s + 1,
@@ -234,6 +418,23 @@ impl<'a> CheckinView<'a> {
                 figures: step.figures.as_deref(),
                 sources: ids(&step.sources),
             }
+        });
+        let plan = step_now.map(|current| PlanView {
+            title: &run_today.plan.title,
+            move_on: &run_today.plan.move_on,
+            steps: run_today
+                .plan
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(i, step)| PlanStepView {
+                    number: i + 1,
+                    id: &step.id,
+                    run: &step.run,
+                    current: i == current,
+                })
+                .collect(),
+            sources: ids(&run_today.plan.sources),
         });
         let limit = run_today.spike_limit;
         let spike = checkin
@@ -254,11 +455,13 @@ impl<'a> CheckinView<'a> {
             limit_percent: checkin.longest_30d_km.map(|_| limit),
             spike,
         };
+        let started = bout.started();
         let mut pain: Vec<PainPoint> = bout
             .entries
             .iter()
             .map(|e| PainPoint {
                 date: date::ymd_of(e.time),
+                day: days_between(started, e.time),
                 kind: e.kind,
                 pain: pain_of(rb, e),
             })
@@ -266,6 +469,7 @@ impl<'a> CheckinView<'a> {
         if let Some((of, _)) = score_questions(rb) {
             pain.push(PainPoint {
                 date: date::ymd_of(now),
+                day: days_between(started, now),
                 kind: Kind::Checkin,
                 pain: match checkin.answers.get(of) {
                     Some(crate::answers::Value::Number(n)) => Some(n),
@@ -285,21 +489,90 @@ impl<'a> CheckinView<'a> {
                 .map(|(q, _)| q),
         );
         let answers = shown.into_iter().map(answer_view).collect();
-        let mut cited = decision.sources.clone();
-        for d in &today.decided {
-            cited.extend_from_slice(&rb.rules[d.rule].sources);
-        }
-        if let Some(s) = checkin.plan_step {
-            cited.extend_from_slice(&run_today.plan.steps[s].sources);
-            cited.extend_from_slice(&run_today.plan.sources);
-        }
-        let mut sources = report.sources.clone();
-        for s in cited {
-            let view = super::view::source_view(rb, s);
-            if !sources.iter().any(|v| v.id == view.id) {
-                sources.push(view);
+        let questionnaire = &rb.questionnaire;
+        let signs = questionnaire
+            .checkin
+            .iter()
+            .flat_map(|c| &c.signs.items)
+            .map(|item| {
+                let question = &questionnaire.questions[item.question];
+                let state = match checkin.answers.get(item.question) {
+                    None => "unanswered",
+                    Some(crate::answers::Value::Choice(o)) if o == item.option => "yes",
+                    Some(crate::answers::Value::Multi(set)) if set & (1 << item.option) != 0 => {
+                        "yes"
+                    }
+                    Some(crate::answers::Value::Choice(o))
+                        if question.options.get(o).is_some_and(|o| o.value == "unsure") =>
+                    {
+                        "unsure"
+                    }
+                    Some(_) => "no",
+                };
+                SignView {
+                    question: &question.id,
+                    label: item.label(questionnaire),
+                    state,
+                }
+            })
+            .collect();
+        // What a check-in shows cites: the level, its own reasons and the safety net,
+        // then (for a runner not sent to be seen first) today's decision, its reasons and
+        // the plan; not the contributors, strategies and milder reasons of the assessment
+        // it carries over, which it does not show.
+        let e = &report.escalation;
+        let by_id = |id: &&str| rb.sources.iter().position(|s| s.id == *id);
+        let mut cited: Vec<usize> = e
+            .sources
+            .iter()
+            .chain(e.own_reasons().flat_map(|r| &r.sources))
+            .chain(e.safety_net.iter().flat_map(|n| &n.sources))
+            .filter_map(by_id)
+            .collect();
+        if !seen_first {
+            cited.extend_from_slice(&decision.sources);
+            for d in today
+                .decided
+                .iter()
+                .filter(|d| d.decision == today.decision)
+            {
+                cited.extend_from_slice(&rb.rules[d.rule].sources);
             }
         }
+        if let Some(s) = step_now {
+            cited.extend_from_slice(&run_today.plan.steps[s].sources);
+            cited.extend_from_slice(&run_today.plan.sources);
+            if decision.runs && numbers.limit_km.is_some() {
+                cited.extend_from_slice(&run_today.spike_sources);
+            }
+        }
+        cited.sort_unstable();
+        cited.dedup();
+        // Guidelines first, then research, then the web articles, as an assessment lists
+        // them.
+        cited.sort_by_key(|&s| match rb.sources[s].kind {
+            SourceKind::Guideline => 0,
+            SourceKind::Study => 1,
+            SourceKind::Article => 2,
+        });
+        let sources = cited
+            .into_iter()
+            .map(|s| super::view::source_view(rb, s))
+            .collect();
+        let changed_from = bout
+            .entries
+            .last()
+            .filter(|e| e.level != report.escalation.level)
+            .map(|e| {
+                let before = level_rank(rb, &e.level);
+                LevelRef {
+                    level: e.level.clone(),
+                    title: level_title(rb, &e.level),
+                    date: date::ymd_of(e.time),
+                    kind: e.kind,
+                    more_urgent_now: before.map(|b| report.escalation.rank < b),
+                }
+            });
         CheckinView {
             schema_version: SCHEMA_VERSION,
             generated_by: report.generated_by,
@@ -307,11 +580,13 @@ impl<'a> CheckinView<'a> {
             date: date::ymd_of(now),
             bout: BoutRef {
                 id: bout.id.clone(),
-                started: date::ymd_of(bout.started()),
-                day: (now - bout.started()).max(0) / 86_400,
+                started: date::ymd_of(started),
+                day: days_between(started, now),
                 entries: bout.entries.len(),
             },
             escalation: report.escalation.clone(),
+            action: checkin_action(&report.escalation),
+            changed_from,
             run_today: RunTodayView {
                 decision: &decision.id,
                 title: &decision.title,
@@ -320,14 +595,40 @@ impl<'a> CheckinView<'a> {
                 reasons,
                 held_by_level: today.held_by_level,
                 numbers,
+                plan,
                 sources: ids(&decision.sources),
             },
             pain,
             answers,
+            signs,
             sources,
             disclaimer: report.disclaimer,
         }
     }
+}
+
+/// The report a check-in is rendered with: the assessment's view, citing the check-in's
+/// sources.
+pub fn cited<'a>(view: &ReportView<'a>, checkin: &CheckinView<'a>) -> ReportView<'a> {
+    ReportView {
+        sources: checkin.sources.clone(),
+        ..view.clone()
+    }
+}
+
+/// A kept level's title, or the id as kept when the rule base no longer has it.
+fn level_title(rules: &RuleBase, level: &str) -> String {
+    rules
+        .levels
+        .iter()
+        .find(|l| l.id == level)
+        .map_or_else(|| level.to_string(), |l| l.title.clone())
+}
+
+/// How urgent a kept level is, 0 the most urgent; `None` for a level the rule base does
+/// not have.
+pub fn level_rank(rules: &RuleBase, level: &str) -> Option<usize> {
+    rules.levels.iter().position(|l| l.id == level)
 }
 
 /// The options a check-in's report view is made with.
@@ -345,6 +646,13 @@ pub struct HistoryView {
     pub schema_version: u32,
     /// Program and version that made it.
     pub generated_by: &'static str,
+    /// How many steps the rule base's return to running has (0 when it has none).
+    pub plan_steps: usize,
+    /// The rule base's levels by id, most urgent first: an entry's `rank` indexes it.
+    pub levels: Vec<String>,
+    /// The labels of the check-in's questions that no rule weighs, which an entry's
+    /// `notes` answer ("How the plan went").
+    pub note_labels: Vec<String>,
     /// The bouts, oldest first.
     pub bouts: Vec<BoutView>,
 }
@@ -369,24 +677,86 @@ pub struct EntryView {
     pub date: String,
     /// `YYYY-MM-DD HH:MM:SS UTC`.
     pub time: String,
+    /// Whole days since the bout's first entry.
+    pub day: i64,
     /// An assessment or a check-in.
     pub kind: Kind,
-    /// The level reached.
+    /// The level reached, by id.
     pub level: String,
+    /// The level's title; the id when the rule base no longer has it.
+    pub level_title: String,
+    /// How urgent the level is, 0 the most urgent; absent for a level the rule base no
+    /// longer has.
+    pub rank: Option<usize>,
+    /// The level of the entry before, when it was another.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_from: Option<String>,
     /// The pain score out of 10: a check-in's `pain_now`, an assessment's pain at its worst
     /// (`pain_severity`); absent when not answered.
     pub pain_now: Option<f64>,
     /// At a check-in, the answer to "should I run today?".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision: Option<String>,
+    /// At a check-in, that answer in a few words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision_title: Option<String>,
     /// At a check-in, the step of the return to running.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan_step: Option<String>,
+    /// That step's number, from 1, on a day whose decision includes a run (and when the
+    /// rule base still has the step).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_step_number: Option<usize>,
     /// At a check-in, what the runner said that no rule weighs (how the plan went), in
     /// words.
     pub notes: Vec<String>,
     /// The warning signs a check-in re-screens that were ticked, or "not sure", by label.
     pub signs: Vec<String>,
+}
+
+impl EntryView {
+    /// The answer this entry's notes give to the question labelled `label`, if any.
+    pub fn note(&self, label: &str) -> Option<&str> {
+        self.notes
+            .iter()
+            .find_map(|n| n.strip_prefix(label)?.strip_prefix(": "))
+    }
+
+    /// "Check-in" or "Assessment".
+    pub fn kind_word(&self) -> &'static str {
+        match self.kind {
+            Kind::Assessment => "Assessment",
+            Kind::Checkin => "Check-in",
+        }
+    }
+
+    /// The level in a few words: "soon", or "routine → soon" when it changed.
+    pub fn level_words(&self, arrow: &str) -> String {
+        match &self.changed_from {
+            Some(before) => format!("{before} {arrow} {}", self.level),
+            None => self.level.clone(),
+        }
+    }
+
+    /// "step 3 of 5", when the entry has a known step.
+    pub fn step_words(&self, of: usize) -> Option<String> {
+        self.plan_step_number.map(|n| format!("step {n} of {of}"))
+    }
+}
+
+impl BoutView {
+    /// The pain of each entry, for a chart.
+    pub fn pain(&self) -> Vec<PainPoint> {
+        self.entries
+            .iter()
+            .map(|e| PainPoint {
+                date: e.date.clone(),
+                day: e.day,
+                kind: e.kind,
+                pain: e.pain_now,
+            })
+            .collect()
+    }
 }
 
 impl HistoryView {
@@ -400,29 +770,72 @@ impl HistoryView {
         HistoryView {
             schema_version: SCHEMA_VERSION,
             generated_by: concat!("runback ", env!("CARGO_PKG_VERSION")),
+            plan_steps: rules.run_today.as_ref().map_or(0, |r| r.plan.steps.len()),
+            levels: rules.levels.iter().map(|l| l.id.clone()).collect(),
+            note_labels: note_questions(rules)
+                .map(|(_, label)| label.to_string())
+                .collect(),
             bouts: bouts
                 .iter()
-                .map(|b| BoutView {
-                    id: b.id.clone(),
-                    started: date::ymd_of(b.started()),
-                    current: b.is_current(now, weeks),
-                    entries: b.entries.iter().map(|e| entry_view(rules, e)).collect(),
-                })
+                .map(|b| bout_view(rules, b, b.is_current(now, weeks)))
                 .collect(),
         }
     }
 }
 
-fn entry_view(rules: &RuleBase, e: &Entry) -> EntryView {
-    let questionnaire = &rules.questionnaire;
-    let answers = crate::bout::answers_of(rules, e);
-    // What the runner said of their plan: a check-in's answers that no rule weighs.
-    let notes = questionnaire
+/// A bout as the history shows it.
+pub fn bout_view(rules: &RuleBase, bout: &Bout, current: bool) -> BoutView {
+    let started = bout.started();
+    let mut before: Option<&str> = None;
+    let entries = bout
+        .entries
+        .iter()
+        .map(|e| {
+            let mut view = entry_view(rules, e, started);
+            view.changed_from = before.filter(|level| *level != e.level).map(str::to_string);
+            before = Some(&e.level);
+            view
+        })
+        .collect();
+    BoutView {
+        id: bout.id.clone(),
+        started: date::ymd_of(started),
+        current,
+        entries,
+    }
+}
+
+/// The questions a check-in asks that no rule weighs (how the plan went), by label.
+pub fn note_questions(rules: &RuleBase) -> impl Iterator<Item = (QuestionIdx, &str)> {
+    rules
+        .questionnaire
         .questions
         .iter()
         .enumerate()
-        .filter(|(_, q)| q.checkin && q.informational && e.kind == Kind::Checkin)
-        .filter_map(|(i, q)| Some(format!("{}: {}", q.label, describe(q, answers.get(i)?))))
+        .filter(|(_, q)| q.checkin && q.informational)
+        .map(|(i, q)| (i, q.label.as_str()))
+}
+
+/// What the runner said at a check-in that no rule weighs: each such question's label
+/// and the answer in words.
+fn notes_of<'r>(rules: &'r RuleBase, e: &Entry, answers: &Answers) -> Vec<(&'r str, String)> {
+    if e.kind != Kind::Checkin {
+        return Vec::new();
+    }
+    note_questions(rules)
+        .filter_map(|(i, label)| {
+            let answer = answers.get(i)?;
+            Some((label, describe(&rules.questionnaire.questions[i], answer)))
+        })
+        .collect()
+}
+
+fn entry_view(rules: &RuleBase, e: &Entry, started: i64) -> EntryView {
+    let questionnaire = &rules.questionnaire;
+    let answers = crate::bout::answers_of(rules, e);
+    let notes = notes_of(rules, e, &answers)
+        .into_iter()
+        .map(|(label, answer)| format!("{label}: {answer}"))
         .collect();
     let signs = questionnaire
         .checkin
@@ -449,15 +862,135 @@ fn entry_view(rules: &RuleBase, e: &Entry) -> EntryView {
                 .collect()
         })
         .unwrap_or_default();
+    let run_today = rules.run_today.as_ref();
+    let decision_title = e.decision.as_ref().map(|d| {
+        run_today
+            .and_then(|r| r.decisions.iter().find(|x| &x.id == d))
+            .map_or_else(|| d.clone(), |x| x.title.clone())
+    });
+    // A step is the day's run only on a day with a run.
+    let runs = e.decision.as_ref().is_some_and(|d| {
+        run_today.is_some_and(|r| r.decisions.iter().any(|x| &x.id == d && x.runs))
+    });
+    let plan_step_number = e.plan_step.as_ref().filter(|_| runs).and_then(|id| {
+        run_today
+            .and_then(|r| r.plan.steps.iter().position(|s| &s.id == id))
+            .map(|i| i + 1)
+    });
     EntryView {
         date: date::ymd_of(e.time),
         time: date::date_time(e.time),
+        day: days_between(started, e.time),
         kind: e.kind,
         level: e.level.clone(),
+        level_title: level_title(rules, &e.level),
+        rank: level_rank(rules, &e.level),
+        changed_from: None,
         pain_now: pain_of(rules, e),
         decision: e.decision.clone(),
+        decision_title,
         plan_step: e.plan_step.clone(),
+        plan_step_number,
         notes,
         signs,
+    }
+}
+
+/// A bout since its first assessment, for the printed page of an assessment that joins
+/// it: what a physiotherapist reads in a minute.
+#[derive(Debug, Clone)]
+pub struct SinceView {
+    /// The day of the first assessment, `YYYY-MM-DD`.
+    pub started: String,
+    /// Whole days from it to the latest entry.
+    pub days: i64,
+    /// How many check-ins.
+    pub checkins: usize,
+    /// The pain of every entry.
+    pub pain: Vec<PainPoint>,
+    /// The pain's trend in a sentence, when there are two scores.
+    pub trend: Option<String>,
+    /// Each change of level: "routine → soon on 20 Dec 2025".
+    pub level_changes: Vec<String>,
+    /// The answers to "should I run today?", each with how often it was given.
+    pub decisions: Vec<(String, usize)>,
+    /// What the runner said that no rule weighs: each question's label ("How the plan
+    /// went"), with each answer and how often it was given.
+    pub notes: Vec<(String, Vec<(String, usize)>)>,
+    /// The latest step of the return to running run, with its day: "step 4 of 5 (20 Dec
+    /// 2025)".
+    pub step: Option<String>,
+    /// Each warning sign a check-in found, with its day: "12 Dec 2025: ... (not sure)".
+    pub signs: Vec<String>,
+}
+
+impl SinceView {
+    /// The bout's story for a page, when it has a check-in.
+    pub fn new(rules: &RuleBase, bout: &Bout) -> Option<SinceView> {
+        bout.checkins().next()?;
+        let view = bout_view(rules, bout, true);
+        let count = |list: &mut Vec<(String, usize)>, item: &str| match list
+            .iter_mut()
+            .find(|(x, _)| x == item)
+        {
+            Some((_, n)) => *n += 1,
+            None => list.push((item.to_string(), 1)),
+        };
+        let mut decisions = Vec::new();
+        let mut notes: Vec<(String, Vec<(String, usize)>)> = note_questions(rules)
+            .map(|(_, label)| (label.to_string(), Vec::new()))
+            .collect();
+        let mut signs = Vec::new();
+        let mut level_changes = Vec::new();
+        for e in &view.entries {
+            if let Some(before) = &e.changed_from {
+                level_changes.push(format!(
+                    "{before} → {} on {} ({})",
+                    e.level,
+                    date::readable_day(&e.date),
+                    e.kind_word().to_lowercase()
+                ));
+            }
+            if e.kind != Kind::Checkin {
+                continue;
+            }
+            if let Some(d) = &e.decision_title {
+                count(&mut decisions, d);
+            }
+            for (label, answers) in &mut notes {
+                if let Some(answer) = e.note(label) {
+                    count(answers, answer);
+                }
+            }
+            for s in &e.signs {
+                signs.push(format!("{}: {s}", date::readable_day(&e.date)));
+            }
+        }
+        let of = rules.run_today.as_ref().map_or(0, |r| r.plan.steps.len());
+        notes.retain(|(_, answers)| !answers.is_empty());
+        let step = view.entries.iter().rev().find_map(|e| {
+            Some(format!(
+                "{} ({})",
+                e.step_words(of)?,
+                date::readable_day(&e.date)
+            ))
+        });
+        let pain = view.pain();
+        let latest = match pain.last().map(|p| p.kind) {
+            Some(Kind::Assessment) => "at this assessment",
+            _ => "at the latest check-in",
+        };
+        Some(SinceView {
+            started: view.started.clone(),
+            days: view.entries.last().map_or(0, |e| e.day),
+            checkins: bout.checkins().count(),
+            trend: trend(&pain, latest),
+            pain,
+            level_changes,
+            decisions,
+            notes,
+            step,
+            signs,
+        })
     }
 }

@@ -6,8 +6,11 @@
 
 use std::fmt::Write;
 
+use super::bout::{CheckinView, HistoryView, PainPoint, SinceView};
+use super::date;
 use super::training::TrainingView;
 use super::view::{AnswerView, ReasonView, ReportView};
+use crate::bout::Kind;
 
 pub use super::markup::escape;
 
@@ -76,6 +79,11 @@ th, td { border-bottom: 1px solid var(--line); padding: .12rem .35rem; text-alig
 .training-chart { flex: 0 0 auto; max-width: 100%; height: auto; margin: 0.2em 0; }
 .training-notes { font-size: .88em; }
 .training-notes p { margin: 0 0 .3em; }
+.pain-chart { flex: 0 0 auto; max-width: 100%; height: auto; }
+.since-row { display: flex; gap: 1rem; align-items: flex-start; }
+.since-notes { font-size: .88em; }
+.since-notes p { margin: 0 0 .25em; }
+.signs-out { font-weight: 700; }
 "#;
 
 fn answers(list: &[AnswerView]) -> String {
@@ -172,6 +180,9 @@ pub fn render(view: &ReportView) -> String {
     }
 
     summary(&mut h, view);
+    if let Some(since) = &view.since {
+        since_section(&mut h, since);
+    }
     if e.safety_net.as_ref().is_some_and(|n| n.prominent) {
         safety_net(&mut h, view);
     }
@@ -565,37 +576,591 @@ fn training(h: &mut String, t: &TrainingView) {
     let _ = writeln!(h, "</div></div></section>");
 }
 
-/// A check-in's report as a page.
-pub fn render_checkin(view: &ReportView, checkin: &super::bout::CheckinView) -> String {
-    let text = super::text::render_checkin(
-        view,
-        checkin,
-        super::TextOptions {
-            width: 80,
-            color: false,
-            ascii: false,
-            detail: true,
-        },
-    );
+/// What the check-in and history pages add to the assessment's style.
+const BOUT_STYLE: &str = r#"
+.today { border: 2px solid var(--bar); border-radius: 6px; padding: .45rem .9rem; margin: .7rem 0; break-inside: avoid; }
+.today h2 { border: 0; margin: 0 0 .2rem; font-size: 1.08rem; }
+.today.no-run { border-color: #a16207; }
+.today .step { font-weight: 700; }
+.change { font-weight: 700; }
+ol.plan li.current { font-weight: 700; }
+.badge { display: inline-block; font-size: .8em; font-weight: 700; color: #fff; background: var(--bar); border-radius: 3px; padding: 0 .35rem; margin-left: .3rem; }
+.pain-row { display: flex; gap: 1.2rem; align-items: flex-start; flex-wrap: wrap; }
+.pain-values { width: auto; }
+.pain-values td:nth-child(n+2), .pain-values th:nth-child(n+2) { text-align: right; }
+.history td:first-child, .pain-values td:first-child { white-space: nowrap; }
+.history .changed { font-weight: 700; }
+"#;
+
+/// The opening of a page in the assessment's style: its title, then the heading and a
+/// line under it.
+fn page_head(title: &str, heading: &str, meta: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>runback check-in</title></head><body><pre>{}</pre></body></html>\n",
-        escape(&text)
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{STYLE}{BOUT_STYLE}</style>\n</head>\n<body>\n\
+         <div class=\"top\"><div><h1>{}</h1>\n<p class=\"meta\">{}</p></div></div>\n",
+        escape(title),
+        escape(heading),
+        escape(meta)
     )
 }
 
-/// The history of every bout as a page.
-pub fn render_history(history: &super::bout::HistoryView) -> String {
-    let text = super::text::render_history(
-        history,
-        super::TextOptions {
-            width: 80,
-            color: false,
-            ascii: false,
-            detail: true,
-        },
+/// The colour of a level's points on a chart: the escalation box's border colours.
+fn level_colour(rank: Option<usize>, default: bool) -> &'static str {
+    match (default, rank) {
+        (true, _) | (_, None) => "#2f6f9f",
+        (false, Some(0)) => "#b00020",
+        (false, Some(1)) => "#c2410c",
+        (false, Some(_)) => "#a16207",
+    }
+}
+
+/// The pain over a bout as an inline SVG chart (no script, nothing loaded): the days
+/// along, the score up from 0 to 10, a point an entry (a square for an assessment) in
+/// its level's colour, each labelled with its score. Its accessible name lists every
+/// value, so a screen reader gets the chart as text.
+pub fn pain_svg(points: &[PainPoint], colours: &[&str], width: f64, height: f64) -> String {
+    let (left, right, top, bottom) = (26.0, 12.0, 12.0, 30.0);
+    let plot_w = width - left - right;
+    let plot_h = height - top - bottom;
+    let last_day = points.iter().map(|p| p.day).max().unwrap_or(0).max(1) as f64;
+    // Points keep clear of the axis's figures.
+    let x = |day: i64| left + 8.0 + day as f64 / last_day * (plot_w - 8.0);
+    let y = |pain: f64| top + (1.0 - pain.clamp(0.0, 10.0) / 10.0) * plot_h;
+    let values: Vec<String> = points
+        .iter()
+        .map(|p| {
+            let kind = match p.kind {
+                Kind::Assessment => " (assessment)",
+                Kind::Checkin => "",
+            };
+            let pain = p.pain.map_or_else(
+                || "not answered".to_string(),
+                crate::rulebase::words::number,
+            );
+            format!("{} {pain}{kind}", date::readable_day(&p.date))
+        })
+        .collect();
+    let label = escape(&format!(
+        "Pain at its worst, out of 10, by day: {}",
+        values.join("; ")
+    ));
+    let mut s = format!(
+        r#"<svg class="pain-chart" role="img" aria-label="{label}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{label}</title>"#
     );
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>runback history</title></head><body><pre>{}</pre></body></html>\n",
-        escape(&text)
-    )
+    for level in [0.0, 5.0, 10.0] {
+        let ly = y(level);
+        let dash = if level == 0.0 {
+            ""
+        } else {
+            r#" stroke-dasharray="3 3""#
+        };
+        let _ = write!(
+            s,
+            r##"<line x1="{left}" y1="{ly:.1}" x2="{:.1}" y2="{ly:.1}" stroke="#bbb" stroke-width="1"{dash}/><text x="{:.1}" y="{:.1}" font-size="9" text-anchor="end" fill="#555">{}</text>"##,
+            width - right,
+            left - 4.0,
+            ly + 3.0,
+            level as u8
+        );
+    }
+    let scored: Vec<(f64, f64)> = points
+        .iter()
+        .filter_map(|p| Some((x(p.day), y(p.pain?))))
+        .collect();
+    if scored.len() > 1 {
+        let path: Vec<String> = scored
+            .iter()
+            .map(|(px, py)| format!("{px:.1},{py:.1}"))
+            .collect();
+        let _ = write!(
+            s,
+            r##"<polyline points="{}" fill="none" stroke="#7a9cc6" stroke-width="1.5"/>"##,
+            path.join(" ")
+        );
+    }
+    let label_values = points.len() <= 16;
+    for (i, p) in points.iter().enumerate() {
+        let px = x(p.day);
+        let colour = colours.get(i).copied().unwrap_or("#2f6f9f");
+        let Some(pain) = p.pain else {
+            let _ = write!(
+                s,
+                r##"<text x="{px:.1}" y="{:.1}" font-size="9" text-anchor="middle" fill="#555">?</text>"##,
+                y(0.0) - 3.0
+            );
+            continue;
+        };
+        let py = y(pain);
+        match p.kind {
+            Kind::Assessment => {
+                let _ = write!(
+                    s,
+                    r#"<rect x="{:.1}" y="{:.1}" width="7" height="7" fill="{colour}"/>"#,
+                    px - 3.5,
+                    py - 3.5
+                );
+            }
+            Kind::Checkin => {
+                let _ = write!(
+                    s,
+                    r#"<circle cx="{px:.1}" cy="{py:.1}" r="3.5" fill="{colour}"/>"#
+                );
+            }
+        }
+        if label_values {
+            let _ = write!(
+                s,
+                r#"<text x="{px:.1}" y="{:.1}" font-size="9" text-anchor="middle">{}</text>"#,
+                py - 6.0,
+                crate::rulebase::words::number(pain)
+            );
+        }
+    }
+    // The first and the last day under the axis, and "day N" beneath them.
+    let ends: Vec<&PainPoint> = match (points.first(), points.last()) {
+        (Some(a), Some(b)) if a.day != b.day => vec![a, b],
+        (Some(a), _) => vec![a],
+        _ => Vec::new(),
+    };
+    for (i, p) in ends.iter().enumerate() {
+        let anchor = match (ends.len(), i) {
+            (1, _) => "middle",
+            (_, 0) => "start",
+            _ => "end",
+        };
+        let px = if ends.len() == 1 {
+            x(p.day)
+        } else if i == 0 {
+            left
+        } else {
+            width - right
+        };
+        let _ = write!(
+            s,
+            r##"<text x="{px:.1}" y="{:.1}" font-size="9" text-anchor="{anchor}" fill="#333">{}</text><text x="{px:.1}" y="{:.1}" font-size="8" text-anchor="{anchor}" fill="#777">day {}</text>"##,
+            height - bottom + 12.0,
+            escape(&date::readable_day(&p.date)),
+            height - bottom + 22.0,
+            p.day
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// A check-in's report as a page in the assessment's style: what to do, "should I run
+/// today?" with the plan and today's step marked, the pain as a chart and a table, the
+/// answers, the safety net and the sources. At a level to be seen first, only the action
+/// and "don't run".
+pub fn render_checkin(view: &ReportView, checkin: &CheckinView) -> String {
+    let view = &super::bout::cited(view, checkin);
+    let e = &view.escalation;
+    let seen_first = view.once_checked();
+    let since = date::readable_day(&checkin.bout.started);
+    let mut h = page_head(
+        &format!("Back pain check-in, {}", checkin.date),
+        "Back pain check-in",
+        &format!(
+            "Day {} of the back pain assessed on {since} · {} · {} · answered by the runner; not a diagnosis",
+            checkin.bout.day, checkin.date, view.generated_by
+        ),
+    );
+    if view.notices_first() {
+        notices(&mut h, view);
+    }
+    let class = if e.is_default {
+        "default".to_string()
+    } else {
+        format!("rank-{}", e.rank.min(2))
+    };
+    let _ = writeln!(
+        h,
+        "<section class=\"escalation {class}\">\n<h2>{}</h2>\n<p class=\"action\">{}</p>",
+        escape(e.title),
+        escape(&checkin.action)
+    );
+    let own: Vec<&ReasonView> = e.own_reasons().collect();
+    if !own.is_empty() {
+        let _ = writeln!(h, "<ul>");
+        for r in own {
+            reason(&mut h, view, r);
+        }
+        let _ = writeln!(h, "</ul>");
+    }
+    let _ = writeln!(h, "</section>");
+    if let Some(change) = super::text::changed_from(checkin).filter(|_| !seen_first) {
+        let _ = writeln!(h, "<p class=\"change\">{}</p>", escape(&change));
+    }
+    for note in &e.self_care_notes {
+        let _ = writeln!(h, "<p><strong>{}</strong></p>", escape(note));
+    }
+    run_today(&mut h, view, checkin, seen_first);
+    if !view.notices_first() {
+        notices(&mut h, view);
+    }
+    if !seen_first {
+        if let Some(plan) = &checkin.run_today.plan {
+            plan_section(&mut h, view, plan, checkin.run_today.runs);
+        }
+        pain_section(&mut h, &checkin.pain);
+        let _ = writeln!(h, "<h2>This check-in's answers</h2>");
+        if let Some((stands_out, signs)) = checkin.signs_sentence() {
+            let class = if stands_out { " signs-out" } else { "" };
+            let _ = writeln!(h, "<p class=\"noes{class}\">{}</p>", escape(&signs));
+        }
+        let _ = writeln!(h, "<div class=\"answers\">");
+        for a in checkin.other_answers() {
+            let _ = writeln!(
+                h,
+                "<div>{}: <strong>{}</strong></div>",
+                escape(a.label),
+                escape(&a.answer_text)
+            );
+        }
+        let _ = writeln!(h, "</div>");
+    }
+    if e.is_most_urgent() && !e.is_default {
+        let _ = writeln!(
+            h,
+            "<section class=\"escalation rank-0\"><h2>{}</h2><p class=\"action\">{}</p></section>",
+            escape(e.title),
+            escape(e.action)
+        );
+    } else {
+        safety_net(&mut h, view);
+        if !seen_first {
+            let _ = writeln!(
+                h,
+                "<p>Check in again in two or three days (<code>runback checkin</code>), and at once if a warning sign appears.</p>"
+            );
+        }
+    }
+    sources(&mut h, view);
+    let _ = writeln!(
+        h,
+        "<p class=\"meta\">{}</p>\n</body>\n</html>",
+        escape(view.disclaimer)
+    );
+    h
+}
+
+/// "Should I run today?" in a box: the decision, its advice, today's step and limit, and
+/// the reasons; at a level to be seen first, "don't run" alone.
+fn run_today(h: &mut String, view: &ReportView, checkin: &CheckinView, seen_first: bool) {
+    let today = &checkin.run_today;
+    let class = if today.runs { "run" } else { "no-run" };
+    let _ = writeln!(
+        h,
+        "<section class=\"today {class}\">\n<h2>Should I run today? {}</h2>",
+        escape(today.title.trim_end_matches('.'))
+    );
+    if seen_first {
+        let _ = writeln!(
+            h,
+            "<p class=\"action\">See someone before you run again.</p>\n</section>"
+        );
+        return;
+    }
+    let _ = writeln!(h, "<p>{}</p>", escape(today.advice));
+    let n = &today.numbers;
+    if let (Some(step), true) = (&n.plan_step, today.runs) {
+        let _ = writeln!(
+            h,
+            "<p class=\"step\">Step {} of {}: {}</p>",
+            step.number,
+            step.of,
+            escape(step.run)
+        );
+    }
+    if let (Some(longest), Some(limit), true) = (n.longest_30d_km, n.limit_km, today.runs) {
+        let _ = writeln!(
+            h,
+            "<p><b>Limit:</b> no run over {} km (your longest in the last 30 days was {} km).</p>",
+            crate::rulebase::words::number(limit),
+            crate::rulebase::words::number(longest)
+        );
+    }
+    let mut items: Vec<String> = Vec::new();
+    if today.held_by_level {
+        items.push("The advice above comes first: see someone before you run again.".into());
+    }
+    for r in today
+        .reasons
+        .iter()
+        .filter(|r| r.decision == today.decision)
+    {
+        items.push(format!(
+            "{}{} <span class=\"src\">({})</span>",
+            escape(r.text),
+            because(&r.because),
+            escape(&view.cite(&r.sources))
+        ));
+    }
+    if let Some(spike) = &n.spike {
+        items.push(escape(&format!(
+            "Your run on {} ({} km) was {}% longer than your longest of the 30 days before it ({} km).",
+            date::readable_day(&spike.date),
+            crate::rulebase::words::number(spike.km),
+            spike.percent,
+            crate::rulebase::words::number(spike.longest_before_km)
+        )));
+    }
+    if !items.is_empty() {
+        let _ = writeln!(h, "<ul>");
+        for item in items {
+            let _ = writeln!(h, "<li>{item}</li>");
+        }
+        let _ = writeln!(h, "</ul>");
+    }
+    let _ = writeln!(
+        h,
+        "<p class=\"src\">Sources: {}</p>\n</section>",
+        escape(&view.cite(&today.sources))
+    );
+}
+
+/// The return to running, today's step (or the next run's) marked in words, not colour
+/// alone.
+fn plan_section(h: &mut String, view: &ReportView, plan: &super::bout::PlanView, runs: bool) {
+    let mark = if runs { "today" } else { "next run" };
+    let _ = writeln!(
+        h,
+        "<section class=\"keep\"><h2>{}</h2>\n<ol class=\"plan\">",
+        escape(plan.title)
+    );
+    for step in &plan.steps {
+        if step.current {
+            let _ = writeln!(
+                h,
+                "<li class=\"current\" aria-current=\"step\">{}<span class=\"badge\">{mark}</span></li>",
+                escape(step.run)
+            );
+        } else {
+            let _ = writeln!(h, "<li>{}</li>", escape(step.run));
+        }
+    }
+    let _ = writeln!(
+        h,
+        "</ol>\n<p class=\"meta\">{} Sources: {}</p></section>",
+        escape(plan.move_on),
+        escape(&view.cite(&plan.sources))
+    );
+}
+
+/// The pain over the bout: the chart, a table of the same values, and the trend.
+fn pain_section(h: &mut String, pain: &[PainPoint]) {
+    if pain.iter().all(|p| p.pain.is_none()) {
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<section class=\"keep\"><h2>Pain at its worst, out of 10</h2>\n<div class=\"pain-row\">{}",
+        pain_svg(pain, &[], 380.0, 150.0)
+    );
+    let _ = writeln!(
+        h,
+        "<table class=\"pain-values\">\n<thead><tr><th>Date</th><th>Day</th><th>Pain</th></tr></thead>\n<tbody>"
+    );
+    let last = pain.len().saturating_sub(1);
+    for (i, p) in pain.iter().enumerate() {
+        let what = match (p.kind, i == last) {
+            (_, true) => " <span class=\"meta\">today</span>",
+            (Kind::Assessment, _) => " <span class=\"meta\">assessment</span>",
+            (Kind::Checkin, _) => "",
+        };
+        let score = p.pain.map_or_else(
+            || "not answered".to_string(),
+            crate::rulebase::words::number,
+        );
+        let _ = writeln!(
+            h,
+            "<tr><td>{}{what}</td><td>{}</td><td>{score}</td></tr>",
+            escape(&date::readable_day(&p.date)),
+            p.day
+        );
+    }
+    let _ = writeln!(h, "</tbody>\n</table></div>");
+    if let Some(trend) = super::bout::trend(pain, "today") {
+        let _ = writeln!(h, "<p>{}.</p>", escape(&trend));
+    }
+    let _ = writeln!(h, "</section>");
+}
+
+/// The history of every bout as a page: a chart and a table a bout, level changes and
+/// warning signs in bold.
+pub fn render_history(history: &HistoryView) -> String {
+    let mut h = page_head(
+        "Back pain history",
+        "Back pain history",
+        &format!(
+            "{} · every assessment and check-in runback keeps · not a diagnosis",
+            history.generated_by
+        ),
+    );
+    if history.bouts.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p>Nothing kept yet. An assessment in the terminal (<code>runback</code>) starts a bout; <code>runback checkin</code> follows it.</p>"
+        );
+    }
+    for bout in &history.bouts {
+        let current = if bout.current { ", ongoing" } else { "" };
+        let _ = writeln!(
+            h,
+            "<section class=\"bout\"><h2>Back pain from {}{current}</h2>\n<p class=\"meta\">Bout {}</p>",
+            escape(&date::readable_day(&bout.started)),
+            escape(&bout.id)
+        );
+        let pain = bout.pain();
+        if pain.iter().any(|p| p.pain.is_some()) {
+            let default = history.levels.len().checked_sub(1);
+            let colours: Vec<&str> = bout
+                .entries
+                .iter()
+                .map(|e| level_colour(e.rank, e.rank.is_some() && e.rank == default))
+                .collect();
+            let _ = writeln!(
+                h,
+                "<div class=\"pain-row\">{}",
+                pain_svg(&pain, &colours, 420.0, 150.0)
+            );
+            if let Some(trend) = super::bout::trend(&pain, "at the latest entry") {
+                let _ = writeln!(
+                    h,
+                    "<p class=\"since-notes\">Pain at its worst: {}.<br><span class=\"meta\">Points take the colour of the level; a square is an assessment.</span></p>",
+                    escape(&trend)
+                );
+            }
+            let _ = writeln!(h, "</div>");
+        }
+        let _ = writeln!(
+            h,
+            "<table class=\"history\">\n<thead><tr><th>Date</th><th>Day</th><th>Entry</th><th>Pain</th><th>Level</th><th>Should I run today?</th>{}<th>Warning signs</th></tr></thead>\n<tbody>",
+            note_heads(&history.note_labels)
+        );
+        for e in &bout.entries {
+            let pain = e
+                .pain_now
+                .map_or_else(String::new, crate::rulebase::words::number);
+            let level = escape(&e.level_words("→"));
+            let level = if e.changed_from.is_some() {
+                format!("<span class=\"changed\">{level}</span>")
+            } else {
+                level
+            };
+            let mut today = e
+                .decision_title
+                .as_deref()
+                .map(|d| escape(d.trim_end_matches('.')))
+                .unwrap_or_default();
+            if let Some(step) = e.step_words(history.plan_steps) {
+                let _ = write!(today, ", {step}");
+            }
+            let notes: String = history
+                .note_labels
+                .iter()
+                .map(|label| format!("<td>{}</td>", escape(e.note(label).unwrap_or(""))))
+                .collect();
+            let signs: Vec<String> = e.signs.iter().map(|s| escape(s)).collect();
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{pain}</td><td>{level}</td><td>{today}</td>{notes}<td><strong>{}</strong></td></tr>",
+                escape(&date::readable_day(&e.date)),
+                e.day,
+                e.kind_word(),
+                signs.join("; ")
+            );
+        }
+        let _ = writeln!(h, "</tbody>\n</table></section>");
+    }
+    let _ = writeln!(h, "</body>\n</html>");
+    h
+}
+
+fn note_heads(labels: &[String]) -> String {
+    labels
+        .iter()
+        .map(|l| format!("<th>{}</th>", escape(l)))
+        .collect()
+}
+
+/// "Since the first assessment" on an assessment's page, when the answers join a bout
+/// with check-ins: the pain's trend as a chart and in words, the advice's changes, what
+/// was tried and how it went, and any warning sign a check-in found.
+fn since_section(h: &mut String, since: &SinceView) {
+    let _ = writeln!(
+        h,
+        "<section class=\"keep\"><h2>Since the first assessment ({}, {} check-in{} over {} day{})</h2>\n<div class=\"since-row\">{}<div class=\"since-notes\">",
+        escape(&date::readable_day(&since.started)),
+        since.checkins,
+        if since.checkins == 1 { "" } else { "s" },
+        since.days,
+        if since.days == 1 { "" } else { "s" },
+        pain_svg(&since.pain, &[], 260.0, 110.0)
+    );
+    if let Some(trend) = &since.trend {
+        let _ = writeln!(h, "<p><b>Pain at its worst:</b> {}.</p>", escape(trend));
+    }
+    let scores: Vec<String> = since
+        .pain
+        .iter()
+        .map(|p| {
+            let score = p
+                .pain
+                .map_or_else(|| "?".to_string(), crate::rulebase::words::number);
+            format!("{} {score}", escape(&short_day(&p.date)))
+        })
+        .collect();
+    let _ = writeln!(h, "<p class=\"meta\">By day: {}.</p>", scores.join(" · "));
+    let changes = if since.level_changes.is_empty() {
+        "no change".to_string()
+    } else {
+        since
+            .level_changes
+            .iter()
+            .map(|c| escape(c))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let _ = writeln!(h, "<p><b>Level:</b> {changes}.</p>");
+    let counted = |list: &[(String, usize)]| -> String {
+        list.iter()
+            .map(|(what, n)| format!("{} ({n}×)", escape(what.trim_end_matches('.'))))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    if !since.decisions.is_empty() {
+        let step = since
+            .step
+            .as_ref()
+            .map_or_else(String::new, |s| format!("; latest run: {}", escape(s)));
+        let _ = writeln!(
+            h,
+            "<p><b>Should I run today?</b> {}{step}.</p>",
+            counted(&since.decisions)
+        );
+    }
+    for (label, answers) in &since.notes {
+        let _ = writeln!(h, "<p><b>{}:</b> {}.</p>", escape(label), counted(answers));
+    }
+    if since.signs.is_empty() {
+        let _ = writeln!(h, "<p><b>Warning signs:</b> none at any check-in.</p>");
+    } else {
+        let signs: Vec<String> = since.signs.iter().map(|s| escape(s)).collect();
+        let _ = writeln!(
+            h,
+            "<p class=\"signs-out\"><b>Warning signs:</b> {}.</p>",
+            signs.join("; ")
+        );
+    }
+    let _ = writeln!(h, "</div></div></section>");
+}
+
+/// "6 Dec" from `YYYY-MM-DD`.
+fn short_day(ymd: &str) -> String {
+    let day = date::readable_day(ymd);
+    day.rsplit_once(' ')
+        .map_or(day.clone(), |(d, _)| d.to_string())
 }

@@ -286,6 +286,21 @@ pub fn render(view: &ReportView) -> String {
         md.push('\n');
     }
 
+    sources(&mut md, view);
+    let _ = writeln!(md, "\n> {}", escape(view.disclaimer));
+    if e.is_most_urgent() && !e.is_default {
+        let _ = writeln!(
+            md,
+            "\n> [!CAUTION]\n> **{}: {}**",
+            escape(e.title),
+            escape(e.action)
+        );
+    }
+    md
+}
+
+/// The sources, each with a link when it has an address.
+fn sources(md: &mut String, view: &ReportView) {
     let _ = writeln!(md, "## Sources\n");
     for s in &view.sources {
         let mut name = format!("**{}**", escape(s.name));
@@ -317,16 +332,6 @@ pub fn render(view: &ReportView) -> String {
             }
         }
     }
-    let _ = writeln!(md, "\n> {}", escape(view.disclaimer));
-    if e.is_most_urgent() && !e.is_default {
-        let _ = writeln!(
-            md,
-            "\n> [!CAUTION]\n> **{}: {}**",
-            escape(e.title),
-            escape(e.action)
-        );
-    }
-    md
 }
 
 fn escalation(md: &mut String, view: &ReportView) {
@@ -412,77 +417,256 @@ pub fn training_only(t: &TrainingView) -> String {
     md
 }
 
-/// A check-in's report in Markdown.
+/// A check-in's report in Markdown: what to do, "should I run today?" with the plan, the
+/// pain as a table, the answers, the safety net and the sources. At a level to be seen
+/// first, only the action and "don't run".
 pub fn render_checkin(view: &ReportView, checkin: &super::bout::CheckinView) -> String {
+    let view = &super::bout::cited(view, checkin);
+    let e = &view.escalation;
+    let seen_first = view.once_checked();
     let mut md = format!(
-        "# Check-in, day {} of the back pain assessed on {}\n\n",
+        "# Check-in, day {} of the back pain assessed on {}\n\n*{}*\n\n",
         checkin.bout.day,
-        super::date::readable_day(&checkin.bout.started)
+        super::date::readable_day(&checkin.bout.started),
+        escape(&checkin.date)
     );
-    escalation(&mut md, view);
+    if view.notices_first() {
+        notices(&mut md, view);
+    }
+    let kind = match (e.is_default, e.rank) {
+        (true, _) => "TIP",
+        (false, 0 | 1) => "CAUTION",
+        (false, _) => "IMPORTANT",
+    };
+    let _ = writeln!(md, "## {}\n", escape(e.title));
+    let _ = writeln!(md, "> [!{kind}]\n> **{}**\n", escape(&checkin.action));
+    reasons(&mut md, view, e.own_reasons());
+    if let Some(change) = super::text::changed_from(checkin).filter(|_| !seen_first) {
+        let _ = writeln!(md, "**{}**\n", escape(&change));
+    }
+    for note in &e.self_care_notes {
+        let _ = writeln!(md, "**{}**\n", escape(note));
+    }
     let today = &checkin.run_today;
-    md.push_str(&format!(
-        "## Should I run today? {}\n\n{}\n\n",
-        escape(today.title),
-        escape(today.advice)
-    ));
+    let _ = writeln!(
+        md,
+        "## Should I run today? {}\n",
+        escape(today.title.trim_end_matches('.'))
+    );
+    if seen_first {
+        let _ = writeln!(md, "See someone before you run again.\n");
+    } else {
+        run_today(&mut md, view, today);
+    }
+    if !view.notices_first() {
+        notices(&mut md, view);
+    }
+    if !seen_first {
+        pain_table(&mut md, &checkin.pain);
+        if let Some(trend) = super::bout::trend(&checkin.pain, "today") {
+            let _ = writeln!(md, "{}.\n", escape(&trend));
+        }
+        let _ = writeln!(md, "## Your answers\n");
+        if let Some((stands_out, signs)) = checkin.signs_sentence() {
+            if stands_out {
+                let _ = writeln!(md, "**{}**\n", escape(&signs));
+            } else {
+                let _ = writeln!(md, "{}\n", escape(&signs));
+            }
+        }
+        let _ = writeln!(md, "| Question | Answer |\n|---|---|");
+        for a in checkin.other_answers() {
+            let _ = writeln!(md, "| {} | {} |", escape(a.label), escape(&a.answer_text));
+        }
+        md.push('\n');
+    }
+    if e.is_most_urgent() && !e.is_default {
+        let _ = writeln!(
+            md,
+            "> [!CAUTION]\n> **{}: {}**\n",
+            escape(e.title),
+            escape(e.action)
+        );
+    } else {
+        safety_net(&mut md, view);
+        if !seen_first {
+            let _ = writeln!(
+                md,
+                "Check in again in two or three days (`runback checkin`), and at once if a warning sign appears.\n"
+            );
+        }
+    }
+    sources(&mut md, view);
+    let _ = writeln!(md, "\n> {}", escape(view.disclaimer));
+    md
+}
+
+/// "Should I run today?" below its heading: the advice, today's step and limit, the
+/// reasons, and the plan with today's step marked.
+fn run_today(md: &mut String, view: &ReportView, today: &super::bout::RunTodayView) {
+    let _ = writeln!(md, "{}\n", escape(today.advice));
+    let n = &today.numbers;
+    if let (Some(step), true) = (&n.plan_step, today.runs) {
+        let _ = writeln!(
+            md,
+            "**Step {} of {}:** {}\n",
+            step.number,
+            step.of,
+            escape(step.run)
+        );
+    }
+    if let (Some(longest), Some(limit), true) = (n.longest_30d_km, n.limit_km, today.runs) {
+        let _ = writeln!(
+            md,
+            "**Limit:** no run over {} km (your longest in the last 30 days was {} km).\n",
+            crate::rulebase::words::number(limit),
+            crate::rulebase::words::number(longest)
+        );
+    }
+    let mut any = false;
     for r in today
         .reasons
         .iter()
         .filter(|r| r.decision == today.decision)
     {
-        md.push_str(&format!("- {}\n", escape(r.text)));
+        any = true;
+        let _ = writeln!(
+            md,
+            "- {}{} *Sources:* {}",
+            escape(r.text),
+            because(&r.because),
+            ids(view, &r.sources)
+        );
     }
-    if let Some(step) = &today.numbers.plan_step {
-        md.push_str(&format!(
-            "\n**Step {} of {}:** {}\n",
-            step.number,
-            step.of,
-            escape(step.run)
-        ));
+    if let Some(spike) = &n.spike {
+        any = true;
+        let _ = writeln!(
+            md,
+            "- Your run on {} ({} km) was {}% longer than your longest of the 30 days before it ({} km).",
+            super::date::readable_day(&spike.date),
+            crate::rulebase::words::number(spike.km),
+            spike.percent,
+            crate::rulebase::words::number(spike.longest_before_km)
+        );
     }
-    md.push('\n');
-    md.push_str("| day | pain (out of 10) |\n|---|---|\n");
-    for p in &checkin.pain {
-        let pain = p.pain.map_or_else(
+    if any {
+        md.push('\n');
+    }
+    if let Some(plan) = &today.plan {
+        let mark = if today.runs { "today" } else { "your next run" };
+        let _ = writeln!(md, "### {}\n", escape(plan.title));
+        for step in &plan.steps {
+            if step.current {
+                let _ = writeln!(md, "{}. **{}** ← {mark}", step.number, escape(step.run));
+            } else {
+                let _ = writeln!(md, "{}. {}", step.number, escape(step.run));
+            }
+        }
+        let _ = writeln!(
+            md,
+            "\n{} *Sources:* {}\n",
+            escape(plan.move_on),
+            ids(view, &plan.sources)
+        );
+    }
+}
+
+/// The pain over a bout as a table, the last row today's.
+fn pain_table(md: &mut String, pain: &[super::bout::PainPoint]) {
+    if pain.iter().all(|p| p.pain.is_none()) {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "## Pain at its worst, out of 10\n\n| Date | Day | Entry | Pain |\n|---|--:|---|--:|"
+    );
+    let last = pain.len().saturating_sub(1);
+    for (i, p) in pain.iter().enumerate() {
+        let entry = match (p.kind, i == last) {
+            (_, true) => "today",
+            (crate::bout::Kind::Assessment, _) => "assessment",
+            (crate::bout::Kind::Checkin, _) => "check-in",
+        };
+        let score = p.pain.map_or_else(
             || "not answered".to_string(),
             crate::rulebase::words::number,
         );
-        md.push_str(&format!("| {} | {pain} |\n", p.date));
+        let _ = writeln!(
+            md,
+            "| {} | {} | {entry} | {score} |",
+            escape(&super::date::readable_day(&p.date)),
+            p.day
+        );
     }
     md.push('\n');
-    safety_net(&mut md, view);
-    md
 }
 
-/// The history of every bout in Markdown: a table a bout.
+/// The history of every bout in Markdown: a table a bout, level changes in bold.
 pub fn render_history(history: &super::bout::HistoryView) -> String {
     let mut md = String::from("# Back pain history\n\n");
     if history.bouts.is_empty() {
-        md.push_str("Nothing kept yet.\n");
+        md.push_str(
+            "Nothing kept yet. An assessment in the terminal (`runback`) starts a bout; `runback checkin` follows it.\n",
+        );
         return md;
     }
     for bout in &history.bouts {
-        md.push_str(&format!(
-            "## From {} (`{}`)\n\n| day | entry | level | pain (out of 10) | today | warning signs |\n|---|---|---|---|---|---|\n",
+        let current = if bout.current { ", ongoing" } else { "" };
+        let _ = writeln!(
+            md,
+            "## From {}{current}\n\nBout {}\n",
             super::date::readable_day(&bout.started),
-            bout.id
-        ));
+            escape(&bout.id)
+        );
+        if let Some(trend) = super::bout::trend(&bout.pain(), "at the latest entry") {
+            let _ = writeln!(md, "Pain at its worst: {}.\n", escape(&trend));
+        }
+        let heads: String = history
+            .note_labels
+            .iter()
+            .map(|l| format!(" {} |", escape(l)))
+            .collect();
+        let rules = "---|".repeat(history.note_labels.len());
+        let _ = writeln!(
+            md,
+            "| Date | Day | Entry | Pain | Level | Should I run today? |{heads} Warning signs |\n|---|--:|---|--:|---|---|{rules}---|"
+        );
         for e in &bout.entries {
-            let kind = match e.kind {
-                crate::bout::Kind::Assessment => "assessment",
-                crate::bout::Kind::Checkin => "check-in",
-            };
             let pain = e
                 .pain_now
                 .map_or_else(String::new, crate::rulebase::words::number);
-            md.push_str(&format!(
-                "| {} | {kind} | {} | {pain} | {} | {} |\n",
-                e.date,
-                escape(&e.level),
-                escape(e.decision.as_deref().unwrap_or("")),
-                escape(&e.signs.join("; "))
-            ));
+            let level = escape(&e.level_words("→"));
+            let level = if e.changed_from.is_some() {
+                format!("**{level}**")
+            } else {
+                level
+            };
+            let mut today = e
+                .decision_title
+                .as_deref()
+                .map(|d| escape(d.trim_end_matches('.')))
+                .unwrap_or_default();
+            if let Some(step) = e.step_words(history.plan_steps) {
+                let _ = write!(today, ", {step}");
+            }
+            let notes: String = history
+                .note_labels
+                .iter()
+                .map(|label| format!(" {} |", escape(e.note(label).unwrap_or(""))))
+                .collect();
+            let signs: Vec<String> = e.signs.iter().map(|s| escape(s)).collect();
+            let signs = if signs.is_empty() {
+                String::new()
+            } else {
+                format!("**{}**", signs.join("; "))
+            };
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {pain} | {level} | {today} |{notes} {signs} |",
+                escape(&super::date::readable_day(&e.date)),
+                e.day,
+                e.kind_word(),
+            );
         }
         md.push('\n');
     }

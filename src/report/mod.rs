@@ -36,7 +36,20 @@ pub fn render(
     view: &ViewOptions,
     text: TextOptions,
 ) -> String {
-    let view = ReportView::new(assessment, view);
+    render_with_bout(assessment, format, view, text, None)
+}
+
+/// [`render`], for answers kept in `bout`: the printed page then tells the bout's story
+/// since its first assessment, when it has check-ins.
+pub fn render_with_bout(
+    assessment: &Assessment,
+    format: Format,
+    view: &ViewOptions,
+    text: TextOptions,
+    bout: Option<&crate::bout::Bout>,
+) -> String {
+    let mut view = ReportView::new(assessment, view);
+    view.since = bout.and_then(|b| bout::SinceView::new(assessment.rules, b));
     match format {
         Format::Text => text::render(&view, text),
         Format::Markdown => markdown::render(&view),

@@ -688,14 +688,17 @@ fn explanation(out: &mut Out, trace: &[super::view::TraceView]) {
     out.blank();
 }
 
-/// A check-in's report: the level in the assessment's words (for a level to be seen at
-/// first, its action alone), then "should I run today?" with its reasons and figures, the
-/// pain over the bout, and the safety net.
+/// A check-in's report. What to do comes first: the level, in the assessment's words
+/// (at the default level its time frame, since a check-in lists no self-care), then
+/// "should I run today?" with today's step, then how the pain has gone, the warning signs
+/// to watch and when to check in next. At a level to be seen first (emergency, urgent),
+/// only the action and "don't run": no step, no chart.
 pub fn render_checkin(
     view: &ReportView,
     checkin: &super::bout::CheckinView,
     opts: TextOptions,
 ) -> String {
+    let view = &super::bout::cited(view, checkin);
     let mut out = Out {
         buf: String::new(),
         opts,
@@ -706,23 +709,134 @@ pub fn render_checkin(
         checkin.bout.day
     ));
     out.blank();
-    not_checked(&mut out, view);
-    escalation_box(&mut out, view);
     let e = &view.escalation;
+    let seen_first = view.once_checked();
+    if view.notices_first() {
+        not_checked(&mut out, view);
+    }
+    checkin_box(&mut out, view, checkin);
     for note in &e.self_care_notes {
         out.styled_para("", "", note, Style::new().bold());
     }
     if !e.self_care_notes.is_empty() {
         out.blank();
     }
+    run_today(&mut out, view, checkin, seen_first);
+    if !view.notices_first() {
+        not_checked(&mut out, view);
+    }
+    if !seen_first {
+        pain_chart(&mut out, &checkin.pain);
+        if out.opts.detail {
+            checkin_answers(&mut out, checkin);
+        }
+    }
+    if e.is_most_urgent() && !e.is_default {
+        emergency_close(&mut out, view);
+        return out.buf;
+    }
+    safety_net(&mut out, view);
+    if !seen_first {
+        out.para(
+            "",
+            "",
+            "Check in again in two or three days (runback checkin), and at once if a warning sign appears.",
+        );
+    }
+    if out.opts.detail {
+        out.blank();
+        sources(&mut out, view);
+        out.para("", "", view.disclaimer);
+    }
+    out.buf
+}
+
+/// The level in a frame, in the words a check-in uses, and how it changed since the last
+/// entry.
+fn checkin_box(out: &mut Out, view: &ReportView, checkin: &super::bout::CheckinView) {
+    let e = &view.escalation;
+    let style = style_for(view);
+    out.rule(style.clone());
+    let (banner, banner_style) = if e.is_default {
+        (format!("What to do: {}", e.title), style.clone())
+    } else {
+        (
+            format!("!! {} !!", clean(&e.title.to_uppercase())),
+            style.clone().reverse(),
+        )
+    };
+    out.styled_para("", "", &banner, banner_style);
+    out.styled_para("  ", "  ", &checkin.action, style.clone());
+    for r in e.own_reasons() {
+        reason(out, view, r);
+    }
+    out.rule(style);
+    if let Some(change) = changed_from(checkin).filter(|_| !view.once_checked()) {
+        out.styled_para("", "", &change, Style::new().bold());
+    }
+    out.blank();
+}
+
+/// "More urgent than at your check-in on 9 Dec 2025, when it was: Self-care first."
+pub(crate) fn changed_from(checkin: &super::bout::CheckinView) -> Option<String> {
+    let before = checkin.changed_from.as_ref()?;
+    let how = match before.more_urgent_now {
+        Some(true) => "More urgent than",
+        Some(false) => "Less urgent than",
+        None => "Changed since",
+    };
+    let entry = match before.kind {
+        crate::bout::Kind::Assessment => "assessment",
+        crate::bout::Kind::Checkin => "check-in",
+    };
+    Some(format!(
+        "{how} at your {entry} on {}, when it was: {}.",
+        super::date::readable_day(&before.date),
+        before.title.trim_end_matches('.')
+    ))
+}
+
+/// "Should I run today?": the decision, its advice and reasons, and today's step with the
+/// single-run limit; at a level to be seen first, "don't run" alone.
+fn run_today(
+    out: &mut Out,
+    view: &ReportView,
+    checkin: &super::bout::CheckinView,
+    seen_first: bool,
+) {
     let today = &checkin.run_today;
     out.styled_para(
         "",
         "",
-        &format!("Should I run today? {}.", today.title),
+        &format!("Should I run today? {}.", today.title.trim_end_matches('.')),
         Style::new().bold(),
     );
+    if seen_first {
+        out.para("  ", "  ", "See someone before you run again.");
+        out.blank();
+        return;
+    }
     out.para("  ", "  ", today.advice);
+    let n = &today.numbers;
+    if let (Some(step), true) = (&n.plan_step, today.title_runs()) {
+        out.styled_para(
+            &format!("  Step {} of {}: ", step.number, step.of),
+            "    ",
+            step.run,
+            Style::new().bold(),
+        );
+    }
+    if let (Some(longest), Some(limit), true) = (n.longest_30d_km, n.limit_km, today.runs) {
+        out.para(
+            "  Limit: ",
+            "    ",
+            &format!(
+                "no run over {} km (your longest in the last 30 days was {} km).",
+                crate::rulebase::words::number(limit),
+                crate::rulebase::words::number(longest)
+            ),
+        );
+    }
     if today.held_by_level {
         out.para(
             "  - ",
@@ -738,11 +852,10 @@ pub fn render_checkin(
     {
         out.para("  - ", "    ", r.text);
         if out.opts.detail {
-            because(&mut out, "    ", &r.because);
+            because(out, "    ", &r.because);
             out.para("    Sources: ", "    ", &view.cite(&r.sources));
         }
     }
-    let n = &today.numbers;
     if let Some(spike) = &n.spike {
         out.para(
             "  - ",
@@ -756,70 +869,162 @@ pub fn render_checkin(
             ),
         );
     }
-    if let (Some(step), true) = (&n.plan_step, today.title_runs()) {
-        out.para(
-            &format!("  Step {} of {}: ", step.number, step.of),
-            "    ",
-            step.run,
-        );
-    }
-    if let (Some(longest), Some(limit)) = (n.longest_30d_km, n.limit_km) {
-        out.para(
-            "  Limit: ",
-            "    ",
-            &format!(
-                "no run over {} km (your longest in the last 30 days was {} km).",
-                crate::rulebase::words::number(limit),
-                crate::rulebase::words::number(longest)
-            ),
-        );
-    }
     out.blank();
-    pain_chart(&mut out, &checkin.pain);
-    if e.is_most_urgent() && !e.is_default {
-        emergency_close(&mut out, view);
-        return out.buf;
-    }
-    safety_net(&mut out, view);
-    out.para(
-        "",
-        "",
-        "Check in again in two or three days (runback checkin), and at once if a warning sign appears.",
-    );
-    if out.opts.detail {
-        out.blank();
-        sources(&mut out, view);
-    }
-    out.buf
 }
 
-/// The pain score over the bout, a bar a day.
+/// The check-in's answers and the facts worked out, for `--detail`.
+fn checkin_answers(out: &mut Out, checkin: &super::bout::CheckinView) {
+    out.heading("Your answers");
+    for a in checkin.other_answers() {
+        out.para("  ", "    ", &format!("{}: {}", a.label, a.answer_text));
+    }
+    if let Some((stands_out, signs)) = checkin.signs_sentence() {
+        let style = if stands_out {
+            Style::new().bold()
+        } else {
+            Style::new()
+        };
+        out.styled_para("  ", "    ", &signs, style);
+    }
+    out.blank();
+}
+
+/// How many entries a check-in's chart draws before it keeps the first and the latest.
+const CHART_ROWS: usize = 9;
+
+/// The pain score over the bout, a bar a day on a scale of ten, and the trend in words.
+/// A long bout shows its first entry and its latest ones.
 fn pain_chart(out: &mut Out, pain: &[super::bout::PainPoint]) {
     if pain.iter().all(|p| p.pain.is_none()) {
         return;
     }
     out.heading("Pain at its worst, out of 10");
-    let full = if out.opts.ascii { "#" } else { "█" };
-    for p in pain {
+    let (full, empty) = if out.opts.ascii {
+        ("#", "-")
+    } else {
+        ("█", "░")
+    };
+    let last = pain.len().saturating_sub(1);
+    let hidden = pain.len().saturating_sub(CHART_ROWS);
+    for (i, p) in pain.iter().enumerate() {
+        if i > 0 && i <= hidden {
+            if i == 1 {
+                out.para(
+                    "  ",
+                    "  ",
+                    &format!(
+                        "{:>11}  ({hidden} more entr{} in runback history)",
+                        "...",
+                        if hidden == 1 { "y" } else { "ies" }
+                    ),
+                );
+            }
+            continue;
+        }
         let day = super::date::readable_day(&p.date);
-        let kind = match p.kind {
-            crate::bout::Kind::Assessment => " (assessment)",
-            crate::bout::Kind::Checkin => "",
+        let kind = match (p.kind, i == last) {
+            (_, true) => "  today",
+            (crate::bout::Kind::Assessment, _) => "  assessment",
+            (crate::bout::Kind::Checkin, _) => "",
         };
         let line = match p.pain {
-            Some(score) => format!(
-                "{day:>11}  {:<10} {}{kind}",
-                full.repeat(score.round().clamp(0.0, 10.0) as usize),
-                crate::rulebase::words::number(score)
-            ),
-            None => format!("{day:>11}  {:<10} not answered{kind}", ""),
+            Some(score) => {
+                let cells = score.round().clamp(0.0, 10.0) as usize;
+                format!(
+                    "{day:>11}  day {:<3} {}{} {:>2}{kind}",
+                    p.day,
+                    full.repeat(cells),
+                    empty.repeat(10 - cells),
+                    crate::rulebase::words::number(score)
+                )
+            }
+            None => format!("{day:>11}  day {:<3} not answered{kind}", p.day),
         };
-        out.para("  ", "  ", &line);
+        let _ = writeln!(out.buf, "  {}", clean(&line));
+    }
+    if let Some(trend) = super::bout::trend(pain, "today") {
+        out.para("  ", "  ", &format!("{trend}."));
     }
     out.blank();
 }
 
-/// Every bout kept: each entry a line with its level, decision and pain.
+/// The pain of a bout's entries as columns on a scale of ten, two points a row (a full
+/// block for two, a half for one), oldest on the left, with the first and last days
+/// under it. A bout too long for the width shows its latest entries.
+fn pain_columns(out: &mut Out, pain: &[super::bout::PainPoint]) {
+    if pain.iter().all(|p| p.pain.is_none()) {
+        return;
+    }
+    let ascii = out.opts.ascii;
+    let (full, half, bar, corner, rule) = if ascii {
+        ('#', '.', '|', '+', '-')
+    } else {
+        ('█', '▄', '│', '└', '─')
+    };
+    let room = out.opts.width.clamp(20, 200) - 8;
+    let shown = &pain[pain.len().saturating_sub(room)..];
+    let step = if shown.len() * 2 <= room { 2 } else { 1 };
+    for row in (1..=5u32).rev() {
+        let top = f64::from(row * 2);
+        let mut line = format!("  {:>3} {bar}", row * 2);
+        for p in shown {
+            let v = p.pain.map_or(0.0, |v| v.round().clamp(0.0, 10.0));
+            line.push(if v >= top {
+                full
+            } else if v >= top - 1.0 {
+                half
+            } else {
+                ' '
+            });
+            if step == 2 {
+                line.push(' ');
+            }
+        }
+        let _ = writeln!(out.buf, "{}", line.trim_end());
+    }
+    let mut axis = format!("  {:>3} {corner}", 0);
+    for p in shown {
+        axis.push(if p.pain.is_none() { '?' } else { rule });
+        if step == 2 {
+            axis.push(rule);
+        }
+    }
+    let _ = writeln!(out.buf, "{axis}");
+    let short = |ymd: &str| {
+        let day = super::date::readable_day(ymd);
+        // "6 Dec 2025" without its year: the heading gives it.
+        day.rsplit_once(' ')
+            .map_or(day.clone(), |(d, _)| d.to_string())
+    };
+    let (first, last) = (
+        shown.first().map(|p| short(&p.date)),
+        shown.last().map(|p| short(&p.date)),
+    );
+    let width = shown.len() * step;
+    let labels = match (first, last) {
+        (Some(a), Some(b)) if shown.len() > 1 && a.chars().count() + b.chars().count() < width => {
+            let gap = width - a.chars().count() - b.chars().count() - usize::from(step == 2);
+            format!("{a}{}{b}", " ".repeat(gap))
+        }
+        (Some(a), Some(b)) if shown.len() > 1 => format!("{a} to {b}"),
+        (Some(a), _) => a,
+        _ => String::new(),
+    };
+    let _ = writeln!(out.buf, "{}{}", " ".repeat(7), clean(&labels));
+    if shown.len() < pain.len() {
+        out.para(
+            "  ",
+            "  ",
+            &format!("The chart shows the latest {} entries.", shown.len()),
+        );
+    }
+    if pain.iter().any(|p| p.pain.is_none()) {
+        out.para("  ", "  ", "? marks an entry without a pain score.");
+    }
+}
+
+/// Every bout kept: a chart of its pain, then each entry with its level (changes
+/// marked), "should I run today?", the step, how the plan went and any warning sign.
 pub fn render_history(history: &super::bout::HistoryView, opts: TextOptions) -> String {
     let mut out = Out {
         buf: String::new(),
@@ -833,52 +1038,60 @@ pub fn render_history(history: &super::bout::HistoryView, opts: TextOptions) -> 
         );
         return out.buf;
     }
-    for bout in &history.bouts {
+    let arrow = if opts.ascii { "->" } else { "→" };
+    for (b, bout) in history.bouts.iter().enumerate() {
+        if b > 0 {
+            out.blank();
+        }
         let current = if bout.current { ", ongoing" } else { "" };
         out.heading(&format!(
-            "Back pain from {}{current} (bout {})",
+            "Back pain from {}{current}",
             super::date::readable_day(&bout.started),
-            bout.id
         ));
-        let points: Vec<super::bout::PainPoint> = bout
-            .entries
-            .iter()
-            .map(|e| super::bout::PainPoint {
-                date: e.date.clone(),
-                kind: e.kind,
-                pain: e.pain_now,
-            })
-            .collect();
-        pain_chart(&mut out, &points);
+        out.para("", "", &format!("bout {}", bout.id));
+        out.blank();
+        let pain = bout.pain();
+        if pain.iter().any(|p| p.pain.is_some()) {
+            out.para("", "", "Pain at its worst, out of 10:");
+            pain_columns(&mut out, &pain);
+            if let Some(trend) = super::bout::trend(&pain, "at the latest entry") {
+                out.para("", "", &format!("{trend}."));
+            }
+            out.blank();
+        }
+        let indent = " ".repeat(15);
         for e in &bout.entries {
-            let kind = match e.kind {
-                crate::bout::Kind::Assessment => "Assessment",
-                crate::bout::Kind::Checkin => "Check-in",
-            };
-            let mut line = format!("{kind}: {}", e.level);
-            if let Some(d) = &e.decision {
-                line.push_str(&format!("; today: {d}"));
+            let mut parts = Vec::new();
+            if let Some(p) = e.pain_now {
+                parts.push(format!("pain {}", crate::rulebase::words::number(p)));
             }
-            if let Some(step) = &e.plan_step {
-                line.push_str(&format!("; plan: {step}"));
+            parts.push(e.level_words(arrow));
+            let mut line = format!("{}, day {}: {}", e.kind_word(), e.day, parts.join("; "));
+            if let Some(d) = &e.decision_title {
+                line.push_str(&format!(". {}", d.trim_end_matches('.')));
+                if let Some(step) = e.step_words(history.plan_steps) {
+                    line.push_str(&format!(", {step}"));
+                }
             }
-            out.para(
-                &format!("  {:>11}  ", super::date::readable_day(&e.date)),
-                "               ",
-                &line,
-            );
+            line.push('.');
+            let first = format!("{:>13}  ", super::date::readable_day(&e.date));
+            if e.changed_from.is_some() {
+                out.styled_para(&first, &indent, &line, Style::new().bold());
+            } else {
+                out.para(&first, &indent, &line);
+            }
             for note in &e.notes {
-                out.para("               ", "               ", note);
+                out.para(&indent, &indent, &format!("{note}."));
             }
             if !e.signs.is_empty() {
-                out.para(
-                    "               Warning signs: ",
-                    "               ",
+                out.styled_para(
+                    &format!("{indent}Warning signs: "),
+                    &indent,
                     &format!("{}.", e.signs.join("; ")),
+                    Style::new().bold(),
                 );
             }
         }
-        out.blank();
     }
     out.buf
 }

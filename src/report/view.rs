@@ -60,6 +60,11 @@ pub struct ReportView<'a> {
     /// With `--training`: the log's last weeks, its spikes, and the answers it gave.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub training: Option<TrainingView>,
+    /// On the printed page, the bout these answers joined, since its first assessment,
+    /// when it has check-ins (see [`super::render_with_bout`]).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub since: Option<super::bout::SinceView>,
 }
 
 /// One rule's outcome, for `--explain`.
@@ -759,6 +764,7 @@ impl<'a> ReportView<'a> {
             disclaimer: &rb.disclaimer,
             trace: options.explain.then(|| trace(a)),
             training: options.training.clone(),
+            since: None,
         }
     }
 }
