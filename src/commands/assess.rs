@@ -67,6 +67,11 @@ pub(crate) fn assess(
             .map(|path| detail_command(rules_dir, args, path)),
         asked: None,
     };
+    // A page for answers kept in a bout with check-ins tells the bout's story too.
+    let bout = super::bout::page_bout(
+        rules,
+        args.format == AssessFormat::Html && (args.keep || args.new_bout),
+    );
     deliver(
         rules,
         &answers,
@@ -75,6 +80,7 @@ pub(crate) fn assess(
         args.force,
         training.as_ref(),
         more,
+        bout.as_ref(),
     )
     .map(drop)
 }
@@ -109,7 +115,9 @@ pub(crate) fn fhir_response(
 }
 
 /// Renders the report and writes it to `--output` (whole, or not at all) or standard
-/// output; the file written, if any.
+/// output; the file written, if any. A page tells the story of `bout` since its first
+/// assessment.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn deliver(
     rules: &RuleBase,
     answers: &Answers,
@@ -118,6 +126,7 @@ pub(crate) fn deliver(
     overwrite: bool,
     training: Option<&TrainingView>,
     more: report::More,
+    bout: Option<&crate::bout::Bout>,
 ) -> Result<Option<std::path::PathBuf>, Error> {
     let assessment = engine::assess(rules, answers);
     let view = report::ViewOptions {
@@ -146,7 +155,9 @@ pub(crate) fn deliver(
             };
             let report = match (&response, args.format.report()) {
                 (Some(r), _) => r.clone(),
-                (None, Some(format)) => report::render(&assessment, format, &view, text),
+                (None, Some(format)) => {
+                    report::render_with_bout(&assessment, format, &view, text, bout)
+                }
                 (None, None) => unreachable!("a response is made when there is no report format"),
             };
             atomic_write::write_file(path, report.as_bytes(), overwrite).map_err(|source| {
@@ -165,9 +176,13 @@ pub(crate) fn deliver(
             };
             match (response, args.format.report()) {
                 (Some(r), _) => write_stdout(&r)?,
-                (None, Some(format)) => {
-                    write_stdout(&report::render(&assessment, format, &view, text))?
-                }
+                (None, Some(format)) => write_stdout(&report::render_with_bout(
+                    &assessment,
+                    format,
+                    &view,
+                    text,
+                    bout,
+                ))?,
                 (None, None) => unreachable!("a response is made when there is no report format"),
             }
             Ok(None)
@@ -227,6 +242,8 @@ pub(crate) fn emergency_report(
     training: Option<&TrainingView>,
 ) -> Result<(), Error> {
     if args.output.is_some() || args.format != AssessFormat::Text || args.detail {
+        // Kept in its bout already: a page tells the bout's story.
+        let bout = super::bout::page_bout(rules, args.format == AssessFormat::Html);
         return deliver(
             rules,
             answers,
@@ -235,6 +252,7 @@ pub(crate) fn emergency_report(
             true,
             training,
             report::More::default(),
+            bout.as_ref(),
         )
         .map(drop);
     }
@@ -272,11 +290,14 @@ pub(crate) fn save_page(
         training,
         more: report::More::default(),
     };
-    let page = report::render(
+    // The answers are kept in their bout by now: the page tells its story.
+    let bout = super::bout::page_bout(rules, true);
+    let page = report::render_with_bout(
         &assessment,
         report::Format::Html,
         &view,
         text_options(ColorWhen::Never),
+        bout.as_ref(),
     );
     let mut n = 1;
     loop {

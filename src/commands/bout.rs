@@ -53,6 +53,15 @@ pub(crate) fn keep_assessment(
     })
 }
 
+/// The bout an assessment's printed page tells the story of, when `joins`: the current
+/// one, which the answers join (or have joined) as they are kept. A bout that cannot be
+/// read leaves the page without the story, never without the report.
+pub(crate) fn page_bout(rules: &RuleBase, joins: bool) -> Option<bout::Bout> {
+    let checkin = rules.questionnaire.checkin.as_ref().filter(|_| joins)?;
+    let now = report::date::now().ok()?;
+    Bouts::open().ok()?.current(now, checkin.bout_weeks)
+}
+
 /// The bout a check-in follows now, with the time, or why there is none.
 pub(crate) fn current_bout(rules: &RuleBase) -> Result<(Bouts, bout::Bout, i64), Error> {
     let Some(checkin) = &rules.questionnaire.checkin else {

@@ -215,6 +215,9 @@ pub(crate) fn interactive(
             .map(|path| detail_command(rules_dir, args, path)),
         asked: Some(prompter.asked(&rules.questionnaire)),
     };
+    // The answers join the current bout once finished (unless they start a new one): a
+    // page tells its story.
+    let bout = super::bout::page_bout(rules, args.format == AssessFormat::Html && !args.new_bout);
     let mut written = deliver(
         rules,
         &answers,
@@ -223,6 +226,7 @@ pub(crate) fn interactive(
         args.force,
         log_view(&answers).as_ref(),
         more_of(&prompter),
+        bout.as_ref(),
     )?;
     recap(rules, &answers, args, color)?;
     let mut answers = answers;
@@ -258,6 +262,7 @@ pub(crate) fn interactive(
                     true,
                     log_view(&answers).as_ref(),
                     more_of(&prompter),
+                    bout.as_ref(),
                 )?;
                 recap(rules, &answers, args, color)?;
             }
