@@ -1076,3 +1076,833 @@ fn sources_are_cited_by_name_with_guidelines_and_research_before_the_web_article
     let json = report::render(&a, Format::Json, &options(false), PLAIN);
     assert!(json.contains("\"id\": \"seed-002\""), "JSON keeps the ids");
 }
+
+// ---------------------------------------------------------------------------------------
+// A bout followed through the weeks: the check-in's report, the history, and the printed
+// page of an assessment that joins a bout. The bouts are built here, with fixed times, as
+// `runback checkin` builds and keeps them.
+
+use runback::bout::{self, Bout, Kind};
+use runback::report::ReportView;
+use runback::report::bout::{CheckinView, HistoryView};
+
+/// 21 Nov 2026, 08:00 UTC: every bout below begins with an assessment then.
+const T0: i64 = 1_795_248_000;
+const DAY: i64 = 86_400;
+
+/// A check-in's answers: every warning sign it re-screens "no" (or "none"), then `given`
+/// over them.
+fn checkin_answers(rb: &RuleBase, given: serde_json::Value) -> Answers {
+    let q = &rb.questionnaire;
+    let mut map = serde_json::Map::new();
+    for item in &q.checkin.as_ref().unwrap().signs.items {
+        let question = &q.questions[item.question];
+        let no = question
+            .options
+            .iter()
+            .find(|o| o.value == "no" || o.value == "none")
+            .unwrap();
+        map.insert(question.id.clone(), no.value.clone().into());
+    }
+    for (k, v) in given.as_object().unwrap() {
+        map.insert(k.clone(), v.clone());
+    }
+    Answers::parse(&serde_json::Value::Object(map).to_string(), "check-in", q).unwrap()
+}
+
+/// A bout begun by the example answers at T0 (pain 5 out of 10, self-care first).
+fn begun(rb: &RuleBase, id: &str, at: i64) -> Bout {
+    let text = std::fs::read_to_string("examples/answers.json").unwrap();
+    let answers = Answers::parse(&text, "example", &rb.questionnaire).unwrap();
+    let a = engine::assess(rb, &answers);
+    Bout {
+        id: id.into(),
+        entries: vec![bout::entry(rb, Kind::Assessment, at, &answers, &a, None)],
+    }
+}
+
+/// Keeps a check-in on `day` in the bout, as `runback checkin` keeps it: its own answers
+/// and the facts worked out.
+fn keep_checkin(rb: &RuleBase, b: &mut Bout, day: i64, given: serde_json::Value) {
+    let now = T0 + day * DAY;
+    let given = checkin_answers(rb, given);
+    let c = bout::check_in(rb, b, &given, now, None);
+    let mut kept = Answers::none(&rb.questionnaire);
+    for q in rb.questionnaire.file_questions(true) {
+        kept.set(q, c.answers.get(q));
+    }
+    for (q, question) in rb.questionnaire.questions.iter().enumerate() {
+        if question.from_bout.is_some() {
+            kept.set(q, c.answers.get(q));
+        }
+    }
+    let entry = bout::entry(rb, Kind::Checkin, now, &kept, &c.assessment, c.plan_step);
+    b.entries.push(entry);
+}
+
+/// A check-in on `day` following `b`, in a format, as `runback checkin` renders it.
+fn checkin_report(
+    rb: &RuleBase,
+    b: &Bout,
+    day: i64,
+    given: serde_json::Value,
+    format: Format,
+    text: TextOptions,
+) -> String {
+    let now = T0 + day * DAY;
+    let given = checkin_answers(rb, given);
+    let c = bout::check_in(rb, b, &given, now, None);
+    let options = report::bout::view_options(now);
+    let view = ReportView::new(&c.assessment, &options);
+    let asked = rb.questionnaire.file_questions(true);
+    let checkin = CheckinView::new(&c, &view, b, now, &asked);
+    match format {
+        Format::Text => report::text::render_checkin(&view, &checkin, text),
+        Format::Markdown => report::markdown::render_checkin(&view, &checkin),
+        Format::Json => runback::clean::json_pretty(&checkin) + "\n",
+        Format::Html => report::html::render_checkin(&view, &checkin),
+    }
+}
+
+/// A runner getting better: back to running after the assessment, the pain easing.
+fn improving(rb: &RuleBase) -> Bout {
+    let mut b = begun(rb, "2026-11-21T080000Z-00000000000000a1", T0);
+    keep_checkin(
+        rb,
+        &mut b,
+        3,
+        serde_json::json!({"pain_now": 3, "runs_since": 1, "run_pain_worst": 4,
+            "pain_next_morning": "same", "plan_followed": "yes"}),
+    );
+    keep_checkin(
+        rb,
+        &mut b,
+        6,
+        serde_json::json!({"pain_now": 3, "runs_since": 2, "run_pain_worst": 3,
+            "pain_next_morning": "better", "plan_followed": "partly"}),
+    );
+    b
+}
+
+/// Today's check-in after [`improving`]: a good run, the pain at 2.
+fn good_day() -> serde_json::Value {
+    serde_json::json!({"pain_now": 2, "runs_since": 1, "run_pain_worst": 3,
+        "pain_next_morning": "same", "plan_followed": "yes"})
+}
+
+/// A runner getting worse: the pain climbs, then spreads below the knee.
+fn worsening(rb: &RuleBase) -> Bout {
+    let mut b = begun(rb, "2026-11-21T080000Z-00000000000000b2", T0);
+    keep_checkin(
+        rb,
+        &mut b,
+        3,
+        serde_json::json!({"pain_now": 5, "runs_since": 1, "run_pain_worst": 5,
+            "pain_next_morning": "same", "plan_followed": "yes"}),
+    );
+    keep_checkin(
+        rb,
+        &mut b,
+        7,
+        serde_json::json!({"pain_now": 7, "runs_since": 2, "run_pain_worst": 7,
+            "pain_next_morning": "worse", "plan_followed": "no"}),
+    );
+    keep_checkin(
+        rb,
+        &mut b,
+        10,
+        serde_json::json!({"pain_now": 6, "runs_since": 0, "plan_followed": "partly",
+            "pain_below_knee_now": "yes"}),
+    );
+    b
+}
+
+/// An older bout, long over: an assessment and one check-in in the spring.
+fn old_bout(rb: &RuleBase) -> Bout {
+    let start = T0 - 200 * DAY;
+    let mut b = begun(rb, "2026-05-05T080000Z-00000000000000c3", start);
+    let now = start + 4 * DAY;
+    let given = checkin_answers(rb, serde_json::json!({"pain_now": 2, "runs_since": 0}));
+    let c = bout::check_in(rb, &b, &given, now, None);
+    b.entries.push(bout::entry(
+        rb,
+        Kind::Checkin,
+        now,
+        &given,
+        &c.assessment,
+        c.plan_step,
+    ));
+    b
+}
+
+fn history(rb: &RuleBase, bouts: &[Bout], format: Format, text: TextOptions) -> String {
+    let view = HistoryView::new(rb, bouts, T0 + 11 * DAY);
+    match format {
+        Format::Text => report::text::render_history(&view, text),
+        Format::Markdown => report::markdown::render_history(&view),
+        Format::Json => runback::clean::json_pretty(&view) + "\n",
+        Format::Html => report::html::render_history(&view),
+    }
+}
+
+const BOUT_FORMATS: [(Format, &str); 4] = [
+    (Format::Text, "txt"),
+    (Format::Markdown, "md"),
+    (Format::Json, "json"),
+    (Format::Html, "html"),
+];
+
+/// Check-ins and histories pinned as reviewed snapshots.
+#[test]
+fn snapshots_of_a_checkin_and_the_history_in_each_format() {
+    let rb = shipped();
+    let better = improving(&rb);
+    let worse = worsening(&rb);
+    for (format, ext) in BOUT_FORMATS {
+        let out = checkin_report(&rb, &better, 9, good_day(), format, PLAIN);
+        insta::assert_snapshot!(format!("checkin.{ext}"), out);
+        let out = history(&rb, &[old_bout(&rb), worse.clone()], format, PLAIN);
+        insta::assert_snapshot!(format!("history.{ext}"), out);
+    }
+    // Getting worse: the level rises, today slows down.
+    let out = checkin_report(
+        &rb,
+        &worse,
+        12,
+        serde_json::json!({"pain_now": 7, "runs_since": 0, "plan_followed": "no",
+            "pain_below_knee_now": "yes"}),
+        Format::Text,
+        PLAIN,
+    );
+    insta::assert_snapshot!("checkin-worse.txt", out);
+    // A sign to be seen about today.
+    let out = checkin_report(
+        &rb,
+        &better,
+        9,
+        serde_json::json!({"pain_now": 3, "runs_since": 0, "rf_saddle_numbness": "unsure"}),
+        Format::Text,
+        PLAIN,
+    );
+    insta::assert_snapshot!("checkin-urgent.txt", out);
+    let out = checkin_report(
+        &rb,
+        &better,
+        9,
+        serde_json::json!({"pain_now": 3, "runs_since": 0, "rf_bladder_bowel": "yes"}),
+        Format::Html,
+        PLAIN,
+    );
+    insta::assert_snapshot!("checkin-emergency.html", out);
+}
+
+#[test]
+fn a_checkin_at_the_default_level_gives_its_time_frame_not_self_care_a_checkin_does_not_list() {
+    let rb = shipped();
+    let b = improving(&rb);
+    let level = &rb.levels[rb.default_level()];
+    assert!(
+        level.action.contains("self-care below"),
+        "the assessment's words this test is about: {}",
+        level.action
+    );
+    let frame = level.time_frame.as_deref().unwrap();
+    for (format, _) in BOUT_FORMATS {
+        let out = checkin_report(&rb, &b, 9, good_day(), format, PLAIN);
+        assert!(out.contains(&level.title), "{format:?}: {out}");
+        // The JSON keeps the level's own action beside the check-in's.
+        if format != Format::Json {
+            assert!(!out.contains("self-care below"), "{format:?}: {out}");
+            // "Self-care now; see someone if not clearly better ..."
+            let words = &frame[frame.find("see someone").unwrap()..][..33];
+            assert!(out.contains(words), "{format:?}: {words:?} in {out}");
+        }
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&checkin_report(&rb, &b, 9, good_day(), Format::Json, PLAIN)).unwrap();
+    assert_eq!(json["escalation"]["action"], level.action.as_str());
+    assert!(
+        json["action"]
+            .as_str()
+            .unwrap()
+            .ends_with("after it started."),
+        "{}",
+        json["action"]
+    );
+}
+
+#[test]
+fn a_checkin_says_what_to_do_today_first_then_the_pain_then_the_signs_to_watch() {
+    let rb = shipped();
+    let b = improving(&rb);
+    for format in [Format::Text, Format::Markdown, Format::Html] {
+        let out = checkin_report(&rb, &b, 9, good_day(), format, PLAIN);
+        let at = |needle: &str| {
+            out.find(needle)
+                .unwrap_or_else(|| panic!("{format:?}: no {needle:?} in\n{out}"))
+        };
+        let order = [
+            at("Self-care first"),
+            at("Should I run today? Run as planned"),
+            at("Step 5 of 5"),
+            at("Pain at its worst, out of 10"),
+            at("Get emergency help at once"),
+        ];
+        assert!(
+            order.windows(2).all(|w| w[0] < w[1]),
+            "{format:?}: {order:?}\n{out}"
+        );
+        // The trend, in words a runner reads at once.
+        assert!(
+            out.contains("2 out of 10 today, 3 points lower than at the first assessment"),
+            "{format:?}: {out}"
+        );
+    }
+    // The text fits about one screen: what to do, today's run and the pain in 40 lines.
+    let text = checkin_report(&rb, &b, 9, good_day(), Format::Text, PLAIN);
+    let to_chart_end = text[..text.find("Get emergency help").unwrap()]
+        .lines()
+        .count();
+    assert!(
+        to_chart_end <= 24,
+        "{to_chart_end} lines before the safety net:\n{text}"
+    );
+}
+
+#[test]
+fn a_runner_to_be_seen_first_is_told_the_action_and_not_to_run_and_given_no_step_or_chart() {
+    let rb = shipped();
+    let b = improving(&rb);
+    for (sign, level) in [
+        ("rf_saddle_numbness", "urgent"),
+        ("rf_bladder_bowel", "emergency"),
+    ] {
+        let value = if level == "urgent" { "unsure" } else { "yes" };
+        let given = serde_json::json!({"pain_now": 2, "runs_since": 2, "run_pain_worst": 2,
+            "pain_next_morning": "better", sign: value});
+        let action = &rb.levels.iter().find(|l| l.id == level).unwrap().action;
+        for (format, _) in BOUT_FORMATS {
+            let out = checkin_report(&rb, &b, 9, given.clone(), format, PLAIN);
+            let action = match format {
+                Format::Html => report::html::escape(action),
+                Format::Markdown => report::markdown::escape(action),
+                Format::Json => serde_json::to_string(action).unwrap(),
+                Format::Text => action
+                    .split_whitespace()
+                    .take(5)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            };
+            assert!(out.contains(&action), "{level} {format:?}: {out}");
+            if format == Format::Json {
+                let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+                assert_eq!(json["run_today"]["decision"], "rest");
+                assert!(json["run_today"]["plan"].is_null(), "{level}: {out}");
+                assert!(json["run_today"]["numbers"]["plan_step"].is_null());
+                continue;
+            }
+            let dont = match format {
+                Format::Html => "Don&#39;t run today",
+                _ => "Don't run today",
+            };
+            assert!(out.contains(dont), "{level} {format:?}: {out}");
+            for never in [
+                "Step ",
+                "Your return to running",
+                "Pain at its worst",
+                "Gentle walking",
+            ] {
+                assert!(
+                    !out.contains(never),
+                    "{level} {format:?} shows {never:?}:\n{out}"
+                );
+            }
+        }
+        let text = checkin_report(&rb, &b, 9, given, Format::Text, PLAIN);
+        if level == "emergency" {
+            let tail = &text[text.len().saturating_sub(400)..];
+            assert!(tail.contains("Call your local emergency number"), "{text}");
+        } else {
+            assert!(text.contains("Get emergency help at once"), "{text}");
+        }
+    }
+}
+
+#[test]
+fn a_checkin_marks_todays_step_of_the_plan_in_words_and_names_a_change_of_level() {
+    let rb = shipped();
+    let better = improving(&rb);
+    let html = checkin_report(&rb, &better, 9, good_day(), Format::Html, PLAIN);
+    let current = html
+        .lines()
+        .find(|l| l.contains("aria-current=\"step\""))
+        .expect("today's step is marked");
+    assert!(current.contains(">today<"), "{current}");
+    assert!(current.contains("Your usual runs again"), "{current}");
+    let md = checkin_report(&rb, &better, 9, good_day(), Format::Markdown, PLAIN);
+    assert!(md.contains("← today"), "{md}");
+    // A day without a run marks the step of the next one.
+    let rest = serde_json::json!({"pain_now": 7, "runs_since": 0});
+    let html = checkin_report(&rb, &better, 9, rest.clone(), Format::Html, PLAIN);
+    assert!(html.contains(">next run<"), "{html}");
+    let text = checkin_report(&rb, &better, 9, rest, Format::Text, PLAIN);
+    assert!(
+        !text.contains("Step "),
+        "no step on a day without a run:\n{text}"
+    );
+    // The level rose since the last check-in: said in so many words.
+    let text = checkin_report(
+        &rb,
+        &better,
+        9,
+        serde_json::json!({"pain_now": 2, "runs_since": 0, "rf_fever_unwell": "unsure"}),
+        Format::Text,
+        PLAIN,
+    );
+    assert!(
+        text.contains(
+            "More urgent than at your check-in on 27 Nov 2026, when it was: Self-care first."
+        ),
+        "{text}"
+    );
+    // And is not said when it did not change.
+    let text = checkin_report(&rb, &better, 9, good_day(), Format::Text, PLAIN);
+    assert!(!text.contains("urgent than at your"), "{text}");
+}
+
+#[test]
+fn the_pain_chart_is_a_self_contained_accessible_svg_with_its_values_in_words_too() {
+    let rb = shipped();
+    let b = improving(&rb);
+    let pages = [
+        checkin_report(&rb, &b, 9, good_day(), Format::Html, PLAIN),
+        history(&rb, std::slice::from_ref(&b), Format::Html, PLAIN),
+    ];
+    for html in pages {
+        let start = html.find("<svg class=\"pain-chart\"").expect("a chart");
+        let svg = &html[start..start + html[start..].find("</svg>").unwrap()];
+        assert!(svg.contains("role=\"img\""), "{svg}");
+        let label = svg.split("aria-label=\"").nth(1).unwrap();
+        let label = &label[..label.find('"').unwrap()];
+        for value in [
+            "21 Nov 2026 5 (assessment)",
+            "24 Nov 2026 3",
+            "27 Nov 2026 3",
+        ] {
+            assert!(label.contains(value), "{label}");
+        }
+        assert!(svg.contains("<title>"), "{svg}");
+        // Nothing runs and nothing is fetched.
+        let lower = html.to_lowercase();
+        for never in [
+            "<script", "<img", "<link", "@import", "url(", "src=", "href=",
+        ] {
+            assert!(!lower.contains(never), "{never}");
+        }
+        assert!(
+            !svg.replace("http://www.w3.org/2000/svg", "")
+                .contains("http")
+        );
+    }
+}
+
+#[test]
+fn the_history_makes_every_change_of_level_stand_out_in_every_format() {
+    let rb = shipped();
+    let bouts = [old_bout(&rb), worsening(&rb)];
+    let text = history(&rb, &bouts, Format::Text, PLAIN);
+    assert!(text.contains("routine → soon"), "{text}");
+    let colour = history(
+        &rb,
+        &bouts,
+        Format::Text,
+        TextOptions {
+            color: true,
+            ..PLAIN
+        },
+    );
+    let line = colour
+        .lines()
+        .find(|l| l.contains("routine → soon"))
+        .unwrap();
+    assert!(line.contains("\x1b[1m"), "the change is in bold: {line:?}");
+    let ascii = history(
+        &rb,
+        &bouts,
+        Format::Text,
+        TextOptions {
+            ascii: true,
+            ..PLAIN
+        },
+    );
+    assert!(ascii.contains("routine -> soon"), "{ascii}");
+    let chart: Vec<&str> = ascii
+        .lines()
+        .skip_while(|l| !l.starts_with("Pain at its worst"))
+        .skip(1)
+        .take(6)
+        .collect();
+    assert!(chart.iter().all(|l| l.is_ascii()), "{chart:#?}");
+    let md = history(&rb, &bouts, Format::Markdown, PLAIN);
+    assert!(md.contains("| **routine → soon** |"), "{md}");
+    let html = history(&rb, &bouts, Format::Html, PLAIN);
+    assert!(
+        html.contains("<span class=\"changed\">routine → soon</span>"),
+        "{html}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&history(&rb, &bouts, Format::Json, PLAIN)).unwrap();
+    let entries = json["bouts"][1]["entries"].as_array().unwrap();
+    let changed: Vec<_> = entries
+        .iter()
+        .filter(|e| !e["changed_from"].is_null())
+        .map(|e| {
+            (
+                e["changed_from"].as_str().unwrap(),
+                e["level"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(changed, [("routine", "soon")]);
+    // What programs already read stays.
+    for e in entries {
+        for field in ["date", "kind", "level", "pain_now", "notes", "signs"] {
+            assert!(e.get(field).is_some(), "{field} in {e}");
+        }
+    }
+    // What was tried and how it went, and the warning sign that appeared.
+    assert!(
+        text.contains("How the plan went: I didn't follow it."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Warning signs: Pain spreading below the knee."),
+        "{text}"
+    );
+    assert!(text.contains("Cross-train instead of running"), "{text}");
+}
+
+/// The JSON Schema a document's type gives, as `runback schema` makes it.
+fn type_schema<T: schemars::JsonSchema>() -> serde_json::Value {
+    schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<T>()
+        .to_value()
+}
+
+#[test]
+fn the_json_of_a_checkin_and_of_the_history_match_their_schemas() {
+    let rb = shipped();
+    let better = improving(&rb);
+    let checkin = jsonschema::validator_for(&type_schema::<CheckinView>()).unwrap();
+    for given in [
+        good_day(),
+        serde_json::json!({"pain_now": 3, "rf_bladder_bowel": "yes"}),
+        serde_json::json!({}),
+    ] {
+        let out = checkin_report(&rb, &better, 9, given, Format::Json, PLAIN);
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let errors: Vec<String> = checkin.iter_errors(&json).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:#?}\n{out}");
+        assert_eq!(json["kind"], "checkin");
+        assert_eq!(json["schema_version"], 1);
+    }
+    let history_schema = jsonschema::validator_for(&type_schema::<HistoryView>()).unwrap();
+    for bouts in [vec![], vec![old_bout(&rb), worsening(&rb), better]] {
+        let json: serde_json::Value =
+            serde_json::from_str(&history(&rb, &bouts, Format::Json, PLAIN)).unwrap();
+        let errors: Vec<String> = history_schema
+            .iter_errors(&json)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}\n{json}");
+    }
+}
+
+/// A bout as a hand-edited (or planted) file in the state folder might hold it: levels,
+/// decisions, steps and an id that try to drive a terminal or inject markup.
+fn hostile_bout(rb: &RuleBase) -> Bout {
+    let mut b = improving(rb);
+    b.id = "2026-11-21T080000Z-\x1b]0;owned\x07<b>".into();
+    b.entries[1].level = "\x1b[2J\x1b[31m<script>alert(1)</script>".into();
+    b.entries[1].decision = Some("\x1b]8;;http://evil.example\x07run\u{202e}".into());
+    b.entries[1].plan_step = Some("</td><img src=x onerror=alert(1)>".into());
+    b.entries[2].level = "| **md** | <i>x</i>\n# heading".into();
+    // A score no question accepts counts as not answered, not as 1e300.
+    b.entries[2]
+        .answers
+        .insert("pain_now".into(), serde_json::json!(1e300));
+    b
+}
+
+fn assert_clean_text(out: &str, what: &str) {
+    for c in out.chars() {
+        assert!(
+            c == '\n' || !(c.is_control() || c == '\u{202e}'),
+            "{what}: {c:?} reaches the terminal:\n{out}"
+        );
+    }
+}
+
+fn assert_escaped_html(out: &str, what: &str) {
+    for never in ["<script", "<img", "<i>", "<b>", "\x1b", "onerror=alert(1)>"] {
+        assert!(!out.contains(never), "{what}: {never:?} in\n{out}");
+    }
+}
+
+#[test]
+fn text_from_a_hostile_bout_file_is_cleaned_for_a_terminal_and_escaped_in_pages() {
+    let rb = shipped();
+    let b = hostile_bout(&rb);
+    let text = history(&rb, std::slice::from_ref(&b), Format::Text, PLAIN);
+    assert_clean_text(&text, "history");
+    assert!(
+        text.contains("\\u{1b}") || text.contains("\\x1b") || text.contains("^["),
+        "{text}"
+    );
+    assert!(
+        !text.contains("1e300") && !text.contains("1000000"),
+        "{text}"
+    );
+    let coloured = history(
+        &rb,
+        std::slice::from_ref(&b),
+        Format::Text,
+        TextOptions {
+            color: true,
+            ..PLAIN
+        },
+    );
+    for never in ["\x1b]", "\x1b[2J", "\x1b[31m", "\u{202e}", "\x07"] {
+        assert!(!coloured.contains(never), "{never:?} in\n{coloured}");
+    }
+    assert_escaped_html(
+        &history(&rb, std::slice::from_ref(&b), Format::Html, PLAIN),
+        "history page",
+    );
+    let md = history(&rb, std::slice::from_ref(&b), Format::Markdown, PLAIN);
+    assert_escaped_html(&md, "history markdown");
+    assert!(!md.contains("\n# heading"), "{md}");
+    let json = history(&rb, std::slice::from_ref(&b), Format::Json, PLAIN);
+    assert!(!json.contains('\x1b') && json.contains("\\u001b"), "{json}");
+    // A check-in following it names the level kept before, cleaned and escaped too.
+    let mut last = b.clone();
+    last.entries.truncate(2);
+    for (format, _) in BOUT_FORMATS {
+        let out = checkin_report(&rb, &last, 9, good_day(), format, PLAIN);
+        match format {
+            Format::Text => assert_clean_text(&out, "check-in"),
+            Format::Json => assert!(!out.contains('\x1b'), "{out}"),
+            _ => assert_escaped_html(&out, &format!("check-in {format:?}")),
+        }
+    }
+    let out = checkin_report(&rb, &last, 9, good_day(), Format::Html, PLAIN);
+    assert!(
+        out.contains("&lt;script&gt;"),
+        "the kept level is shown, escaped:\n{out}"
+    );
+}
+
+/// A state folder holding these bouts, as runback keeps them.
+fn state_with(bouts: &[Bout]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("bouts");
+    std::fs::create_dir(&folder).unwrap();
+    for b in bouts {
+        let file = serde_json::json!({"$runback": {"bout": 1}, "entries": b.entries});
+        std::fs::write(
+            folder.join(format!("{}.json", b.id)),
+            serde_json::to_string_pretty(&file).unwrap(),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn runback_history_from_a_hostile_state_folder_shows_only_clean_text() {
+    let rb = shipped();
+    let state = state_with(&[hostile_bout(&rb)]);
+    for (format, check) in [("text", 0), ("markdown", 1), ("html", 1)] {
+        let out = runback()
+            .args(["history", "--format", format])
+            .env("RUNBACK_STATE_DIR", state.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(stdout.contains("2026-11-21T080000Z"), "{stdout}");
+        if check == 0 {
+            assert_clean_text(&stdout, "runback history");
+        } else {
+            assert_escaped_html(&stdout, format);
+        }
+    }
+}
+
+/// A bout of `checkins` check-ins every other day after the example assessment, the pain
+/// going up and down, a few warning signs "not sure" and the advice changing.
+fn long_bout(rb: &RuleBase, checkins: i64) -> Bout {
+    let mut b = begun(rb, "2026-11-21T080000Z-00000000000000d4", T0);
+    for i in 1..=checkins {
+        let pain = [4, 5, 3, 6, 4, 3, 5, 2][i as usize % 8];
+        let morning = ["better", "same", "worse"][i as usize % 3];
+        let followed = ["yes", "partly", "no"][i as usize % 3];
+        let mut given = serde_json::json!({"pain_now": pain, "runs_since": i % 3,
+            "run_pain_worst": pain, "pain_next_morning": morning,
+            "plan_followed": followed});
+        if given["runs_since"] == 0 {
+            let map = given.as_object_mut().unwrap();
+            map.remove("run_pain_worst");
+            map.remove("pain_next_morning");
+        }
+        if i % 7 == 0 {
+            given["rf_fever_unwell"] = "unsure".into();
+        }
+        if i % 5 == 0 {
+            given["pain_below_knee_now"] = "yes".into();
+        }
+        keep_checkin(rb, &mut b, 2 * i, given);
+    }
+    b
+}
+
+#[test]
+fn a_long_bout_keeps_the_text_within_the_terminal_width() {
+    let rb = shipped();
+    let b = long_bout(&rb, 40);
+    for width in [80, 50] {
+        let opts = TextOptions { width, ..PLAIN };
+        let out = checkin_report(&rb, &b, 81, good_day(), Format::Text, opts);
+        for line in out.lines() {
+            assert!(line.chars().count() <= width, "{width}: {line:?}\n{out}");
+        }
+        assert!(out.contains("(33 more entries"), "{out}");
+        let out = history(&rb, std::slice::from_ref(&b), Format::Text, opts);
+        for line in out.lines() {
+            assert!(line.chars().count() <= width, "{width}: {line:?}\n{out}");
+        }
+    }
+}
+
+/// Prints a page of `runback assess` run with these arguments in this state folder, at
+/// `now`; the page's HTML and the text of each printed sheet.
+fn print_in_state(
+    browser: &str,
+    args: &[&str],
+    state: &Path,
+    now: i64,
+    paper: &str,
+) -> (String, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    let pdf = dir.path().join("report.pdf");
+    let out = runback()
+        .arg("assess")
+        .args(args)
+        .args(["-f", "html"])
+        .env("SOURCE_DATE_EPOCH", now.to_string())
+        .env("RUNBACK_STATE_DIR", state)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = String::from_utf8(out.stdout).unwrap();
+    std::fs::write(
+        &html,
+        page.replacen(
+            "</head>",
+            &format!("<style>@page {{ size: {paper}; }}</style></head>"),
+            1,
+        ),
+    )
+    .unwrap();
+    Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(pdf.exists(), "chromium made no PDF");
+    let text = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    let mut pages: Vec<String> = text.split('\x0c').map(str::to_string).collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    (page, pages)
+}
+
+#[test]
+fn the_page_of_an_assessment_kept_in_a_bout_tells_its_story_and_still_fits_two_sheets() {
+    let rb = shipped();
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    // A few check-ins, and the most a bout can hold: one every other day for 12 weeks.
+    for checkins in [3, 40] {
+        let b = long_bout(&rb, checkins);
+        let now = T0 + (2 * checkins + 1) * DAY;
+        for paper in ["A4", "Letter"] {
+            let state = state_with(std::slice::from_ref(&b));
+            let keep = ["--answers", "examples/answers.json", "--keep"];
+            let (html, pages) = print_in_state(browser, &keep, state.path(), now, paper);
+            let all = pages.join("\n=== page break ===\n");
+            assert_eq!(pages.len(), 2, "{checkins} check-ins on {paper}:\n{all}");
+            assert!(
+                html.contains(&format!(
+                    "Since the first assessment (21 Nov 2026, {checkins} check-ins"
+                )),
+                "{html}"
+            );
+            for words in [
+                "Pain at its worst:",
+                "Level:",
+                "How the plan went:",
+                "Warning signs:",
+            ] {
+                assert!(
+                    all.contains(words),
+                    "{checkins} on {paper}: no {words:?}\n{all}"
+                );
+            }
+            assert!(all.contains("Physiotherapist's notes"), "{all}");
+        }
+    }
+    // Answers not kept tell no bout's story: they may not be this bout's.
+    let b = long_bout(&rb, 3);
+    let state = state_with(&[b]);
+    let out = runback()
+        .args(["assess", "--answers", "examples/answers.json", "-f", "html"])
+        .env("SOURCE_DATE_EPOCH", (T0 + 7 * DAY).to_string())
+        .env("RUNBACK_STATE_DIR", state.path())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Since the first assessment"));
+}

@@ -1103,8 +1103,14 @@ fn since_section(h: &mut String, since: &SinceView) {
     if let Some(trend) = &since.trend {
         let _ = writeln!(h, "<p><b>Pain at its worst:</b> {}.</p>", escape(trend));
     }
-    let scores: Vec<String> = since
-        .pain
+    // A long bout keeps to its latest entries in words; the chart has them all.
+    let shown = &since.pain[since.pain.len().saturating_sub(SINCE_DAYS)..];
+    let earlier = if shown.len() < since.pain.len() {
+        format!(" (the latest {})", shown.len())
+    } else {
+        String::new()
+    };
+    let scores: Vec<String> = shown
         .iter()
         .map(|p| {
             let score = p
@@ -1113,16 +1119,15 @@ fn since_section(h: &mut String, since: &SinceView) {
             format!("{} {score}", escape(&short_day(&p.date)))
         })
         .collect();
-    let _ = writeln!(h, "<p class=\"meta\">By day: {}.</p>", scores.join(" · "));
+    let _ = writeln!(
+        h,
+        "<p class=\"meta\">By day{earlier}: {}.</p>",
+        scores.join(" · ")
+    );
     let changes = if since.level_changes.is_empty() {
         "no change".to_string()
     } else {
-        since
-            .level_changes
-            .iter()
-            .map(|c| escape(c))
-            .collect::<Vec<_>>()
-            .join("; ")
+        latest(&since.level_changes, SINCE_LIST)
     };
     let _ = writeln!(h, "<p><b>Level:</b> {changes}.</p>");
     let counted = |list: &[(String, usize)]| -> String {
@@ -1148,14 +1153,32 @@ fn since_section(h: &mut String, since: &SinceView) {
     if since.signs.is_empty() {
         let _ = writeln!(h, "<p><b>Warning signs:</b> none at any check-in.</p>");
     } else {
-        let signs: Vec<String> = since.signs.iter().map(|s| escape(s)).collect();
         let _ = writeln!(
             h,
             "<p class=\"signs-out\"><b>Warning signs:</b> {}.</p>",
-            signs.join("; ")
+            latest(&since.signs, SINCE_LIST)
         );
     }
     let _ = writeln!(h, "</div></div></section>");
+}
+
+/// How many days' scores the page's story of a bout lists in words.
+const SINCE_DAYS: usize = 16;
+
+/// How many level changes or warning signs it lists.
+const SINCE_LIST: usize = 5;
+
+/// The latest `n` of a list, escaped and joined, saying how many earlier ones there were.
+fn latest(list: &[String], n: usize) -> String {
+    let skipped = list.len().saturating_sub(n);
+    let mut out: Vec<String> = list[skipped..].iter().map(|x| escape(x)).collect();
+    if skipped > 0 {
+        out.insert(
+            0,
+            format!("{skipped} earlier (<code>runback history</code> lists them)"),
+        );
+    }
+    out.join("; ")
 }
 
 /// "6 Dec" from `YYYY-MM-DD`.
