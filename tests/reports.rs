@@ -1723,7 +1723,10 @@ fn state_with(bouts: &[Bout]) -> tempfile::TempDir {
 #[test]
 fn runback_history_from_a_hostile_state_folder_shows_only_clean_text() {
     let rb = shipped();
-    let state = state_with(&[hostile_bout(&rb)]);
+    // Its file keeps a name runback gives; what it holds is hostile.
+    let mut b = hostile_bout(&rb);
+    b.id = "2026-11-21T080000Z-00000000000000e5".into();
+    let state = state_with(&[b]);
     for (format, check) in [("text", 0), ("markdown", 1), ("html", 1)] {
         let out = runback()
             .args(["history", "--format", format])
@@ -1788,6 +1791,21 @@ fn a_long_bout_keeps_the_text_within_the_terminal_width() {
             assert!(line.chars().count() <= width, "{width}: {line:?}\n{out}");
         }
     }
+    // A page and a Markdown check-in list the first and latest days too; the chart on
+    // the page has them all, in its name.
+    for format in [Format::Markdown, Format::Html] {
+        let out = checkin_report(&rb, &b, 81, good_day(), format, PLAIN);
+        assert!(
+            out.contains("(33 more entries in runback history)"),
+            "{out}"
+        );
+        assert!(!out.contains("| 23 Nov 2026 |") && !out.contains("<td>23 Nov 2026"));
+    }
+    let html = checkin_report(&rb, &b, 81, good_day(), Format::Html, PLAIN);
+    assert!(
+        html.contains("; 23 Nov 2026 5; "),
+        "the chart's name lists every day"
+    );
 }
 
 /// Prints a page of `runback assess` run with these arguments in this state folder, at

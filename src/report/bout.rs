@@ -309,6 +309,30 @@ pub fn days_between(start: i64, time: i64) -> i64 {
     time.saturating_sub(start).max(0) / 86_400
 }
 
+/// How many entries a check-in lists by day: the first, and the latest after it.
+pub const LISTED: usize = 9;
+
+/// The entries a check-in lists by day, each with its place: the first and the latest
+/// (a long bout's chart, and `runback history`, have them all); and how many are left out
+/// between them.
+pub fn listed(pain: &[PainPoint]) -> (Vec<(usize, &PainPoint)>, usize) {
+    let hidden = pain.len().saturating_sub(LISTED);
+    let list = pain
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i == 0 || *i > hidden)
+        .collect();
+    (list, hidden)
+}
+
+/// "(34 more entries in runback history)".
+pub fn left_out(hidden: usize) -> String {
+    format!(
+        "({hidden} more entr{} in runback history)",
+        if hidden == 1 { "y" } else { "ies" }
+    )
+}
+
 /// What to do, as a check-in says it: the level's action, except at the default level,
 /// whose action points to self-care "below" that a check-in does not list; there, its
 /// title and time frame.

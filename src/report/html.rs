@@ -964,7 +964,15 @@ fn pain_section(h: &mut String, pain: &[PainPoint]) {
         "<table class=\"pain-values\">\n<thead><tr><th>Date</th><th>Day</th><th>Pain</th></tr></thead>\n<tbody>"
     );
     let last = pain.len().saturating_sub(1);
-    for (i, p) in pain.iter().enumerate() {
+    let (listed, hidden) = super::bout::listed(pain);
+    for (i, p) in listed {
+        if i > 1 && i == hidden + 1 {
+            let _ = writeln!(
+                h,
+                "<tr><td colspan=\"3\" class=\"meta\">{}</td></tr>",
+                escape(&super::bout::left_out(hidden))
+            );
+        }
         let what = match (p.kind, i == last) {
             (_, true) => " <span class=\"meta\">today</span>",
             (Kind::Assessment, _) => " <span class=\"meta\">assessment</span>",

@@ -581,7 +581,11 @@ fn pain_table(md: &mut String, pain: &[super::bout::PainPoint]) {
         "## Pain at its worst, out of 10\n\n| Date | Day | Entry | Pain |\n|---|--:|---|--:|"
     );
     let last = pain.len().saturating_sub(1);
-    for (i, p) in pain.iter().enumerate() {
+    let (listed, hidden) = super::bout::listed(pain);
+    for (i, p) in listed {
+        if i > 1 && i == hidden + 1 {
+            let _ = writeln!(md, "| ... | | {} | |", super::bout::left_out(hidden));
+        }
         let entry = match (p.kind, i == last) {
             (_, true) => "today",
             (crate::bout::Kind::Assessment, _) => "assessment",

@@ -889,9 +889,6 @@ fn checkin_answers(out: &mut Out, checkin: &super::bout::CheckinView) {
     out.blank();
 }
 
-/// How many entries a check-in's chart draws before it keeps the first and the latest.
-const CHART_ROWS: usize = 9;
-
 /// The pain score over the bout, a bar a day on a scale of ten, and the trend in words.
 /// A long bout shows its first entry and its latest ones.
 fn pain_chart(out: &mut Out, pain: &[super::bout::PainPoint]) {
@@ -905,21 +902,14 @@ fn pain_chart(out: &mut Out, pain: &[super::bout::PainPoint]) {
         ("█", "░")
     };
     let last = pain.len().saturating_sub(1);
-    let hidden = pain.len().saturating_sub(CHART_ROWS);
-    for (i, p) in pain.iter().enumerate() {
-        if i > 0 && i <= hidden {
-            if i == 1 {
-                out.para(
-                    "  ",
-                    "  ",
-                    &format!(
-                        "{:>11}  ({hidden} more entr{} in runback history)",
-                        "...",
-                        if hidden == 1 { "y" } else { "ies" }
-                    ),
-                );
-            }
-            continue;
+    let (listed, hidden) = super::bout::listed(pain);
+    for (i, p) in listed {
+        if i > 1 && i == hidden + 1 {
+            out.para(
+                "  ",
+                "  ",
+                &format!("{:>11}  {}", "...", super::bout::left_out(hidden)),
+            );
         }
         let day = super::date::readable_day(&p.date);
         let kind = match (p.kind, i == last) {
