@@ -32,6 +32,11 @@ pub enum Error {
         "cannot ask the questions: standard input and standard error must both be a terminal.\n  Pipe an answer file instead: runback template > answers.json, fill it in, then runback assess --answers answers.json"
     )]
     NoTerminal,
+    /// Asked to prompt for a check-in, but it cannot be shown or answered.
+    #[error(
+        "cannot ask the check-in: standard input and standard error must both be a terminal.\n  Pipe a check-in file instead: runback template --checkin > checkin.json, fill it in, then runback checkin --answers checkin.json"
+    )]
+    NoCheckinTerminal,
     /// The terminal failed while prompting.
     #[error("the terminal failed while asking the questions: {0}")]
     Terminal(io::Error),
@@ -95,7 +100,7 @@ impl Error {
     /// The exit status for this error.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            Error::NoTerminal => ExitCode::Usage,
+            Error::NoTerminal | Error::NoCheckinTerminal => ExitCode::Usage,
             Error::Checked(code) => *code,
             Error::Knowledge { .. } => ExitCode::CheckErrors,
             Error::Interrupted { .. } => ExitCode::Interrupted,
@@ -143,10 +148,17 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
                 &cli.assess,
                 cli.color,
                 cli.rules.as_deref(),
+                true,
             );
         }
         Some(Command::Assess(args)) => {
-            return crate::commands::assess::assess(&rules, args, cli.color, cli.rules.as_deref());
+            return crate::commands::assess::assess(
+                &rules,
+                args,
+                cli.color,
+                cli.rules.as_deref(),
+                false,
+            );
         }
         Some(Command::Checkin(args)) => {
             return crate::commands::bout::checkin(&rules, args, cli.color);

@@ -19,12 +19,14 @@ use super::{questionnaire::*, training::*};
 use crate::app::{Error, text_options, write_stdout};
 
 /// `runback assess`: the report for answers from a file or a pipe, or from the
-/// questionnaire when standard input is a terminal.
+/// questionnaire when standard input is a terminal. `plain` is a `runback` with no
+/// subcommand, which in a terminal offers a check-in on the current bout first.
 pub(crate) fn assess(
     rules: &RuleBase,
     args: &AssessArgs,
     color: ColorWhen,
     rules_dir: Option<&Path>,
+    plain: bool,
 ) -> Result<(), Error> {
     // Refuse an existing output file before asking anything, not after fifty questions.
     if let Some(path) = &args.output {
@@ -44,7 +46,15 @@ pub(crate) fn assess(
     };
     let asking = args.answers.is_none() && (args.resume.is_some() || io::stdin().is_terminal());
     if asking {
-        return interactive(rules, args, color, log.as_ref(), rules_dir);
+        // Only when nothing asked for an assessment as such: a new bout, every question,
+        // a file to save or resume, or the answers as a FHIR response.
+        let offer_checkin = plain
+            && !args.new_bout
+            && !args.full
+            && args.resume.is_none()
+            && args.save_answers.is_none()
+            && args.format.report().is_some();
+        return interactive(rules, args, color, log.as_ref(), rules_dir, offer_checkin);
     }
     let mut answers = read_answers(rules, args.answers.as_deref())?;
     let training = log.map(|summary| {
