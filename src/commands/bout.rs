@@ -99,7 +99,11 @@ pub(crate) fn checkin(rules: &RuleBase, args: &CheckinArgs, color: ColorWhen) ->
             Some(p) if p != Path::new("-") => p.display().to_string(),
             _ => "<stdin>".to_string(),
         };
-        let answers = super::assess::read_answers(rules, args.answers.as_deref())?;
+        let answers = super::assess::read_answers_for(
+            rules,
+            args.answers.as_deref(),
+            crate::fhir::Form::Checkin,
+        )?;
         only_checkin_questions(rules, &answers, &name)?;
         answers
     };
@@ -147,15 +151,21 @@ pub(crate) fn record_checkin(
             ..text_options(color)
         },
     };
-    let rendered = match args.format {
-        Format::Text => report::text::render_checkin(&view, &view_checkin, text),
-        Format::Json => {
+    let rendered = match args.format.report() {
+        Some(Format::Text) => report::text::render_checkin(&view, &view_checkin, text),
+        Some(Format::Json) => {
             let mut out = crate::clean::json_pretty(&view_checkin);
             out.push('\n');
             out
         }
-        Format::Markdown => report::markdown::render_checkin(&view, &view_checkin),
-        Format::Html => report::html::render_checkin(&view, &view_checkin),
+        Some(Format::Markdown) => report::markdown::render_checkin(&view, &view_checkin),
+        Some(Format::Html) => report::html::render_checkin(&view, &view_checkin),
+        // The check-in's answers for a clinic's system, authored now.
+        None => crate::fhir::response::to_text(&crate::fhir::response::build_checkin(
+            rules,
+            &checkin.answers,
+            crate::fhir::response::date_time(now),
+        )),
     };
     // Kept: the check-in's own answers and the facts worked out, not the assessment's.
     let mut kept = Answers::none(&rules.questionnaire);
