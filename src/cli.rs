@@ -131,7 +131,8 @@ pub enum Command {
     /// Check the rule base: every load-time validation, then lints for knowledge no
     /// answers can use (unreachable causes, rules that never fire, duplicates).
     Check(CheckArgs),
-    /// Print a JSON Schema for an answer file, a rule file or the JSON report, for editors and validators.
+    /// Print a JSON Schema for an answer file, a rule file, or the JSON of a report, a
+    /// check-in or the history, for editors and validators.
     Schema(SchemaArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
