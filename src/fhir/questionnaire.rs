@@ -551,3 +551,93 @@ pub fn to_text(questionnaire: &Questionnaire) -> String {
 pub fn to_json(questionnaire: &Questionnaire) -> Json {
     serde_json::to_value(questionnaire).expect("a Questionnaire always serializes")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A condition on the check-in's form, worked out as the check-in's export does.
+    fn folded(rules: &RuleBase, condition: &Condition) -> Folded {
+        let model = &rules.questionnaire;
+        fold(condition, &|q| outside_checkin(model, q), true)
+    }
+
+    fn test(rules: &RuleBase, id: &str, test: Test) -> Condition {
+        Condition::Test {
+            question: rules.questionnaire.find(id).unwrap(),
+            test,
+        }
+    }
+
+    fn at_least(rules: &RuleBase, id: &str, value: f64) -> Condition {
+        test(rules, id, Test::Compare(Comparison::AtLeast, value))
+    }
+
+    fn not(c: Condition) -> Condition {
+        Condition::Not(Box::new(c))
+    }
+
+    #[test]
+    fn a_condition_on_runs_in_a_training_log_is_worked_out_as_never_answered_in_a_form() {
+        let rb = crate::rulebase::embedded::shipped().unwrap();
+        let runs_since = at_least(&rb, "runs_since", 1.0);
+        let logged = at_least(&rb, "runs_logged", 1.0);
+        // Unknown counts as not asked: the runs the runner gives decide.
+        assert_eq!(
+            folded(
+                &rb,
+                &Condition::Any(vec![runs_since.clone(), logged.clone()])
+            ),
+            Folded::When(runs_since.clone())
+        );
+        assert_eq!(
+            folded(
+                &rb,
+                &Condition::All(vec![runs_since.clone(), logged.clone()])
+            ),
+            Folded::Always(false)
+        );
+        assert_eq!(
+            folded(&rb, &test(&rb, "runs_logged", Test::Unanswered)),
+            Folded::Always(true)
+        );
+        assert_eq!(
+            folded(&rb, &test(&rb, "runs_logged", Test::Answered)),
+            Folded::Always(false)
+        );
+        // `not` of unknown is unknown: still not asked.
+        assert_eq!(folded(&rb, &not(logged.clone())), Folded::Always(false));
+        // Under a `not`, an `and` with an unknown part is true only when another part is
+        // false.
+        let pain = at_least(&rb, "pain_now", 3.0);
+        assert_eq!(
+            folded(
+                &rb,
+                &not(Condition::All(vec![pain.clone(), logged.clone()]))
+            ),
+            Folded::When(not(pain.clone()))
+        );
+        assert_eq!(
+            folded(&rb, &not(Condition::Any(vec![pain, logged]))),
+            Folded::Always(false)
+        );
+    }
+
+    #[test]
+    fn a_condition_a_form_cannot_know_asks_the_question_whenever_it_may_apply() {
+        let rb = crate::rulebase::embedded::shipped().unwrap();
+        let days = at_least(&rb, "bout_days", 21.0);
+        let assessed = at_least(&rb, "pain_severity", 5.0);
+        let pain = at_least(&rb, "pain_now", 3.0);
+        for unknowable in [days, assessed] {
+            assert_eq!(folded(&rb, &unknowable), Folded::Always(true));
+            assert_eq!(folded(&rb, &not(unknowable.clone())), Folded::Always(true));
+            assert_eq!(
+                folded(&rb, &Condition::All(vec![pain.clone(), unknowable.clone()])),
+                Folded::When(pain.clone())
+            );
+        }
+        // The check-in's own questions are left as they are.
+        assert_eq!(folded(&rb, &pain), Folded::When(pain.clone()));
+    }
+}
