@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use crate::answers::AnswerError;
 use crate::batch;
 use crate::clean;
-use crate::cli::{Cli, ColorWhen, Command, QuestionsFormat};
+use crate::cli::{Cli, ColorWhen, Command};
 use crate::exit_codes::ExitCode;
 use crate::export;
 use crate::fhir;
@@ -169,12 +169,7 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
         Some(Command::Forget(args)) => {
             return crate::commands::bout::forget(&rules, args, cli.color);
         }
-        Some(Command::Questions(args)) => match args.format {
-            QuestionsFormat::Text => export::questions_text(&rules),
-            QuestionsFormat::Json => export::questions_json(&rules),
-            QuestionsFormat::Markdown => export::questions_markdown(&rules),
-            QuestionsFormat::Fhir => crate::commands::questions::fhir_questionnaire(&rules)?,
-        },
+        Some(Command::Questions(args)) => crate::commands::questions::questions(&rules, args)?,
         Some(Command::Template(args)) => export::template(&rules, !args.bare, args.checkin),
         Some(Command::Training(args)) => crate::commands::training::training_only(&rules, args)?,
         Some(Command::Check(_) | Command::Schema(_) | Command::Completions(_) | Command::Man) => {

@@ -206,10 +206,20 @@ pub(crate) fn recap(
 
 /// Reads answers from a file, `-`, or a piped standard input; never from a terminal.
 pub(crate) fn read_answers(rules: &RuleBase, path: Option<&Path>) -> Result<Answers, Error> {
+    read_answers_for(rules, path, fhir::Form::Assessment)
+}
+
+/// [`read_answers`] for the assessment or a check-in: a QuestionnaireResponse to the
+/// other one is refused.
+pub(crate) fn read_answers_for(
+    rules: &RuleBase,
+    path: Option<&Path>,
+    form: fhir::Form,
+) -> Result<Answers, Error> {
     let questionnaire = &rules.questionnaire;
     let from_stdin = |name: &str| -> Result<Answers, Error> {
         let text = answers::read_text(io::stdin().lock(), name)?;
-        Ok(fhir::parse_answers(&text, name, questionnaire)?)
+        Ok(fhir::parse_answers_for(&text, name, questionnaire, form)?)
     };
     match path {
         Some(p) if p == Path::new("-") => from_stdin("<stdin>"),
@@ -220,7 +230,7 @@ pub(crate) fn read_answers(rules: &RuleBase, path: Option<&Path>) -> Result<Answ
                 source,
             })?;
             let text = answers::read_text(file, &name)?;
-            Ok(fhir::parse_answers(&text, &name, questionnaire)?)
+            Ok(fhir::parse_answers_for(&text, &name, questionnaire, form)?)
         }
         None => from_stdin("<stdin>"),
     }

@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::answers::{AnswerError, AnswerProblem, Answers};
 use crate::atomic_write;
 use crate::bout::{self, Bouts, Kind, facts::Runs};
-use crate::cli::{CheckinArgs, ColorWhen, ForgetArgs, HistoryArgs};
+use crate::cli::{CheckinArgs, CheckinFormat, ColorWhen, ForgetArgs, HistoryArgs};
 use crate::engine;
 use crate::report::{self, Format, ReportView, TextOptions, bout::CheckinView, bout::HistoryView};
 use crate::rulebase::RuleBase;
@@ -97,7 +97,11 @@ pub(crate) fn checkin(rules: &RuleBase, args: &CheckinArgs, color: ColorWhen) ->
         Some(p) if p != Path::new("-") => p.display().to_string(),
         _ => "<stdin>".to_string(),
     };
-    let given = super::assess::read_answers(rules, args.answers.as_deref())?;
+    let given = super::assess::read_answers_for(
+        rules,
+        args.answers.as_deref(),
+        crate::fhir::Form::Checkin,
+    )?;
     only_checkin_questions(rules, &given, &name)?;
     let report = record_checkin(rules, &bouts, bout, &given, now, runs.as_ref(), args, color)?;
     deliver_checkin(&report, args)
@@ -116,7 +120,13 @@ pub(crate) fn checkin_offered(
     let (bouts, bout, now) = current;
     let args = CheckinArgs {
         answers: None,
-        format: assess.format.report().unwrap_or_default(),
+        format: match assess.format.report() {
+            Some(Format::Markdown) => CheckinFormat::Markdown,
+            Some(Format::Json) => CheckinFormat::Json,
+            Some(Format::Html) => CheckinFormat::Html,
+            Some(Format::Text) => CheckinFormat::Text,
+            None => CheckinFormat::FhirResponse,
+        },
         output: assess.output.clone(),
         force: assess.force,
         training: assess.training.clone(),
@@ -160,7 +170,7 @@ fn ask_checkin(
     let report = record_checkin(rules, &bouts, bout, &given, now, runs, args, color)?;
     deliver_checkin(&report, args)?;
     let on_screen =
-        args.output.is_none() && args.format == Format::Text && io::stdout().is_terminal();
+        args.output.is_none() && args.format == CheckinFormat::Text && io::stdout().is_terminal();
     if on_screen && level != 0 && rules.levels[level].seen_first {
         let _ = prompter.in_short(&rules.levels[level]);
     }
@@ -212,15 +222,21 @@ pub(crate) fn record_checkin(
             ..text_options(color)
         },
     };
-    let rendered = match args.format {
-        Format::Text => report::text::render_checkin(&view, &view_checkin, text),
-        Format::Json => {
+    let rendered = match args.format.report() {
+        Some(Format::Text) => report::text::render_checkin(&view, &view_checkin, text),
+        Some(Format::Json) => {
             let mut out = crate::clean::json_pretty(&view_checkin);
             out.push('\n');
             out
         }
-        Format::Markdown => report::markdown::render_checkin(&view, &view_checkin),
-        Format::Html => report::html::render_checkin(&view, &view_checkin),
+        Some(Format::Markdown) => report::markdown::render_checkin(&view, &view_checkin),
+        Some(Format::Html) => report::html::render_checkin(&view, &view_checkin),
+        // The check-in's answers for a clinic's system, authored now.
+        None => crate::fhir::response::to_text(&crate::fhir::response::build_checkin(
+            rules,
+            &checkin.answers,
+            crate::fhir::response::date_time(now),
+        )),
     };
     // Kept: the check-in's own answers and the facts worked out, not the assessment's.
     let mut kept = Answers::none(&rules.questionnaire);
