@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use crate::answers::AnswerError;
 use crate::batch;
 use crate::clean;
-use crate::cli::{Cli, ColorWhen, Command, QuestionsFormat};
+use crate::cli::{Cli, ColorWhen, Command};
 use crate::exit_codes::ExitCode;
 use crate::export;
 use crate::fhir;
@@ -32,6 +32,11 @@ pub enum Error {
         "cannot ask the questions: standard input and standard error must both be a terminal.\n  Pipe an answer file instead: runback template > answers.json, fill it in, then runback assess --answers answers.json"
     )]
     NoTerminal,
+    /// Asked to prompt for a check-in, but it cannot be shown or answered.
+    #[error(
+        "cannot ask the check-in: standard input and standard error must both be a terminal.\n  Pipe a check-in file instead: runback template --checkin > checkin.json, fill it in, then runback checkin --answers checkin.json"
+    )]
+    NoCheckinTerminal,
     /// The terminal failed while prompting.
     #[error("the terminal failed while asking the questions: {0}")]
     Terminal(io::Error),
@@ -95,7 +100,7 @@ impl Error {
     /// The exit status for this error.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            Error::NoTerminal => ExitCode::Usage,
+            Error::NoTerminal | Error::NoCheckinTerminal => ExitCode::Usage,
             Error::Checked(code) => *code,
             Error::Knowledge { .. } => ExitCode::CheckErrors,
             Error::Interrupted { .. } => ExitCode::Interrupted,
@@ -143,10 +148,17 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
                 &cli.assess,
                 cli.color,
                 cli.rules.as_deref(),
+                true,
             );
         }
         Some(Command::Assess(args)) => {
-            return crate::commands::assess::assess(&rules, args, cli.color, cli.rules.as_deref());
+            return crate::commands::assess::assess(
+                &rules,
+                args,
+                cli.color,
+                cli.rules.as_deref(),
+                false,
+            );
         }
         Some(Command::Checkin(args)) => {
             return crate::commands::bout::checkin(&rules, args, cli.color);
@@ -157,12 +169,7 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
         Some(Command::Forget(args)) => {
             return crate::commands::bout::forget(&rules, args, cli.color);
         }
-        Some(Command::Questions(args)) => match args.format {
-            QuestionsFormat::Text => export::questions_text(&rules),
-            QuestionsFormat::Json => export::questions_json(&rules),
-            QuestionsFormat::Markdown => export::questions_markdown(&rules),
-            QuestionsFormat::Fhir => crate::commands::questions::fhir_questionnaire(&rules)?,
-        },
+        Some(Command::Questions(args)) => crate::commands::questions::questions(&rules, args)?,
         Some(Command::Template(args)) => export::template(&rules, !args.bare, args.checkin),
         Some(Command::Training(args)) => crate::commands::training::training_only(&rules, args)?,
         Some(Command::Check(_) | Command::Schema(_) | Command::Completions(_) | Command::Man) => {

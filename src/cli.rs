@@ -76,6 +76,17 @@ impl Cli {
                 )
                 .exit();
         }
+        if let Some(Command::Questions(args)) = &cli.command
+            && args.checkin
+            && args.format != QuestionsFormat::Fhir
+        {
+            Cli::command()
+                .error(
+                    ErrorKind::ArgumentConflict,
+                    "--checkin goes with --format fhir (the check-in's Questionnaire); `runback questions` lists the check-in's questions in every other format",
+                )
+                .exit();
+        }
         cli
     }
 }
@@ -120,7 +131,8 @@ pub enum Command {
     /// Check the rule base: every load-time validation, then lints for knowledge no
     /// answers can use (unreachable causes, rules that never fire, duplicates).
     Check(CheckArgs),
-    /// Print a JSON Schema for an answer file, a rule file or the JSON report, for editors and validators.
+    /// Print a JSON Schema for an answer file, a rule file, or the JSON of a report, a
+    /// check-in or the history, for editors and validators.
     Schema(SchemaArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
@@ -216,9 +228,10 @@ pub struct CheckinArgs {
     #[arg(long, short = 'a', value_name = "FILE")]
     pub answers: Option<PathBuf>,
 
-    /// Report format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Report format; `fhir-response` writes the check-in's answers that counted as a FHIR
+    /// R4 QuestionnaireResponse instead of a report (the check-in is kept all the same).
+    #[arg(long, short = 'f', value_enum, default_value_t = CheckinFormat::Text)]
+    pub format: CheckinFormat,
 
     /// Write the report to this file instead of standard output (all at once).
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -336,6 +349,36 @@ impl AssessFormat {
     }
 }
 
+/// What `runback checkin` writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum CheckinFormat {
+    /// Plain text for reading in a terminal.
+    #[default]
+    Text,
+    /// Markdown that renders cleanly on GitHub.
+    Markdown,
+    /// JSON for programs (schema: schemas/checkin.schema.json).
+    Json,
+    /// One self-contained HTML page.
+    Html,
+    /// The check-in's answers that counted, as a FHIR R4 QuestionnaireResponse to the
+    /// check-in's Questionnaire (not a report).
+    FhirResponse,
+}
+
+impl CheckinFormat {
+    /// The report format, or `None` for the FHIR response.
+    pub fn report(self) -> Option<Format> {
+        match self {
+            CheckinFormat::Text => Some(Format::Text),
+            CheckinFormat::Markdown => Some(Format::Markdown),
+            CheckinFormat::Json => Some(Format::Json),
+            CheckinFormat::Html => Some(Format::Html),
+            CheckinFormat::FhirResponse => None,
+        }
+    }
+}
+
 /// Options of `runback batch`.
 #[derive(Debug, Args)]
 pub struct BatchArgs {
@@ -363,6 +406,11 @@ pub struct QuestionsArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = QuestionsFormat::Text)]
     pub format: QuestionsFormat,
+
+    /// With --format fhir: the check-in's Questionnaire (the questions `runback checkin`
+    /// reads) instead of the assessment's.
+    #[arg(long)]
+    pub checkin: bool,
 }
 
 /// Formats for `runback questions`.

@@ -273,3 +273,87 @@ fn help_lists_every_exit_code_and_usage_errors_exit_2() {
     let usage = runback(&["check", "--no-such-flag"]);
     assert_eq!(usage.status.code(), Some(2));
 }
+
+/// runback with its state folder and its clock set, succeeding; its JSON output.
+fn json_at(state: &std::path::Path, epoch: i64, args: &[&str]) -> Json {
+    let out = Command::new(env!("CARGO_BIN_EXE_runback"))
+        .args(args)
+        .env("RUNBACK_STATE_DIR", state)
+        .env("SOURCE_DATE_EPOCH", epoch.to_string())
+        .output()
+        .expect("runback runs");
+    assert!(
+        out.status.success(),
+        "runback {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("runback {args:?}: {e}"))
+}
+
+#[test]
+fn the_json_check_in_and_history_match_their_committed_schemas() {
+    // 1 November 2026, and three weeks later: the Strava fixture's runs reach 22 November,
+    // so with it a check-in has the log's runs, its longest run and a spike to show.
+    const ASSESSED: i64 = 1_793_491_200;
+    const CHECKED_IN: i64 = 1_795_392_000;
+    let tmp = tempfile::tempdir().unwrap();
+    let checkin_file = tmp.path().join("checkin.json");
+    let rb = embedded::shipped().unwrap();
+    let mut given = serde_json::Map::new();
+    for q in rb.questionnaire.file_questions(true) {
+        let question = &rb.questionnaire.questions[q];
+        if let Some(first) = question.options.first() {
+            given.insert(question.id.clone(), json!(first.value));
+        }
+    }
+    given.insert("pain_now".into(), json!(3));
+    given.insert("runs_since".into(), json!(1));
+    given.insert("run_pain_worst".into(), json!(4));
+    std::fs::write(&checkin_file, Json::Object(given).to_string()).unwrap();
+    let checkin_schema = validator(SchemaKind::Checkin);
+    let history_schema = validator(SchemaKind::History);
+    for training in [None, Some("tests/fixtures/training/strava-export.zip")] {
+        let state = tempfile::tempdir().unwrap();
+        json_at(
+            state.path(),
+            ASSESSED,
+            &[
+                "assess",
+                "-a",
+                "examples/answers.json",
+                "--keep",
+                "-f",
+                "json",
+            ],
+        );
+        let mut args = vec![
+            "checkin",
+            "-a",
+            checkin_file.to_str().unwrap(),
+            "-f",
+            "json",
+        ];
+        if let Some(log) = training {
+            args.extend(["--training", log]);
+        }
+        let checkin = json_at(state.path(), CHECKED_IN, &args);
+        assert_eq!(
+            violations(&checkin_schema, &checkin),
+            Vec::<String>::new(),
+            "with a log: {}",
+            training.is_some()
+        );
+        assert_eq!(checkin["kind"], "checkin");
+        // What the schema is checked against: with the log, its figures.
+        assert_eq!(
+            checkin["run_today"]["numbers"]["longest_30d_km"].is_number(),
+            training.is_some()
+        );
+        let history = json_at(state.path(), CHECKED_IN, &["history", "-f", "json"]);
+        assert_eq!(violations(&history_schema, &history), Vec::<String>::new());
+        assert_eq!(history["bouts"][0]["entries"].as_array().unwrap().len(), 2);
+        // The schemas are not empty shells: a document of the wrong shape is refused.
+        assert!(!violations(&checkin_schema, &history).is_empty());
+        assert!(!violations(&history_schema, &json!({ "bouts": "none" })).is_empty());
+    }
+}

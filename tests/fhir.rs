@@ -82,10 +82,13 @@ fn the_questionnaire_names_itself_and_holds_every_question_under_its_section() {
         .iter()
         .filter(|q| q.retired.is_none())
     {
-        assert!(
+        // The check-in's questions are a Questionnaire of their own.
+        assert_eq!(
             ids.contains(&question.id.as_str()),
-            "{} missing",
-            question.id
+            !question.checkin,
+            "{} (a check-in's: {})",
+            question.id,
+            question.checkin
         );
     }
     for warning in rules
@@ -566,4 +569,497 @@ fn lhc_forms_renders_the_questionnaire_and_its_response_gives_the_same_report() 
         "the follow-up of a closed branch: {}",
         result["response"]
     );
+}
+
+// The check-in: a Questionnaire of its own, its responses read and written by
+// `runback checkin`, each refused by the other command.
+
+/// The day of the assessment the check-ins follow, and three days later.
+const ASSESSED: i64 = 1_795_305_600;
+const CHECKED_IN: i64 = ASSESSED + 3 * 86_400;
+
+/// runback with its state folder and its clock set.
+fn runback_at(state: &std::path::Path, epoch: i64, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_runback"))
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", epoch.to_string())
+        .env("RUNBACK_STATE_DIR", state)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin
+            && let Err(e) = input.write_all(text.as_bytes())
+        {
+            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// A state folder holding one bout: `examples/answers.json`, kept on [`ASSESSED`].
+fn bout() -> tempfile::TempDir {
+    let state = tempfile::tempdir().unwrap();
+    let kept = runback_at(
+        state.path(),
+        ASSESSED,
+        &[
+            "assess",
+            "-a",
+            "examples/answers.json",
+            "--keep",
+            "-f",
+            "json",
+        ],
+        None,
+    );
+    assert!(
+        kept.status.success(),
+        "{}",
+        String::from_utf8_lossy(&kept.stderr)
+    );
+    state
+}
+
+/// A check-in file: pain a little lower, two runs, one sign "not sure" and the others "no".
+fn checkin_answers() -> Json {
+    let rules = runback::rulebase::embedded::shipped().unwrap();
+    let q = &rules.questionnaire;
+    let mut answers = serde_json::Map::new();
+    for i in q.file_questions(true) {
+        let question = &q.questions[i];
+        if question.kind == runback::rulebase::AnswerKind::YesNo {
+            answers.insert(question.id.clone(), json!("no"));
+        }
+    }
+    answers.insert("rf_leg_weakness".into(), json!("none"));
+    answers.insert("rf_fever_unwell".into(), json!("unsure"));
+    answers.insert("pain_now".into(), json!(4));
+    answers.insert("runs_since".into(), json!(2));
+    answers.insert("run_pain_worst".into(), json!(5));
+    answers.insert("pain_next_morning".into(), json!("same"));
+    answers.insert("plan_followed".into(), json!("partly"));
+    Json::Object(answers)
+}
+
+/// `runback checkin -f json` on a fresh copy of [`bout`], without the bout's id (random
+/// in each state folder).
+fn checkin_report(input: &std::path::Path) -> Json {
+    let state = bout();
+    let mut report = json_of(&runback_at(
+        state.path(),
+        CHECKED_IN,
+        &["checkin", "-a", input.to_str().unwrap(), "-f", "json"],
+        None,
+    ));
+    report["bout"]["id"] = json!("");
+    report
+}
+
+fn checkin_questionnaire() -> Json {
+    json_of(&runback(
+        &["questions", "--format", "fhir", "--checkin"],
+        None,
+    ))
+}
+
+#[test]
+fn the_check_in_questionnaire_holds_the_questions_a_check_in_file_holds_and_no_fact() {
+    let q = checkin_questionnaire();
+    let rules = runback::rulebase::embedded::shipped().unwrap();
+    let model = &rules.questionnaire;
+    assert_eq!(q["resourceType"], "Questionnaire");
+    assert_eq!(q["url"], runback::fhir::CHECKIN_CANONICAL);
+    assert_ne!(
+        q["url"],
+        questionnaire()["url"],
+        "a canonical URL of its own"
+    );
+    assert_eq!(q["version"].as_str(), model.version.as_deref());
+    assert_eq!(q["date"], "2026-11-22", "SOURCE_DATE_EPOCH");
+    let mut all = Vec::new();
+    flatten(&q["item"], &mut all);
+    let questions: Vec<&str> = all
+        .iter()
+        .filter(|i| !matches!(i["type"].as_str(), Some("group" | "display")))
+        .map(|i| i["linkId"].as_str().unwrap())
+        .collect();
+    let file: Vec<&str> = model
+        .file_questions(true)
+        .into_iter()
+        .map(|i| model.questions[i].id.as_str())
+        .collect();
+    assert_eq!(
+        questions, file,
+        "the check-in file's questions, in its order"
+    );
+    for fact in model.questions.iter().filter(|q| q.from_bout.is_some()) {
+        assert!(
+            !q.to_string().contains(&format!("\"{}\"", fact.id)),
+            "{} is worked out by runback: never an item, never in an enableWhen",
+            fact.id
+        );
+    }
+    // The warning signs are a group of their own, under the checklist's question.
+    let signs = &model.checkin.as_ref().unwrap().signs;
+    let group = q["item"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["linkId"] == signs.id.as_str())
+        .expect("a group of the warning signs");
+    assert_eq!(group["text"], signs.text.as_str());
+    // A follow-up on runs in the training log, which a form never has, reads the runs the
+    // runner gives: asked after at least one run, and the runs asked always.
+    let by_id = |id: &str| all.iter().find(|i| i["linkId"] == id).unwrap().clone();
+    assert_eq!(
+        by_id("run_pain_worst")["enableWhen"],
+        json!([{ "question": "runs_since", "operator": ">=", "answerInteger": 1 }])
+    );
+    assert!(by_id("runs_since").get("enableWhen").is_none());
+    assert!(by_id("runs_since").get("extension").is_some(), "its limits");
+    // `runback check` verifies the invariants of both Questionnaires.
+    let check = runback(&["check", "--deny-warnings"], None);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
+
+#[test]
+fn questions_checkin_goes_only_with_the_fhir_format() {
+    let out = runback(&["questions", "--checkin"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--checkin goes with --format fhir"));
+}
+
+#[test]
+fn a_check_in_written_as_a_response_and_read_back_gives_the_same_check_in() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("checkin.json");
+    std::fs::write(&file, checkin_answers().to_string()).unwrap();
+    let state = bout();
+    let written = runback_at(
+        state.path(),
+        CHECKED_IN,
+        &[
+            "checkin",
+            "-a",
+            file.to_str().unwrap(),
+            "-f",
+            "fhir-response",
+        ],
+        None,
+    );
+    let r = json_of(&written);
+    assert_eq!(r["resourceType"], "QuestionnaireResponse");
+    assert_eq!(r["status"], "completed");
+    assert_eq!(r["authored"], "2026-11-25T00:00:00Z");
+    let version = runback::rulebase::embedded::shipped()
+        .unwrap()
+        .questionnaire
+        .version
+        .unwrap();
+    assert_eq!(
+        r["questionnaire"],
+        format!("{}|{version}", runback::fhir::CHECKIN_CANONICAL)
+    );
+    let text = r.to_string();
+    for id in ["pain_now", "runs_since", "rf_fever_unwell", "checkin_signs"] {
+        assert!(
+            text.contains(&format!("\"linkId\":\"{id}\"")),
+            "{id}: {text}"
+        );
+    }
+    for id in ["bout_days", "pain_change", "pain_severity"] {
+        assert!(
+            !text.contains(&format!("\"{id}\"")),
+            "{id} is not the check-in's"
+        );
+    }
+    // Kept like a check-in in any other format.
+    let history = json_of(&runback_at(
+        state.path(),
+        CHECKED_IN,
+        &["history", "-f", "json"],
+        None,
+    ));
+    assert_eq!(history["bouts"][0]["entries"].as_array().unwrap().len(), 2);
+    // Read back by `runback checkin`, the same check-in as from the file.
+    let response = tmp.path().join("checkin.fhir.json");
+    std::fs::write(&response, &written.stdout).unwrap();
+    let from_file = checkin_report(&file);
+    assert_eq!(checkin_report(&response), from_file);
+    // Not sure about a fever: not routine, whichever way it came.
+    assert_ne!(from_file["escalation"]["level"], "routine");
+}
+
+#[test]
+fn a_response_to_the_other_questionnaire_is_refused_saying_which_command_reads_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let assessment = tmp.path().join("assessment.fhir.json");
+    std::fs::write(
+        &assessment,
+        runback(
+            &[
+                "assess",
+                "-a",
+                "examples/answers.json",
+                "-f",
+                "fhir-response",
+            ],
+            None,
+        )
+        .stdout,
+    )
+    .unwrap();
+    let state = bout();
+    let out = runback_at(
+        state.path(),
+        CHECKED_IN,
+        &["checkin", "-a", assessment.to_str().unwrap()],
+        None,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    for needle in [
+        "answers runback's assessment",
+        "not runback's check-in",
+        "`runback assess --answers FILE` reads it",
+    ] {
+        assert!(stderr.contains(needle), "{needle:?} in {stderr}");
+    }
+    let history = json_of(&runback_at(
+        state.path(),
+        CHECKED_IN,
+        &["history", "-f", "json"],
+        None,
+    ));
+    assert_eq!(
+        history["bouts"][0]["entries"].as_array().unwrap().len(),
+        1,
+        "a refused check-in is not kept"
+    );
+
+    let file = tmp.path().join("checkin.json");
+    std::fs::write(&file, checkin_answers().to_string()).unwrap();
+    let checkin = runback_at(
+        bout().path(),
+        CHECKED_IN,
+        &[
+            "checkin",
+            "-a",
+            file.to_str().unwrap(),
+            "-f",
+            "fhir-response",
+        ],
+        None,
+    );
+    let checkin = String::from_utf8(json_of(&checkin).to_string().into_bytes()).unwrap();
+    let out = runback(&["assess"], Some(&checkin));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr.contains("`runback checkin --answers FILE` reads it"),
+        "{stderr}"
+    );
+    // In a batch too, as that line's error.
+    let out = runback(
+        &["batch", "--format", "jsonl-summary"],
+        Some(&format!("{checkin}\n")),
+    );
+    let line: Json = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        line["error"]
+            .as_str()
+            .unwrap()
+            .contains("runback checkin --answers FILE"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_check_in_response_answers_only_the_check_in_naming_the_path_of_what_it_does_not_hold() {
+    let respond = |items: Json| {
+        json!({
+            "resourceType": "QuestionnaireResponse",
+            "status": "completed",
+            "item": [{ "linkId": "checkin", "item": items }]
+        })
+        .to_string()
+    };
+    let cases = [
+        (
+            respond(json!([{ "linkId": "pain_severity", "answer": [{ "valueInteger": 3 }] }])),
+            vec![
+                "pain_severity",
+                "item[0].item[0].linkId",
+                "a question of runback's assessment",
+                "runback questions --format fhir --checkin",
+            ],
+        ),
+        (
+            respond(json!([{ "linkId": "bout_days", "answer": [{ "valueInteger": 3 }] }])),
+            vec!["bout_days", "runback works this out"],
+        ),
+        (
+            respond(json!([{ "linkId": "pain_nw", "answer": [{ "valueInteger": 3 }] }])),
+            vec!["not a linkId of runback's check-in", "pain_now"],
+        ),
+        (
+            json!({ "resourceType": "Questionnaire", "status": "active" }).to_string(),
+            vec![
+                "a FHIR Questionnaire is neither",
+                runback::fhir::CHECKIN_CANONICAL,
+            ],
+        ),
+    ];
+    for (text, needles) in cases {
+        let state = bout();
+        let out = runback_at(state.path(), CHECKED_IN, &["checkin"], Some(&text));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(out.stdout.is_empty(), "nothing on stdout: {stderr}");
+        for needle in needles {
+            assert!(stderr.contains(needle), "{needle:?} in {stderr}");
+        }
+    }
+    // The check-in's questions are no longer items of the assessment's.
+    let out = runback(
+        &["assess"],
+        Some(&response(
+            json!([{ "linkId": "pain_now", "answer": [{ "valueInteger": 3 }] }]),
+        )),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("a question of runback's check-in"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_check_in_questionnaire_and_response_validate_against_the_fhir_resources_models() {
+    let Some(python) = python_with_fhir_resources() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let q = tmp.path().join("q.json");
+    let r = tmp.path().join("r.json");
+    let file = tmp.path().join("checkin.json");
+    std::fs::write(&file, checkin_answers().to_string()).unwrap();
+    std::fs::write(
+        &q,
+        runback(&["questions", "--format", "fhir", "--checkin"], None).stdout,
+    )
+    .unwrap();
+    let written = runback_at(
+        bout().path(),
+        CHECKED_IN,
+        &[
+            "checkin",
+            "-a",
+            file.to_str().unwrap(),
+            "-f",
+            "fhir-response",
+        ],
+        None,
+    );
+    std::fs::write(&r, json_of(&written).to_string()).unwrap();
+    let out = Command::new(&python)
+        .args(["tests/fhir/validate.py", "Questionnaire"])
+        .arg(&q)
+        .arg("QuestionnaireResponse")
+        .arg(&r)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn lhc_forms_renders_the_check_in_and_its_response_gives_the_same_check_in() {
+    let Some((browser, vendor)) = lforms_tools() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let q = tmp.path().join("q.json");
+    std::fs::write(
+        &q,
+        runback(&["questions", "--format", "fhir", "--checkin"], None).stdout,
+    )
+    .unwrap();
+    let file = tmp.path().join("checkin.json");
+    std::fs::write(&file, checkin_answers().to_string()).unwrap();
+    let fill = json_of(&runback_at(
+        bout().path(),
+        CHECKED_IN,
+        &[
+            "checkin",
+            "-a",
+            file.to_str().unwrap(),
+            "-f",
+            "fhir-response",
+        ],
+        None,
+    ));
+    let result = through_lforms(&browser, &vendor, &q, &fill);
+    assert_eq!(result["errors"], json!([]), "no script error in the page");
+    // 1. The form shows every item of the check-in.
+    let rendered: Vec<&str> = result["rendered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let mut all = Vec::new();
+    flatten(&checkin_questionnaire()["item"], &mut all);
+    for i in &all {
+        let id = i["linkId"].as_str().unwrap();
+        if !id.ends_with(".help") {
+            assert!(rendered.contains(&id), "LHC-Forms did not render {id}");
+        }
+    }
+    // 2. runback reads the form's response as the check-in the file gives.
+    let exported = tmp.path().join("exported.json");
+    std::fs::write(&exported, result["response"].to_string()).unwrap();
+    assert_eq!(checkin_report(&exported), checkin_report(&file));
+    // 3. No runs since: the questions about the last run leave the form's response.
+    let has = |response: &Json, id: &str| {
+        response
+            .to_string()
+            .contains(&format!("\"linkId\":\"{id}\""))
+    };
+    assert!(has(&result["response"], "run_pain_worst"));
+    let mut changed = fill.clone();
+    let mut stack = vec![&mut changed["item"]];
+    while let Some(items) = stack.pop() {
+        for item in items.as_array_mut().into_iter().flatten() {
+            if item["linkId"] == "runs_since" {
+                item["answer"][0]["valueInteger"] = json!(0);
+            }
+            stack.push(&mut item["item"]);
+        }
+    }
+    let result = through_lforms(&browser, &vendor, &q, &changed);
+    assert!(has(&result["response"], "runs_since"));
+    for id in ["run_pain_worst", "pain_next_morning"] {
+        assert!(
+            !has(&result["response"], id),
+            "{id} after no runs: {}",
+            result["response"]
+        );
+    }
 }

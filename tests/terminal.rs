@@ -1337,3 +1337,354 @@ fn an_unfinished_run_counts_a_checklist_as_one_question_answered() {
     t.keys(&[CTRL_C]);
     t.finish();
 }
+
+/// When the bout's first assessment was kept (6 Dec 2025), and a check-in three days
+/// later.
+const ASSESSED: &str = "1764979200";
+const CHECKING_IN: &str = "1765238400";
+
+/// A state folder holding a bout begun by the example answers.
+fn with_a_bout() -> tempfile::TempDir {
+    let state = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_runback"))
+        .args(["assess", "--answers", "examples/answers.json", "--keep"])
+        .env("RUNBACK_STATE_DIR", state.path())
+        .env("SOURCE_DATE_EPOCH", ASSESSED)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    state
+}
+
+/// The entries of every bout kept in `state`, by kind, oldest first, with their answers.
+fn entries(state: &Path) -> Vec<(String, serde_json::Value)> {
+    let mut out = Vec::new();
+    for file in std::fs::read_dir(state.join("bouts")).unwrap() {
+        let bout: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(file.unwrap().path()).unwrap()).unwrap();
+        for entry in bout["entries"].as_array().unwrap() {
+            out.push((
+                entry["kind"].as_str().unwrap().to_string(),
+                entry["answers"].clone(),
+            ));
+        }
+    }
+    out
+}
+
+fn kinds(state: &Path) -> Vec<String> {
+    entries(state).into_iter().map(|(kind, _)| kind).collect()
+}
+
+/// runback with the bout in `state`, three days after it began.
+fn checking_in(args: &[&str], rows: u16, cols: u16, state: tempfile::TempDir) -> Tty {
+    Tty::spawn_in(
+        args,
+        rows,
+        cols,
+        state,
+        &[("SOURCE_DATE_EPOCH", CHECKING_IN)],
+    )
+}
+
+/// Waits for the next screen of a check-in (its progress line, then its list or number
+/// prompt); the words drawn for the runner to read since the last answer.
+fn next_checkin_screen(t: &mut Tty, question: &str) -> usize {
+    t.p.exp_regex(r"Check-in: \d+ of about \d+\r")
+        .map(|(before, found)| {
+            t.screen.process(&bytes(&before));
+            t.screen.process(&bytes(&found));
+        })
+        .unwrap_or_else(|e| panic!("{e}\n{}", t.screen()));
+    let (before, found) =
+        t.p.exp_regex(r"stops\)|\? help\)|Your answer in [^:\r\n]*: ")
+            .unwrap_or_else(|e| panic!("{e}\n{}", t.screen()));
+    t.screen.process(&bytes(&before));
+    t.screen.process(&bytes(&found));
+    let words = before.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains(question), "{question:?} not asked:\n{words}");
+    words_drawn(&t.screen())
+}
+
+/// Answers a check-in as a runner who ran twice without trouble and has no new sign;
+/// the words of each screen.
+fn check_in_without_a_sign(t: &mut Tty) -> Vec<(&'static str, usize)> {
+    let mut screens = Vec::new();
+    let mut screen = |t: &mut Tty, id: &'static str, question: &str, keys: &[&str]| {
+        screens.push((id, next_checkin_screen(t, question)));
+        t.keys(keys);
+    };
+    screen(
+        t,
+        "pain_now",
+        "how bad has the back pain been",
+        &["3", ENTER],
+    );
+    screen(
+        t,
+        "runs_since",
+        "How many runs have you done",
+        &["2", ENTER],
+    );
+    screen(
+        t,
+        "run_pain_worst",
+        "During or after your last run",
+        &["4", ENTER],
+    );
+    screen(
+        t,
+        "pain_next_morning",
+        "The morning after that run",
+        &[DOWN, ENTER],
+    );
+    screen(t, "plan_followed", "How did the plan", &[DOWN, ENTER]);
+    screen(
+        t,
+        "checkin_signs",
+        "Since you last answered, have you had any of these?",
+        &[UP, UP, SPACE, ENTER], // None of these
+    );
+    screens
+}
+
+#[test]
+fn a_check_in_with_no_new_sign_takes_six_screens_and_at_most_280_words() {
+    // Counted as the questionnaire's are: the words each screen draws (the first one's
+    // with the lines before it), at 200 a minute. The terminal is tall so that nothing
+    // scrolls away before it is counted. The checklist of warning signs is most of it:
+    // a runner has read its items at the assessment, and scans them again here.
+    let mut t = checking_in(&["checkin"], 1000, 80, with_a_bout());
+    t.expect("Check-in, day 3 of the back pain you assessed on 6 Dec 2025");
+    let screens = check_in_without_a_sign(&mut t);
+    let total: usize = screens.iter().map(|(_, n)| n).sum();
+    let each: Vec<String> = screens.iter().map(|(s, n)| format!("{s} {n}")).collect();
+    eprintln!(
+        "{total} words on {} screens: {}",
+        screens.len(),
+        each.join(", ")
+    );
+    assert!(total <= 280, "{total} words: {}", each.join(", "));
+    // The signs were the last screen: the report follows, with no review before it.
+    let after = t.expect("Should I run today?");
+    assert!(!after.contains(" of about "), "{after}");
+    t.finish();
+    assert_eq!(t.exit_code(), 0);
+    let kept = entries(t.state.path());
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    let (kind, answers) = &kept[1];
+    assert_eq!(kind, "checkin");
+    assert_eq!(answers["pain_now"], 3);
+    assert_eq!(answers["runs_since"], 2);
+    assert_eq!(answers["pain_next_morning"], "better");
+    assert_eq!(answers["rf_saddle_numbness"], "no");
+    assert_eq!(answers["rf_leg_weakness"], "none");
+}
+
+#[test]
+fn saddle_numbness_at_a_check_in_is_confirmed_with_nothing_chosen_and_enter_alone_does_not_end_it()
+{
+    let mut t = checking_in(&["checkin"], 30, 80, with_a_bout());
+    next_checkin_screen(&mut t, "how bad has the back pain been");
+    t.keys(&["3", ENTER]);
+    next_checkin_screen(&mut t, "How many runs have you done");
+    t.keys(&["0", ENTER]);
+    // No run: nothing about how it went.
+    next_checkin_screen(&mut t, "How did the plan");
+    t.keys(&[DOWN, ENTER]);
+    next_checkin_screen(&mut t, "have you had any of these?");
+    t.keys(&[DOWN, SPACE, ENTER]); // the first sign: numbness around the genitals
+    t.expect("!! EMERGENCY: GET HELP NOW !!");
+    t.expect("Is that right?");
+    t.expect(LIST);
+    let screen = t.screen();
+    let choice = &screen[screen.rfind("Is that right?").unwrap()..];
+    assert!(
+        choice.contains("  That's right") && !choice.contains("> "),
+        "something is chosen:\n{screen}"
+    );
+    t.keys(&[ENTER]);
+    t.expect("Nothing is chosen yet");
+    // Still waiting: a mistake takes the sign back, unticked, with nothing else lost.
+    t.keys(&[DOWN, DOWN, ENTER]);
+    t.expect("have you had any of these?");
+    t.expect(LIST);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let screen = t.screen();
+    let list = &screen[screen.rfind("have you had any of these?").unwrap()..];
+    assert!(
+        list.contains("[ ] Numbness around the genitals or buttocks"),
+        "{screen}"
+    );
+    t.keys(&[UP, UP, SPACE, ENTER]); // None of these
+    t.expect("Should I run today?");
+    t.finish();
+    assert_eq!(t.exit_code(), 0);
+    let kept = entries(t.state.path());
+    assert_eq!(kept[1].0, "checkin");
+    assert_eq!(kept[1].1["rf_saddle_numbness"], "no");
+}
+
+#[test]
+fn esc_at_a_check_in_keeps_nothing_and_says_so() {
+    let mut t = checking_in(&["checkin"], 24, 80, with_a_bout());
+    next_checkin_screen(&mut t, "how bad has the back pain been");
+    t.keys(&["3", ENTER]);
+    next_checkin_screen(&mut t, "How many runs have you done");
+    t.keys(&["\x1b"]);
+    let rest = t.finish();
+    let rest = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        rest.contains("this check-in was not kept") && rest.contains(CTRL_C_SHOW_CURSOR),
+        "{rest}"
+    );
+    assert_eq!(t.exit_code(), 130);
+    assert_eq!(kinds(t.state.path()), ["assessment"]);
+}
+
+#[test]
+fn plain_runback_offers_a_check_in_on_the_current_bout() {
+    let mut t = checking_in(&[], 24, 80, with_a_bout());
+    t.expect("Check in on the back pain you assessed on 6 Dec 2025?");
+    t.expect(LIST);
+    let screen = t.screen();
+    assert!(
+        screen.contains("  Yes, check in (about a minute)")
+            && screen.contains("  No, start a new assessment")
+            && !screen.contains("> "),
+        "something is chosen:\n{screen}"
+    );
+    t.keys(&[DOWN, ENTER]);
+    t.expect("Check-in, day 3");
+    check_in_without_a_sign(&mut t);
+    t.expect("Should I run today?");
+    t.finish();
+    assert_eq!(t.exit_code(), 0);
+    assert_eq!(kinds(t.state.path()), ["assessment", "checkin"]);
+
+    // "No" starts a new assessment, which joins the bout once finished.
+    let mut t = checking_in(&[], 24, 80, t.state);
+    t.expect("Check in on the back pain");
+    t.expect(LIST);
+    t.keys(&[DOWN, DOWN, ENTER]);
+    t.expect("Ready?");
+    t.keys(&[CTRL_C]);
+    t.finish();
+    assert_eq!(t.exit_code(), 130);
+
+    // Asked for a new bout, or without a bout, there is nothing to offer.
+    let mut t = checking_in(&["--new-bout"], 24, 80, t.state);
+    t.expect("Ready?");
+    t.keys(&[CTRL_C]);
+    t.finish();
+    let mut t = checking_in(&[], 24, 80, tempfile::tempdir().unwrap());
+    t.expect("Ready?");
+    t.keys(&[CTRL_C]);
+    t.finish();
+}
+
+#[test]
+fn forget_asks_in_a_terminal_esc_deletes_nothing_and_yes_deletes_everything() {
+    let state = with_a_bout();
+    let mut t = checking_in(&["forget", "--all"], 24, 80, state);
+    t.expect("Delete everything runback has kept");
+    t.expect(LIST);
+    assert!(!t.screen().contains("> "), "{}", t.screen());
+    t.keys(&[ENTER]);
+    t.expect("Nothing is chosen yet");
+    t.keys(&["\x1b"]);
+    let rest = t.finish();
+    assert!(rest.contains("nothing was deleted"), "{rest}");
+    assert_eq!(t.exit_code(), 130);
+    assert_eq!(kinds(t.state.path()), ["assessment"]);
+
+    let mut t = checking_in(&["forget", "--all"], 24, 80, t.state);
+    t.expect("Delete everything runback has kept");
+    t.expect(LIST);
+    t.keys(&[DOWN, ENTER]); // Yes, delete it
+    let rest = t.finish();
+    assert!(rest.contains("deleted everything"), "{rest}");
+    assert_eq!(t.exit_code(), 0);
+    assert!(kinds(t.state.path()).is_empty());
+}
+
+#[test]
+fn an_unfinished_assessment_newer_than_the_bout_is_offered_before_the_check_in_and_an_older_one_after()
+ {
+    // Stopped after its first screen: an unfinished assessment, saved now.
+    let stop_after_one_screen = |state: tempfile::TempDir| {
+        let mut t = Tty::spawn_in(&["assess"], 24, 80, state, &[]);
+        t.start();
+        t.expect(LIST);
+        t.keys(&[UP, UP, SPACE, ENTER]); // None of these
+        t.expect("Your answer: None of these");
+        t.expect(LIST);
+        t.keys(&[CTRL_C]);
+        t.finish();
+        t.state
+    };
+    // The bout began on 6 Dec 2025, before the unfinished run: it was on its way into
+    // the bout, so it comes first; starting again offers the check-in.
+    let state = stop_after_one_screen(with_a_bout());
+    let mut t = checking_in(&[], 24, 80, state);
+    t.expect("Continue?");
+    t.expect(LIST);
+    t.keys(&[DOWN, DOWN, ENTER]); // Start again
+    t.expect("Check in on the back pain you assessed on 6 Dec 2025?");
+    t.keys(&[CTRL_C]);
+    t.finish();
+
+    // A bout kept after it: the check-in comes first, and the old run once the runner
+    // chooses a new assessment.
+    let state = stop_after_one_screen(tempfile::tempdir().unwrap());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let out = Command::new(env!("CARGO_BIN_EXE_runback"))
+        .args(["assess", "--answers", "examples/answers.json", "--keep"])
+        .env("RUNBACK_STATE_DIR", state.path())
+        .env("SOURCE_DATE_EPOCH", (now + 86_400).to_string())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let later = (now + 2 * 86_400).to_string();
+    let mut t = Tty::spawn_in(&[], 24, 80, state, &[("SOURCE_DATE_EPOCH", &later)]);
+    let before = t.expect("Check in on the back pain you assessed on");
+    assert!(!before.contains("Continue?"), "{before}");
+    t.expect(LIST);
+    t.keys(&[DOWN, DOWN, ENTER]); // No, start a new assessment
+    t.expect("Continue?");
+    let words = t.screen().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("with 1 question answered so far"), "{words}");
+    t.keys(&[CTRL_C]);
+    t.finish();
+}
+
+#[test]
+fn a_same_day_sign_at_a_check_in_is_confirmed_and_said_again_below_the_report() {
+    let mut t = checking_in(&["checkin"], 24, 80, with_a_bout());
+    next_checkin_screen(&mut t, "how bad has the back pain been");
+    t.keys(&["3", ENTER]);
+    next_checkin_screen(&mut t, "How many runs have you done");
+    t.keys(&["0", ENTER]);
+    next_checkin_screen(&mut t, "How did the plan");
+    t.keys(&[DOWN, ENTER]);
+    next_checkin_screen(&mut t, "have you had any of these?");
+    // The eighth sign: fever, or feeling generally unwell.
+    let mut keys = vec![DOWN; 8];
+    keys.extend([SPACE, ENTER]);
+    t.keys(&keys);
+    t.expect("!! URGENT: SEE A DOCTOR TODAY !!");
+    t.expect("Is that right?");
+    t.expect(LIST);
+    t.keys(&[DOWN, ENTER]); // That's right
+    t.expect("Should I run today? Don't run today.");
+    // The report's top has scrolled away: what to do is said again below it.
+    t.expect("In short: Urgent: see a doctor today.");
+    t.expect("scroll up to read it");
+    t.finish();
+    assert_eq!(t.exit_code(), 0);
+    let kept = entries(t.state.path());
+    assert_eq!(kept[1].1["rf_fever_unwell"], "yes");
+}

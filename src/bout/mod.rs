@@ -150,16 +150,7 @@ pub fn check_in<'a>(
     now: i64,
     runs: Option<&facts::Runs>,
 ) -> CheckIn<'a> {
-    let questionnaire = &rules.questionnaire;
-    let mut answers = bout
-        .latest_assessment()
-        .map_or_else(|| Answers::none(questionnaire), |e| answers_of(rules, e));
-    // What the check-in re-asks is its answer alone: a sign skipped now is unknown now,
-    // whatever the assessment said.
-    for q in questionnaire.file_questions(true) {
-        answers.set(q, given.get(q));
-    }
-    facts::fill(rules, bout, &mut answers, now, runs);
+    let answers = weighed_answers(rules, bout, given, now, runs);
     let assessment = crate::engine::evaluate(rules, &answers, crate::engine::Phase::Checkin);
     let plan_step = rules
         .run_today
@@ -173,6 +164,28 @@ pub fn check_in<'a>(
         longest_30d_km: runs.and_then(|r| r.longest_before(now + 1)),
         assessment,
     }
+}
+
+/// The answers a check-in is weighed on: the latest assessment's, then the check-in's own
+/// (`given`) in place of what it re-asks, then the facts worked out about the bout.
+pub fn weighed_answers(
+    rules: &RuleBase,
+    bout: &Bout,
+    given: &Answers,
+    now: i64,
+    runs: Option<&facts::Runs>,
+) -> Answers {
+    let questionnaire = &rules.questionnaire;
+    let mut answers = bout
+        .latest_assessment()
+        .map_or_else(|| Answers::none(questionnaire), |e| answers_of(rules, e));
+    // What the check-in re-asks is its answer alone: a sign skipped now is unknown now,
+    // whatever the assessment said.
+    for q in questionnaire.file_questions(true) {
+        answers.set(q, given.get(q));
+    }
+    facts::fill(rules, bout, &mut answers, now, runs);
+    answers
 }
 
 /// An entry's answers, those the rule base still knows; one it no longer accepts is

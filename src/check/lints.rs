@@ -46,19 +46,32 @@ fn lint_within(rb: &RuleBase, budget: Budget) -> Vec<Finding> {
     out
 }
 
-/// The questionnaire as `runback questions --format fhir` exports it must meet the FHIR R4
-/// Questionnaire invariants (que-1 to que-12) and the form fillers' needs of `enableWhen`:
-/// a clinic's form tool may refuse or misread it otherwise.
+/// The questionnaire as `runback questions --format fhir` exports it, and the check-in as
+/// `--checkin` does, must meet the FHIR R4 Questionnaire invariants (que-1 to que-12) and
+/// the form fillers' needs of `enableWhen`: a clinic's form tool may refuse or misread it
+/// otherwise.
 fn fhir_invariants(rb: &RuleBase, out: &mut Vec<Finding>) {
-    let exported = crate::fhir::questionnaire::build(rb, "2000-01-01");
-    for v in crate::fhir::invariants::check(&exported) {
-        out.push(finding(
-            Severity::Error,
-            &rb.files.questionnaire,
-            format!("(as FHIR) {}", v.path),
-            format!("linkId `{}`", v.link_id),
-            format!("{}: {}", v.key, v.message),
-        ));
+    use crate::fhir::Form;
+    let forms = if rb.questionnaire.checkin.is_some() {
+        &[Form::Assessment, Form::Checkin][..]
+    } else {
+        &[Form::Assessment][..]
+    };
+    for &form in forms {
+        let exported = crate::fhir::questionnaire::build_form(rb, form, "2000-01-01");
+        let which = match form {
+            Form::Assessment => "(as FHIR)",
+            Form::Checkin => "(as the check-in's FHIR)",
+        };
+        for v in crate::fhir::invariants::check(&exported) {
+            out.push(finding(
+                Severity::Error,
+                &rb.files.questionnaire,
+                format!("{which} {}", v.path),
+                format!("linkId `{}`", v.link_id),
+                format!("{}: {}", v.key, v.message),
+            ));
+        }
     }
 }
 

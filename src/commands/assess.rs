@@ -19,12 +19,14 @@ use super::{questionnaire::*, training::*};
 use crate::app::{Error, text_options, write_stdout};
 
 /// `runback assess`: the report for answers from a file or a pipe, or from the
-/// questionnaire when standard input is a terminal.
+/// questionnaire when standard input is a terminal. `plain` is a `runback` with no
+/// subcommand, which in a terminal offers a check-in on the current bout first.
 pub(crate) fn assess(
     rules: &RuleBase,
     args: &AssessArgs,
     color: ColorWhen,
     rules_dir: Option<&Path>,
+    plain: bool,
 ) -> Result<(), Error> {
     // Refuse an existing output file before asking anything, not after fifty questions.
     if let Some(path) = &args.output {
@@ -44,7 +46,15 @@ pub(crate) fn assess(
     };
     let asking = args.answers.is_none() && (args.resume.is_some() || io::stdin().is_terminal());
     if asking {
-        return interactive(rules, args, color, log.as_ref(), rules_dir);
+        // Only when nothing asked for an assessment as such: a new bout, every question,
+        // a file to save or resume, or the answers as a FHIR response.
+        let offer_checkin = plain
+            && !args.new_bout
+            && !args.full
+            && args.resume.is_none()
+            && args.save_answers.is_none()
+            && args.format.report().is_some();
+        return interactive(rules, args, color, log.as_ref(), rules_dir, offer_checkin);
     }
     let mut answers = read_answers(rules, args.answers.as_deref())?;
     let training = log.map(|summary| {
@@ -211,10 +221,20 @@ pub(crate) fn recap(
 
 /// Reads answers from a file, `-`, or a piped standard input; never from a terminal.
 pub(crate) fn read_answers(rules: &RuleBase, path: Option<&Path>) -> Result<Answers, Error> {
+    read_answers_for(rules, path, fhir::Form::Assessment)
+}
+
+/// [`read_answers`] for the assessment or a check-in: a QuestionnaireResponse to the
+/// other one is refused.
+pub(crate) fn read_answers_for(
+    rules: &RuleBase,
+    path: Option<&Path>,
+    form: fhir::Form,
+) -> Result<Answers, Error> {
     let questionnaire = &rules.questionnaire;
     let from_stdin = |name: &str| -> Result<Answers, Error> {
         let text = answers::read_text(io::stdin().lock(), name)?;
-        Ok(fhir::parse_answers(&text, name, questionnaire)?)
+        Ok(fhir::parse_answers_for(&text, name, questionnaire, form)?)
     };
     match path {
         Some(p) if p == Path::new("-") => from_stdin("<stdin>"),
@@ -225,7 +245,7 @@ pub(crate) fn read_answers(rules: &RuleBase, path: Option<&Path>) -> Result<Answ
                 source,
             })?;
             let text = answers::read_text(file, &name)?;
-            Ok(fhir::parse_answers(&text, &name, questionnaire)?)
+            Ok(fhir::parse_answers_for(&text, &name, questionnaire, form)?)
         }
         None => from_stdin("<stdin>"),
     }

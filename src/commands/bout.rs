@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::answers::{AnswerError, AnswerProblem, Answers};
 use crate::atomic_write;
 use crate::bout::{self, Bouts, Kind, facts::Runs};
-use crate::cli::{CheckinArgs, ColorWhen, ForgetArgs, HistoryArgs};
+use crate::cli::{CheckinArgs, CheckinFormat, ColorWhen, ForgetArgs, HistoryArgs};
 use crate::engine;
 use crate::report::{self, Format, ReportView, TextOptions, bout::CheckinView, bout::HistoryView};
 use crate::rulebase::RuleBase;
@@ -97,22 +97,97 @@ pub(crate) fn checkin(rules: &RuleBase, args: &CheckinArgs, color: ColorWhen) ->
         [] => None,
         paths => Some(read_runs(paths)?),
     };
-    let asking = args.answers.is_none() && io::stdin().is_terminal();
-    let given = if asking {
-        match crate::interactive::checkin::ask(rules, &bout, runs.as_ref(), color)? {
-            Some(given) => given,
-            None => return Ok(()),
-        }
-    } else {
-        let name = match args.answers.as_deref() {
-            Some(p) if p != Path::new("-") => p.display().to_string(),
-            _ => "<stdin>".to_string(),
-        };
-        let answers = super::assess::read_answers(rules, args.answers.as_deref())?;
-        only_checkin_questions(rules, &answers, &name)?;
-        answers
+    if args.answers.is_none() && io::stdin().is_terminal() {
+        let mut prompter = crate::interactive::checkin::prompter(color)?;
+        let current = (bouts, bout, now);
+        return ask_checkin(rules, &mut prompter, current, runs.as_ref(), args, color);
+    }
+    let name = match args.answers.as_deref() {
+        Some(p) if p != Path::new("-") => p.display().to_string(),
+        _ => "<stdin>".to_string(),
     };
+    let given = super::assess::read_answers_for(
+        rules,
+        args.answers.as_deref(),
+        crate::fhir::Form::Checkin,
+    )?;
+    only_checkin_questions(rules, &given, &name)?;
     let report = record_checkin(rules, &bouts, bout, &given, now, runs.as_ref(), args, color)?;
+    deliver_checkin(&report, args)
+}
+
+/// A check-in chosen at the offer of a plain `runback`: asked with the offer's prompter,
+/// kept, and reported as the assessment's options ask (`--format`, `--output`,
+/// `--training`, `--ascii`, `--detail`).
+pub(crate) fn checkin_offered(
+    rules: &RuleBase,
+    prompter: &mut crate::interactive::terminal::TerminalPrompter,
+    current: (Bouts, bout::Bout, i64),
+    assess: &crate::cli::AssessArgs,
+    color: ColorWhen,
+) -> Result<(), Error> {
+    let (bouts, bout, now) = current;
+    let args = CheckinArgs {
+        answers: None,
+        format: match assess.format.report() {
+            Some(Format::Markdown) => CheckinFormat::Markdown,
+            Some(Format::Json) => CheckinFormat::Json,
+            Some(Format::Html) => CheckinFormat::Html,
+            Some(Format::Text) => CheckinFormat::Text,
+            None => CheckinFormat::FhirResponse,
+        },
+        output: assess.output.clone(),
+        force: assess.force,
+        training: assess.training.clone(),
+        ascii: assess.ascii,
+        detail: assess.detail,
+    };
+    let runs = match args.training.as_slice() {
+        [] => None,
+        paths => Some(read_runs(paths)?),
+    };
+    ask_checkin(
+        rules,
+        prompter,
+        (bouts, bout, now),
+        runs.as_ref(),
+        &args,
+        color,
+    )
+}
+
+/// A check-in asked in the terminal, then kept and reported. At a level at which the
+/// runner is to be seen first, what to do is said again below a report on screen, whose
+/// top has scrolled away by then (the report closes on the most urgent level's action
+/// itself).
+fn ask_checkin(
+    rules: &RuleBase,
+    prompter: &mut crate::interactive::terminal::TerminalPrompter,
+    current: (Bouts, bout::Bout, i64),
+    runs: Option<&Runs>,
+    args: &CheckinArgs,
+    color: ColorWhen,
+) -> Result<(), Error> {
+    let (bouts, bout, now) = current;
+    let Some(given) = crate::interactive::checkin::ask(rules, prompter, &bout, runs, now)? else {
+        return Ok(());
+    };
+    let level = bout::check_in(rules, &bout, &given, now, runs)
+        .assessment
+        .escalation
+        .level;
+    let report = record_checkin(rules, &bouts, bout, &given, now, runs, args, color)?;
+    deliver_checkin(&report, args)?;
+    let on_screen =
+        args.output.is_none() && args.format == CheckinFormat::Text && io::stdout().is_terminal();
+    if on_screen && level != 0 && rules.levels[level].seen_first {
+        let _ = prompter.in_short(&rules.levels[level]);
+    }
+    Ok(())
+}
+
+/// Writes a check-in's report to `--output` (whole, or not at all) or standard output.
+fn deliver_checkin(report: &str, args: &CheckinArgs) -> Result<(), Error> {
     match &args.output {
         Some(path) => {
             atomic_write::write_file(path, report.as_bytes(), args.force).map_err(|source| {
@@ -122,7 +197,7 @@ pub(crate) fn checkin(rules: &RuleBase, args: &CheckinArgs, color: ColorWhen) ->
                 }
             })
         }
-        None => write_stdout(&report),
+        None => write_stdout(report),
     }
 }
 
@@ -156,15 +231,21 @@ pub(crate) fn record_checkin(
             ..text_options(color)
         },
     };
-    let rendered = match args.format {
-        Format::Text => report::text::render_checkin(&view, &view_checkin, text),
-        Format::Json => {
+    let rendered = match args.format.report() {
+        Some(Format::Text) => report::text::render_checkin(&view, &view_checkin, text),
+        Some(Format::Json) => {
             let mut out = crate::clean::json_pretty(&view_checkin);
             out.push('\n');
             out
         }
-        Format::Markdown => report::markdown::render_checkin(&view, &view_checkin),
-        Format::Html => report::html::render_checkin(&view, &view_checkin),
+        Some(Format::Markdown) => report::markdown::render_checkin(&view, &view_checkin),
+        Some(Format::Html) => report::html::render_checkin(&view, &view_checkin),
+        // The check-in's answers for a clinic's system, authored now.
+        None => crate::fhir::response::to_text(&crate::fhir::response::build_checkin(
+            rules,
+            &checkin.answers,
+            crate::fhir::response::date_time(now),
+        )),
     };
     // Kept: the check-in's own answers and the facts worked out, not the assessment's.
     let mut kept = Answers::none(&rules.questionnaire);
@@ -339,6 +420,9 @@ fn confirmed(what: &str, color: ColorWhen) -> Result<bool, Error> {
     );
     let _ = console::Term::stderr().show_cursor();
     answer.map_err(|e| {
-        super::questionnaire::prompt_error(e, crate::interactive::store::Kept::Unanswered)
+        super::questionnaire::prompt_error(
+            e,
+            crate::interactive::store::Kept::Untouched("nothing was deleted."),
+        )
     })
 }

@@ -20,13 +20,15 @@ use crate::app::{Error, use_color};
 /// The questionnaire in the terminal: the short first part (or everything with
 /// `--full`), the report, an offer to refine it with the questions that need a video or a
 /// self-test, and an offer to save a page to print. The answers are kept in the user's
-/// state folder after every answer, so stopping or a closed window loses nothing.
+/// state folder after every answer, so stopping or a closed window loses nothing. With
+/// `offer_checkin` (a plain `runback`), a current bout is offered a check-in first.
 pub(crate) fn interactive(
     rules: &RuleBase,
     args: &AssessArgs,
     color: ColorWhen,
     log: Option<&Summary>,
     rules_dir: Option<&Path>,
+    offer_checkin: bool,
 ) -> Result<(), Error> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Err(Error::NoTerminal);
@@ -72,31 +74,53 @@ pub(crate) fn interactive(
         use_color(color, &console::Term::stderr()),
         store.as_ref().map(|s| s.dir().display().to_string()),
     );
-    // An unfinished run from before is offered first, unless a file was named.
+    // An unfinished run from before is offered, unless a file was named; and in a plain
+    // `runback`, a check-in on the current bout.
     let mut run = store.as_ref().map(Store::new_run);
     let start = match (start, &store) {
         (Some(answers), _) => answers,
         (None, Some(store)) if args.save_answers.is_none() => {
-            match store.latest_unfinished(rules) {
-                Some(unfinished) => {
-                    // As the runner counts them: a checklist is one question, however
-                    // many signs it answers.
-                    let q = &rules.questionnaire;
-                    let mut screens = std::collections::HashSet::new();
-                    let count = (0..q.questions.len())
-                        .filter(|&i| unfinished.answers.get(i).is_some())
-                        .filter(|&i| screens.insert(q.checklist_of(i).map(|c| &c.id).ok_or(i)))
-                        .count();
-                    let resume = prompter
-                        .offer_resume(&unfinished.saved, count)
-                        .map_err(|e| prompt_error(e, Kept::Saved(unfinished.path.clone())))?;
-                    if resume {
-                        let answers = unfinished.answers.clone();
-                        run = Some(store.resume(unfinished));
-                        answers
-                    } else {
-                        Answers::none(&rules.questionnaire)
-                    }
+            let mut unfinished = store.latest_unfinished(rules);
+            let current = offer_checkin
+                .then(|| super::bout::current_bout(rules).ok())
+                .flatten();
+            // An unfinished questionnaire saved since the bout's latest entry was most
+            // likely cut short on its way into that bout: it is offered first. An older
+            // one is offered once the runner has chosen a new assessment over a check-in.
+            let resume_first = match (&unfinished, &current) {
+                (Some(u), Some((_, bout, _))) => {
+                    bout.entries.last().is_none_or(|e| u.saved_at > e.time)
+                }
+                _ => true,
+            };
+            let mut resumed = None;
+            if resume_first && let Some(u) = unfinished.take() {
+                resumed = offer_unfinished(rules, store, &mut prompter, u)?;
+            }
+            if let (None, Some(current)) = (&resumed, current) {
+                let assessed_on =
+                    report::date::readable_day(&report::date::ymd_of(current.1.started()));
+                let check_in = prompter
+                    .offer_checkin(&assessed_on)
+                    .map_err(|e| prompt_error(e, Kept::Unanswered))?;
+                if check_in {
+                    drop(unfinished);
+                    return super::bout::checkin_offered(
+                        rules,
+                        &mut prompter,
+                        current,
+                        args,
+                        color,
+                    );
+                }
+            }
+            if let (None, Some(u)) = (&resumed, unfinished.take()) {
+                resumed = offer_unfinished(rules, store, &mut prompter, u)?;
+            }
+            match resumed {
+                Some((answers, resumed_run)) => {
+                    run = Some(resumed_run);
+                    answers
                 }
                 None => Answers::none(&rules.questionnaire),
             }
@@ -293,6 +317,28 @@ pub(crate) fn interactive(
         let _ = prompter.tell(&format!("Your answers are kept in {}", path.display()));
     }
     Ok(())
+}
+
+/// Offers to continue an unfinished questionnaire: its answers and its run when the
+/// runner continues it, `None` when they start again (its file is kept).
+fn offer_unfinished(
+    rules: &RuleBase,
+    store: &Store,
+    prompter: &mut TerminalPrompter,
+    unfinished: crate::interactive::store::Unfinished,
+) -> Result<Option<(Answers, crate::interactive::store::Run)>, Error> {
+    // As the runner counts them: a checklist is one question, however many signs it
+    // answers.
+    let q = &rules.questionnaire;
+    let mut screens = std::collections::HashSet::new();
+    let count = (0..q.questions.len())
+        .filter(|&i| unfinished.answers.get(i).is_some())
+        .filter(|&i| screens.insert(q.checklist_of(i).map(|c| &c.id).ok_or(i)))
+        .count();
+    let resume = prompter
+        .offer_resume(&unfinished.saved, count)
+        .map_err(|e| prompt_error(e, Kept::Saved(unfinished.path.clone())))?;
+    Ok(resume.then(|| (unfinished.answers.clone(), store.resume(unfinished))))
 }
 
 /// Keeps a finished assessment in the bout it belongs to, as every assessment in the

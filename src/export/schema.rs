@@ -1,4 +1,5 @@
-//! JSON Schemas for the files people write: answer files and the six rule files.
+//! JSON Schemas for the files people write (answer files and the six rule files) and
+//! the JSON runback writes (a report, a check-in, the history).
 //!
 //! The rule-file schemas are generated from the serde types in `rulebase::files`, so they
 //! cannot drift from what the loader accepts; the answer-file schema is generated from a
@@ -33,11 +34,15 @@ pub enum SchemaKind {
     Sources,
     /// A JSON report, as `runback assess --format json` writes it.
     Report,
+    /// A check-in, as `runback checkin --format json` writes it.
+    Checkin,
+    /// The bouts kept, as `runback history --format json` writes them.
+    History,
 }
 
 impl SchemaKind {
     /// Every kind, in the order `schemas/` lists them.
-    pub const ALL: [SchemaKind; 8] = [
+    pub const ALL: [SchemaKind; 10] = [
         SchemaKind::Answers,
         SchemaKind::Questionnaire,
         SchemaKind::Rules,
@@ -46,6 +51,8 @@ impl SchemaKind {
         SchemaKind::Escalation,
         SchemaKind::Sources,
         SchemaKind::Report,
+        SchemaKind::Checkin,
+        SchemaKind::History,
     ];
 
     /// The schema's file name in `schemas/`, e.g. `rules.schema.json`.
@@ -59,6 +66,8 @@ impl SchemaKind {
             SchemaKind::Escalation => "escalation.schema.json",
             SchemaKind::Sources => "sources.schema.json",
             SchemaKind::Report => "report.schema.json",
+            SchemaKind::Checkin => "checkin.schema.json",
+            SchemaKind::History => "history.schema.json",
         }
     }
 
@@ -79,6 +88,18 @@ pub fn rule_file(kind: SchemaKind) -> Option<Json> {
         SchemaKind::Escalation => (of::<EscalationFile>(), "escalation.json"),
         SchemaKind::Sources => (of::<SourcesFile>(), "sources.json"),
         SchemaKind::Report => return Some(crate::report::json_schema()),
+        SchemaKind::Checkin => {
+            return Some(output::<crate::report::bout::CheckinView<'static>>(
+                "runback JSON check-in",
+                "What `runback checkin --format json` writes",
+            ));
+        }
+        SchemaKind::History => {
+            return Some(output::<crate::report::bout::HistoryView>(
+                "runback JSON history",
+                "What `runback history --format json` writes",
+            ));
+        }
     };
     let Json::Object(generated) = schema else {
         unreachable!("a struct's schema is an object")
@@ -102,6 +123,38 @@ pub fn rule_file(kind: SchemaKind) -> Option<Json> {
         }
     }
     Some(Json::Object(out))
+}
+
+/// The schema of a document runback writes, titled, with its shape version.
+fn output<T: JsonSchema>(title: &str, what: &str) -> Json {
+    let generated = SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<T>()
+        .to_value();
+    let Json::Object(generated) = generated else {
+        unreachable!("a struct's schema is an object")
+    };
+    // Title and description first, so an editor's hover reads well.
+    let mut out = Map::new();
+    out.insert(
+        "$schema".into(),
+        generated.get("$schema").cloned().unwrap_or(Json::Null),
+    );
+    out.insert("title".into(), json!(title));
+    out.insert(
+        "description".into(),
+        json!(format!(
+            "{what}, schema_version {}; see docs/usage.md.",
+            crate::report::bout::SCHEMA_VERSION
+        )),
+    );
+    for (k, v) in generated {
+        if !matches!(k.as_str(), "$schema" | "title" | "description") {
+            out.insert(k, v);
+        }
+    }
+    Json::Object(out)
 }
 
 fn of<T: JsonSchema>() -> Json {

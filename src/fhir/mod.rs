@@ -1,5 +1,6 @@
 //! FHIR R4 interchange for clinics: the questionnaire out as a `Questionnaire`, answers in
-//! and out as a `QuestionnaireResponse`.
+//! and out as a `QuestionnaireResponse`; the same for the check-in that follows a bout of
+//! back pain, as a Questionnaire of its own.
 //!
 //! An import/export stage beside `answers`: a response read here ends as the one
 //! [`Answers`] type, checked exactly as an answer file is, so the engine and the report
@@ -18,6 +19,60 @@ use crate::rulebase::Questionnaire;
 
 /// The Questionnaire's canonical URL: responses name it in `questionnaire`, before `|`.
 pub const CANONICAL: &str = "https://runback.example/fhir/Questionnaire/runback";
+
+/// The check-in Questionnaire's canonical URL.
+pub const CHECKIN_CANONICAL: &str = "https://runback.example/fhir/Questionnaire/runback-checkin";
+
+/// Which of runback's two Questionnaires: the assessment, or the check-in that follows a
+/// bout of back pain (its own questions and the warning signs it re-screens).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// The assessment: `runback assess` reads its responses.
+    Assessment,
+    /// The check-in: `runback checkin` reads its responses.
+    Checkin,
+}
+
+impl Form {
+    /// The canonical URL responses name.
+    pub fn canonical(self) -> &'static str {
+        match self {
+            Form::Assessment => CANONICAL,
+            Form::Checkin => CHECKIN_CANONICAL,
+        }
+    }
+
+    /// The form with this canonical URL, if it is one of runback's.
+    pub fn of_canonical(url: &str) -> Option<Form> {
+        [Form::Assessment, Form::Checkin]
+            .into_iter()
+            .find(|f| f.canonical() == url)
+    }
+
+    /// Its name in a message.
+    pub fn name(self) -> &'static str {
+        match self {
+            Form::Assessment => "runback's assessment",
+            Form::Checkin => "runback's check-in",
+        }
+    }
+
+    /// The command that exports its Questionnaire.
+    pub fn export_command(self) -> &'static str {
+        match self {
+            Form::Assessment => "runback questions --format fhir",
+            Form::Checkin => "runback questions --format fhir --checkin",
+        }
+    }
+
+    /// The command that reads a response to it.
+    pub fn read_command(self) -> &'static str {
+        match self {
+            Form::Assessment => "runback assess --answers FILE",
+            Form::Checkin => "runback checkin --answers FILE",
+        }
+    }
+}
 
 /// The code system of the yes/no/unsure answers.
 pub const YES_NO_SYSTEM: &str = "https://runback.example/fhir/CodeSystem/yes-no-unsure";
@@ -54,18 +109,28 @@ impl ReadError {
     }
 }
 
-/// Parses an answer file or a QuestionnaireResponse, whichever `text` holds; `name` is
-/// shown in messages. The same limits apply to both.
+/// Parses an answer file or a QuestionnaireResponse to the assessment, whichever `text`
+/// holds; `name` is shown in messages. The same limits apply to both.
 pub fn parse_answers(
     text: &str,
     name: &str,
     questionnaire: &Questionnaire,
 ) -> Result<Answers, ReadError> {
-    let json = answers::parse_checked(text, name)?;
-    answers_from_json(&json, name, questionnaire)
+    parse_answers_for(text, name, questionnaire, Form::Assessment)
 }
 
-/// Checks answers already parsed: a JSON object with `"resourceType":
+/// [`parse_answers`] for either form: a response to the other one is refused.
+pub fn parse_answers_for(
+    text: &str,
+    name: &str,
+    questionnaire: &Questionnaire,
+    form: Form,
+) -> Result<Answers, ReadError> {
+    let json = answers::parse_checked(text, name)?;
+    answers_from_json_for(&json, name, questionnaire, form)
+}
+
+/// Checks answers already parsed, for the assessment: a JSON object with `"resourceType":
 /// "QuestionnaireResponse"` is read as a response, any other `resourceType` is refused,
 /// and anything else is an answer file.
 pub fn answers_from_json(
@@ -73,20 +138,38 @@ pub fn answers_from_json(
     name: &str,
     questionnaire: &Questionnaire,
 ) -> Result<Answers, ReadError> {
+    answers_from_json_for(json, name, questionnaire, Form::Assessment)
+}
+
+/// [`answers_from_json`] for either form.
+pub fn answers_from_json_for(
+    json: &Json,
+    name: &str,
+    questionnaire: &Questionnaire,
+    form: Form,
+) -> Result<Answers, ReadError> {
     match json.get("resourceType") {
         None => Ok(Answers::from_json(json, name, questionnaire)?),
         Some(Json::String(kind)) if kind == "QuestionnaireResponse" => {
-            response::read(json, name, questionnaire)
+            response::read_for(json, name, questionnaire, form)
         }
         Some(other) => {
             let found = match other {
                 Json::String(s) => format!("a FHIR {s}"),
                 other => format!("`resourceType` {other}"),
             };
+            let reads = match form {
+                Form::Assessment => format!(
+                    "runback assesses a JSON object of answers (`runback template`) or a FHIR QuestionnaireResponse to {CANONICAL}"
+                ),
+                Form::Checkin => format!(
+                    "runback checkin reads a JSON object of answers (`runback template --checkin`) or a FHIR QuestionnaireResponse to {CHECKIN_CANONICAL}"
+                ),
+            };
             Err(ReadError::Refused {
                 name: name.to_string(),
                 reason: format!(
-                    "{found} is neither an answer file nor a QuestionnaireResponse; runback assesses a JSON object of answers (`runback template`) or a FHIR QuestionnaireResponse to {CANONICAL}"
+                    "{found} is neither an answer file nor a QuestionnaireResponse; {reads}"
                 ),
             })
         }

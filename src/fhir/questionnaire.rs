@@ -1,4 +1,4 @@
-//! The questionnaire as a FHIR R4 `Questionnaire`.
+//! The questionnaire as a FHIR R4 `Questionnaire`, and the check-in as another.
 //!
 //! One `group` per section, with the intro as a `display` child; every question that is
 //! still asked is an item whose `linkId` is its runback id. A checklist is a way of
@@ -6,11 +6,16 @@
 //! a response carries every warning sign's own answer. Branching is `enableWhen` where
 //! the condition is a plain list of tests joined by one `all` or `any`, and the SDC
 //! `enableWhenExpression` (FHIRPath) otherwise.
+//!
+//! The check-in's Questionnaire holds the questions a check-in file holds: its own, then
+//! the warning signs it re-screens, in a group of their own. The facts runback works out
+//! about a bout are never items; a condition on one is worked out for the form (see
+//! [`fold`]).
 
 use serde_json::{Value as Json, json};
 
 use super::resources::{AnswerOption, Coding, EnableWhen, Extension, Item, Questionnaire};
-use super::{CANONICAL, OPTION_SYSTEM_PREFIX, YES_NO_SYSTEM};
+use super::{Form, OPTION_SYSTEM_PREFIX, YES_NO_SYSTEM};
 use crate::rulebase::{
     AnswerKind, Comparison, Condition, Question, QuestionIdx, Questionnaire as Model, RuleBase,
     Test,
@@ -33,55 +38,251 @@ pub const OPTION_EXCLUSIVE: &str =
 pub const ENABLE_WHEN_EXPRESSION: &str =
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression";
 
-/// The Questionnaire for a rule base, dated `date` (`YYYY-MM-DD`).
+/// A group of a Questionnaire: a section of the assessment, or of the check-in, or the
+/// warning signs a check-in re-screens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// The group's linkId: the section's id, or the checklist's.
+    pub link_id: String,
+    /// Its heading.
+    pub text: String,
+    /// A display item before its questions (`<linkId>.intro`).
+    pub intro: Option<String>,
+    /// Its questions, in order, retired ones included (the Questionnaire leaves them out;
+    /// a response may still carry their answers).
+    pub questions: Vec<QuestionIdx>,
+}
+
+/// The groups of a form, in order.
+///
+/// The assessment's are its sections; a check-in section is not one of them. The
+/// check-in's are its own sections, holding the questions a check-in file holds
+/// ([`Model::file_questions`]: never the facts runback works out), then one group of the
+/// warning signs it re-screens, named after their checklist, with the checklist's
+/// question as its heading and its note as its intro.
+pub fn layout(model: &Model, form: Form) -> Vec<Group> {
+    let section_group = |section: &crate::rulebase::Section, questions: Vec<QuestionIdx>| Group {
+        link_id: section.id.clone(),
+        text: section.title.clone(),
+        intro: section.intro.clone(),
+        questions,
+    };
+    match form {
+        Form::Assessment => model
+            .sections
+            .iter()
+            .filter(|s| !s.checkin)
+            .map(|s| section_group(s, s.questions.clone().collect()))
+            .collect(),
+        Form::Checkin => {
+            let Some(checkin) = &model.checkin else {
+                return Vec::new();
+            };
+            let signs = checkin.signs.questions();
+            let file = model.file_questions(true);
+            let mut groups: Vec<Group> = model
+                .sections
+                .iter()
+                .filter(|s| s.checkin)
+                .map(|s| {
+                    let own = s
+                        .questions
+                        .clone()
+                        .filter(|q| file.contains(q) && !signs.contains(q))
+                        .collect();
+                    section_group(s, own)
+                })
+                .filter(|g| !g.questions.is_empty())
+                .collect();
+            groups.push(Group {
+                link_id: checkin.signs.id.clone(),
+                text: checkin.signs.text.clone(),
+                intro: checkin.signs.note.clone(),
+                questions: signs,
+            });
+            groups
+        }
+    }
+}
+
+/// The questions a response to a form may answer: the assessment's (retired ones
+/// included, as in an answer file), or those a check-in file holds.
+pub fn answerable(model: &Model, form: Form) -> Vec<bool> {
+    match form {
+        Form::Assessment => model.questions.iter().map(|q| !q.checkin).collect(),
+        Form::Checkin => {
+            let file = model.file_questions(true);
+            (0..model.questions.len())
+                .map(|q| file.contains(&q))
+                .collect()
+        }
+    }
+}
+
+/// The Questionnaire of the assessment for a rule base, dated `date` (`YYYY-MM-DD`).
 pub fn build(rules: &RuleBase, date: &str) -> Questionnaire {
+    build_form(rules, Form::Assessment, date)
+}
+
+/// The Questionnaire of a form, dated `date` (`YYYY-MM-DD`). A rule base without a
+/// check-in has a check-in Questionnaire with no items.
+pub fn build_form(rules: &RuleBase, form: Form, date: &str) -> Questionnaire {
     let model = &rules.questionnaire;
-    let item = model
-        .sections
-        .iter()
-        .filter_map(|section| {
+    let item = layout(model, form)
+        .into_iter()
+        .filter_map(|group| {
             let mut children = Vec::new();
-            if let Some(intro) = &section.intro {
+            if let Some(intro) = &group.intro {
                 children.push(Item {
-                    link_id: format!("{}.intro", section.id),
+                    link_id: format!("{}.intro", group.link_id),
                     text: Some(intro.clone()),
                     kind: "display".into(),
                     ..Item::default()
                 });
             }
             let before = children.len();
-            for q in section.questions.clone() {
-                if model.questions[q].retired.is_none() {
-                    children.push(question_item(model, q));
+            for q in group.questions {
+                if model.questions[q].retired.is_some() {
+                    continue;
+                }
+                let condition = match form {
+                    Form::Assessment => model.questions[q].ask_if.clone().map(Folded::When),
+                    Form::Checkin => model.questions[q]
+                        .ask_if
+                        .as_ref()
+                        .map(|c| fold(c, &|q| outside_checkin(model, q), true)),
+                };
+                match condition {
+                    // Never enabled in a form: nothing to ask.
+                    Some(Folded::Always(false)) => {}
+                    Some(Folded::Always(true)) | None => {
+                        children.push(question_item(model, q, None));
+                    }
+                    Some(Folded::When(c)) => children.push(question_item(model, q, Some(&c))),
                 }
             }
             // A section of retired questions only has nothing to ask: a group must have
             // questions (que-1), and an intro alone would be a page of nothing.
             (children.len() > before).then(|| Item {
-                link_id: section.id.clone(),
-                text: Some(section.title.clone()),
+                link_id: group.link_id.clone(),
+                text: Some(group.text.clone()),
                 kind: "group".into(),
                 item: children,
                 ..Item::default()
             })
         })
         .collect();
+    let (id, name, title, description) = match form {
+        Form::Assessment => (
+            "runback",
+            "RunbackQuestionnaire",
+            "runback: a self-assessment for runners with back pain".to_string(),
+            "The questions runback asks. `runback assess --answers response.json` assesses a QuestionnaireResponse to it.",
+        ),
+        Form::Checkin => (
+            "runback-checkin",
+            "RunbackCheckin",
+            "runback check-in: following a runner's bout of back pain".to_string(),
+            "The questions runback asks at a check-in, every few days after an assessment: the pain now, the runs since, and the warning signs again. `runback checkin --answers response.json` reads a QuestionnaireResponse to it, with the bout runback keeps.",
+        ),
+    };
     Questionnaire {
         resource_type: "Questionnaire".into(),
-        id: Some("runback".into()),
+        id: Some(id.into()),
         language: Some("en".into()),
-        url: Some(CANONICAL.into()),
+        url: Some(form.canonical().into()),
         version: model.version.clone(),
-        name: Some("RunbackQuestionnaire".into()),
-        title: Some("runback: a self-assessment for runners with back pain".into()),
+        name: Some(name.into()),
+        title: Some(title),
         status: "active".into(),
         subject_type: vec!["Patient".into()],
         date: Some(date.to_string()),
         publisher: Some("runback".into()),
-        description: Some(
-            "The questions runback asks. `runback assess --answers response.json` assesses a QuestionnaireResponse to it.".into(),
-        ),
+        description: Some(description.into()),
         item,
+    }
+}
+
+/// What a form can know of a question it does not hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outside {
+    /// Never answered when a response to the form is weighed.
+    Unanswered,
+    /// Answered or not, the form cannot tell.
+    Unknowable,
+}
+
+/// Whether the check-in form holds a question, and if not what it can know of it: a fact
+/// from a training log is unanswered (a form has no training log); the other facts, and
+/// the assessment's answers a check-in carries over, are runback's to know.
+fn outside_checkin(model: &Model, q: QuestionIdx) -> Option<Outside> {
+    use crate::rulebase::files::BoutFact;
+    if model.file_questions(true).contains(&q) {
+        return None;
+    }
+    match model.questions[q].from_bout.as_ref().map(|f| f.fact) {
+        Some(BoutFact::Runs | BoutFact::Spike) => Some(Outside::Unanswered),
+        _ => Some(Outside::Unknowable),
+    }
+}
+
+/// A condition with what a form cannot hold worked out: always or never true, or a
+/// condition on the form's own questions.
+#[derive(Debug, Clone, PartialEq)]
+enum Folded {
+    /// True (or never true) whatever the form's answers.
+    Always(bool),
+    /// True when this is.
+    When(Condition),
+}
+
+/// `condition` for a form that does not hold some questions (`outside`), such that the
+/// result is true exactly when the item may apply. `positive` is false under an odd
+/// number of `not`s.
+///
+/// A test of a question the form never answers is worked out as runback would: `answered`
+/// is false, `unanswered` true, and any other test unknown, which (as runback asks only
+/// when a condition is true) counts as false where a `not` does not turn it round and
+/// true where one does: the same item is enabled either way. A test the form cannot know
+/// is taken as whichever value enables the item: a form asks whatever may apply, and
+/// runback weighs an answer only when its condition holds.
+fn fold(
+    condition: &Condition,
+    outside: &dyn Fn(QuestionIdx) -> Option<Outside>,
+    positive: bool,
+) -> Folded {
+    match condition {
+        Condition::Test { question, test } => match outside(*question) {
+            None => Folded::When(condition.clone()),
+            Some(Outside::Unanswered) => Folded::Always(match test {
+                Test::Unanswered => true,
+                Test::Answered => false,
+                _ => !positive,
+            }),
+            Some(Outside::Unknowable) => Folded::Always(positive),
+        },
+        Condition::Not(inner) => match fold(inner, outside, !positive) {
+            Folded::Always(b) => Folded::Always(!b),
+            Folded::When(c) => Folded::When(Condition::Not(Box::new(c))),
+        },
+        Condition::All(list) | Condition::Any(list) => {
+            // `all` is decided by a false part, `any` by a true one.
+            let all = matches!(condition, Condition::All(_));
+            let mut kept = Vec::new();
+            for c in list {
+                match fold(c, outside, positive) {
+                    Folded::Always(b) if b != all => return Folded::Always(b),
+                    Folded::Always(_) => {}
+                    Folded::When(c) => kept.push(c),
+                }
+            }
+            match kept.len() {
+                0 => Folded::Always(all),
+                1 => Folded::When(kept.pop().expect("one is kept")),
+                _ if all => Folded::When(Condition::All(kept)),
+                _ => Folded::When(Condition::Any(kept)),
+            }
+        }
     }
 }
 
@@ -113,7 +314,8 @@ pub fn item_type(kind: &AnswerKind) -> &'static str {
     }
 }
 
-fn question_item(model: &Model, q: QuestionIdx) -> Item {
+/// A question's item, enabled when `condition` holds (always when `None`).
+fn question_item(model: &Model, q: QuestionIdx, condition: Option<&Condition>) -> Item {
     let question = &model.questions[q];
     let mut item = Item {
         link_id: question.id.clone(),
@@ -181,7 +383,7 @@ fn question_item(model: &Model, q: QuestionIdx) -> Item {
             ..Item::default()
         });
     }
-    if let Some(condition) = &question.ask_if {
+    if let Some(condition) = condition {
         match enable_when(model, condition) {
             Some((list, behavior)) => {
                 item.enable_behavior = (list.len() > 1).then(|| behavior.to_string());
@@ -348,4 +550,94 @@ pub fn to_text(questionnaire: &Questionnaire) -> String {
 /// The Questionnaire as a JSON value.
 pub fn to_json(questionnaire: &Questionnaire) -> Json {
     serde_json::to_value(questionnaire).expect("a Questionnaire always serializes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A condition on the check-in's form, worked out as the check-in's export does.
+    fn folded(rules: &RuleBase, condition: &Condition) -> Folded {
+        let model = &rules.questionnaire;
+        fold(condition, &|q| outside_checkin(model, q), true)
+    }
+
+    fn test(rules: &RuleBase, id: &str, test: Test) -> Condition {
+        Condition::Test {
+            question: rules.questionnaire.find(id).unwrap(),
+            test,
+        }
+    }
+
+    fn at_least(rules: &RuleBase, id: &str, value: f64) -> Condition {
+        test(rules, id, Test::Compare(Comparison::AtLeast, value))
+    }
+
+    fn not(c: Condition) -> Condition {
+        Condition::Not(Box::new(c))
+    }
+
+    #[test]
+    fn a_condition_on_runs_in_a_training_log_is_worked_out_as_never_answered_in_a_form() {
+        let rb = crate::rulebase::embedded::shipped().unwrap();
+        let runs_since = at_least(&rb, "runs_since", 1.0);
+        let logged = at_least(&rb, "runs_logged", 1.0);
+        // Unknown counts as not asked: the runs the runner gives decide.
+        assert_eq!(
+            folded(
+                &rb,
+                &Condition::Any(vec![runs_since.clone(), logged.clone()])
+            ),
+            Folded::When(runs_since.clone())
+        );
+        assert_eq!(
+            folded(
+                &rb,
+                &Condition::All(vec![runs_since.clone(), logged.clone()])
+            ),
+            Folded::Always(false)
+        );
+        assert_eq!(
+            folded(&rb, &test(&rb, "runs_logged", Test::Unanswered)),
+            Folded::Always(true)
+        );
+        assert_eq!(
+            folded(&rb, &test(&rb, "runs_logged", Test::Answered)),
+            Folded::Always(false)
+        );
+        // `not` of unknown is unknown: still not asked.
+        assert_eq!(folded(&rb, &not(logged.clone())), Folded::Always(false));
+        // Under a `not`, an `and` with an unknown part is true only when another part is
+        // false.
+        let pain = at_least(&rb, "pain_now", 3.0);
+        assert_eq!(
+            folded(
+                &rb,
+                &not(Condition::All(vec![pain.clone(), logged.clone()]))
+            ),
+            Folded::When(not(pain.clone()))
+        );
+        assert_eq!(
+            folded(&rb, &not(Condition::Any(vec![pain, logged]))),
+            Folded::Always(false)
+        );
+    }
+
+    #[test]
+    fn a_condition_a_form_cannot_know_asks_the_question_whenever_it_may_apply() {
+        let rb = crate::rulebase::embedded::shipped().unwrap();
+        let days = at_least(&rb, "bout_days", 21.0);
+        let assessed = at_least(&rb, "pain_severity", 5.0);
+        let pain = at_least(&rb, "pain_now", 3.0);
+        for unknowable in [days, assessed] {
+            assert_eq!(folded(&rb, &unknowable), Folded::Always(true));
+            assert_eq!(folded(&rb, &not(unknowable.clone())), Folded::Always(true));
+            assert_eq!(
+                folded(&rb, &Condition::All(vec![pain.clone(), unknowable.clone()])),
+                Folded::When(pain.clone())
+            );
+        }
+        // The check-in's own questions are left as they are.
+        assert_eq!(folded(&rb, &pain), Folded::When(pain.clone()));
+    }
 }

@@ -6,9 +6,9 @@
 
 use serde_json::{Value as Json, json};
 
-use super::questionnaire::{item_type, option_coding, option_system};
+use super::questionnaire::{answerable, item_type, layout, option_coding, option_system};
 use super::resources::{QuestionnaireResponse, ResponseAnswer, ResponseItem};
-use super::{CANONICAL, ReadError, major};
+use super::{Form, ReadError, major};
 use crate::answers::{self, AnswerError, AnswerProblem, Answers, MAX_PROBLEMS_LISTED, Value};
 use crate::clean::clean;
 use crate::rulebase::{AnswerKind, Question, QuestionIdx, Questionnaire, RuleBase};
@@ -18,32 +18,61 @@ use crate::suggest::did_you_mean;
 /// `stopped` one given up part way, whose answers are as good as an unfinished one's.
 pub const READ_STATUSES: [&str; 4] = ["completed", "in-progress", "amended", "stopped"];
 
-/// Reads a QuestionnaireResponse (already parsed) as answers to `questionnaire`.
+/// Reads a QuestionnaireResponse (already parsed) as answers to the assessment.
 pub fn read(json: &Json, name: &str, questionnaire: &Questionnaire) -> Result<Answers, ReadError> {
+    read_for(json, name, questionnaire, Form::Assessment)
+}
+
+/// Reads a QuestionnaireResponse (already parsed) as answers to `form`: a response to the
+/// other form is refused, saying which command reads it.
+pub fn read_for(
+    json: &Json,
+    name: &str,
+    questionnaire: &Questionnaire,
+    form: Form,
+) -> Result<Answers, ReadError> {
     let refuse = |reason: String| ReadError::Refused {
         name: name.to_string(),
         reason,
     };
+    let ours = form.canonical();
     if let Some(canonical) = json.get("questionnaire") {
         let Json::String(canonical) = canonical else {
             return Err(refuse(format!(
-                "`questionnaire` must be the canonical URL of the Questionnaire, {CANONICAL}, found {canonical}"
+                "`questionnaire` must be the canonical URL of the Questionnaire, {ours}, found {canonical}"
             )));
         };
         let (url, version) = match canonical.split_once('|') {
             Some((url, version)) => (url, Some(version)),
             None => (canonical.as_str(), None),
         };
-        if url != CANONICAL {
-            return Err(refuse(format!(
-                "this QuestionnaireResponse answers the questionnaire {url}, not runback's ({CANONICAL}); runback assesses only answers to its own questions"
-            )));
+        match Form::of_canonical(url) {
+            Some(named) if named == form => {}
+            Some(other) => {
+                return Err(refuse(format!(
+                    "this QuestionnaireResponse answers {} ({}), not {} ({ours}); `{}` reads it",
+                    other.name(),
+                    other.canonical(),
+                    form.name(),
+                    other.read_command()
+                )));
+            }
+            None => {
+                return Err(refuse(format!(
+                    "this QuestionnaireResponse answers the questionnaire {}, not {} ({ours}); runback reads only answers to its own questions",
+                    clean(url),
+                    form.name()
+                )));
+            }
         }
-        if let (Some(theirs), Some(ours)) = (version, questionnaire.version.as_deref())
-            && major(theirs) != major(ours)
+        if let (Some(theirs), Some(in_use)) = (version, questionnaire.version.as_deref())
+            && major(theirs) != major(in_use)
         {
             return Err(refuse(format!(
-                "this QuestionnaireResponse answers version {theirs} of runback's questionnaire, which is not compatible with version {ours} in use (the first number differs); export the current one with `runback questions --format fhir`"
+                "this QuestionnaireResponse answers version {} of {}, which is not compatible with version {in_use} in use (the first number differs); export the current one with `{}`",
+                clean(theirs),
+                form.name(),
+                form.export_command()
             )));
         }
     }
@@ -71,6 +100,21 @@ pub fn read(json: &Json, name: &str, questionnaire: &Questionnaire) -> Result<An
     };
     let mut reader = Reader {
         questionnaire,
+        form,
+        answerable: answerable(questionnaire, form),
+        groups: layout(questionnaire, form)
+            .into_iter()
+            .map(|g| g.link_id)
+            .chain(
+                // A section of retired questions only is no group of the Questionnaire,
+                // but a response may still name it.
+                questionnaire
+                    .sections
+                    .iter()
+                    .filter(|s| form == Form::Assessment && !s.checkin)
+                    .map(|s| s.id.clone()),
+            )
+            .collect(),
         answers: Answers::none(questionnaire),
         seen: vec![None; questionnaire.questions.len()],
         problems: Vec::new(),
@@ -95,6 +139,12 @@ fn tidy_path(path: &str) -> String {
 
 struct Reader<'q> {
     questionnaire: &'q Questionnaire,
+    /// The form the response answers.
+    form: Form,
+    /// The questions the form holds.
+    answerable: Vec<bool>,
+    /// The linkIds of its groups.
+    groups: Vec<String>,
     answers: Answers,
     /// Where each question was answered, to refuse a second answer elsewhere.
     seen: Vec<Option<String>>,
@@ -122,7 +172,8 @@ impl Reader<'_> {
 
     fn item(&mut self, item: &ResponseItem, at: &str) {
         let q = self.questionnaire;
-        let Some(qi) = q.find(&item.link_id) else {
+        let found = q.find(&item.link_id);
+        let Some(qi) = found.filter(|&qi| self.answerable[qi]) else {
             if self.is_group_or_display(&item.link_id) {
                 if !item.answer.is_empty() {
                     self.problem(
@@ -134,19 +185,40 @@ impl Reader<'_> {
                 self.items(&item.item, &format!("{at}.item"));
                 return;
             }
-            let ids = q
-                .questions
-                .iter()
-                .map(|q| q.id.as_str())
-                .chain(q.sections.iter().map(|s| s.id.as_str()));
-            self.problem(
-                &item.link_id,
-                &format!("{at}.linkId"),
-                format!(
-                    "not a linkId of runback's questionnaire{}; `runback questions --format fhir` lists them",
-                    did_you_mean(&item.link_id, ids)
-                ),
-            );
+            let message = match found {
+                Some(qi) if q.questions[qi].from_bout.is_some() => {
+                    "runback works this out from the check-ins it keeps; leave it out".to_string()
+                }
+                Some(_) => {
+                    let other = match self.form {
+                        Form::Assessment => Form::Checkin,
+                        Form::Checkin => Form::Assessment,
+                    };
+                    format!(
+                        "a question of {}, not of {}; `{}` lists the linkIds of {}",
+                        other.name(),
+                        self.form.name(),
+                        self.form.export_command(),
+                        self.form.name()
+                    )
+                }
+                None => {
+                    let ids = q
+                        .questions
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| self.answerable[*i])
+                        .map(|(_, q)| q.id.as_str())
+                        .chain(self.groups.iter().map(String::as_str));
+                    format!(
+                        "not a linkId of {}{}; `{}` lists them",
+                        self.form.name(),
+                        did_you_mean(&item.link_id, ids),
+                        self.form.export_command()
+                    )
+                }
+            };
+            self.problem(&item.link_id, &format!("{at}.linkId"), message);
             return;
         };
         if let Some(first) = &self.seen[qi] {
@@ -168,16 +240,17 @@ impl Reader<'_> {
         }
     }
 
-    /// A section's group or a help or intro text: `<section>`, `<section>.intro`,
-    /// `<question>.help`, as the export names them.
+    /// A group or a help or intro text: `<group>`, `<group>.intro`, `<question>.help`,
+    /// as the export names them.
     fn is_group_or_display(&self, link_id: &str) -> bool {
         let q = self.questionnaire;
-        let section = |id: &str| q.sections.iter().any(|s| s.id == id);
-        section(link_id)
-            || link_id.strip_suffix(".intro").is_some_and(section)
+        let group = |id: &str| self.groups.iter().any(|g| g == id);
+        group(link_id)
+            || link_id.strip_suffix(".intro").is_some_and(group)
             || link_id
                 .strip_suffix(".help")
-                .is_some_and(|id| q.find(id).is_some())
+                .and_then(|id| q.find(id))
+                .is_some_and(|qi| self.answerable[qi])
     }
 
     /// The answer to one question item, or `None` (unanswered, or refused with a problem).
@@ -337,16 +410,40 @@ pub fn build(
     status: Status,
     authored: String,
 ) -> QuestionnaireResponse {
-    let model = &rules.questionnaire;
     let (counted, _) = crate::engine::applicable(rules, answers);
-    let item = model
-        .sections
-        .iter()
-        .filter_map(|section| {
-            let children: Vec<ResponseItem> = section
+    build_form(rules, Form::Assessment, &counted, status, authored)
+}
+
+/// A check-in's answers that count as a QuestionnaireResponse to the check-in's
+/// Questionnaire, `completed` and authored at `authored`: `answers` are those a check-in
+/// weighs (the assessment's carried over and the facts worked out included), of which only
+/// the questions a check-in file holds are written.
+pub fn build_checkin(
+    rules: &RuleBase,
+    answers: &Answers,
+    authored: String,
+) -> QuestionnaireResponse {
+    let (counted, _) = crate::engine::applicable_in(rules, answers, crate::engine::Phase::Checkin);
+    build_form(rules, Form::Checkin, &counted, Status::Completed, authored)
+}
+
+/// `counted` as a QuestionnaireResponse to `form`: one group item per group of the form
+/// that has an answer.
+fn build_form(
+    rules: &RuleBase,
+    form: Form,
+    counted: &Answers,
+    status: Status,
+    authored: String,
+) -> QuestionnaireResponse {
+    let model = &rules.questionnaire;
+    let item = layout(model, form)
+        .into_iter()
+        .filter_map(|group| {
+            let children: Vec<ResponseItem> = group
                 .questions
-                .clone()
-                .filter_map(|q| {
+                .iter()
+                .filter_map(|&q| {
                     let question = &model.questions[q];
                     let value = counted.get(q)?;
                     Some(ResponseItem {
@@ -358,8 +455,8 @@ pub fn build(
                 })
                 .collect();
             (!children.is_empty()).then(|| ResponseItem {
-                link_id: section.id.clone(),
-                text: Some(section.title.clone()),
+                link_id: group.link_id,
+                text: Some(group.text),
                 answer: Vec::new(),
                 item: children,
             })
@@ -367,18 +464,24 @@ pub fn build(
         .collect();
     QuestionnaireResponse {
         resource_type: "QuestionnaireResponse",
-        questionnaire: canonical(model),
+        questionnaire: canonical_of(model, form),
         status: status.code(),
         authored,
         item,
     }
 }
 
-/// `url|version`, or the URL alone when the questionnaire has no version.
+/// `url|version` of the assessment, or the URL alone when the questionnaire has no
+/// version.
 pub fn canonical(model: &Questionnaire) -> String {
+    canonical_of(model, Form::Assessment)
+}
+
+/// `url|version` of a form, or the URL alone when the questionnaire has no version.
+pub fn canonical_of(model: &Questionnaire, form: Form) -> String {
     match &model.version {
-        Some(v) => format!("{CANONICAL}|{v}"),
-        None => CANONICAL.to_string(),
+        Some(v) => format!("{}|{v}", form.canonical()),
+        None => form.canonical().to_string(),
     }
 }
 

@@ -43,6 +43,8 @@ pub struct Unfinished {
     pub answers: Answers,
     /// When it was last saved, in words (UTC).
     pub saved: String,
+    /// When it was last saved, in seconds since 1970.
+    pub saved_at: i64,
     /// The file, locked: no other run can take it while this is held.
     held: File,
 }
@@ -116,6 +118,7 @@ impl Store {
                 path,
                 answers,
                 saved: crate::report::date::readable(saved as i64),
+                saved_at: saved as i64,
                 held,
             })
         })
@@ -221,6 +224,9 @@ pub enum Kept {
     Unanswered,
     /// There was nowhere to keep them.
     Nowhere,
+    /// Nothing was meant to be kept: what became of things instead, in a sentence
+    /// ("this check-in was not kept ...", "nothing was deleted.").
+    Untouched(&'static str),
 }
 
 impl Kept {
@@ -279,6 +285,7 @@ impl fmt::Display for Kept {
             ),
             Kept::Unanswered => write!(f, "; nothing was answered yet, so nothing was saved."),
             Kept::Nowhere => write!(f, "; your answers were not saved."),
+            Kept::Untouched(what) => write!(f, "; {what}"),
         }
     }
 }

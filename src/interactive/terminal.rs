@@ -221,6 +221,7 @@ impl TerminalPrompter {
 
     /// Offers to continue an unfinished questionnaire: 0 continue, 1 start again.
     pub fn offer_resume(&mut self, when: &str, answers: usize) -> Result<bool, PromptError> {
+        self.term.write_line("")?;
         self.say(
             "",
             &format!(
@@ -234,6 +235,53 @@ impl TerminalPrompter {
             "Start again (the unfinished answers are kept)".to_string(),
         ];
         Ok(self.choose("Continue?", &items, None)? == 0)
+    }
+
+    /// Offers a check-in on the bout assessed on `assessed_on` (a day in words), before a
+    /// new assessment: `true` to check in. Nothing is chosen to begin with.
+    pub fn offer_checkin(&mut self, assessed_on: &str) -> Result<bool, PromptError> {
+        self.term.write_line("")?;
+        let items = [
+            "Yes, check in (about a minute)".to_string(),
+            "No, start a new assessment".to_string(),
+        ];
+        let prompt = format!(
+            "Check in on the back pain you assessed on {}?",
+            clean(assessed_on)
+        );
+        Ok(self.choose(&prompt, &items, None)? == 0)
+    }
+
+    /// The lines before a check-in's first question: which bout it follows (`title`),
+    /// how long it takes, and what a training log told (`notes`). A runner checking in
+    /// has answered the whole questionnaire before: no more than that.
+    pub fn checkin_intro(&mut self, title: &str, notes: &[String]) -> Result<(), PromptError> {
+        self.term.write_line("")?;
+        self.say("", title, Style::new().bold().underlined())?;
+        self.say(
+            "",
+            "About a minute. Nothing leaves this computer.",
+            Style::new(),
+        )?;
+        for note in notes {
+            self.say("", note, Style::new())?;
+        }
+        Ok(())
+    }
+
+    /// Below a report whose top has scrolled away: the level reached and what to do, once
+    /// more.
+    pub fn in_short(&mut self, level: &Level) -> Result<(), PromptError> {
+        let alarm = Style::new().bold().red();
+        self.term.write_line("")?;
+        self.say("", &format!("In short: {}.", level.title), alarm.clone())?;
+        self.say("", &level.action, alarm)?;
+        self.say(
+            "",
+            "The whole report is above: scroll up to read it.",
+            Style::new(),
+        )
+        .map(drop)
     }
 
     /// Offers to save the printable page: `true` to save it.
@@ -524,7 +572,10 @@ impl Prompter for TerminalPrompter {
                 Ok(match entered {
                     Entered::Text(text) => {
                         let n = parse_number(&text).expect("checked by the validator");
-                        self.answered("Your answer:", &format!("{} {}", number(n), clean(unit)))?;
+                        self.answered(
+                            "Your answer:",
+                            &clean(&crate::answers::describe(question, Value::Number(n))),
+                        )?;
                         Reply::Answer(Value::Number(n))
                     }
                     Entered::Back => Reply::Back,

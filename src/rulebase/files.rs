@@ -152,10 +152,11 @@ pub enum ChecklistItemEntry {
     Value {
         /// Question id.
         question: String,
-        /// Option value.
-        value: String,
-        /// The words shown for the item, when the option's label is not enough on its own
-        /// (only for a check-in's `signs`).
+        /// Option value (absent for a `yes_no` question: ticked means `yes`).
+        #[serde(default)]
+        value: Option<String>,
+        /// The words shown for the item, shorter or clearer than the question's label or
+        /// the option's (only for a check-in's `signs`).
         #[serde(default)]
         label: Option<String>,
     },

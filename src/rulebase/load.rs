@@ -1062,7 +1062,7 @@ impl Checker {
                         question,
                         value,
                         label,
-                    } => (question.as_str(), Some(value.as_str()), label.as_ref()),
+                    } => (question.as_str(), value.as_deref(), label.as_ref()),
                 };
                 if let Some(label) = label {
                     if shared {

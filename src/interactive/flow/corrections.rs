@@ -10,15 +10,22 @@ impl<'a, 'c> Flow<'a, 'c> {
         prompter: &mut dyn Prompter,
     ) -> Result<Option<Outcome>, PromptError> {
         loop {
-            let assessment = engine::assess(self.rules, &self.answers);
-            if assessment.escalation.level != 0 || self.rules.levels.len() < 2 {
+            let assessment = self.weigh();
+            let level = assessment.escalation.level;
+            // An assessment confirms the most urgent level; a check-in, any level at which
+            // the runner is to be seen first, as it ends the running plan for today.
+            let confirmed_here = match self.checkin {
+                None => level == 0,
+                Some(_) => self.rules.levels[level].seen_first,
+            };
+            if !confirmed_here || self.rules.levels.len() < 2 {
                 return Ok(None);
             }
             let urgent: Vec<&engine::Reason> = assessment
                 .escalation
                 .reasons
                 .iter()
-                .filter(|r| r.level == 0)
+                .filter(|r| r.level == level)
                 .collect();
             let reasons: Vec<&str> = urgent.iter().map(|r| r.text(self.rules)).collect();
             let mut behind: Vec<QuestionIdx> = urgent
@@ -28,8 +35,18 @@ impl<'a, 'c> Flow<'a, 'c> {
                 .collect();
             behind.sort_unstable();
             behind.dedup();
+            if self.checkin.is_some() {
+                // Only what the runner chose at this check-in: not the assessment's
+                // answers carried over, nor a sign skipped or "not sure" (cautious by
+                // design, never a tick to take back), nor a fact runback worked out.
+                let asked = self.rules.questionnaire.file_questions(true);
+                behind.retain(|&q| asked.contains(&q) && self.chose(q));
+                if behind.is_empty() {
+                    return Ok(None);
+                }
+            }
             let items: Vec<ReviewItem> = behind.iter().map(|&q| self.review_item(q)).collect();
-            match prompter.emergency(&self.rules.levels[0], &reasons, &items)? {
+            match prompter.emergency(&self.rules.levels[level], &reasons, &items)? {
                 EmergencyChoice::Confirm => {
                     return Ok(Some(Outcome::Emergency(self.answers.clone())));
                 }
@@ -41,17 +58,36 @@ impl<'a, 'c> Flow<'a, 'c> {
         }
     }
 
+    /// Whether the runner chose this question's answer: ticked it on a checklist, or
+    /// answered it, and not with "not sure".
+    fn chose(&self, q: QuestionIdx) -> bool {
+        if let Some(c) = self
+            .checklists()
+            .iter()
+            .find(|c| c.items.iter().any(|i| i.question == q))
+        {
+            return ticked_items(c, &self.answers)
+                .into_iter()
+                .any(|i| c.items[i].question == q);
+        }
+        let question = &self.rules.questionnaire.questions[q];
+        let unsure = question.option("unsure");
+        match self.answers.get(q) {
+            None => false,
+            Some(Value::Choice(o)) => Some(o) != unsure,
+            Some(Value::Multi(set)) => unsure.is_none_or(|u| set != 1 << u),
+            Some(_) => true,
+        }
+    }
+
     /// The screen a question is asked on: its checklist's, or its own.
     pub(super) fn screen_of(&self, q: QuestionIdx) -> Screen {
-        let questionnaire = &self.rules.questionnaire;
-        match questionnaire.checklist_of(q) {
-            Some(found) => Screen::Checklist(
-                questionnaire
-                    .checklists
-                    .iter()
-                    .position(|c| c.id == found.id)
-                    .expect("a question's checklist is one of the questionnaire's"),
-            ),
+        match self
+            .checklists()
+            .iter()
+            .position(|c| c.items.iter().any(|i| i.question == q))
+        {
+            Some(c) => Screen::Checklist(c),
             None => Screen::Question(q),
         }
     }
@@ -70,7 +106,7 @@ impl<'a, 'c> Flow<'a, 'c> {
         // Its own place among the screens shown, not one past the last of them.
         let progress = match self.history.iter().position(|s| *s == screen) {
             Some(i) => {
-                let estimate = self.history.len() + self.open_screens().len();
+                let estimate = self.history.len() + self.ahead();
                 Progress {
                     screen: i + 1,
                     screens: self.steady_total(i + 1, estimate),

@@ -2,9 +2,13 @@
 //! or a checklist of several), asking only what can still matter, going back, dropping
 //! answers that no longer apply, the emergency confirmation and the review.
 //!
+//! The same flow asks a check-in ([`run_checkin`]): its own questions, then the warning
+//! signs on one checklist, weighed with the bout it follows.
+//!
 //! The terminal is behind [`Prompter`], so this logic is tested with a scripted prompter.
 
 use crate::answers::{Answers, Value};
+use crate::bout::{Bout, facts::Runs};
 use crate::engine::{self, relevance};
 use crate::rulebase::{Checklist, Level, Question, QuestionIdx, RuleBase, Section};
 
@@ -202,20 +206,51 @@ pub fn run(
     scope: Scope,
     on_change: &mut dyn FnMut(&Answers),
 ) -> Result<Outcome, std::io::Error> {
-    let mut flow = Flow::new(rules, start, scope, on_change);
-    match flow.drive(prompter) {
-        Ok(outcome) => Ok(outcome),
-        Err(PromptError::Interrupted) => Ok(Outcome::Interrupted(flow.answers)),
-        Err(PromptError::Io(e)) => Err(e),
-    }
+    let flow = Flow::new(rules, start, scope, None, on_change);
+    flow.walk(prompter)
+}
+
+/// A check-in being asked: the bout it follows, the training log's runs, and when.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckinOf<'b> {
+    /// The bout.
+    pub bout: &'b Bout,
+    /// The runs of a training log, when one was given.
+    pub runs: Option<&'b Runs>,
+    /// Now, in seconds since 1970.
+    pub now: i64,
+}
+
+/// Asks a check-in with a prompter: the check-in's own questions that apply (given the
+/// bout and the training log), then the warning signs on one checklist. The screens,
+/// keys and emergency confirmation are the questionnaire's; there is no welcome and no
+/// review, and an answer that reaches a level at which the runner is to be seen first is
+/// confirmed on its own screen. The answers are the check-in's own (`given`).
+pub fn run_checkin(
+    rules: &RuleBase,
+    prompter: &mut dyn Prompter,
+    checkin: CheckinOf<'_>,
+    on_change: &mut dyn FnMut(&Answers),
+) -> Result<Outcome, std::io::Error> {
+    let start = Answers::none(&rules.questionnaire);
+    let flow = Flow::new(rules, start, Scope::Full, Some(checkin), on_change);
+    flow.walk(prompter)
 }
 
 /// About how many screens a run in `scope` has from these answers (for the welcome screen
 /// and the refine offer).
 pub fn screens_ahead(rules: &RuleBase, answers: &Answers, scope: Scope) -> usize {
     let mut keep = |_: &Answers| {};
-    let flow = Flow::new(rules, answers.clone(), scope, &mut keep);
+    let flow = Flow::new(rules, answers.clone(), scope, None, &mut keep);
     flow.open_screens().len()
+}
+
+/// About how many screens a check-in has (for the line before its first question).
+pub fn checkin_screens(rules: &RuleBase, checkin: CheckinOf<'_>) -> usize {
+    let mut keep = |_: &Answers| {};
+    let start = Answers::none(&rules.questionnaire);
+    let flow = Flow::new(rules, start, Scope::Full, Some(checkin), &mut keep);
+    flow.ahead()
 }
 
 /// Answers a screen records: each question and its value (`None` when skipped).
@@ -233,6 +268,8 @@ enum Screen {
 struct Flow<'a, 'c> {
     rules: &'a RuleBase,
     scope: Scope,
+    /// At a check-in, the bout it follows; `None` in an assessment.
+    checkin: Option<CheckinOf<'c>>,
     /// Told of every change to the answers.
     on_change: &'c mut dyn FnMut(&Answers),
     answers: Answers,

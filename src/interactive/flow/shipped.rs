@@ -242,6 +242,7 @@ fn ticked(rules: &RuleBase, checklist: &str, ticks: Ticks) -> Vec<(String, serde
         rules,
         Answers::none(&rules.questionnaire),
         Scope::Short,
+        None,
         &mut keep,
     );
     flow.checklist_answers(checklist, &ticks)

@@ -29,7 +29,12 @@ struct Script<'a> {
     /// Checklists shown, with what was ticked on them at first.
     checklists: Vec<(String, Ticks)>,
     emergencies: Vec<Vec<ReviewItem>>,
+    /// The level of each emergency screen shown, by id.
+    levels: Vec<String>,
     notices: Vec<String>,
+    /// Whether this is a check-in, which confirms any level at which the runner is seen
+    /// first; an assessment confirms only the most urgent.
+    checkin: bool,
 }
 
 impl<'a> Script<'a> {
@@ -42,7 +47,16 @@ impl<'a> Script<'a> {
             reviews: Vec::new(),
             checklists: Vec::new(),
             emergencies: Vec::new(),
+            levels: Vec::new(),
             notices: Vec::new(),
+            checkin: false,
+        }
+    }
+
+    fn checkin(rules: &'a RuleBase, steps: Vec<Step>) -> Self {
+        Script {
+            checkin: true,
+            ..Script::new(rules, steps)
         }
     }
 
@@ -122,7 +136,12 @@ impl Prompter for Script<'_> {
         reasons: &[&str],
         answers: &[ReviewItem],
     ) -> Result<EmergencyChoice, PromptError> {
-        assert_eq!(level.id, self.rules.levels[0].id);
+        if self.checkin {
+            assert!(level.seen_first, "{} confirmed at a check-in", level.id);
+        } else {
+            assert_eq!(level.id, self.rules.levels[0].id);
+        }
+        self.levels.push(level.id.clone());
         assert!(!reasons.is_empty(), "the emergency advice says why");
         assert!(
             !answers.is_empty(),
@@ -611,4 +630,279 @@ fn an_interruption_keeps_the_answers_so_far_and_resume_continues_from_the_first_
         "resume starts at the first unanswered question"
     );
     assert_eq!(answer_of(&rules, &outcome, "alarm"), Some(Value::Choice(1)));
+}
+
+mod checkin {
+    //! A check-in, with the shipped rule base and a bout begun by the example answers.
+
+    use super::*;
+    use crate::bout::{Bout, Kind, facts::Runs};
+
+    const DAY: i64 = 86_400;
+    const ASSESSED: i64 = 1_764_979_200;
+    const NOW: i64 = ASSESSED + 3 * DAY;
+
+    fn shipped() -> RuleBase {
+        embedded::shipped().unwrap()
+    }
+
+    fn bout(rules: &RuleBase) -> Bout {
+        let text = std::fs::read_to_string("examples/answers.json").unwrap();
+        let answers = Answers::parse(&text, "answers.json", &rules.questionnaire).unwrap();
+        let assessment = engine::assess(rules, &answers);
+        Bout {
+            id: "test".into(),
+            entries: vec![crate::bout::entry(
+                rules,
+                Kind::Assessment,
+                ASSESSED,
+                &answers,
+                &assessment,
+                None,
+            )],
+        }
+    }
+
+    fn run_checkin_with(
+        rules: &RuleBase,
+        bout: &Bout,
+        runs: Option<&Runs>,
+        script: &mut Script,
+    ) -> Outcome {
+        let of = CheckinOf {
+            bout,
+            runs,
+            now: NOW,
+        };
+        super::super::run_checkin(rules, script, of, &mut |_| {}).unwrap()
+    }
+
+    fn id(rules: &RuleBase, id: &str) -> QuestionIdx {
+        rules.questionnaire.find(id).unwrap()
+    }
+
+    fn item(rules: &RuleBase, question: &str) -> usize {
+        let signs = &rules.questionnaire.checkin.as_ref().unwrap().signs;
+        let q = id(rules, question);
+        signs.items.iter().position(|i| i.question == q).unwrap()
+    }
+
+    fn tick(items: Vec<usize>) -> ChecklistReply {
+        ChecklistReply::Answer(Ticks {
+            items,
+            ..Ticks::default()
+        })
+    }
+
+    fn none_of_these() -> ChecklistReply {
+        ChecklistReply::Answer(Ticks {
+            none: true,
+            ..Ticks::default()
+        })
+    }
+
+    fn scale(n: f64) -> Reply {
+        Reply::Answer(Value::Number(n))
+    }
+
+    #[test]
+    fn a_runner_who_ran_is_asked_six_screens_in_order_with_the_signs_last_and_no_review() {
+        let rules = shipped();
+        let bout = bout(&rules);
+        let mut script = Script::checkin(
+            &rules,
+            vec![
+                Step::Ask("pain_now", scale(3.0)),
+                Step::Ask("runs_since", scale(2.0)),
+                Step::Ask("run_pain_worst", scale(4.0)),
+                Step::Ask("pain_next_morning", Reply::Answer(Value::Choice(0))),
+                Step::Ask("plan_followed", Reply::Answer(Value::Choice(0))),
+                Step::Checklist("checkin_signs", none_of_these()),
+            ],
+        );
+        let outcome = run_checkin_with(&rules, &bout, None, &mut script);
+        let Outcome::Report(given) = &outcome else {
+            panic!("{outcome:?}");
+        };
+        assert!(script.reviews.is_empty(), "a check-in has no review");
+        assert_eq!(
+            script.checklists[0].1,
+            Ticks::default(),
+            "the signs start with nothing ticked, whatever the assessment said"
+        );
+        let totals: Vec<usize> = script.asked.iter().map(|(_, _, p)| p.screens).collect();
+        assert_eq!(totals, [6, 6, 6, 6, 6], "about six screens from the start");
+        assert_eq!(script.sections, ["checkin"], "one section, the check-in's");
+        // "None of these" answers every sign no (leg weakness: none), and the check-in
+        // holds only its own questions.
+        let weakness = id(&rules, "rf_leg_weakness");
+        assert_eq!(
+            given.get(weakness),
+            rules.questionnaire.questions[weakness]
+                .option("none")
+                .map(Value::Choice)
+        );
+        let asked = rules.questionnaire.file_questions(true);
+        for q in 0..rules.questionnaire.questions.len() {
+            assert_eq!(
+                given.get(q).is_some(),
+                asked.contains(&q),
+                "{}",
+                rules.questionnaire.questions[q].id
+            );
+        }
+    }
+
+    #[test]
+    fn no_run_since_skips_how_the_run_went_and_the_count_comes_down() {
+        let rules = shipped();
+        let bout = bout(&rules);
+        let mut script = Script::checkin(
+            &rules,
+            vec![
+                Step::Ask("pain_now", scale(3.0)),
+                Step::Ask("runs_since", scale(0.0)),
+                Step::Ask("plan_followed", Reply::Skip),
+                Step::Checklist("checkin_signs", none_of_these()),
+            ],
+        );
+        run_checkin_with(&rules, &bout, None, &mut script);
+        let progress: Vec<(usize, usize)> = script
+            .asked
+            .iter()
+            .map(|(_, _, p)| (p.screen, p.screens))
+            .collect();
+        assert_eq!(progress, [(1, 6), (2, 6), (3, 4)]);
+    }
+
+    #[test]
+    fn a_training_log_that_counts_the_runs_is_not_asked_how_many() {
+        let rules = shipped();
+        let bout = bout(&rules);
+        let run = |days: i64, km: f64| {
+            let start = chrono::DateTime::from_timestamp(ASSESSED + days * DAY, 0).unwrap();
+            crate::training::Activity {
+                start,
+                date: start.date_naive(),
+                kind: crate::training::Kind::Run,
+                sport: "Run".into(),
+                distance_m: Some(km * 1000.0),
+                duration_s: None,
+                ascent_m: None,
+                gear: None,
+                source: "log".into(),
+            }
+        };
+        let runs = Runs::from_activities(&[run(-10, 10.0), run(1, 5.0), run(2, 6.0)]);
+        let mut script = Script::checkin(
+            &rules,
+            vec![
+                Step::Ask("pain_now", scale(3.0)),
+                Step::Ask("run_pain_worst", scale(2.0)),
+                Step::Ask("pain_next_morning", Reply::Answer(Value::Choice(1))),
+                Step::Ask("plan_followed", Reply::Answer(Value::Choice(0))),
+                Step::Checklist("checkin_signs", none_of_these()),
+            ],
+        );
+        run_checkin_with(&rules, &bout, Some(&runs), &mut script);
+        assert_eq!(script.asked[0].2.screens, 5);
+    }
+
+    #[test]
+    fn a_sign_ticked_by_mistake_comes_back_unticked_with_the_other_ticks_kept() {
+        let rules = shipped();
+        let bout = bout(&rules);
+        let saddle = item(&rules, "rf_saddle_numbness");
+        let fever = item(&rules, "rf_fever_unwell");
+        let mut script = Script::checkin(
+            &rules,
+            vec![
+                Step::Ask("pain_now", scale(3.0)),
+                Step::Ask("runs_since", scale(0.0)),
+                Step::Ask("plan_followed", Reply::Answer(Value::Choice(0))),
+                Step::Checklist("checkin_signs", tick(vec![saddle, fever])),
+                Step::Emergency(EmergencyChoice::Change(id(&rules, "rf_saddle_numbness"))),
+                Step::Checklist("checkin_signs", tick(vec![fever])),
+                // A same-day sign is confirmed too.
+                Step::Emergency(EmergencyChoice::Confirm),
+            ],
+        );
+        let outcome = run_checkin_with(&rules, &bout, None, &mut script);
+        assert_eq!(script.levels, ["emergency", "urgent"]);
+        assert_eq!(
+            script.checklists[1].1,
+            Ticks {
+                items: vec![fever],
+                ..Ticks::default()
+            },
+            "the sign chosen by mistake is unticked, the other kept"
+        );
+        let Outcome::Emergency(given) = outcome else {
+            panic!("{outcome:?}");
+        };
+        assert_eq!(
+            given.get(id(&rules, "rf_saddle_numbness")),
+            Some(Value::Choice(1))
+        );
+    }
+
+    #[test]
+    fn signs_skipped_or_not_sure_are_cautious_without_a_confirmation_to_take_back() {
+        let rules = shipped();
+        let bout = bout(&rules);
+        for reply in [
+            ChecklistReply::Skip,
+            ChecklistReply::Answer(Ticks {
+                unsure: true,
+                ..Ticks::default()
+            }),
+        ] {
+            let mut script = Script::checkin(
+                &rules,
+                vec![
+                    Step::Ask("pain_now", scale(3.0)),
+                    Step::Ask("runs_since", scale(0.0)),
+                    Step::Ask("plan_followed", Reply::Answer(Value::Choice(0))),
+                    Step::Checklist("checkin_signs", reply),
+                ],
+            );
+            let outcome = run_checkin_with(&rules, &bout, None, &mut script);
+            assert!(script.levels.is_empty(), "{:?}", script.levels);
+            let weighed = crate::bout::check_in(&rules, &bout, outcome.answers(), NOW, None);
+            assert!(
+                rules.levels[weighed.assessment.escalation.level].seen_first,
+                "still a same-day level"
+            );
+        }
+    }
+
+    #[test]
+    fn going_back_from_the_signs_shows_the_last_question_with_its_answer() {
+        let rules = shipped();
+        let bout = bout(&rules);
+        let mut script = Script::checkin(
+            &rules,
+            vec![
+                Step::Ask("pain_now", scale(3.0)),
+                Step::Ask("runs_since", scale(0.0)),
+                Step::Ask("plan_followed", Reply::Answer(Value::Choice(1))),
+                Step::Checklist("checkin_signs", ChecklistReply::Back),
+                Step::Ask("plan_followed", Reply::Answer(Value::Choice(1))),
+                Step::Checklist("checkin_signs", none_of_these()),
+            ],
+        );
+        run_checkin_with(&rules, &bout, None, &mut script);
+        assert_eq!(script.asked[3].1, Some(Value::Choice(1)));
+        assert_eq!(script.asked[3].2.screen, 3);
+    }
+
+    #[test]
+    fn ctrl_c_ends_a_check_in_as_interrupted() {
+        let rules = shipped();
+        let bout = bout(&rules);
+        let mut script =
+            Script::checkin(&rules, vec![Step::Ask("pain_now", scale(3.0)), Step::CtrlC]);
+        let outcome = run_checkin_with(&rules, &bout, None, &mut script);
+        assert!(matches!(outcome, Outcome::Interrupted(_)));
+    }
 }

@@ -8,14 +8,16 @@ impl<'a, 'c> Flow<'a, 'c> {
         rules: &'a RuleBase,
         start: Answers,
         scope: Scope,
+        checkin: Option<CheckinOf<'c>>,
         on_change: &'c mut dyn FnMut(&Answers),
     ) -> Self {
-        let (answers, _) = engine::applicable(rules, &start);
+        let (answers, _) = applicable(rules, checkin, &start);
         let n = rules.questionnaire.questions.len();
         let visited: Vec<bool> = (0..n).map(|q| answers.get(q).is_some()).collect();
         let mut flow = Flow {
             rules,
             scope,
+            checkin,
             on_change,
             answers,
             visited,
@@ -42,7 +44,7 @@ impl<'a, 'c> Flow<'a, 'c> {
     /// The questions the terminal may ask given the answers: those that apply and are not
     /// retired.
     pub(super) fn askable(&self) -> Vec<bool> {
-        let (_, applies) = engine::applicable(self.rules, &self.answers);
+        let (_, applies) = applicable(self.rules, self.checkin, &self.answers);
         applies
             .into_iter()
             .zip(&self.rules.questionnaire.questions)
@@ -50,19 +52,33 @@ impl<'a, 'c> Flow<'a, 'c> {
             .collect()
     }
 
-    /// Every screen of the questionnaire, in order: a checklist at its first question.
+    /// The checklists of this run: the questionnaire's, or at a check-in its one list of
+    /// warning signs.
+    pub(super) fn checklists(&self) -> &'a [Checklist] {
+        let questionnaire = &self.rules.questionnaire;
+        match (self.checkin, &questionnaire.checkin) {
+            (None, _) => &questionnaire.checklists,
+            (Some(_), Some(checkin)) => std::slice::from_ref(&checkin.signs),
+            (Some(_), None) => &[],
+        }
+    }
+
+    /// Every screen of the questionnaire, in order: a checklist at its first question. A
+    /// check-in's are its own questions, then its warning signs.
     pub(super) fn all_screens(&self) -> Vec<Screen> {
         let questionnaire = &self.rules.questionnaire;
+        let checklists = self.checklists();
+        let order: Vec<QuestionIdx> = match self.checkin {
+            None => (0..questionnaire.questions.len()).collect(),
+            Some(_) => questionnaire.file_questions(true),
+        };
         let mut out = Vec::new();
-        for q in 0..questionnaire.questions.len() {
-            match questionnaire
-                .checklists
+        for q in order {
+            match checklists
                 .iter()
                 .position(|c| c.items.iter().any(|i| i.question == q))
             {
-                Some(c) if questionnaire.checklists[c].items[0].question == q => {
-                    out.push(Screen::Checklist(c))
-                }
+                Some(c) if checklists[c].items[0].question == q => out.push(Screen::Checklist(c)),
                 Some(_) => {}
                 None => out.push(Screen::Question(q)),
             }
@@ -73,8 +89,78 @@ impl<'a, 'c> Flow<'a, 'c> {
     pub(super) fn questions_of(&self, screen: Screen) -> Vec<QuestionIdx> {
         match screen {
             Screen::Question(q) => vec![q],
-            Screen::Checklist(c) => self.rules.questionnaire.checklists[c].questions(),
+            Screen::Checklist(c) => self.checklists()[c].questions(),
         }
+    }
+
+    /// The section a screen is shown in: its first question's, or at a check-in the
+    /// check-in's own, whatever section a warning sign comes from.
+    pub(super) fn section_of(&self, screen: Screen) -> usize {
+        let questionnaire = &self.rules.questionnaire;
+        let own = questionnaire.questions[self.first_question(screen)].section;
+        match self.checkin {
+            None => own,
+            Some(_) => questionnaire
+                .sections
+                .iter()
+                .position(|s| s.checkin)
+                .unwrap_or(own),
+        }
+    }
+
+    /// How the answers so far are assessed: as an assessment, or as a check-in weighed
+    /// with its bout.
+    pub(super) fn weigh(&self) -> engine::Assessment<'a> {
+        match self.checkin {
+            None => engine::assess(self.rules, &self.answers),
+            Some(of) => {
+                crate::bout::check_in(self.rules, of.bout, &self.answers, of.now, of.runs)
+                    .assessment
+            }
+        }
+    }
+
+    /// About how many screens are still to come: those open now, and at a check-in also
+    /// those a question not yet answered may still open (how the last run went, when
+    /// the runner has yet to say whether they ran), so the total only ever comes down.
+    pub(super) fn ahead(&self) -> usize {
+        let Some(of) = self.checkin else {
+            return self.open_screens().len();
+        };
+        // Still to be asked: what the check-in asks and has not; a fact worked out about
+        // the bout is known already.
+        let askable = self.askable();
+        let mut pending = vec![false; askable.len()];
+        for q in self.rules.questionnaire.file_questions(true) {
+            pending[q] = askable[q] && !self.visited[q];
+        }
+        let weighed =
+            crate::bout::weighed_answers(self.rules, of.bout, &self.answers, of.now, of.runs);
+        let questions = &self.rules.questionnaire.questions;
+        let may_apply = |q: QuestionIdx| {
+            let Some(condition) = &questions[q].ask_if else {
+                return true;
+            };
+            match relevance::eval_pending(condition, &weighed, &pending) {
+                engine::Truth::True => true,
+                engine::Truth::False => false,
+                engine::Truth::Unknown => {
+                    let mut reads_pending = false;
+                    condition.visit_questions(&mut |r| reads_pending |= pending[r]);
+                    reads_pending
+                }
+            }
+        };
+        self.all_screens()
+            .into_iter()
+            .filter(|&s| {
+                !self.is_done(s)
+                    && self
+                        .questions_of(s)
+                        .iter()
+                        .any(|&q| questions[q].retired.is_none() && may_apply(q))
+            })
+            .count()
     }
 
     pub(super) fn first_question(&self, screen: Screen) -> QuestionIdx {
@@ -161,7 +247,7 @@ impl<'a, 'c> Flow<'a, 'c> {
                     && self.questions_of(s).iter().any(|&q| self.seen[q])
             })
             .count();
-        let estimate = done.max(answered) + self.open_screens().len().max(1);
+        let estimate = done.max(answered) + self.ahead().max(1);
         Progress {
             screen,
             screens: self.steady_total(screen, estimate),
@@ -186,7 +272,7 @@ impl<'a, 'c> Flow<'a, 'c> {
             self.visited[q] = true;
             self.seen[q] = true;
         }
-        let (effective, applies) = engine::applicable(self.rules, &self.answers);
+        let (effective, applies) = applicable(self.rules, self.checkin, &self.answers);
         self.answers = effective;
         for (i, applies) in applies.into_iter().enumerate() {
             if !applies {
@@ -208,10 +294,10 @@ impl<'a, 'c> Flow<'a, 'c> {
         mistaken: Option<QuestionIdx>,
     ) -> Result<Option<Recorded>, PromptError> {
         let questionnaire = &self.rules.questionnaire;
+        let section = &questionnaire.sections[self.section_of(screen)];
         Ok(match screen {
             Screen::Question(q) => {
                 let question = &questionnaire.questions[q];
-                let section = &questionnaire.sections[question.section];
                 let current = self.answers.get(q).filter(|_| show_current);
                 match prompter.ask(question, section, current, progress)? {
                     Reply::Answer(v) => Some(vec![(q, Some(v))]),
@@ -220,18 +306,12 @@ impl<'a, 'c> Flow<'a, 'c> {
                 }
             }
             Screen::Checklist(c) => {
-                let checklist = &questionnaire.checklists[c];
+                let checklist = &self.checklists()[c];
                 let labels: Vec<String> = checklist
                     .items
                     .iter()
                     .map(|i| i.label(questionnaire).to_string())
                     .collect();
-                // A checklist belongs to the section of its first question.
-                let section = checklist
-                    .items
-                    .first()
-                    .map_or(0, |i| questionnaire.questions[i.question].section);
-                let section = &questionnaire.sections[section];
                 // From the emergency screen, the sign chosen by mistake comes back unticked
                 // and the rest as they were, so a stray Enter cannot repeat the mistake and
                 // no other sign is lost.
@@ -259,8 +339,19 @@ impl<'a, 'c> Flow<'a, 'c> {
         })
     }
 
+    /// Drives the run to its end; Ctrl-C or Esc ends it with the answers so far.
+    pub(super) fn walk(mut self, prompter: &mut dyn Prompter) -> Result<Outcome, std::io::Error> {
+        match self.drive(prompter) {
+            Ok(outcome) => Ok(outcome),
+            Err(PromptError::Interrupted) => Ok(Outcome::Interrupted(self.answers)),
+            Err(PromptError::Io(e)) => Err(e),
+        }
+    }
+
     pub(super) fn drive(&mut self, prompter: &mut dyn Prompter) -> Result<Outcome, PromptError> {
-        if self.scope != Scope::Refine {
+        // A check-in has a line of its own before it, and no review: its few answers are
+        // each shown as given, and b goes back.
+        if self.scope != Scope::Refine && self.checkin.is_none() {
             prompter.welcome(Welcome {
                 resumed: !self.answers.is_empty(),
             })?;
@@ -273,6 +364,9 @@ impl<'a, 'c> Flow<'a, 'c> {
         let mut shown_section = None;
         loop {
             let Some(screen) = cursor else {
+                if self.checkin.is_some() {
+                    return Ok(Outcome::Report(self.answers.clone()));
+                }
                 reviewing = true;
                 if let Some(outcome) = self.review(prompter)? {
                     return Ok(outcome);
@@ -281,7 +375,7 @@ impl<'a, 'c> Flow<'a, 'c> {
                 cursor = self.first_open();
                 continue;
             };
-            let section = self.rules.questionnaire.questions[self.first_question(screen)].section;
+            let section = self.section_of(screen);
             if shown_section != Some(section) {
                 prompter.section(&self.rules.questionnaire.sections[section])?;
                 shown_section = Some(section);
@@ -317,4 +411,27 @@ impl<'a, 'c> Flow<'a, 'c> {
             };
         }
     }
+}
+
+/// Which questions apply given the answers, and the answers without those that do not.
+/// At a check-in, the answers are weighed with the bout (the latest assessment's answers
+/// and the facts worked out, a training log's runs among them) and the check-in's
+/// questions apply; the answers kept are the check-in's own.
+fn applicable(
+    rules: &RuleBase,
+    checkin: Option<CheckinOf<'_>>,
+    answers: &Answers,
+) -> (Answers, Vec<bool>) {
+    let Some(of) = checkin else {
+        return engine::applicable(rules, answers);
+    };
+    let weighed = crate::bout::weighed_answers(rules, of.bout, answers, of.now, of.runs);
+    let (_, applies) = engine::applicable_in(rules, &weighed, engine::Phase::Checkin);
+    let mut effective = answers.clone();
+    for (q, &applies) in applies.iter().enumerate() {
+        if !applies {
+            effective.set(q, None);
+        }
+    }
+    (effective, applies)
 }
