@@ -312,7 +312,7 @@ pub fn describe(question: &Question, value: Value) -> String {
             .join(", "),
         Value::Number(n) => match &question.kind {
             AnswerKind::Number { unit, unit_one, .. } => {
-                let unit = unit_one.as_ref().filter(|_| n == 1.0).unwrap_or(unit);
+                let unit = unit_one.as_ref().filter(|_| n.abs() == 1.0).unwrap_or(unit);
                 format!("{} {unit}", number(n))
             }
             AnswerKind::Scale { max, .. } => format!("{} of {max}", number(n)),
