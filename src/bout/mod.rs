@@ -141,6 +141,31 @@ pub struct CheckIn<'a> {
     pub longest_30d_km: Option<f64>,
 }
 
+impl CheckIn<'_> {
+    /// The entry a check-in is kept as, at `now`: its own answers and the facts worked
+    /// out, not the assessment's it carried over.
+    pub fn entry(&self, rules: &RuleBase, now: i64) -> Entry {
+        let questionnaire = &rules.questionnaire;
+        let mut kept = Answers::none(questionnaire);
+        for q in questionnaire.file_questions(true) {
+            kept.set(q, self.answers.get(q));
+        }
+        for (q, question) in questionnaire.questions.iter().enumerate() {
+            if question.from_bout.is_some() {
+                kept.set(q, self.answers.get(q));
+            }
+        }
+        entry(
+            rules,
+            Kind::Checkin,
+            now,
+            &kept,
+            &self.assessment,
+            self.plan_step,
+        )
+    }
+}
+
 /// Weighs a check-in's answers (`given`, only questions a check-in asks) at `now`,
 /// following `bout`.
 pub fn check_in<'a>(

@@ -157,24 +157,7 @@ pub(crate) fn record_checkin(
         Format::Markdown => report::markdown::render_checkin(&view, &view_checkin),
         Format::Html => report::html::render_checkin(&view, &view_checkin),
     };
-    // Kept: the check-in's own answers and the facts worked out, not the assessment's.
-    let mut kept = Answers::none(&rules.questionnaire);
-    for q in file_questions {
-        kept.set(q, checkin.answers.get(q));
-    }
-    for (q, question) in rules.questionnaire.questions.iter().enumerate() {
-        if question.from_bout.is_some() {
-            kept.set(q, checkin.answers.get(q));
-        }
-    }
-    let entry = bout::entry(
-        rules,
-        Kind::Checkin,
-        now,
-        &kept,
-        &checkin.assessment,
-        checkin.plan_step,
-    );
+    let entry = checkin.entry(rules, now);
     bout.entries.push(entry);
     bouts.save(&bout)?;
     Ok(rendered)
