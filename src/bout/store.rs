@@ -144,19 +144,29 @@ impl Bouts {
 
 /// A bout from its file; `None` for anything that is not a regular file holding one.
 fn read_bout(path: &Path) -> Option<Bout> {
+    // An id runback gave (a time and a random part) is letters, digits and dashes; a
+    // name with anything else is not one of its files, and its id would be printed.
+    let id = path.file_stem()?.to_str()?.to_string();
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return None;
+    }
     let meta = std::fs::symlink_metadata(path).ok()?;
     if !meta.is_file() || meta.len() > MAX_BOUT_BYTES {
         return None;
     }
     let text = std::fs::read_to_string(path).ok()?;
     let file: File = serde_json::from_str(&text).ok()?;
-    if file.note.bout != 1 || file.entries.is_empty() {
+    // A time no clock of runback's gives (before 1970, after 9999) is not one it wrote,
+    // and would overflow the arithmetic on days.
+    let plausible = |e: &Entry| (0..=crate::report::date::LAST_SECOND).contains(&e.time);
+    if file.note.bout != 1 || file.entries.is_empty() || !file.entries.iter().all(plausible) {
         return None;
     }
     let mut entries = file.entries;
     entries.sort_by_key(|e| e.time);
-    Some(Bout {
-        id: path.file_stem()?.to_str()?.to_string(),
-        entries,
-    })
+    Some(Bout { id, entries })
 }
