@@ -137,6 +137,34 @@ impl Bouts {
         std::fs::remove_file(&path).map_err(|source| StoreError::Remove { path, source })
     }
 
+    /// Deletes every bout file in the folder, those that no longer read as a bout too
+    /// (from a newer runback, or damaged): they hold the runner's answers all the same. A
+    /// link is removed, never what it points to; a folder is left.
+    pub fn forget_all(&self) -> Result<(), StoreError> {
+        let read = std::fs::read_dir(&self.dir).map_err(|source| StoreError::Folder {
+            dir: self.dir.clone(),
+            source,
+        })?;
+        for entry in read {
+            let entry = entry.map_err(|source| StoreError::Folder {
+                dir: self.dir.clone(),
+                source,
+            })?;
+            let path = entry.path();
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir || path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                    return Err(StoreError::Remove { path, source: e });
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
     fn path(&self, id: &str) -> PathBuf {
         self.dir.join(format!("{id}.json"))
     }

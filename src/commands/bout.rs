@@ -272,7 +272,7 @@ pub(crate) fn forget(rules: &RuleBase, args: &ForgetArgs, color: ColorWhen) -> R
             }
         },
         None => (
-            "everything runback has kept: every bout and every run's answers".to_string(),
+            "everything runback has kept (every bout and every run's answers)".to_string(),
             all.iter().map(|b| b.id.clone()).collect(),
         ),
     };
@@ -284,6 +284,8 @@ pub(crate) fn forget(rules: &RuleBase, args: &ForgetArgs, color: ColorWhen) -> R
         bouts.forget(id)?;
     }
     if args.all {
+        // Every file in the folder, those that no longer read as a bout too.
+        bouts.forget_all()?;
         let store = crate::interactive::store::Store::open()
             .map_err(|source| Error::Bout(format!("cannot open the answers kept: {source}")))?;
         store
@@ -298,7 +300,7 @@ pub(crate) fn forget(rules: &RuleBase, args: &ForgetArgs, color: ColorWhen) -> R
 fn confirmed(what: &str, color: ColorWhen) -> Result<bool, Error> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Err(Error::Bout(format!(
-            "not deleting {what} without confirmation: add --yes"
+            "nothing was deleted: with no terminal to ask in, add --yes to delete {what}"
         )));
     }
     crate::interactive::guard_ctrl_c();
