@@ -64,6 +64,12 @@ impl Bout {
         self.entries.first().map_or(0, |e| e.time)
     }
 
+    /// When its latest entry was made: a check-in weighs the runs since then, so each run
+    /// of a training log counts at one check-in only.
+    pub fn since_last_entry(&self) -> i64 {
+        self.entries.last().map_or(0, |e| e.time)
+    }
+
     /// The latest assessment, whose answers a check-in carries over.
     pub fn latest_assessment(&self) -> Option<&Entry> {
         self.entries
@@ -135,7 +141,8 @@ pub struct CheckIn<'a> {
     pub assessment: Assessment<'a>,
     /// Today's step of the plan, when the rule base has one.
     pub plan_step: Option<usize>,
-    /// The bout's biggest single-run spike in the training log, when there is one.
+    /// The biggest single-run spike in the training log since the bout's latest entry,
+    /// when there is one.
     pub spike: Option<facts::Spike>,
     /// The longest run of the 30 days before now in the training log.
     pub longest_30d_km: Option<f64>,
@@ -194,7 +201,7 @@ pub fn check_in<'a>(
     CheckIn {
         answers,
         plan_step,
-        spike: runs.and_then(|r| r.spike(bout.started(), now)),
+        spike: runs.and_then(|r| r.spike(bout.since_last_entry(), now)),
         longest_30d_km: runs.and_then(|r| r.longest_before(now + 1)),
         assessment,
     }

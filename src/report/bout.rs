@@ -112,8 +112,8 @@ pub struct Numbers<'a> {
     pub limit_km: Option<f64>,
     /// The limit, in per cent.
     pub limit_percent: Option<f64>,
-    /// The bout's biggest single-run spike in the training log, when a run went past the
-    /// limit.
+    /// The biggest single-run spike in the training log since the last entry, when a run
+    /// since then went past the limit.
     pub spike: Option<SpikeView>,
 }
 

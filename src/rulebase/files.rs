@@ -265,7 +265,7 @@ pub enum BoutFact {
     Days,
     /// Runs in the training log since the last entry.
     Runs,
-    /// The biggest single-run spike of the bout in the training log, in per cent.
+    /// The biggest single-run spike in the training log since the last entry, in per cent.
     Spike,
     /// The worst recent value minus the value at the start.
     Change,
