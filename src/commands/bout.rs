@@ -103,17 +103,29 @@ pub(crate) fn checkin(rules: &RuleBase, args: &CheckinArgs, color: ColorWhen) ->
         only_checkin_questions(rules, &answers, &name)?;
         answers
     };
-    let report = record_checkin(rules, &bouts, bout, &given, now, runs.as_ref(), args, color)?;
-    match &args.output {
+    // The report's file is made (with no name yet) before the check-in is kept, so an
+    // output that cannot be written, in a folder that is missing or read-only, keeps
+    // nothing: the runner can run the same check-in again without a second entry.
+    let output_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Output { path, source }
+    };
+    let output = match &args.output {
         Some(path) => {
-            atomic_write::write_file(path, report.as_bytes(), args.force).map_err(|source| {
-                Error::Output {
-                    path: path.clone(),
-                    source,
-                }
-            })
+            Some(atomic_write::AtomicFile::create(path, args.force).map_err(output_error(path))?)
         }
-        None => write_stdout(&report),
+        None => None,
+    };
+    let report = record_checkin(rules, &bouts, bout, &given, now, runs.as_ref(), args, color)?;
+    match (output, &args.output) {
+        (Some(mut file), Some(path)) => {
+            use std::io::Write;
+            file.writer()
+                .write_all(report.as_bytes())
+                .map_err(output_error(path))?;
+            file.commit().map_err(output_error(path))
+        }
+        _ => write_stdout(&report),
     }
 }
 
