@@ -131,16 +131,16 @@ impl Clinic {
         serde_json::from_slice(&out.stdout).expect("history's JSON")
     }
 
-    /// Every file in the bouts folder, by name, with its bytes.
-    fn bout_files(&self) -> Vec<(String, Vec<u8>)> {
-        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(self.bouts_dir())
+    /// Every file in the bouts folder, by name, with its text.
+    fn bout_files(&self) -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> = std::fs::read_dir(self.bouts_dir())
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| std::fs::symlink_metadata(p).unwrap().is_file())
             .map(|p| {
                 (
                     p.file_name().unwrap().to_string_lossy().into_owned(),
-                    std::fs::read(&p).unwrap(),
+                    std::fs::read_to_string(&p).unwrap(),
                 )
             })
             .collect();
@@ -1525,6 +1525,27 @@ fn an_output_file_that_exists_is_refused_without_force_and_the_check_in_is_not_k
         std::fs::read_to_string(existing).unwrap(),
         "an earlier report"
     );
+    // An output that cannot be written keeps nothing either: the runner can run the same
+    // check-in again without a second entry.
+    let missing = clinic.files.path().join("missing").join("report.txt");
+    for target in [
+        missing.to_str().unwrap(),
+        clinic.files.path().to_str().unwrap(),
+    ] {
+        let out = clinic.checkin_raw(4, &rested(3), &["-o", target], &[]);
+        assert_eq!(out.status.code(), Some(1), "{target}");
+        assert!(out.stdout.is_empty());
+        assert!(
+            stderr(&out).contains("cannot write the report to"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(
+            clinic.bout_files(),
+            before,
+            "{target}: the check-in is not kept"
+        );
+    }
     // With --force, both replace it.
     let out = clinic.checkin_raw(
         4,
