@@ -128,7 +128,10 @@ fn work_out(
         }
         BoutFact::Spike => {
             let runs = runs?;
-            Some(runs.spike(bout.started(), now).map_or(0.0, |s| s.percent))
+            Some(
+                runs.spike(bout.since_last_entry(), now)
+                    .map_or(0.0, |s| s.percent),
+            )
         }
         BoutFact::Change => {
             let of = from.of?;

@@ -64,6 +64,12 @@ impl Bout {
         self.entries.first().map_or(0, |e| e.time)
     }
 
+    /// When its latest entry was made: a check-in weighs the runs since then, so each run
+    /// of a training log counts at one check-in only.
+    pub fn since_last_entry(&self) -> i64 {
+        self.entries.last().map_or(0, |e| e.time)
+    }
+
     /// The latest assessment, whose answers a check-in carries over.
     pub fn latest_assessment(&self) -> Option<&Entry> {
         self.entries
@@ -135,10 +141,36 @@ pub struct CheckIn<'a> {
     pub assessment: Assessment<'a>,
     /// Today's step of the plan, when the rule base has one.
     pub plan_step: Option<usize>,
-    /// The bout's biggest single-run spike in the training log, when there is one.
+    /// The biggest single-run spike in the training log since the bout's latest entry,
+    /// when there is one.
     pub spike: Option<facts::Spike>,
     /// The longest run of the 30 days before now in the training log.
     pub longest_30d_km: Option<f64>,
+}
+
+impl CheckIn<'_> {
+    /// The entry a check-in is kept as, at `now`: its own answers and the facts worked
+    /// out, not the assessment's it carried over.
+    pub fn entry(&self, rules: &RuleBase, now: i64) -> Entry {
+        let questionnaire = &rules.questionnaire;
+        let mut kept = Answers::none(questionnaire);
+        for q in questionnaire.file_questions(true) {
+            kept.set(q, self.answers.get(q));
+        }
+        for (q, question) in questionnaire.questions.iter().enumerate() {
+            if question.from_bout.is_some() {
+                kept.set(q, self.answers.get(q));
+            }
+        }
+        entry(
+            rules,
+            Kind::Checkin,
+            now,
+            &kept,
+            &self.assessment,
+            self.plan_step,
+        )
+    }
 }
 
 /// Weighs a check-in's answers (`given`, only questions a check-in asks) at `now`,
@@ -160,7 +192,7 @@ pub fn check_in<'a>(
     CheckIn {
         answers,
         plan_step,
-        spike: runs.and_then(|r| r.spike(bout.started(), now)),
+        spike: runs.and_then(|r| r.spike(bout.since_last_entry(), now)),
         longest_30d_km: runs.and_then(|r| r.longest_before(now + 1)),
         assessment,
     }

@@ -137,6 +137,34 @@ impl Bouts {
         std::fs::remove_file(&path).map_err(|source| StoreError::Remove { path, source })
     }
 
+    /// Deletes every bout file in the folder, those that no longer read as a bout too
+    /// (from a newer runback, or damaged): they hold the runner's answers all the same. A
+    /// link is removed, never what it points to; a folder is left.
+    pub fn forget_all(&self) -> Result<(), StoreError> {
+        let read = std::fs::read_dir(&self.dir).map_err(|source| StoreError::Folder {
+            dir: self.dir.clone(),
+            source,
+        })?;
+        for entry in read {
+            let entry = entry.map_err(|source| StoreError::Folder {
+                dir: self.dir.clone(),
+                source,
+            })?;
+            let path = entry.path();
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir || path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                    return Err(StoreError::Remove { path, source: e });
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
     fn path(&self, id: &str) -> PathBuf {
         self.dir.join(format!("{id}.json"))
     }
@@ -144,19 +172,29 @@ impl Bouts {
 
 /// A bout from its file; `None` for anything that is not a regular file holding one.
 fn read_bout(path: &Path) -> Option<Bout> {
+    // An id runback gave (a time and a random part) is letters, digits and dashes; a
+    // name with anything else is not one of its files, and its id would be printed.
+    let id = path.file_stem()?.to_str()?.to_string();
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return None;
+    }
     let meta = std::fs::symlink_metadata(path).ok()?;
     if !meta.is_file() || meta.len() > MAX_BOUT_BYTES {
         return None;
     }
     let text = std::fs::read_to_string(path).ok()?;
     let file: File = serde_json::from_str(&text).ok()?;
-    if file.note.bout != 1 || file.entries.is_empty() {
+    // A time no clock of runback's gives (before 1970, after 9999) is not one it wrote,
+    // and would overflow the arithmetic on days.
+    let plausible = |e: &Entry| (0..=crate::report::date::LAST_SECOND).contains(&e.time);
+    if file.note.bout != 1 || file.entries.is_empty() || !file.entries.iter().all(plausible) {
         return None;
     }
     let mut entries = file.entries;
     entries.sort_by_key(|e| e.time);
-    Some(Bout {
-        id: path.file_stem()?.to_str()?.to_string(),
-        entries,
-    })
+    Some(Bout { id, entries })
 }

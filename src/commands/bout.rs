@@ -112,8 +112,7 @@ pub(crate) fn checkin(rules: &RuleBase, args: &CheckinArgs, color: ColorWhen) ->
         crate::fhir::Form::Checkin,
     )?;
     only_checkin_questions(rules, &given, &name)?;
-    let report = record_checkin(rules, &bouts, bout, &given, now, runs.as_ref(), args, color)?;
-    deliver_checkin(&report, args)
+    keep_and_deliver(rules, &bouts, bout, &given, now, runs.as_ref(), args, color)
 }
 
 /// A check-in chosen at the offer of a plain `runback`: asked with the offer's prompter,
@@ -176,8 +175,7 @@ fn ask_checkin(
         .assessment
         .escalation
         .level;
-    let report = record_checkin(rules, &bouts, bout, &given, now, runs, args, color)?;
-    deliver_checkin(&report, args)?;
+    keep_and_deliver(rules, &bouts, bout, &given, now, runs, args, color)?;
     let on_screen =
         args.output.is_none() && args.format == CheckinFormat::Text && io::stdout().is_terminal();
     if on_screen && level != 0 && rules.levels[level].seen_first {
@@ -186,18 +184,41 @@ fn ask_checkin(
     Ok(())
 }
 
-/// Writes a check-in's report to `--output` (whole, or not at all) or standard output.
-fn deliver_checkin(report: &str, args: &CheckinArgs) -> Result<(), Error> {
-    match &args.output {
+/// Keeps a check-in and writes its report to `--output` (whole, or not at all) or
+/// standard output. The report's file is made (with no name yet) before the check-in is
+/// kept, so an output that cannot be written, in a folder that is missing or read-only,
+/// keeps nothing: the runner can run the same check-in again without a second entry.
+#[allow(clippy::too_many_arguments)]
+fn keep_and_deliver(
+    rules: &RuleBase,
+    bouts: &Bouts,
+    bout: bout::Bout,
+    given: &Answers,
+    now: i64,
+    runs: Option<&Runs>,
+    args: &CheckinArgs,
+    color: ColorWhen,
+) -> Result<(), Error> {
+    let output_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Output { path, source }
+    };
+    let output = match &args.output {
         Some(path) => {
-            atomic_write::write_file(path, report.as_bytes(), args.force).map_err(|source| {
-                Error::Output {
-                    path: path.clone(),
-                    source,
-                }
-            })
+            Some(atomic_write::AtomicFile::create(path, args.force).map_err(output_error(path))?)
         }
-        None => write_stdout(report),
+        None => None,
+    };
+    let report = record_checkin(rules, bouts, bout, given, now, runs, args, color)?;
+    match (output, &args.output) {
+        (Some(mut file), Some(path)) => {
+            use std::io::Write;
+            file.writer()
+                .write_all(report.as_bytes())
+                .map_err(output_error(path))?;
+            file.commit().map_err(output_error(path))
+        }
+        _ => write_stdout(&report),
     }
 }
 
@@ -247,24 +268,7 @@ pub(crate) fn record_checkin(
             crate::fhir::response::date_time(now),
         )),
     };
-    // Kept: the check-in's own answers and the facts worked out, not the assessment's.
-    let mut kept = Answers::none(&rules.questionnaire);
-    for q in file_questions {
-        kept.set(q, checkin.answers.get(q));
-    }
-    for (q, question) in rules.questionnaire.questions.iter().enumerate() {
-        if question.from_bout.is_some() {
-            kept.set(q, checkin.answers.get(q));
-        }
-    }
-    let entry = bout::entry(
-        rules,
-        Kind::Checkin,
-        now,
-        &kept,
-        &checkin.assessment,
-        checkin.plan_step,
-    );
+    let entry = checkin.entry(rules, now);
     bout.entries.push(entry);
     bouts.save(&bout)?;
     Ok(rendered)
@@ -379,7 +383,7 @@ pub(crate) fn forget(rules: &RuleBase, args: &ForgetArgs, color: ColorWhen) -> R
             }
         },
         None => (
-            "everything runback has kept: every bout and every run's answers".to_string(),
+            "everything runback has kept (every bout and every run's answers)".to_string(),
             all.iter().map(|b| b.id.clone()).collect(),
         ),
     };
@@ -391,6 +395,8 @@ pub(crate) fn forget(rules: &RuleBase, args: &ForgetArgs, color: ColorWhen) -> R
         bouts.forget(id)?;
     }
     if args.all {
+        // Every file in the folder, those that no longer read as a bout too.
+        bouts.forget_all()?;
         let store = crate::interactive::store::Store::open()
             .map_err(|source| Error::Bout(format!("cannot open the answers kept: {source}")))?;
         store
@@ -405,7 +411,7 @@ pub(crate) fn forget(rules: &RuleBase, args: &ForgetArgs, color: ColorWhen) -> R
 fn confirmed(what: &str, color: ColorWhen) -> Result<bool, Error> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Err(Error::Bout(format!(
-            "not deleting {what} without confirmation: add --yes"
+            "nothing was deleted: with no terminal to ask in, add --yes to delete {what}"
         )));
     }
     crate::interactive::guard_ctrl_c();

@@ -202,8 +202,8 @@ pub struct Numbers<'a> {
     pub limit_km: Option<f64>,
     /// The limit, in per cent.
     pub limit_percent: Option<f64>,
-    /// The bout's biggest single-run spike in the training log, when a run went past the
-    /// limit.
+    /// The biggest single-run spike in the training log since the last entry, when a run
+    /// since then went past the limit.
     pub spike: Option<SpikeView>,
 }
 
@@ -333,10 +333,14 @@ pub fn left_out(hidden: usize) -> String {
     )
 }
 
-/// What to do, as a check-in says it: the level's action, except at the default level,
+/// What to do, as a check-in says it: the level's `checkin_action` when the rule base
+/// gives one; otherwise the level's action, except at the default level,
 /// whose action points to self-care "below" that a check-in does not list; there, its
 /// title and time frame.
 pub fn checkin_action(e: &EscalationView) -> String {
+    if let Some(own) = e.checkin_action {
+        return own.to_string();
+    }
     if !e.is_default {
         return e.action.to_string();
     }

@@ -146,6 +146,10 @@ pub struct EscalationView<'a> {
     pub time_frame: Option<&'a str>,
     /// What to do.
     pub action: &'a str,
+    /// What to do, as a check-in says it, when the rule base words it apart.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub checkin_action: Option<&'a str>,
     /// Whether this is the default level (nothing raised it).
     pub is_default: bool,
     /// Whether the runner is to be seen before anything else (the level's `seen_first`).
@@ -605,6 +609,7 @@ impl<'a> ReportView<'a> {
             title: &level.title,
             time_frame: level.time_frame.as_deref(),
             action: &level.action,
+            checkin_action: level.checkin_action.as_deref(),
             is_default: a.escalation.level == rb.default_level(),
             seen_first: level.seen_first,
             rank: a.escalation.level,

@@ -266,7 +266,7 @@ pub enum BoutFact {
     Days,
     /// Runs in the training log since the last entry.
     Runs,
-    /// The biggest single-run spike of the bout in the training log, in per cent.
+    /// The biggest single-run spike in the training log since the last entry, in per cent.
     Spike,
     /// The worst recent value minus the value at the start.
     Change,
@@ -913,6 +913,10 @@ pub struct LevelEntry {
     /// Shown above the strategies when this level applies.
     #[serde(default)]
     pub self_care_note: Option<String>,
+    /// What to do, as a check-in says it, when `action` speaks of an assessment's report
+    /// (a check-in lists no self-care).
+    #[serde(default)]
+    pub checkin_action: Option<String>,
     /// The runner is to be seen before anything else: after a report at this level the
     /// questionnaire offers no refining questions (a video of a run, a plank) and no page
     /// for a later appointment.

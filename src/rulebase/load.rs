@@ -504,6 +504,9 @@ impl Checker {
             if let Some(note) = &l.self_care_note {
                 self.text(note, &at.key("self_care_note"));
             }
+            if let Some(action) = &l.checkin_action {
+                self.text(action, &at.key("checkin_action"));
+            }
             let sources = self.resolve_sources(&source_ids, &l.sources, &at.key("sources"));
             levels.push(Level {
                 id: l.id.clone(),
@@ -511,6 +514,7 @@ impl Checker {
                 time_frame: l.time_frame.clone(),
                 action: l.action.clone(),
                 self_care_note: l.self_care_note.clone(),
+                checkin_action: l.checkin_action.clone(),
                 seen_first: l.seen_first,
                 sources,
             });

@@ -645,6 +645,8 @@ pub struct Level {
     pub action: String,
     /// Shown above the strategies at this level.
     pub self_care_note: Option<String>,
+    /// What to do, as a check-in says it, when the rule base words it apart.
+    pub checkin_action: Option<String>,
     /// Whether the runner is to be seen before anything else (see `files::LevelEntry`).
     pub seen_first: bool,
     /// Guidance behind it.
