@@ -1630,3 +1630,26 @@ fn text_from_a_bout_file_reaches_the_terminal_cleaned() {
     let report = clinic.checkin(4, &rested(3));
     assert_eq!(step(&report), 1, "{}", summary(&report));
 }
+
+#[test]
+fn check_ins_made_at_the_same_moment_are_all_kept() {
+    // A runner checking in from two windows, or a clinic's script running several at
+    // once: each reads the bout, and each entry must survive the others' saves.
+    let clinic = Clinic::new();
+    clinic.assess(0, &assessment(Some("under_2_weeks"), 5));
+    let path = clinic.file("checkin.json", &rested(4).to_string());
+    let children: Vec<std::process::Child> = (0..8)
+        .map(|_| {
+            clinic
+                .command(3, &["checkin", "--answers", path.to_str().unwrap()])
+                .spawn()
+                .expect("runback starts")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        ok(&out, "a check-in among eight at once");
+    }
+    let history = clinic.history(3);
+    assert_eq!(entries(&history).len(), 9, "{history:#}");
+}

@@ -91,8 +91,13 @@ impl Bout {
     /// Whether a check-in may still follow it at `now`: its latest assessment is less
     /// than `weeks` old.
     pub fn is_current(&self, now: i64, weeks: u32) -> bool {
-        self.latest_assessment()
-            .is_some_and(|a| now - a.time < i64::from(weeks) * 7 * 86_400)
+        // An entry after `now` (a clock set back) leaves no bout to follow: a check-in
+        // dated before what it follows would make no sense of days.
+        let last = self.entries.last().map_or(i64::MIN, |e| e.time);
+        last <= now
+            && self
+                .latest_assessment()
+                .is_some_and(|a| now - a.time < i64::from(weeks) * 7 * 86_400)
     }
 }
 

@@ -87,6 +87,36 @@ impl Bouts {
         &self.dir
     }
 
+    /// Adds an entry to a bout and writes it, under a lock held only for that read and
+    /// write: the bout is read again first, so an entry another runback added meanwhile
+    /// (a check-in in a second window) is kept, not overwritten.
+    pub fn add(&self, bout: &Bout, entry: Entry) -> Result<Bout, StoreError> {
+        let _held = self.lock()?;
+        let mut now = read_bout(&self.path(&bout.id)).unwrap_or_else(|| bout.clone());
+        now.entries.push(entry);
+        now.entries.sort_by_key(|e| e.time);
+        self.save(&now)?;
+        Ok(now)
+    }
+
+    /// Holds the bouts for one read and write: a lock on the folder itself, so no file is
+    /// added to it. Released when the handle is dropped. (Elsewhere than on Unix a folder
+    /// cannot be opened to lock, and two check-ins at the very same moment stay possible.)
+    fn lock(&self) -> Result<Option<std::fs::File>, StoreError> {
+        #[cfg(unix)]
+        {
+            let folder = std::fs::File::open(&self.dir)
+                .and_then(|f| f.lock().map(|()| f))
+                .map_err(|source| StoreError::Write {
+                    path: self.dir.clone(),
+                    source,
+                })?;
+            Ok(Some(folder))
+        }
+        #[cfg(not(unix))]
+        Ok(None)
+    }
+
     /// Every bout that reads, oldest first.
     pub fn all(&self) -> Vec<Bout> {
         let Ok(read) = std::fs::read_dir(&self.dir) else {

@@ -65,6 +65,18 @@ pub(crate) fn assess(
     // Kept before the report is written: a bout that cannot be kept stops the run with
     // nothing on standard output.
     if args.keep || args.new_bout {
+        // An --output that cannot be written (a folder missing or read-only) stops the run
+        // before the assessment is kept, so running it again does not keep it twice.
+        if let Some(path) = &args.output {
+            drop(
+                atomic_write::AtomicFile::create(path, args.force).map_err(|source| {
+                    Error::Output {
+                        path: path.clone(),
+                        source,
+                    }
+                })?,
+            );
+        }
         let said = super::bout::keep_assessment(rules, &answers, args.new_bout)?;
         crate::stdio::message(&format!("runback: {said}"));
     }

@@ -32,17 +32,10 @@ pub(crate) fn keep_assessment(
         .then(|| bouts.current(now, checkin.bout_weeks))
         .flatten();
     let started = current.is_none();
-    let mut bout = current.unwrap_or_else(|| bouts.new_bout(now));
+    let bout = current.unwrap_or_else(|| bouts.new_bout(now));
     let assessment = engine::assess(rules, answers);
-    bout.entries.push(bout::entry(
-        rules,
-        Kind::Assessment,
-        now,
-        answers,
-        &assessment,
-        None,
-    ));
-    bouts.save(&bout)?;
+    let entry = bout::entry(rules, Kind::Assessment, now, answers, &assessment, None);
+    let bout = bouts.add(&bout, entry)?;
     Ok(if started {
         "This assessment starts a new bout of back pain: check in every few days with runback checkin.".to_string()
     } else {
@@ -227,7 +220,7 @@ fn keep_and_deliver(
 pub(crate) fn record_checkin(
     rules: &RuleBase,
     bouts: &Bouts,
-    mut bout: bout::Bout,
+    bout: bout::Bout,
     given: &Answers,
     now: i64,
     runs: Option<&Runs>,
@@ -269,8 +262,7 @@ pub(crate) fn record_checkin(
         )),
     };
     let entry = checkin.entry(rules, now);
-    bout.entries.push(entry);
-    bouts.save(&bout)?;
+    bouts.add(&bout, entry)?;
     Ok(rendered)
 }
 
