@@ -998,6 +998,12 @@ impl Checker {
             checklists,
         );
         questionnaire.checkin = checkin;
+        let plan = super::model::EnginePlan::new(
+            &questionnaire,
+            &rules_out,
+            &causes_out,
+            unanswered.as_ref(),
+        );
         RuleBase {
             origin: self.origin.clone(),
             questionnaire,
@@ -1020,6 +1026,7 @@ impl Checker {
                 escalation: escalation_name,
                 rules: rules_name,
             },
+            plan,
         }
     }
 

@@ -51,6 +51,69 @@ pub struct RuleBase {
     pub fallback_strategies: Vec<StrategyIdx>,
     /// The name each file was loaded under, so `runback check` can point into it.
     pub files: FileNames,
+    /// What evaluating an answer set needs of the rules, worked out once at load.
+    pub(crate) plan: EnginePlan,
+}
+
+/// What the engine needs of the rules beyond their conditions, worked out once when the
+/// rule base is loaded, so that evaluating an answer set is one pass over the rules with
+/// nothing searched or sorted by name.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct EnginePlan {
+    /// Each rule's place among the rules in order of id: reasons and a contributor's rules
+    /// are listed in id order.
+    pub rule_order: Vec<u32>,
+    /// Each cause's place among the causes in order of id.
+    pub cause_order: Vec<u32>,
+    /// For each rule, the questions the floor for unanswered questions names when the rule
+    /// cannot be decided for want of them: every question an escalation rule more urgent
+    /// than the floor reads, and the warning signs one at the floor's level reads; none for
+    /// other rules. Each once, in order of first appearance.
+    pub floor_questions: Vec<Vec<QuestionIdx>>,
+}
+
+impl EnginePlan {
+    /// The plan for these rules.
+    pub(crate) fn new(
+        questionnaire: &Questionnaire,
+        rules: &[Rule],
+        causes: &[Cause],
+        floor: Option<&UnansweredFloor>,
+    ) -> Self {
+        fn order<T>(items: &[T], id: impl Fn(&T) -> &str) -> Vec<u32> {
+            let mut by_id: Vec<usize> = (0..items.len()).collect();
+            by_id.sort_by(|&a, &b| id(&items[a]).cmp(id(&items[b])).then(a.cmp(&b)));
+            let mut place = vec![0; items.len()];
+            for (rank, i) in by_id.into_iter().enumerate() {
+                place[i] = rank as u32;
+            }
+            place
+        }
+        let floor_questions = rules
+            .iter()
+            .map(|rule| {
+                let mut found = Vec::new();
+                let (Some(floor), Conclusion::Escalate(e)) = (floor, &rule.then) else {
+                    return found;
+                };
+                if e.level > floor.level {
+                    return found;
+                }
+                let above = e.level < floor.level;
+                rule.when.visit_questions(&mut |q| {
+                    if (above || questionnaire.questions[q].warning_sign) && !found.contains(&q) {
+                        found.push(q);
+                    }
+                });
+                found
+            })
+            .collect();
+        EnginePlan {
+            rule_order: order(rules, |r| &r.id),
+            cause_order: order(causes, |c| &c.id),
+            floor_questions,
+        }
+    }
 }
 
 /// The name each rule file was loaded under (a path, or `rules/x.json (embedded)`).
