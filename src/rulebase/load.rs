@@ -1027,6 +1027,7 @@ impl Checker {
                 rules: rules_name,
             },
             plan,
+            escaped: Default::default(),
         }
     }
 

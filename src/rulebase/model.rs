@@ -53,6 +53,8 @@ pub struct RuleBase {
     pub files: FileNames,
     /// What evaluating an answer set needs of the rules, worked out once at load.
     pub(crate) plan: EnginePlan,
+    /// The rule base's text escaped for JSON, made when a batch first needs it.
+    pub(crate) escaped: std::sync::OnceLock<super::escaped::EscapedTexts>,
 }
 
 /// What the engine needs of the rules beyond their conditions, worked out once when the
@@ -134,6 +136,12 @@ pub struct FileNames {
 }
 
 impl RuleBase {
+    /// The rule base's text escaped for JSON, made on first use.
+    pub fn escaped(&self) -> &super::escaped::EscapedTexts {
+        self.escaped
+            .get_or_init(|| super::escaped::EscapedTexts::new(self))
+    }
+
     /// The level every report shows when no rule raised another.
     pub fn default_level(&self) -> LevelIdx {
         self.levels.len() - 1
