@@ -132,6 +132,38 @@ def compare(label, before, after):
     sys.exit(1)
 
 
+def broken_rule_bases(work):
+    """Copies of rules/ with the mistakes an author makes, one kind each."""
+    def edit(name, change):
+        folder = os.path.join(work, "broken", name)
+        os.makedirs(folder, exist_ok=True)
+        for file in os.listdir("rules"):
+            if file.endswith(".json"):
+                with open(os.path.join("rules", file)) as f:
+                    text = f.read()
+                with open(os.path.join(folder, file), "w") as f:
+                    f.write(change(file, text))
+        return folder
+
+    def first(file, old, new):
+        return lambda f, text: text.replace(old, new, 1) if f == file else text
+
+    rules = json.load(open("rules/rules.json"))
+    rule = rules["rules"][3]["id"]
+    source = json.load(open("rules/sources.json"))["sources"][0]["id"]
+    return [
+        edit("syntax", first("rules.json", "{", "{,")),
+        edit("wrong-kind", first("questionnaire.json", '"type": "yes_no"', '"type": 0')),
+        edit("unknown-source", lambda f, t: t.replace(f'"{source}"', '"no-such-source"')
+             if f != "sources.json" else t),
+        edit("duplicate-rule", lambda f, t: t.replace(f'"id": "{rules["rules"][4]["id"]}"',
+                                                     f'"id": "{rule}"', 1)
+             if f == "rules.json" else t),
+        edit("empty-title", lambda f, t: re.sub(r'"title": "[^"]*"', '"title": " "', t, count=1)
+             if f == "causes.json" else t),
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("before")
@@ -194,8 +226,14 @@ def main():
                 reports += 1
     print(f"assess: {reports} reports ({len(files)} answer files x {len(report_formats)} formats "
           f"x flags), identical")
+    broken = broken_rule_bases(work)
+    for folder in broken:
+        for command in (["--rules", folder, "check"],
+                        ["--rules", folder, "assess", "--answers", "examples/answers.json"]):
+            compare(" ".join(command), *(run(b, command, env) for b in (args.before, args.after)))
+    print(f"rule-base problems: {len(broken)} broken rule bases, the same messages")
     print(f"all identical: {len(lines)} answer sets in {len(formats)} batch formats "
-          f"({batch_bytes / 1e6:.0f} MB compared), {reports} reports")
+          f"({batch_bytes / 1e6:.0f} MB compared), {reports} reports, {len(broken)} broken rule bases")
 
 
 if __name__ == "__main__":
