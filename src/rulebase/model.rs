@@ -72,6 +72,9 @@ pub(crate) struct EnginePlan {
     /// than the floor reads, and the warning signs one at the floor's level reads; none for
     /// other rules. Each once, in order of first appearance.
     pub floor_questions: Vec<Vec<QuestionIdx>>,
+    /// For each section, the causes a rule gives evidence for by reading one of its
+    /// questions, in the rule base's order of causes: what its self-test could show.
+    pub could_show: Vec<Vec<CauseIdx>>,
 }
 
 impl EnginePlan {
@@ -110,10 +113,32 @@ impl EnginePlan {
                 found
             })
             .collect();
+        let could_show = questionnaire
+            .sections
+            .iter()
+            .map(|section| {
+                let mut found: Vec<CauseIdx> = Vec::new();
+                for rule in rules {
+                    let Conclusion::Evidence { cause, strength } = rule.then else {
+                        continue;
+                    };
+                    let mut reads = false;
+                    rule.when
+                        .visit_questions(&mut |q| reads |= section.questions.contains(&q));
+                    if reads && strength > 0.0 {
+                        found.push(cause);
+                    }
+                }
+                found.sort_unstable();
+                found.dedup();
+                found
+            })
+            .collect();
         EnginePlan {
             rule_order: order(rules, |r| &r.id),
             cause_order: order(causes, |c| &c.id),
             floor_questions,
+            could_show,
         }
     }
 }
