@@ -916,9 +916,8 @@ fn start_here(
     let serves = |i: usize| notable().filter(move |f| strategies[i].for_causes.contains(&f.cause));
     reset(&mut s.covered, rules.causes.len(), false);
     reset(&mut s.open, strategies.len(), false);
-    for i in 0..strategies.len() {
-        s.open[i] =
-            serves(i).nth(1).is_some() || serves(i).any(|f| leads(f, strategies[i].strategy));
+    for (i, strategy) in strategies.iter().enumerate() {
+        s.open[i] = serves(i).nth(1).is_some() || serves(i).any(|f| leads(f, strategy.strategy));
     }
     let mut chosen = [0; START_HERE];
     let mut len = 0;
@@ -932,11 +931,10 @@ fn start_here(
         len
     };
     let mut count = 0;
-    for i in 0..strategies.len() {
+    for (i, strategy) in strategies.iter().enumerate() {
         if s.open[i]
             && count < START_HERE
-            && serves(i)
-                .any(|f| rules.causes[f.cause].start_first && leads(f, strategies[i].strategy))
+            && serves(i).any(|f| rules.causes[f.cause].start_first && leads(f, strategy.strategy))
         {
             count = choose(i, s, &mut chosen);
         }
