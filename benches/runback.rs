@@ -1,6 +1,7 @@
-//! How long runback takes: one assessment, loading the rule base, and a batch end to end,
-//! with synthetic rule bases 10 and 100 times the shipped one to show how cost grows with
-//! the number of rules. Run with `cargo bench`; BENCHMARKS.md records the figures.
+//! How long runback takes: one assessment, loading the rule base, a record of each batch
+//! format on one core, and a batch end to end, with synthetic rule bases 10 and 100 times
+//! the shipped one to show how cost grows with the number of rules. Run with `cargo bench`
+//! (`benches/process.rs` times whole processes); BENCHMARKS.md records the figures.
 
 use std::sync::LazyLock;
 
@@ -16,10 +17,14 @@ use runback::rulebase::embedded::TEXTS;
 use runback::rulebase::load::{FILE_NAMES, RuleFile, load};
 use runback::rulebase::{RuleBase, embedded};
 
-// Measure with the allocator the binary ships with.
+// Measure with the allocator the binary ships with, counting what is allocated.
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: divan::AllocProfiler<mimalloc::MiMalloc> =
+    divan::AllocProfiler::new(mimalloc::MiMalloc);
+#[cfg(not(feature = "mimalloc"))]
+#[global_allocator]
+static ALLOCATOR: divan::AllocProfiler = divan::AllocProfiler::system();
 
 fn main() {
     divan::main();
@@ -117,6 +122,110 @@ fn assess_scaled(bencher: Bencher, scale: usize) {
     let rb = load_texts(&scaled_texts(scale));
     let answers = full_answers(&rb);
     bencher.bench(|| engine::assess(&rb, divan::black_box(&answers)).causes.len());
+}
+
+/// Random complete answer sets: every question answered (branches and a check-in's
+/// questions too, so some answers are not used), each with an id, as a batch reads them.
+fn random_lines(rb: &RuleBase, n: usize) -> Vec<batch::input::Line> {
+    use runback::rulebase::AnswerKind;
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |below: usize| -> usize {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % below as u64) as usize
+    };
+    (0..n)
+        .map(|i| {
+            let mut set = serde_json::Map::new();
+            set.insert("id".into(), Json::String(format!("runner-{i}")));
+            for q in &rb.questionnaire.questions {
+                let value = match &q.kind {
+                    AnswerKind::YesNo | AnswerKind::Single => {
+                        Json::String(q.options[next(q.options.len())].value.clone())
+                    }
+                    AnswerKind::Multi => {
+                        let exclusive: Vec<&str> = (q.options.iter())
+                            .filter(|o| o.exclusive)
+                            .map(|o| o.value.as_str())
+                            .collect();
+                        let others: Vec<&str> = (q.options.iter())
+                            .filter(|o| !o.exclusive)
+                            .map(|o| o.value.as_str())
+                            .collect();
+                        if !exclusive.is_empty() && next(5) == 0 {
+                            serde_json::json!([exclusive[next(exclusive.len())]])
+                        } else {
+                            let chosen: Vec<&str> =
+                                others.iter().copied().filter(|_| next(2) == 0).collect();
+                            let chosen = if chosen.is_empty() {
+                                vec![others[0]]
+                            } else {
+                                chosen
+                            };
+                            serde_json::json!(chosen)
+                        }
+                    }
+                    kind => {
+                        let (min, max) = kind.range().unwrap();
+                        let steps = (max - min) as usize;
+                        serde_json::json!(min as i64 + next(steps + 1) as i64)
+                    }
+                };
+                set.insert(q.id.clone(), value);
+            }
+            batch::input::Line {
+                number: i as u64 + 1,
+                text: Ok(Json::Object(set).to_string()),
+            }
+        })
+        .collect()
+}
+
+/// The fixtures' answer sets with ids, as [`batch_input`] writes them, one per line.
+fn fixture_lines(n: usize) -> Vec<batch::input::Line> {
+    String::from_utf8(batch_input(n))
+        .unwrap()
+        .lines()
+        .enumerate()
+        .map(|(i, text)| batch::input::Line {
+            number: i as u64 + 1,
+            text: Ok(text.to_string()),
+        })
+        .collect()
+}
+
+const RECORD_LINES: usize = 1_000;
+
+/// One record of each batch format on one core: parse the line, assess it, write the
+/// record. The same answer sets for every format, so the formats compare directly.
+#[divan::bench(args = ["random/jsonl", "random/csv", "random/jsonl-summary", "fixtures/jsonl", "fixtures/csv", "fixtures/jsonl-summary"])]
+fn record(bencher: Bencher, case: &str) {
+    let rb = &*SHIPPED;
+    let (input, format) = case.split_once('/').unwrap();
+    let lines = match input {
+        "random" => random_lines(rb, RECORD_LINES),
+        _ => fixture_lines(RECORD_LINES),
+    };
+    let view = report::ViewOptions {
+        date: "2026-12-06".to_string(),
+        ..Default::default()
+    };
+    let mut out = Vec::with_capacity(64 << 20);
+    bencher
+        .counter(ItemsCount::new(RECORD_LINES))
+        .bench_local(|| {
+            out.clear();
+            for line in &lines {
+                let record = batch::assess_line(rb, line).unwrap();
+                match format {
+                    "jsonl" => batch::jsonl::write(&record, &view, &mut out),
+                    "csv" => batch::csv::write(&record, &mut out),
+                    _ => batch::summary::write(&record, &view, &mut out),
+                }
+            }
+            out.len()
+        });
 }
 
 /// Turn one assessment into the JSON report.

@@ -1,5 +1,6 @@
 //! JSONL records: one JSON report, or one error record, per input line. The `id` is
 //! written back as read, with the characters a terminal must not see escaped the JSON way.
+//! The rule base's text is copied from its escaped form (see [`super::json`]).
 
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -30,16 +31,18 @@ struct Failed<'a> {
 pub fn write(record: &Record, view: &ViewOptions, out: &mut Vec<u8>) {
     let id = record.id.as_ref();
     let written = match &record.outcome {
-        Ok(assessment) => crate::clean::write_json(
+        Ok(assessment) => super::json::write(
             &mut *out,
+            assessment.rules.escaped(),
             &Assessed {
                 line: record.line,
                 id,
                 report: ReportView::new(assessment, view),
             },
         ),
-        Err(error) => crate::clean::write_json(
+        Err(error) => super::json::write(
             &mut *out,
+            &Default::default(),
             &Failed {
                 line: record.line,
                 id,

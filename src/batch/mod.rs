@@ -7,6 +7,7 @@
 
 pub mod csv;
 pub mod input;
+pub mod json;
 pub mod jsonl;
 pub mod summary;
 pub use std::fmt;

@@ -64,7 +64,8 @@ pub fn write(record: &Record, view: &ViewOptions, out: &mut Vec<u8>) {
             })
             .collect(),
     };
-    crate::clean::write_json(&mut *out, &verdict).expect("a record always serializes to memory");
+    super::json::write(&mut *out, assessment.rules.escaped(), &verdict)
+        .expect("a record always serializes to memory");
     out.push(b'\n');
 }
 

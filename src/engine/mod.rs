@@ -348,20 +348,102 @@ pub(crate) fn eval_with(
     }
 }
 
-/// Evaluates a condition as [`eval`] does, except that a question that is not asked (its
-/// branch does not apply, or it is retired) counts as decided: its tests are false and
-/// `unanswered` is true. Used to tell a rule that is undecided for want of an answer the
-/// runner could give from one that can no longer fire.
-fn eval_asked(condition: &Condition, answers: &Answers, asked: &[bool]) -> Truth {
-    eval_with(condition, &|question, test| {
-        let answer = answers.get(question);
-        match (test, answer) {
-            (Test::Unanswered, None) => Truth::True,
-            (Test::Answered, None) => Truth::False,
-            (_, None) if !asked[question] => Truth::False,
-            _ => test_answer(test, answer),
+/// Both outcomes of a condition from one walk, a bit each for "true" and "false" (neither
+/// is unknown): as the engine sees it ([`eval`]), and as the floor for unanswered
+/// questions sees it, where a question that is not asked (its branch does not apply, or it
+/// is retired) counts as decided: its tests are false and `unanswered` is true. The second
+/// tells a rule undecided for want of an answer the runner could give from one that can no
+/// longer fire.
+type Both = u8;
+const SEEN_TRUE: Both = 1;
+const SEEN_FALSE: Both = 2;
+const ASKED_TRUE: Both = 4;
+const ASKED_FALSE: Both = 8;
+const TRUES: Both = SEEN_TRUE | ASKED_TRUE;
+const FALSES: Both = SEEN_FALSE | ASKED_FALSE;
+
+fn bits(truth: Truth) -> Both {
+    match truth {
+        Truth::True => SEEN_TRUE,
+        Truth::False => SEEN_FALSE,
+        Truth::Unknown => 0,
+    }
+}
+
+/// Evaluates a condition both ways at once (see [`Both`]); on "true" as the engine sees
+/// it, `why` gains the answers that made it so, exactly as [`eval`] records them.
+fn eval_both(
+    condition: &Condition,
+    answers: &Answers,
+    asked: &[bool],
+    why: &mut Vec<Because>,
+) -> Both {
+    let mark = why.len();
+    let both = match condition {
+        Condition::All(list) => {
+            let (mut t, mut f) = (TRUES, 0);
+            for c in list {
+                let x = eval_both(c, answers, asked, why);
+                t &= x;
+                f |= x;
+                if f & FALSES == FALSES {
+                    break;
+                }
+            }
+            (t & TRUES) | (f & FALSES)
         }
-    })
+        Condition::Any(list) => {
+            // Every branch is evaluated so that `why` names all the answers that hold.
+            let (mut t, mut f) = (0, FALSES);
+            for c in list {
+                let branch = why.len();
+                let x = eval_both(c, answers, asked, why);
+                if x & SEEN_TRUE == 0 {
+                    why.truncate(branch);
+                }
+                t |= x;
+                f &= x;
+            }
+            (t & TRUES) | (f & FALSES)
+        }
+        Condition::Not(inner) => {
+            let x = eval_both(inner, answers, asked, why);
+            if x & SEEN_FALSE != 0 {
+                why.truncate(mark);
+                // As in `eval`: the answers read are why it holds, except a multiple choice.
+                inner.visit_questions(&mut |q| {
+                    if matches!(answers.get(q), Some(v) if !matches!(v, Value::Multi(_))) {
+                        why.push(Because::whole(q));
+                    }
+                });
+            }
+            ((x & TRUES) << 1) | ((x & FALSES) >> 1)
+        }
+        Condition::Test { question, test } => {
+            let answer = answers.get(*question);
+            let seen = test_answer(test, answer);
+            if seen == Truth::True {
+                match (test, answer) {
+                    (Test::Includes(set), Some(Value::Multi(chosen))) => why.push(Because {
+                        question: *question,
+                        options: set & chosen,
+                    }),
+                    (_, Some(_)) | (Test::Unanswered, None) => why.push(Because::whole(*question)),
+                    (_, None) => {}
+                }
+            }
+            let asked_truth = match (test, answer) {
+                (Test::Unanswered | Test::Answered, None) => seen,
+                (_, None) if !asked[*question] => Truth::False,
+                _ => seen,
+            };
+            bits(seen) | (bits(asked_truth) << 2)
+        }
+    };
+    if both & SEEN_TRUE == 0 {
+        why.truncate(mark);
+    }
+    both
 }
 
 /// Which questions apply given the answers, and the answers with non-applying ones removed.
@@ -407,94 +489,280 @@ pub enum Phase {
 }
 
 /// Runs every rule against the answers and assembles the result.
+///
+/// Each rule is evaluated once, in three-valued logic and both ways [`Both`] tells
+/// apart, and the escalation, the contributors, today's decision and the floor for
+/// unanswered questions all come from that one pass; the pass allocates nothing (its
+/// working space is kept per thread), so its cost grows with the rules and nothing else.
 pub fn evaluate<'a>(rules: &'a RuleBase, answers: &Answers, phase: Phase) -> Assessment<'a> {
-    let (effective, applies) = applicable_in(rules, answers, phase);
-    let ignored = (0..applies.len())
-        .filter(|&q| !applies[q] && answers.get(q).is_some())
-        .collect();
+    SCRATCH.with_borrow_mut(|scratch| evaluate_in(rules, answers, phase, scratch))
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// The working space of an evaluation, kept between answer sets.
+#[derive(Default)]
+struct Scratch {
+    /// Per question: whether it applies.
+    applies: Vec<bool>,
+    /// Per question: whether it is asked (applies and is not retired).
+    asked: Vec<bool>,
+    /// Per question: named by a reason an escalation rule raised.
+    named: Vec<bool>,
+    /// Per question: a candidate for the floor for unanswered questions.
+    candidate: Vec<bool>,
+    /// The candidates, in the order found.
+    candidates: Vec<QuestionIdx>,
+    /// The answers behind the rule being evaluated.
+    why: Vec<Because>,
+    /// The evidence rules that fired, and where their answers are in `pool`.
+    fired: Vec<Fired>,
+    /// The answers behind every evidence rule that fired.
+    pool: Vec<Because>,
+    /// Per cause: where its fired rules start in `by_cause` (one more entry at the end).
+    start: Vec<usize>,
+    /// `fired`, grouped by cause in rule order.
+    by_cause: Vec<usize>,
+    /// Per question: the options merged so far, and whether it has been met.
+    options: Vec<(OptionSet, bool)>,
+    /// The questions met while merging.
+    met: Vec<QuestionIdx>,
+    /// Per source: whether it has been listed.
+    cited: Vec<bool>,
+    /// A cause's certainty factors.
+    strengths: Vec<f64>,
+    /// Per cause: covered by a "start here" action.
+    covered: Vec<bool>,
+    /// Per strategy found: still a "start here" candidate.
+    open: Vec<bool>,
+}
+
+/// An evidence rule that fired.
+#[derive(Clone, Copy)]
+struct Fired {
+    cause: CauseIdx,
+    rule: RuleIdx,
+    strength: f64,
+    why: (usize, usize),
+}
+
+/// Fills `into` with `len` copies of `value`, keeping its memory.
+fn reset<T: Clone>(into: &mut Vec<T>, len: usize, value: T) {
+    into.clear();
+    into.resize(len, value);
+}
+
+impl Scratch {
+    /// One entry per question, in questionnaire order, with the options that counted
+    /// merged, in time linear in the entries (and the questions met).
+    fn merged<'b>(&mut self, lists: impl Iterator<Item = &'b [Because]>) -> Vec<Because> {
+        for list in lists {
+            for b in list {
+                let slot = &mut self.options[b.question];
+                if !slot.1 {
+                    *slot = (0, true);
+                    self.met.push(b.question);
+                }
+                slot.0 |= b.options;
+            }
+        }
+        self.met.sort_unstable();
+        let out = self
+            .met
+            .iter()
+            .map(|&q| Because {
+                question: q,
+                options: self.options[q].0,
+            })
+            .collect();
+        for &q in &self.met {
+            self.options[q] = (0, false);
+        }
+        self.met.clear();
+        out
+    }
+}
+
+fn evaluate_in<'a>(
+    rules: &'a RuleBase,
+    answers: &Answers,
+    phase: Phase,
+    s: &mut Scratch,
+) -> Assessment<'a> {
     let questions = &rules.questionnaire.questions;
-    let unanswered = (0..applies.len())
-        .filter(|&q| applies[q] && questions[q].retired.is_none() && effective.get(q).is_none())
+    let plan = &rules.plan;
+    let n = questions.len();
+    reset(&mut s.applies, n, false);
+    reset(&mut s.asked, n, false);
+    reset(&mut s.named, n, false);
+    reset(&mut s.candidate, n, false);
+    reset(&mut s.options, n, (0, false));
+    reset(&mut s.cited, rules.sources.len(), false);
+    s.candidates.clear();
+    s.met.clear();
+    s.fired.clear();
+    s.pool.clear();
+
+    let mut effective = answers.clone();
+    for (i, q) in questions.iter().enumerate() {
+        s.why.clear();
+        let ok = (phase == Phase::Checkin || !q.checkin)
+            && q.ask_if
+                .as_ref()
+                .is_none_or(|c| eval(c, &effective, &mut s.why) == Truth::True);
+        if !ok {
+            effective.set(i, None);
+        }
+        s.applies[i] = ok;
+        s.asked[i] = ok && q.retired.is_none();
+    }
+    let ignored = (0..n)
+        .filter(|&q| !s.applies[q] && answers.get(q).is_some())
+        .collect();
+    let unanswered = (0..n)
+        .filter(|&q| s.asked[q] && effective.get(q).is_none())
         .collect();
 
-    struct Tally {
-        strengths: Vec<f64>,
-        because: Vec<Because>,
-        against: Vec<Because>,
-        rules: Vec<RuleIdx>,
-    }
-    let mut tallies: Vec<Tally> = (0..rules.causes.len())
-        .map(|_| Tally {
-            strengths: Vec::new(),
-            because: Vec::new(),
-            against: Vec::new(),
-            rules: Vec::new(),
-        })
-        .collect();
+    // The one pass over the rules.
     let mut reasons = Vec::new();
     let mut decided = Vec::new();
-    let mut why = Vec::new();
     for (ri, rule) in rules.rules.iter().enumerate() {
-        why.clear();
-        if (rule.checkin && phase == Phase::Assessment)
-            || eval(&rule.when, &effective, &mut why) != Truth::True
-        {
+        if rule.checkin && phase == Phase::Assessment {
+            continue;
+        }
+        s.why.clear();
+        let both = eval_both(&rule.when, &effective, &s.asked, &mut s.why);
+        if both & SEEN_TRUE == 0 {
+            // Undecided even counting the questions not asked as answered: the floor
+            // names those of its questions that could still be answered.
+            if both & (ASKED_TRUE | ASKED_FALSE) == 0 {
+                for &q in &plan.floor_questions[ri] {
+                    if s.asked[q] && effective.get(q).is_none() && !s.candidate[q] {
+                        s.candidate[q] = true;
+                        s.candidates.push(q);
+                    }
+                }
+            }
             continue;
         }
         match &rule.then {
             Conclusion::Evidence { cause, strength } => {
-                let tally = &mut tallies[*cause];
-                tally.strengths.push(*strength);
-                tally.rules.push(ri);
-                let list = if *strength > 0.0 {
-                    &mut tally.because
-                } else {
-                    &mut tally.against
-                };
-                list.extend_from_slice(&why);
+                let from = s.pool.len();
+                s.pool.extend_from_slice(&s.why);
+                s.fired.push(Fired {
+                    cause: *cause,
+                    rule: ri,
+                    strength: *strength,
+                    why: (from, s.pool.len()),
+                });
             }
-            Conclusion::Escalate(e) => reasons.push(Reason {
-                level: e.level,
-                origin: ReasonOrigin::Rule(ri),
-                because: merge(why.clone()),
-                sources: rule.sources.clone(),
-            }),
-            Conclusion::Decide { decision, .. } => decided.push(Decided {
-                decision: *decision,
-                rule: ri,
-                because: merge(why.clone()),
-            }),
+            Conclusion::Escalate(e) => {
+                for b in &s.why {
+                    s.named[b.question] = true;
+                }
+                let why = std::mem::take(&mut s.why);
+                reasons.push(Reason {
+                    level: e.level,
+                    origin: ReasonOrigin::Rule(ri),
+                    because: s.merged(std::iter::once(why.as_slice())),
+                    sources: rule.sources.clone(),
+                });
+                s.why = why;
+            }
+            Conclusion::Decide { decision, .. } => {
+                let why = std::mem::take(&mut s.why);
+                decided.push(Decided {
+                    decision: *decision,
+                    rule: ri,
+                    because: s.merged(std::iter::once(why.as_slice())),
+                });
+                s.why = why;
+            }
         }
     }
-    if let Some(floor) = unanswered_floor(rules, &effective, &applies, &reasons, phase) {
-        reasons.push(floor);
+    // The floor: questions of undecided rules that no fired rule's reason names already.
+    if let Some(floor) = &rules.unanswered {
+        let named = &s.named;
+        s.candidates.retain(|&q| !named[q]);
+        if !s.candidates.is_empty() {
+            s.candidates.sort_unstable();
+            reasons.push(Reason {
+                level: floor.level,
+                origin: ReasonOrigin::Unanswered,
+                because: s.candidates.iter().map(|&q| Because::whole(q)).collect(),
+                sources: floor.sources.clone(),
+            });
+        }
     }
 
-    let mut causes: Vec<CauseFinding> = tallies
-        .into_iter()
-        .enumerate()
-        .filter_map(|(ci, mut t)| {
-            let confidence = combine(&mut t.strengths);
-            if confidence <= 0.0 {
-                return None;
+    // The fired evidence, grouped by cause in rule order.
+    reset(&mut s.start, rules.causes.len() + 1, 0);
+    for f in &s.fired {
+        s.start[f.cause + 1] += 1;
+    }
+    for c in 0..rules.causes.len() {
+        s.start[c + 1] += s.start[c];
+    }
+    reset(&mut s.by_cause, s.fired.len(), 0);
+    for (i, f) in s.fired.iter().enumerate() {
+        let at = &mut s.start[f.cause];
+        s.by_cause[*at] = i;
+        *at += 1;
+    }
+    // `start[c]` now ends cause `c`'s group, which begins where the previous one ends.
+    let mut causes: Vec<CauseFinding> = Vec::new();
+    for ci in 0..rules.causes.len() {
+        let (from, to) = (if ci == 0 { 0 } else { s.start[ci - 1] }, s.start[ci]);
+        if from == to {
+            continue;
+        }
+        s.strengths.clear();
+        s.strengths
+            .extend(s.by_cause[from..to].iter().map(|&i| s.fired[i].strength));
+        let confidence = combine(&mut s.strengths);
+        if confidence <= 0.0 {
+            continue;
+        }
+        let group = std::mem::take(&mut s.by_cause);
+        let fired = std::mem::take(&mut s.fired);
+        let pool = std::mem::take(&mut s.pool);
+        let whys = |positive: bool| {
+            group[from..to]
+                .iter()
+                .map(|&i| &fired[i])
+                .filter(move |f| (f.strength > 0.0) == positive)
+                .map(|f| &pool[f.why.0..f.why.1])
+        };
+        let because = s.merged(whys(true));
+        let against = s.merged(whys(false));
+        let mut fired_rules: Vec<RuleIdx> =
+            group[from..to].iter().map(|&i| fired[i].rule).collect();
+        fired_rules.sort_unstable_by_key(|&r| plan.rule_order[r]);
+        let cause = &rules.causes[ci];
+        let mut sources = Vec::new();
+        let rule_sources = fired_rules.iter().flat_map(|&r| &rules.rules[r].sources);
+        for &src in cause.sources.iter().chain(rule_sources) {
+            if !s.cited[src] {
+                s.cited[src] = true;
+                sources.push(src);
             }
-            let cause = &rules.causes[ci];
-            let mut sources = cause.sources.clone();
-            for &r in &t.rules {
-                sources.extend_from_slice(&rules.rules[r].sources);
-            }
-            t.rules
-                .sort_by(|a, b| rules.rules[*a].id.cmp(&rules.rules[*b].id));
-            Some(CauseFinding {
-                cause: ci,
-                confidence,
-                because: merge(t.because),
-                against: merge(t.against),
-                rules: t.rules,
-                sources: sorted_unique(sources),
-            })
-        })
-        .collect();
+        }
+        for &src in &sources {
+            s.cited[src] = false;
+        }
+        sources.sort_unstable();
+        (s.by_cause, s.fired, s.pool) = (group, fired, pool);
+        causes.push(CauseFinding {
+            cause: ci,
+            confidence,
+            because,
+            against,
+            rules: fired_rules,
+            sources,
+        });
+    }
     causes.sort_by(|a, b| {
         b.confidence
             .total_cmp(&a.confidence)
@@ -511,11 +779,12 @@ pub fn evaluate<'a>(rules: &'a RuleBase, answers: &Answers, phase: Phase) -> Ass
             });
         }
     }
-    // Reasons read in questionnaire order within a level, whatever order rules were written in.
+    // Reasons read in questionnaire order within a level, whatever order rules were
+    // written in; then by id (rules, then causes, then the floor).
     let origin_key = |o: &ReasonOrigin| match o {
-        ReasonOrigin::Rule(r) => (0, rules.rules[*r].id.as_str()),
-        ReasonOrigin::Cause(c) => (1, rules.causes[*c].id.as_str()),
-        ReasonOrigin::Unanswered => (2, ""),
+        ReasonOrigin::Rule(r) => (0, plan.rule_order[*r]),
+        ReasonOrigin::Cause(c) => (1, plan.cause_order[*c]),
+        ReasonOrigin::Unanswered => (2, 0),
     };
     reasons.sort_by(|a, b| {
         a.level
@@ -532,27 +801,32 @@ pub fn evaluate<'a>(rules: &'a RuleBase, answers: &Answers, phase: Phase) -> Ass
         r.level.min(rules.default_level())
     });
 
-    let mut strategies = rank_strategies(rules, &causes);
+    let ranked = rank_strategies(rules, &causes);
     // The strategies to start with lead the list, in their own order.
-    let first = start_here(rules, &causes, &strategies);
-    let start_here = first.len();
-    let mut rest: Vec<StrategyFinding> = Vec::with_capacity(strategies.len());
-    let mut lead: Vec<Option<StrategyFinding>> = vec![None; first.len()];
-    for (i, s) in strategies.drain(..).enumerate() {
-        match first.iter().position(|&f| f == i) {
-            Some(at) => lead[at] = Some(s),
-            None => rest.push(s),
-        }
+    let (first, start_here) = start_here(rules, &causes, &ranked, s);
+    let first = &first[..start_here];
+    let mut strategies: Vec<StrategyFinding> = Vec::with_capacity(ranked.len());
+    let mut rest = ranked;
+    for &i in first {
+        strategies.push(StrategyFinding {
+            strategy: rest[i].strategy,
+            for_causes: std::mem::take(&mut rest[i].for_causes),
+        });
     }
-    strategies = lead.into_iter().flatten().chain(rest).collect();
-    let not_checked = sorted_unique(
-        reasons
-            .iter()
-            .flat_map(|r| &r.because)
-            .map(|b| b.question)
-            .filter(|&q| effective.get(q).is_none())
-            .collect(),
+    strategies.extend(
+        rest.into_iter()
+            .enumerate()
+            .filter(|(i, _)| !first.contains(i))
+            .map(|(_, f)| f),
     );
+    let mut not_checked: Vec<QuestionIdx> = reasons
+        .iter()
+        .flat_map(|r| &r.because)
+        .map(|b| b.question)
+        .filter(|&q| effective.get(q).is_none())
+        .collect();
+    not_checked.sort_unstable();
+    not_checked.dedup();
     let today = rules
         .run_today
         .as_ref()
@@ -620,135 +894,77 @@ fn decide(run_today: &RunToday, mut decided: Vec<Decided>, seen_first: bool) -> 
 /// How many "start here" actions a report names.
 pub const START_HERE: usize = 3;
 
-/// The strategies to start with. Candidates are the first strategy of each cause that is
-/// at least possible, and any strategy helping two such causes. Those leading a cause
-/// marked `start_first` come first; then, one at a time, the candidate that covers the most
-/// confidence among the causes not yet covered, so the actions differ from one another.
-/// When nothing stands out, the fallback strategy.
+/// The strategies to start with, as indices into `strategies`, and how many there are.
+/// Candidates are the first strategy of each cause that is at least possible, and any
+/// strategy helping two such causes. Those leading a cause marked `start_first` come
+/// first; then, one at a time, the candidate that covers the most confidence among the
+/// causes not yet covered, so the actions differ from one another. When nothing stands
+/// out, the fallback strategy.
 fn start_here(
     rules: &RuleBase,
     causes: &[CauseFinding],
     strategies: &[StrategyFinding],
-) -> Vec<usize> {
-    let notable: Vec<&CauseFinding> = causes
-        .iter()
-        .filter(|f| Strength::of(f.confidence) >= Strength::Possible)
-        .collect();
+    s: &mut Scratch,
+) -> ([usize; START_HERE], usize) {
+    let notable = || {
+        causes
+            .iter()
+            .filter(|f| Strength::of(f.confidence) >= Strength::Possible)
+    };
     let leads =
         |f: &CauseFinding, s: StrategyIdx| rules.causes[f.cause].strategies.first() == Some(&s);
-    let serves = |i: usize| -> Vec<&CauseFinding> {
-        notable
-            .iter()
-            .copied()
-            .filter(|f| strategies[i].for_causes.contains(&f.cause))
-            .collect()
+    let serves = |i: usize| notable().filter(move |f| strategies[i].for_causes.contains(&f.cause));
+    reset(&mut s.covered, rules.causes.len(), false);
+    reset(&mut s.open, strategies.len(), false);
+    for (i, strategy) in strategies.iter().enumerate() {
+        s.open[i] = serves(i).nth(1).is_some() || serves(i).any(|f| leads(f, strategy.strategy));
+    }
+    let mut chosen = [0; START_HERE];
+    let mut len = 0;
+    let mut choose = |i: usize, s: &mut Scratch, chosen: &mut [usize; START_HERE]| {
+        chosen[len] = i;
+        len += 1;
+        s.open[i] = false;
+        for f in serves(i) {
+            s.covered[f.cause] = true;
+        }
+        len
     };
-    let mut candidates: Vec<usize> = (0..strategies.len())
-        .filter(|&i| {
-            let served = serves(i);
-            served.len() >= 2 || served.iter().any(|f| leads(f, strategies[i].strategy))
-        })
-        .collect();
-    let mut chosen: Vec<usize> = Vec::new();
-    let mut covered: Vec<CauseIdx> = Vec::new();
-    for &i in &candidates {
-        if chosen.len() < START_HERE
-            && serves(i)
-                .iter()
-                .any(|f| rules.causes[f.cause].start_first && leads(f, strategies[i].strategy))
+    let mut count = 0;
+    for (i, strategy) in strategies.iter().enumerate() {
+        if s.open[i]
+            && count < START_HERE
+            && serves(i).any(|f| rules.causes[f.cause].start_first && leads(f, strategy.strategy))
         {
-            chosen.push(i);
-            covered.extend(serves(i).iter().map(|f| f.cause));
+            count = choose(i, s, &mut chosen);
         }
     }
-    candidates.retain(|i| !chosen.contains(i));
-    while chosen.len() < START_HERE {
+    while count < START_HERE {
+        let covered = &s.covered;
         let gain = |i: usize| -> f64 {
             serves(i)
-                .iter()
-                .filter(|f| !covered.contains(&f.cause))
+                .filter(|f| !covered[f.cause])
                 .map(|f| f.confidence)
                 .sum()
         };
         // The first candidate with the largest gain: ties keep the strategies' order.
-        let Some(&best) = candidates
-            .iter()
-            .filter(|&&i| gain(i) > 0.0)
-            .reduce(|a, b| if gain(*b) > gain(*a) { b } else { a })
+        let Some(best) = (0..strategies.len())
+            .filter(|&i| s.open[i] && gain(i) > 0.0)
+            .reduce(|a, b| if gain(b) > gain(a) { b } else { a })
         else {
             break;
         };
-        chosen.push(best);
-        covered.extend(serves(best).iter().map(|f| f.cause));
-        candidates.retain(|&i| i != best);
+        count = choose(best, s, &mut chosen);
     }
-    if chosen.is_empty() {
-        chosen = strategies
+    if count == 0
+        && let Some(i) = strategies
             .iter()
             .position(|s| rules.fallback_strategies.contains(&s.strategy))
-            .into_iter()
-            .collect();
+    {
+        chosen[0] = i;
+        count = 1;
     }
-    chosen
-}
-
-/// The reason raised when a warning sign may have been missed for want of answers:
-/// a rule for a level more urgent than the rule base's floor cannot be decided (every
-/// question it lacks is listed), or a rule at the floor's own level cannot be decided for
-/// want of a warning-sign answer (those are listed). Skipping a warning sign must never
-/// leave a report below the floor. Questions another reason already names as not answered
-/// are not listed twice.
-fn unanswered_floor(
-    rules: &RuleBase,
-    answers: &Answers,
-    applies: &[bool],
-    fired: &[Reason],
-    phase: Phase,
-) -> Option<Reason> {
-    let floor = rules.unanswered.as_ref()?;
-    let questions = &rules.questionnaire.questions;
-    let asked: Vec<bool> = (0..questions.len())
-        .map(|q| applies[q] && questions[q].retired.is_none())
-        .collect();
-    let named: Vec<QuestionIdx> = fired
-        .iter()
-        .flat_map(|r| &r.because)
-        .map(|b| b.question)
-        .collect();
-    let mut missing = Vec::new();
-    for rule in &rules.rules {
-        let Conclusion::Escalate(e) = &rule.then else {
-            continue;
-        };
-        if rule.checkin && phase == Phase::Assessment {
-            continue;
-        }
-        if e.level > floor.level || eval_asked(&rule.when, answers, &asked) != Truth::Unknown {
-            continue;
-        }
-        let above = e.level < floor.level;
-        rule.when.visit_questions(&mut |q| {
-            if asked[q]
-                && answers.get(q).is_none()
-                && (above || questions[q].warning_sign)
-                && !named.contains(&q)
-            {
-                missing.push(q);
-            }
-        });
-    }
-    if missing.is_empty() {
-        return None;
-    }
-    Some(Reason {
-        level: floor.level,
-        origin: ReasonOrigin::Unanswered,
-        because: sorted_unique(missing)
-            .into_iter()
-            .map(Because::whole)
-            .collect(),
-        sources: floor.sources.clone(),
-    })
+    (chosen, count)
 }
 
 /// Orders strategies by how much they are likely to help: a strategy serving several
@@ -792,25 +1008,6 @@ fn rank_strategies(rules: &RuleBase, causes: &[CauseFinding]) -> Vec<StrategyFin
         }
     }
     ranked
-}
-
-/// One entry per question, in questionnaire order, with the options that counted merged.
-fn merge(mut list: Vec<Because>) -> Vec<Because> {
-    list.sort();
-    let mut out: Vec<Because> = Vec::with_capacity(list.len());
-    for b in list {
-        match out.last_mut() {
-            Some(last) if last.question == b.question => last.options |= b.options,
-            _ => out.push(b),
-        }
-    }
-    out
-}
-
-fn sorted_unique<T: Ord>(mut v: Vec<T>) -> Vec<T> {
-    v.sort();
-    v.dedup();
-    v
 }
 
 #[cfg(test)]

@@ -709,7 +709,8 @@ impl<'a> ReportView<'a> {
             .questionnaire
             .sections
             .iter()
-            .filter_map(|section| {
+            .enumerate()
+            .filter_map(|(si, section)| {
                 let refine = section.refine.as_ref()?;
                 let open = section
                     .questions
@@ -718,24 +719,11 @@ impl<'a> ReportView<'a> {
                 if !open {
                     return None;
                 }
-                // In the rule base's order of causes, whatever order the rules are in.
-                let mut causes: Vec<usize> = Vec::new();
-                for rule in &rb.rules {
-                    let Conclusion::Evidence { cause, strength } = rule.then else {
-                        continue;
-                    };
-                    let mut reads = false;
-                    rule.when
-                        .visit_questions(&mut |q| reads |= section.questions.contains(&q));
-                    if reads && strength > 0.0 {
-                        causes.push(cause);
-                    }
-                }
-                causes.sort_unstable();
-                causes.dedup();
-                let could_show = causes
-                    .into_iter()
-                    .map(|c| rb.causes[c].title.as_str())
+                // In the rule base's order of causes, whatever order the rules are in:
+                // worked out when the rule base was loaded.
+                let could_show = rb.plan.could_show[si]
+                    .iter()
+                    .map(|&c| rb.causes[c].title.as_str())
                     .collect();
                 Some(CheckView {
                     section: &section.id,

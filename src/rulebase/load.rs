@@ -270,21 +270,67 @@ struct Checker {
     origin: String,
 }
 
-/// Where a value sits: file, JSON pointer, item.
+/// Where a value sits: file, JSON pointer, item. The pointer and the item are written out
+/// only when a problem is reported: formatting them for every value checked was a quarter
+/// of loading a rule base that has no problem.
 #[derive(Clone)]
 struct At<'a> {
     file: &'a str,
-    pointer: String,
-    item: Option<String>,
+    pointer: Pointer<'a>,
+    /// What sort of item, and its id: ("rule", "pain_at_night").
+    item: Option<(&'static str, &'a str)>,
 }
 
-impl At<'_> {
-    fn key(&self, key: impl fmt::Display) -> Self {
+impl<'a> At<'a> {
+    fn key(&self, key: impl Into<Segment<'a>>) -> Self {
         At {
             file: self.file,
-            pointer: format!("{}/{}", self.pointer, key),
-            item: self.item.clone(),
+            pointer: Pointer(Some(std::rc::Rc::new((self.pointer.clone(), key.into())))),
+            item: self.item,
         }
+    }
+}
+
+/// A JSON pointer as a chain of keys, root last.
+#[derive(Clone, Default)]
+struct Pointer<'a>(Option<std::rc::Rc<(Pointer<'a>, Segment<'a>)>>);
+
+/// One key of a JSON pointer.
+#[derive(Clone, Copy)]
+enum Segment<'a> {
+    Name(&'a str),
+    Index(usize),
+}
+
+impl<'a> From<&'a str> for Segment<'a> {
+    fn from(name: &'a str) -> Self {
+        Segment::Name(name)
+    }
+}
+
+impl<'a> From<&'a String> for Segment<'a> {
+    fn from(name: &'a String) -> Self {
+        Segment::Name(name)
+    }
+}
+
+impl From<usize> for Segment<'_> {
+    fn from(index: usize) -> Self {
+        Segment::Index(index)
+    }
+}
+
+impl fmt::Display for Pointer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(link) = &self.0 {
+            let (parent, segment) = &**link;
+            write!(f, "{parent}/")?;
+            match segment {
+                Segment::Name(name) => f.write_str(name)?,
+                Segment::Index(i) => write!(f, "{i}")?,
+            }
+        }
+        Ok(())
     }
 }
 
@@ -322,12 +368,12 @@ impl Checker {
     fn problem(&mut self, at: &At, message: impl Into<String>) {
         self.problems.push(Problem {
             file: at.file.to_string(),
-            location: if at.pointer.is_empty() {
+            location: if at.pointer.0.is_none() {
                 "/".to_string()
             } else {
-                at.pointer.clone()
+                at.pointer.to_string()
             },
-            item: at.item.clone(),
+            item: at.item.map(|(kind, id)| format!("{kind} `{id}`")),
             message: message.into(),
         });
     }
@@ -419,13 +465,13 @@ impl Checker {
         let mut source_ids = Ids::new("source");
         let root = |file| At {
             file,
-            pointer: String::new(),
+            pointer: Pointer::default(),
             item: None,
         };
         for (i, s) in sources.sources.iter().enumerate() {
             let at = root(&sources_name).key("sources").key(i);
             let at = At {
-                item: Some(format!("source `{}`", s.id)),
+                item: Some(("source", &s.id)),
                 ..at
             };
             self.define(&mut source_ids, &s.id, i, &at, IdStyle::Source);
@@ -492,7 +538,7 @@ impl Checker {
         for (i, l) in escalation.levels.iter().enumerate() {
             let at = root(&escalation_name).key("levels").key(i);
             let at = At {
-                item: Some(format!("level `{}`", l.id)),
+                item: Some(("level", &l.id)),
                 ..at
             };
             self.define(&mut level_ids, &l.id, i, &at, IdStyle::Id);
@@ -547,7 +593,7 @@ impl Checker {
         for (i, s) in strategies.strategies.iter().enumerate() {
             let at = root(&strategies_name).key("strategies").key(i);
             let at = At {
-                item: Some(format!("strategy `{}`", s.id)),
+                item: Some(("strategy", &s.id)),
                 ..at
             };
             self.define(&mut strategy_ids, &s.id, i, &at, IdStyle::Id);
@@ -580,7 +626,7 @@ impl Checker {
         for (i, c) in causes.causes.iter().enumerate() {
             let at = root(&causes_name).key("causes").key(i);
             let at = At {
-                item: Some(format!("cause `{}`", c.id)),
+                item: Some(("cause", &c.id)),
                 ..at
             };
             self.define(&mut cause_ids, &c.id, i, &at, IdStyle::Id);
@@ -627,7 +673,7 @@ impl Checker {
         for (si, s) in questionnaire.sections.iter().enumerate() {
             let at = root(&questionnaire_name).key("sections").key(si);
             let at = At {
-                item: Some(format!("section `{}`", s.id)),
+                item: Some(("section", &s.id)),
                 ..at
             };
             self.define(&mut section_ids, &s.id, si, &at, IdStyle::Id);
@@ -642,7 +688,7 @@ impl Checker {
             for (qi, q) in s.questions.iter().enumerate() {
                 let at = at.key("questions").key(qi);
                 let at = At {
-                    item: Some(format!("question `{}`", q.id)),
+                    item: Some(("question", &q.id)),
                     ..at
                 };
                 // Resolve the branch condition before defining the question, so it cannot
@@ -777,7 +823,7 @@ impl Checker {
                     .key("questions")
                     .key(qi);
                 let at = At {
-                    item: Some(format!("question `{}`", q.id)),
+                    item: Some(("question", &q.id)),
                     ..at.key("from_bout")
                 };
                 let fact =
@@ -826,7 +872,7 @@ impl Checker {
             let mut decisions = Vec::new();
             for (i, d) in r.decisions.iter().enumerate() {
                 let at = At {
-                    item: Some(format!("decision `{}`", d.id)),
+                    item: Some(("decision", &d.id)),
                     ..at.key("decisions").key(i)
                 };
                 self.define(&mut decision_ids, &d.id, i, &at, IdStyle::Id);
@@ -858,7 +904,7 @@ impl Checker {
                 .enumerate()
                 .map(|(i, step)| {
                     let at = At {
-                        item: Some(format!("plan step `{}`", step.id)),
+                        item: Some(("plan step", &step.id)),
                         ..plan_at.key("steps").key(i)
                     };
                     self.define(&mut step_ids, &step.id, i, &at, IdStyle::Id);
@@ -932,7 +978,7 @@ impl Checker {
         for (i, r) in rules.rules.iter().enumerate() {
             let at = root(&rules_name).key("rules").key(i);
             let at = At {
-                item: Some(format!("rule `{}`", r.id)),
+                item: Some(("rule", &r.id)),
                 ..at
             };
             self.define(&mut rule_ids, &r.id, i, &at, IdStyle::Id);
@@ -1002,6 +1048,12 @@ impl Checker {
             checklists,
         );
         questionnaire.checkin = checkin;
+        let plan = super::model::EnginePlan::new(
+            &questionnaire,
+            &rules_out,
+            &causes_out,
+            unanswered.as_ref(),
+        );
         RuleBase {
             origin: self.origin.clone(),
             questionnaire,
@@ -1024,6 +1076,8 @@ impl Checker {
                 escalation: escalation_name,
                 rules: rules_name,
             },
+            plan,
+            escaped: Default::default(),
         }
     }
 
@@ -1043,7 +1097,7 @@ impl Checker {
         let mut out = Vec::new();
         for (ci, c) in entries.iter().enumerate() {
             let at = At {
-                item: Some(format!("checklist `{}`", c.id)),
+                item: Some(("checklist", &c.id)),
                 ..at.key(ci)
             };
             self.define(&mut checklist_ids, &c.id, ci, &at, IdStyle::Id);

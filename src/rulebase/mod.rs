@@ -1,6 +1,7 @@
 //! The rule base: the questionnaire and all knowledge, loaded from JSON and validated once.
 
 pub mod embedded;
+pub mod escaped;
 pub mod files;
 pub mod load;
 pub mod model;

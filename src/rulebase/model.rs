@@ -51,6 +51,96 @@ pub struct RuleBase {
     pub fallback_strategies: Vec<StrategyIdx>,
     /// The name each file was loaded under, so `runback check` can point into it.
     pub files: FileNames,
+    /// What evaluating an answer set needs of the rules, worked out once at load.
+    pub(crate) plan: EnginePlan,
+    /// The rule base's text escaped for JSON, made when a batch first needs it.
+    pub(crate) escaped: std::sync::OnceLock<super::escaped::EscapedTexts>,
+}
+
+/// What the engine needs of the rules beyond their conditions, worked out once when the
+/// rule base is loaded, so that evaluating an answer set is one pass over the rules with
+/// nothing searched or sorted by name.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct EnginePlan {
+    /// Each rule's place among the rules in order of id: reasons and a contributor's rules
+    /// are listed in id order.
+    pub rule_order: Vec<u32>,
+    /// Each cause's place among the causes in order of id.
+    pub cause_order: Vec<u32>,
+    /// For each rule, the questions the floor for unanswered questions names when the rule
+    /// cannot be decided for want of them: every question an escalation rule more urgent
+    /// than the floor reads, and the warning signs one at the floor's level reads; none for
+    /// other rules. Each once, in order of first appearance.
+    pub floor_questions: Vec<Vec<QuestionIdx>>,
+    /// For each section, the causes a rule gives evidence for by reading one of its
+    /// questions, in the rule base's order of causes: what its self-test could show.
+    pub could_show: Vec<Vec<CauseIdx>>,
+}
+
+impl EnginePlan {
+    /// The plan for these rules.
+    pub(crate) fn new(
+        questionnaire: &Questionnaire,
+        rules: &[Rule],
+        causes: &[Cause],
+        floor: Option<&UnansweredFloor>,
+    ) -> Self {
+        fn order<T>(items: &[T], id: impl Fn(&T) -> &str) -> Vec<u32> {
+            let mut by_id: Vec<usize> = (0..items.len()).collect();
+            by_id.sort_by(|&a, &b| id(&items[a]).cmp(id(&items[b])).then(a.cmp(&b)));
+            let mut place = vec![0; items.len()];
+            for (rank, i) in by_id.into_iter().enumerate() {
+                place[i] = rank as u32;
+            }
+            place
+        }
+        let floor_questions = rules
+            .iter()
+            .map(|rule| {
+                let mut found = Vec::new();
+                let (Some(floor), Conclusion::Escalate(e)) = (floor, &rule.then) else {
+                    return found;
+                };
+                if e.level > floor.level {
+                    return found;
+                }
+                let above = e.level < floor.level;
+                rule.when.visit_questions(&mut |q| {
+                    if (above || questionnaire.questions[q].warning_sign) && !found.contains(&q) {
+                        found.push(q);
+                    }
+                });
+                found
+            })
+            .collect();
+        let could_show = questionnaire
+            .sections
+            .iter()
+            .map(|section| {
+                let mut found: Vec<CauseIdx> = Vec::new();
+                for rule in rules {
+                    let Conclusion::Evidence { cause, strength } = rule.then else {
+                        continue;
+                    };
+                    let mut reads = false;
+                    rule.when
+                        .visit_questions(&mut |q| reads |= section.questions.contains(&q));
+                    if reads && strength > 0.0 {
+                        found.push(cause);
+                    }
+                }
+                found.sort_unstable();
+                found.dedup();
+                found
+            })
+            .collect();
+        EnginePlan {
+            rule_order: order(rules, |r| &r.id),
+            cause_order: order(causes, |c| &c.id),
+            floor_questions,
+            could_show,
+        }
+    }
 }
 
 /// The name each rule file was loaded under (a path, or `rules/x.json (embedded)`).
@@ -71,6 +161,12 @@ pub struct FileNames {
 }
 
 impl RuleBase {
+    /// The rule base's text escaped for JSON, made on first use.
+    pub fn escaped(&self) -> &super::escaped::EscapedTexts {
+        self.escaped
+            .get_or_init(|| super::escaped::EscapedTexts::new(self))
+    }
+
     /// The level every report shows when no rule raised another.
     pub fn default_level(&self) -> LevelIdx {
         self.levels.len() - 1

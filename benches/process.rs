@@ -1,0 +1,116 @@
+//! A whole `runback assess` process against a hello-world Rust binary, started in turn.
+//!
+//! Starting a process costs the same for any program on a machine, and drifts with what
+//! else the machine does; so the two are run alternately, 200 rounds after 20 to warm up,
+//! and compared by the ratio of their median wall times. The hello world is built here
+//! with the toolchain's `rustc -C opt-level=3`. Run with `cargo bench --bench process`;
+//! BENCHMARKS.md records the figures.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ROUNDS: usize = 200;
+const WARMUP: usize = 20;
+
+/// The commands timed against hello world.
+const CASES: [&[&str]; 3] = [
+    &["assess", "--answers", "examples/answers.json"],
+    &[
+        "assess",
+        "--answers",
+        "examples/answers.json",
+        "--format",
+        "json",
+    ],
+    &[
+        "assess",
+        "--answers",
+        "examples/answers.json",
+        "--format",
+        "html",
+    ],
+];
+
+fn main() {
+    // `cargo bench -- NAME` runs only the benchmarks whose name holds NAME.
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    if !filters.is_empty() && !filters.iter().any(|f| "process".contains(f.as_str())) {
+        return;
+    }
+    let hello = build_hello();
+    let runback = Path::new(env!("CARGO_BIN_EXE_runback"));
+    println!("process: {ROUNDS} alternating rounds, medians of wall time");
+    for args in CASES {
+        let (hello_times, runback_times) = alternate(&hello, runback, args);
+        let (h, r) = (median(hello_times), median(runback_times));
+        println!(
+            "  runback {:<55} {:>7.3} ms   hello world {:>6.3} ms   ratio {:.2}",
+            args.join(" "),
+            ms(r),
+            ms(h),
+            r.as_secs_f64() / h.as_secs_f64()
+        );
+    }
+}
+
+fn build_hello() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let source = dir.join("hello.rs");
+    let binary = dir.join("hello");
+    std::fs::write(
+        &source,
+        "fn main() {\n    println!(\"Hello, world!\");\n}\n",
+    )
+    .expect("the target's temporary folder is writable");
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let status = Command::new(rustc)
+        .args(["-C", "opt-level=3", "-o"])
+        .arg(&binary)
+        .arg(&source)
+        .status()
+        .expect("rustc runs");
+    assert!(status.success(), "rustc built hello world");
+    binary
+}
+
+fn alternate(hello: &Path, runback: &Path, args: &[&str]) -> (Vec<Duration>, Vec<Duration>) {
+    let mut hello_times = Vec::with_capacity(ROUNDS);
+    let mut runback_times = Vec::with_capacity(ROUNDS);
+    for round in 0..WARMUP + ROUNDS {
+        let h = time(Command::new(hello));
+        let mut command = Command::new(runback);
+        command.args(args).env("SOURCE_DATE_EPOCH", "1764979200");
+        let r = time(command);
+        if round >= WARMUP {
+            hello_times.push(h);
+            runback_times.push(r);
+        }
+    }
+    (hello_times, runback_times)
+}
+
+fn time(mut command: Command) -> Duration {
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let start = Instant::now();
+    let status = command.status().expect("the command starts");
+    let took = start.elapsed();
+    assert!(status.success(), "{command:?} succeeds");
+    took
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort_unstable();
+    times[times.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
