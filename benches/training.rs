@@ -11,7 +11,8 @@
 //! `RUNBACK_WRITE_FIT=DIR cargo bench --bench training` writes the generated files instead
 //! (see `scripts/bench/fit_compare.sh`): `DIR/export.zip` (the benchmark's export),
 //! `DIR/varied/` (FIT files with every option of the format, no developer fields) and
-//! `DIR/developer/` (the same with developer fields).
+//! `DIR/developer/` (the same with developer fields) and `DIR/small/` (short files of every
+//! sort, to seed the `training` fuzz target).
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -60,19 +61,46 @@ struct Export {
 }
 
 static EXPORT: LazyLock<Export> = LazyLock::new(|| {
-    let dir = tempfile::tempdir().unwrap();
-    let zip = dir.path().join("export.zip");
     let (files, csv) = fit_gen::export(RUNS, true);
-    write_zip(&zip, &files, &csv);
-    let gz: Vec<Vec<u8>> = files.into_iter().map(|(_, bytes)| bytes).collect();
-    let unpacked = gz.iter().map(|g| gunzip(g).len()).sum();
-    Export {
-        gz,
-        unpacked,
-        zip,
-        _dir: dir,
-    }
+    Export::new(files, &csv)
 });
+
+/// For comparison, an export of 150 copies of the one-hour fixture written by fit-tool
+/// (few message types, six fields a record), as the training_export benchmark of
+/// `benches/runback.rs` builds it.
+static FIXTURE_EXPORT: LazyLock<Export> = LazyLock::new(|| {
+    let fit = std::fs::read("tests/fixtures/training/garmin-hour-1hz.fit.gz").unwrap();
+    let mut csv = String::from(
+        "Activity ID,Activity Date,Activity Name,Activity Type,Distance,Filename,Distance,Elevation Gain,Activity Gear\n",
+    );
+    let mut files = Vec::new();
+    let first = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+    for i in 0..RUNS {
+        let day = first + chrono::Days::new(i as u64);
+        let date = format!("{}, 7:00:00 AM", day.format("%b %-d, %Y"));
+        csv.push_str(&format!(
+            "{i},\"{date}\",Run,Run,10.0,activities/{i}.fit.gz,10000.0,,Pegasus\n"
+        ));
+        files.push((format!("activities/{i}.fit.gz"), fit.clone()));
+    }
+    Export::new(files, &csv)
+});
+
+impl Export {
+    fn new(files: Vec<(String, Vec<u8>)>, csv: &str) -> Export {
+        let dir = tempfile::tempdir().unwrap();
+        let zip = dir.path().join("export.zip");
+        write_zip(&zip, &files, csv);
+        let gz: Vec<Vec<u8>> = files.into_iter().map(|(_, bytes)| bytes).collect();
+        let unpacked = gz.iter().map(|g| gunzip(g).len()).sum();
+        Export {
+            gz,
+            unpacked,
+            zip,
+            _dir: dir,
+        }
+    }
+}
 
 fn write_zip(path: &Path, files: &[(String, Vec<u8>)], csv: &str) {
     let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
@@ -157,6 +185,14 @@ fn write_files(dir: &Path) {
             std::fs::write(d.join(format!("{n}.fit")), fit_gen::activity(&shape, n)).unwrap();
         }
     }
+    // Short ones (one to five minutes), small enough to seed the `training` fuzz target.
+    let d = dir.join("small");
+    std::fs::create_dir_all(&d).unwrap();
+    for n in 0..60 {
+        let mut shape = fit_gen::Shape::varied(n, fit_gen::NOV_22 - 86_400, n % 2 == 1);
+        shape.seconds = 60 + (n as u32 * 37) % 240;
+        std::fs::write(d.join(format!("{n}.fit")), fit_gen::activity(&shape, n)).unwrap();
+    }
     eprintln!("wrote {}", dir.display());
 }
 
@@ -181,40 +217,44 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-/// Gunzip and `training::read` of the export in turn, `rounds` times, on one thread: the
+/// Gunzip and `training::read` of each export in turn, `rounds` times, on one thread: the
 /// median CPU time of each and their ratio.
 fn alternate(rounds: usize) {
-    let export = &*EXPORT;
-    let pool = pool(1);
-    let (mut gunzips, mut reads) = (Vec::new(), Vec::new());
-    // One of each first, to warm the caches and fault the memory in.
-    for round in 0..=rounds {
-        let t = cpu();
-        let n = pool.install(|| export.gz.iter().map(|g| gunzip(g).len()).sum::<usize>());
-        let g = cpu() - t;
-        assert_eq!(n, export.unpacked);
-        let t = cpu();
-        let log = pool.install(|| {
-            runback::training::read(
-                std::slice::from_ref(&export.zip),
-                runback::training::Limits::default(),
-            )
-            .unwrap()
-        });
-        let r = cpu() - t;
-        assert_eq!(log.activities.len(), RUNS);
-        if round > 0 {
-            gunzips.push(g);
-            reads.push(r);
+    for (name, export) in [
+        ("generated export", &*EXPORT),
+        ("fixture copies", &*FIXTURE_EXPORT),
+    ] {
+        let pool = pool(1);
+        let (mut gunzips, mut reads) = (Vec::new(), Vec::new());
+        // One of each first, to warm the caches and fault the memory in.
+        for round in 0..=rounds {
+            let t = cpu();
+            let n = pool.install(|| export.gz.iter().map(|g| gunzip(g).len()).sum::<usize>());
+            let g = cpu() - t;
+            assert_eq!(n, export.unpacked);
+            let t = cpu();
+            let log = pool.install(|| {
+                runback::training::read(
+                    std::slice::from_ref(&export.zip),
+                    runback::training::Limits::default(),
+                )
+                .unwrap()
+            });
+            let r = cpu() - t;
+            assert_eq!(log.activities.len(), RUNS);
+            if round > 0 {
+                gunzips.push(g);
+                reads.push(r);
+            }
         }
+        let (g, r) = (median(gunzips), median(reads));
+        println!(
+            "{name}: {RUNS} files, {:.1} MB unpacked, {rounds} rounds, one thread, CPU time \
+             medians: gunzip {:.1} ms, training::read {:.1} ms, ratio {:.2}",
+            export.unpacked as f64 / 1e6,
+            g * 1e3,
+            r * 1e3,
+            r / g
+        );
     }
-    let (g, r) = (median(gunzips), median(reads));
-    println!(
-        "{RUNS} files, {:.1} MB unpacked, {rounds} rounds, one thread, CPU time medians: \
-         gunzip {:.1} ms, training::read {:.1} ms, ratio {:.2}",
-        export.unpacked as f64 / 1e6,
-        g * 1e3,
-        r * 1e3,
-        r / g
-    );
 }

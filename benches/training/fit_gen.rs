@@ -423,9 +423,30 @@ fn record_fields(compressed: bool, sport: Sport) -> Vec<(u8, u8, u8)> {
     f
 }
 
+/// A session as a made-up file writes it: what a reader should find.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Written {
+    /// The FIT sport and sub-sport numbers (`None` when the session leaves them out).
+    pub sport: Option<(u64, u8)>,
+    /// Unix seconds.
+    pub start: i64,
+    /// Timer time, in milliseconds.
+    pub timer_ms: u64,
+    /// Distance, in centimetres.
+    pub centimetres: u64,
+    /// Total ascent in metres, `None` when left invalid.
+    pub ascent: Option<u64>,
+}
+
 /// Writes one activity file.
 pub fn activity(shape: &Shape, seed: u64) -> Vec<u8> {
-    let one = activity_body(shape, seed);
+    activity_and_sessions(shape, seed).0
+}
+
+/// Writes one activity file, and says what its sessions hold (those of every file of a
+/// chain, in order).
+pub fn activity_and_sessions(shape: &Shape, seed: u64) -> (Vec<u8>, Vec<Written>) {
+    let (one, mut sessions) = activity_body(shape, seed);
     let mut out = Writer {
         body: one,
         defs: Default::default(),
@@ -437,13 +458,16 @@ pub fn activity(shape: &Shape, seed: u64) -> Vec<u8> {
         let mut later = shape.clone();
         later.chained = false;
         later.start += 60;
-        out.extend_from_slice(&activity(&later, seed ^ 1));
+        let (more, more_sessions) = activity_and_sessions(&later, seed ^ 1);
+        out.extend_from_slice(&more);
+        sessions.extend(more_sessions);
     }
-    out
+    (out, sessions)
 }
 
-fn activity_body(shape: &Shape, seed: u64) -> Vec<u8> {
+fn activity_body(shape: &Shape, seed: u64) -> (Vec<u8>, Vec<Written>) {
     let mut rng = Rng::new(seed);
+    let mut dev_rng = Rng::new(!seed);
     let mut w = Writer::new();
     let big = shape.big_endian;
     let t0 = (shape.start - FIT_EPOCH) as u64;
@@ -735,8 +759,10 @@ fn activity_body(shape: &Shape, seed: u64) -> Vec<u8> {
                 ]);
             }
             if shape.developer {
-                values.push(V::N(250 + rng.below(60)));
-                values.push(V::N(60 + rng.below(10)));
+                // From a source of their own, so a file with developer fields holds the
+                // same sessions as one without.
+                values.push(V::N(250 + dev_rng.below(60)));
+                values.push(V::N(60 + dev_rng.below(10)));
             }
             if shape.compressed && !full {
                 w.compressed(0, (t & 0x1F) as u8, &values);
@@ -843,8 +869,21 @@ fn activity_body(shape: &Shape, seed: u64) -> Vec<u8> {
         write_activity(&mut w);
     }
     w.def(10, SESSION, big, &session_def, session_dev);
+    let mut written = Vec::new();
     for (i, &(sport, from, to, metres, ascent)) in sessions.iter().enumerate() {
         let secs = to - from;
+        let sub = if sessions.len() > 1 {
+            0
+        } else {
+            shape.sub_sport
+        };
+        written.push(Written {
+            sport: (!shape.no_session_sport).then_some((sport_number(sport, i), sub)),
+            start: from as i64 + FIT_EPOCH,
+            timer_ms: secs * 1000,
+            centimetres: (metres * 100.0) as u64,
+            ascent: (!shape.no_ascent).then_some(ascent as u64),
+        });
         let mut values = vec![
             V::N(to),
             V::N(from),
@@ -875,11 +914,6 @@ fn activity_body(shape: &Shape, seed: u64) -> Vec<u8> {
             }),
         ];
         if !shape.no_session_sport {
-            let sub = if sessions.len() > 1 {
-                0
-            } else {
-                shape.sub_sport
-            };
             values.push(V::N(sport_number(sport, i)));
             values.push(V::N(u64::from(sub)));
         }
@@ -891,7 +925,7 @@ fn activity_body(shape: &Shape, seed: u64) -> Vec<u8> {
     if shape.activity && !shape.activity_first {
         write_activity(&mut w);
     }
-    w.body
+    (w.body, written)
 }
 
 /// The FIT sport number of a sport (transitions in a multisport session are sport 3).
