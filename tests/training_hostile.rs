@@ -1,5 +1,6 @@
-//! The training-log reader against hostile files, each made here: FIT files that crash
-//! the decoder, exports whose rows name files outside themselves, compression nested to
+//! The training-log reader against hostile files, each made here: FIT files with headers
+//! and dates no file can have (which crashed the FIT decoder runback once used), exports
+//! whose rows name files outside themselves, compression nested to
 //! unpack far more than it weighs, impossible values, links that loop and FIFOs.
 //! A bad file is named and skipped and the rest read; nothing is read from outside what
 //! the runner named; the work stays bounded.
@@ -91,7 +92,7 @@ fn a_fit_file_built_here_reads_as_a_run() {
 }
 
 #[test]
-fn fit_files_that_crash_the_decoder_are_named_and_skipped_and_the_rest_read() {
+fn fit_files_with_impossible_headers_or_dates_are_named_and_skipped_and_the_rest_read() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("watch");
     std::fs::create_dir(&dir).unwrap();
@@ -164,7 +165,7 @@ fn runback(args: &[&str]) -> std::process::Output {
 }
 
 #[test]
-fn the_decoders_own_messages_and_panics_never_reach_the_terminal() {
+fn odd_fit_fields_and_impossible_dates_reach_the_terminal_only_as_runbacks_own_message() {
     let tmp = tempfile::tempdir().unwrap();
     let odd = tmp.path().join("odd.fit");
     std::fs::write(

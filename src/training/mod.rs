@@ -8,7 +8,6 @@
 //! is the rule base's business.
 
 mod fit;
-mod fit_guard;
 mod kind;
 mod plausible;
 pub mod propose;

@@ -13,7 +13,7 @@ use chrono::{Local, TimeZone};
 use rayon::prelude::*;
 
 use super::table;
-use super::{Activity, Limits, Log, Parsed, Skipped, TrainingError, fit_guard, plausible, xml};
+use super::{Activity, Limits, Log, Parsed, Skipped, TrainingError, fit, plausible, xml};
 use crate::clean;
 
 /// What a file holds, told from its first bytes.
@@ -395,7 +395,7 @@ enum Outcome {
 fn parse(loaded: Loaded<'_>) -> Result<Outcome, String> {
     let bytes = &loaded.bytes;
     match loaded.format {
-        Format::Fit => fit_guard::read(bytes).map(Outcome::Activities),
+        Format::Fit => fit::read(bytes).map(Outcome::Activities),
         Format::Gpx => xml::gpx(bytes).map(Outcome::Activities),
         Format::Tcx => xml::tcx(bytes).map(Outcome::Activities),
         Format::Csv => table::read(bytes).map(Outcome::Rows),
