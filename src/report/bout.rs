@@ -618,7 +618,12 @@ impl<'a> CheckinView<'a> {
             run_today: RunTodayView {
                 decision: &decision.id,
                 title: &decision.title,
-                advice: &decision.advice,
+                // A runner to be seen first reads the rule base's words for that, not the
+                // decision's (rest "until the pain has settled" would be wrong there).
+                advice: match (seen_first, &run_today.seen_first_advice) {
+                    (true, Some(held)) => held,
+                    _ => &decision.advice,
+                },
                 runs: decision.runs,
                 reasons,
                 held_by_level: today.held_by_level,

@@ -859,7 +859,8 @@ fn run_today(h: &mut String, view: &ReportView, checkin: &CheckinView, seen_firs
     if seen_first {
         let _ = writeln!(
             h,
-            "<p class=\"action\">See someone before you run again.</p>\n</section>"
+            "<p class=\"action\">{}</p>\n</section>",
+            escape(today.advice)
         );
         return;
     }

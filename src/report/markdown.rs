@@ -454,7 +454,7 @@ pub fn render_checkin(view: &ReportView, checkin: &super::bout::CheckinView) -> 
         escape(today.title.trim_end_matches('.'))
     );
     if seen_first {
-        let _ = writeln!(md, "See someone before you run again.\n");
+        let _ = writeln!(md, "{}\n", escape(today.advice));
     } else {
         run_today(&mut md, view, today);
     }

@@ -812,7 +812,7 @@ fn run_today(
         Style::new().bold(),
     );
     if seen_first {
-        out.para("  ", "  ", "See someone before you run again.");
+        out.para("  ", "  ", today.advice);
         out.blank();
         return;
     }

@@ -794,6 +794,10 @@ pub struct RunTodayEntry {
     pub title: String,
     /// The decisions, most cautious first; the last applies when no rule decides.
     pub decisions: Vec<DecisionEntry>,
+    /// What a runner told to be seen first (at a level with `seen_first`) reads instead of
+    /// the decision's advice.
+    #[serde(default)]
+    pub seen_first_advice: Option<String>,
     /// The graded return to running.
     pub plan: PlanEntry,
     /// How much longer than the longest run of the previous 30 days one run may be, in

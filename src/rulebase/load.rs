@@ -943,8 +943,12 @@ impl Checker {
                     None,
                 )
                 .unwrap_or(Condition::All(Vec::new()));
+            if let Some(advice) = &r.seen_first_advice {
+                self.text(advice, &at.key("seen_first_advice"));
+            }
             RunToday {
                 title: r.title.clone(),
+                seen_first_advice: r.seen_first_advice.clone(),
                 decisions,
                 plan: Plan {
                     title: r.plan.title.clone(),

@@ -793,6 +793,8 @@ pub struct RunToday {
     pub title: String,
     /// Most cautious first; the last is the default.
     pub decisions: Vec<Decision>,
+    /// What a runner told to be seen first reads instead of the decision's advice.
+    pub seen_first_advice: Option<String>,
     /// The graded return to running.
     pub plan: Plan,
     /// The single-run limit, in per cent above the longest run of the previous 30 days.
