@@ -775,6 +775,58 @@ impl EntryView {
     pub fn step_words(&self, of: usize) -> Option<String> {
         self.plan_step_number.map(|n| format!("step {n} of {of}"))
     }
+
+    /// The entry as the cells of a history table, in plain text: each renderer escapes
+    /// them and marks a changed level its own way.
+    pub fn table_row<'a>(&'a self, history: &'a HistoryView) -> TableRow<'a> {
+        let mut today = self
+            .decision_title
+            .as_deref()
+            .map(|d| d.trim_end_matches('.').to_string())
+            .unwrap_or_default();
+        if let Some(step) = self.step_words(history.plan_steps) {
+            today.push_str(&format!(", {step}"));
+        }
+        TableRow {
+            date: date::readable_day(&self.date),
+            day: self.day,
+            kind: self.kind_word(),
+            pain: self
+                .pain_now
+                .map_or_else(String::new, crate::rulebase::words::number),
+            level: self.level_words("→"),
+            changed: self.changed_from.is_some(),
+            today,
+            notes: history
+                .note_labels
+                .iter()
+                .map(|label| self.note(label).unwrap_or(""))
+                .collect(),
+            signs: &self.signs,
+        }
+    }
+}
+
+/// One row of a history table ([`EntryView::table_row`]), in plain text.
+pub struct TableRow<'a> {
+    /// The entry's day in words.
+    pub date: String,
+    /// Days since the bout began.
+    pub day: i64,
+    /// "Assessment" or "Check-in".
+    pub kind: &'static str,
+    /// The pain score, or nothing.
+    pub pain: String,
+    /// The level, "routine → soon" when it changed.
+    pub level: String,
+    /// Whether the level changed at this entry.
+    pub changed: bool,
+    /// The answer to "should I run today?" with the step of the return, or nothing.
+    pub today: String,
+    /// The answer to each of the history's note labels, in order ("" when none).
+    pub notes: Vec<&'a str>,
+    /// The warning signs ticked or "not sure".
+    pub signs: &'a [String],
 }
 
 impl BoutView {

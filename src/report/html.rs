@@ -1050,35 +1050,27 @@ pub fn render_history(history: &HistoryView) -> String {
             note_heads(&history.note_labels)
         );
         for e in &bout.entries {
-            let pain = e
-                .pain_now
-                .map_or_else(String::new, crate::rulebase::words::number);
-            let level = escape(&e.level_words("→"));
-            let level = if e.changed_from.is_some() {
+            let row = e.table_row(history);
+            let level = escape(&row.level);
+            let level = if row.changed {
                 format!("<span class=\"changed\">{level}</span>")
             } else {
                 level
             };
-            let mut today = e
-                .decision_title
-                .as_deref()
-                .map(|d| escape(d.trim_end_matches('.')))
-                .unwrap_or_default();
-            if let Some(step) = e.step_words(history.plan_steps) {
-                let _ = write!(today, ", {step}");
-            }
-            let notes: String = history
-                .note_labels
+            let notes: String = row
+                .notes
                 .iter()
-                .map(|label| format!("<td>{}</td>", escape(e.note(label).unwrap_or(""))))
+                .map(|note| format!("<td>{}</td>", escape(note)))
                 .collect();
-            let signs: Vec<String> = e.signs.iter().map(|s| escape(s)).collect();
+            let signs: Vec<String> = row.signs.iter().map(|s| escape(s)).collect();
             let _ = writeln!(
                 h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{pain}</td><td>{level}</td><td>{today}</td>{notes}<td><strong>{}</strong></td></tr>",
-                escape(&date::readable_day(&e.date)),
-                e.day,
-                e.kind_word(),
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{level}</td><td>{}</td>{notes}<td><strong>{}</strong></td></tr>",
+                escape(&row.date),
+                row.day,
+                row.kind,
+                row.pain,
+                escape(&row.today),
                 signs.join("; ")
             );
         }

@@ -636,29 +636,19 @@ pub fn render_history(history: &super::bout::HistoryView) -> String {
             "| Date | Day | Entry | Pain | Level | Should I run today? |{heads} Warning signs |\n|---|--:|---|--:|---|---|{rules}---|"
         );
         for e in &bout.entries {
-            let pain = e
-                .pain_now
-                .map_or_else(String::new, crate::rulebase::words::number);
-            let level = escape(&e.level_words("→"));
-            let level = if e.changed_from.is_some() {
+            let row = e.table_row(history);
+            let level = escape(&row.level);
+            let level = if row.changed {
                 format!("**{level}**")
             } else {
                 level
             };
-            let mut today = e
-                .decision_title
-                .as_deref()
-                .map(|d| escape(d.trim_end_matches('.')))
-                .unwrap_or_default();
-            if let Some(step) = e.step_words(history.plan_steps) {
-                let _ = write!(today, ", {step}");
-            }
-            let notes: String = history
-                .note_labels
+            let notes: String = row
+                .notes
                 .iter()
-                .map(|label| format!(" {} |", escape(e.note(label).unwrap_or(""))))
+                .map(|note| format!(" {} |", escape(note)))
                 .collect();
-            let signs: Vec<String> = e.signs.iter().map(|s| escape(s)).collect();
+            let signs: Vec<String> = row.signs.iter().map(|s| escape(s)).collect();
             let signs = if signs.is_empty() {
                 String::new()
             } else {
@@ -666,10 +656,12 @@ pub fn render_history(history: &super::bout::HistoryView) -> String {
             };
             let _ = writeln!(
                 md,
-                "| {} | {} | {} | {pain} | {level} | {today} |{notes} {signs} |",
-                escape(&super::date::readable_day(&e.date)),
-                e.day,
-                e.kind_word(),
+                "| {} | {} | {} | {} | {level} | {} |{notes} {signs} |",
+                escape(&row.date),
+                row.day,
+                row.kind,
+                row.pain,
+                escape(&row.today),
             );
         }
         md.push('\n');
