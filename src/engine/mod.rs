@@ -527,10 +527,11 @@ pub fn evaluate<'a>(rules: &'a RuleBase, answers: &Answers, phase: Phase) -> Ass
     out
 }
 
-/// [`assess`], into an assessment made before, whose lists are emptied and refilled: in
-/// steady state (once the lists have grown to what answer sets need) assessing a set this
-/// way allocates nothing. `into` ends exactly as [`assess`] would have made it, whatever
-/// it held before.
+/// [`assess`], into an assessment made before (by [`assess`]): its lists are emptied into
+/// the thread's working space and filled again from there, so once they have grown to what
+/// answer sets need, assessing a set this way allocates nothing (`runback batch` refills
+/// each worker's last assessment). `into` ends exactly as [`assess`] would have made it,
+/// whatever it held before.
 pub fn assess_into<'a>(rules: &'a RuleBase, answers: &Answers, into: &mut Assessment<'a>) {
     SCRATCH.with_borrow_mut(|scratch| {
         evaluate_in(rules, answers, Phase::Assessment, scratch, into);
