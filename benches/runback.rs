@@ -124,6 +124,31 @@ fn assess_scaled(bencher: Bencher, scale: usize) {
     bencher.bench(|| engine::assess(&rb, divan::black_box(&answers)).causes.len());
 }
 
+/// [`assess_one`], refilling one assessment as `runback batch` does from one answer set
+/// to the next: in steady state nothing is allocated.
+#[divan::bench]
+fn assess_one_into(bencher: Bencher) {
+    let rb = &*SHIPPED;
+    let answers = full_answers(rb);
+    let mut a = engine::assess(rb, &answers);
+    bencher.bench_local(|| {
+        engine::assess_into(rb, divan::black_box(&answers), &mut a);
+        a.causes.len()
+    });
+}
+
+/// [`assess_scaled`], refilling one assessment.
+#[divan::bench(args = SCALES)]
+fn assess_scaled_into(bencher: Bencher, scale: usize) {
+    let rb = load_texts(&scaled_texts(scale));
+    let answers = full_answers(&rb);
+    let mut a = engine::assess(&rb, &answers);
+    bencher.bench_local(|| {
+        engine::assess_into(&rb, divan::black_box(&answers), &mut a);
+        a.causes.len()
+    });
+}
+
 /// Random complete answer sets: every question answered (branches and a check-in's
 /// questions too, so some answers are not used), each with an id, as a batch reads them.
 fn random_lines(rb: &RuleBase, n: usize) -> Vec<batch::input::Line> {

@@ -848,3 +848,116 @@ fn check_and_every_renderer_run_on_made_up_rule_bases() {
         "{with_dead_rules} of {cases}"
     );
 }
+
+/// Whether two assessments say the same, field by field (an assessment holds its rule
+/// base, so it is not compared whole).
+fn same_assessment(a: &engine::Assessment, b: &engine::Assessment) -> Result<(), TestCaseError> {
+    prop_assert!(std::ptr::eq(a.rules, b.rules));
+    prop_assert_eq!(&a.answers, &b.answers);
+    prop_assert_eq!(&a.escalation, &b.escalation);
+    prop_assert_eq!(format!("{:?}", a.today), format!("{:?}", b.today));
+    prop_assert_eq!(&a.causes, &b.causes);
+    prop_assert_eq!(&a.strategies, &b.strategies);
+    prop_assert_eq!(a.start_here, b.start_here);
+    prop_assert_eq!(&a.unanswered, &b.unanswered);
+    prop_assert_eq!(&a.ignored, &b.ignored);
+    prop_assert_eq!(&a.not_checked, &b.not_checked);
+    // And so the report a runner reads.
+    let json = |a: &engine::Assessment| report::json(&ReportView::new(a, &Default::default()));
+    prop_assert_eq!(json(a), json(b));
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A batch refills one assessment per worker for answer set after answer set: each
+    /// must come out exactly as a fresh one would, whatever the set before left behind.
+    #[test]
+    fn an_assessment_refilled_for_the_next_answer_set_is_the_fresh_one(
+        texts in prop::collection::vec(answer_file(), 1..8),
+    ) {
+        let rb = &*SHIPPED;
+        let mut reused: Option<engine::Assessment> = None;
+        for text in &texts {
+            let answers = parse(text, rb);
+            let fresh = engine::assess(rb, &answers);
+            let refilled = match reused.as_mut() {
+                Some(a) => {
+                    engine::assess_into(rb, &answers, a);
+                    a
+                }
+                None => reused.insert(engine::assess(rb, &answers)),
+            };
+            same_assessment(refilled, &fresh)?;
+        }
+    }
+}
+
+/// Refilling after every other answer set of the fixtures, among them sets with many more
+/// causes, reasons and strategies than the next: nothing of the set before survives.
+#[test]
+fn an_assessment_refilled_after_a_larger_one_keeps_nothing_of_it() {
+    let rb = &*SHIPPED;
+    let fixtures = [
+        include_str!("fixtures/answers/full.json"),
+        include_str!("fixtures/answers/emergency.json"),
+        include_str!("fixtures/answers/urgent.json"),
+        include_str!("fixtures/answers/soon.json"),
+        include_str!("fixtures/answers/routine.json"),
+        include_str!("fixtures/answers/empty.json"),
+    ];
+    let sets: Vec<Answers> = fixtures.iter().map(|text| parse(text, rb)).collect();
+    let most = sets
+        .iter()
+        .map(|a| engine::assess(rb, a).causes.len())
+        .max()
+        .unwrap();
+    assert!(
+        sets.iter()
+            .any(|a| engine::assess(rb, a).causes.len() < most),
+        "some fixture has fewer causes than another"
+    );
+    for before in &sets {
+        for next in &sets {
+            let mut a = engine::assess(rb, before);
+            engine::assess_into(rb, next, &mut a);
+            same_assessment(&a, &engine::assess(rb, next)).unwrap();
+        }
+    }
+}
+
+/// The same on made-up rule bases: rules that raise the floor for unanswered questions,
+/// causes that escalate, nothing that stands out (the fallback strategy).
+#[test]
+fn refilling_gives_the_fresh_assessment_on_made_up_rule_bases() {
+    let mut runner = counting_runner(256);
+    let case = (
+        made_up_rules(),
+        prop::collection::vec(made_up_answers(), 2..8),
+    );
+    runner
+        .run(&case, |(rules, answers)| {
+            let texts = [
+                EVERY_TYPE[0],
+                EVERY_TYPE[1],
+                EVERY_TYPE[2],
+                EVERY_TYPE[3],
+                EVERY_TYPE[4],
+                rules.as_str(),
+            ]
+            .map(str::to_string);
+            let rb = load_texts(texts).expect("made-up rules use only ids that exist");
+            let sets: Vec<Answers> = answers
+                .iter()
+                .map(|text| Answers::parse(text, "made up", &rb.questionnaire).unwrap())
+                .collect();
+            let mut a = engine::assess(&rb, &sets[0]);
+            for set in &sets[1..] {
+                engine::assess_into(&rb, set, &mut a);
+                same_assessment(&a, &engine::assess(&rb, set))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+}

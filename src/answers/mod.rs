@@ -33,9 +33,23 @@ pub enum Value {
 }
 
 /// Every answer, indexed by question; `None` is unanswered.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, PartialEq, Default)]
 pub struct Answers {
     values: Vec<Option<Value>>,
+}
+
+impl Clone for Answers {
+    fn clone(&self) -> Self {
+        Answers {
+            values: self.values.clone(),
+        }
+    }
+
+    /// Copies into the memory already held: a batch reuses one assessment's answers for
+    /// the next answer set.
+    fn clone_from(&mut self, source: &Self) {
+        self.values.clone_from(&source.values);
+    }
 }
 
 /// Why an answer file was refused.

@@ -230,6 +230,16 @@ impl fmt::Display for SummaryDisplay<'_> {
 
 /// Assesses one line: `None` for a blank line, which is skipped.
 pub fn assess_line<'a>(rules: &'a RuleBase, line: &Line) -> Option<Record<'a>> {
+    assess_line_into(rules, line, &mut None)
+}
+
+/// [`assess_line`], refilling `spare` (an assessment of an earlier line) when there is
+/// one, so that a worker allocates nothing for the engine from one line to the next.
+fn assess_line_into<'a>(
+    rules: &'a RuleBase,
+    line: &Line,
+    spare: &mut Option<Assessment<'a>>,
+) -> Option<Record<'a>> {
     let text = match &line.text {
         Ok(text) if text.trim().is_empty() => return None,
         Ok(text) => text,
@@ -276,7 +286,13 @@ pub fn assess_line<'a>(rules: &'a RuleBase, line: &Line) -> Option<Record<'a>> {
     Some(Record {
         line: line.number,
         id,
-        outcome: outcome.map(|answers| engine::assess(rules, &answers)),
+        outcome: outcome.map(|answers| match spare.take() {
+            Some(mut assessment) => {
+                engine::assess_into(rules, &answers, &mut assessment);
+                assessment
+            }
+            None => engine::assess(rules, &answers),
+        }),
     })
 }
 
@@ -404,10 +420,13 @@ pub fn run(
                 let parts: Vec<Summary> = buffers
                     .par_iter_mut()
                     .zip(chunk.par_chunks(LINES_PER_TASK))
-                    .map(|(buffer, lines)| {
-                        buffer.clear();
-                        render(rules, lines, format, &view, buffer)
-                    })
+                    .map_init(
+                        || None,
+                        |spare, (buffer, lines)| {
+                            buffer.clear();
+                            render(rules, lines, format, &view, buffer, spare)
+                        },
+                    )
                     .collect();
                 for part in parts {
                     summary.add(part);
@@ -503,20 +522,22 @@ pub fn stop_on_ctrl_c() {
     crate::interrupt::stop_cooperatively();
 }
 
-/// Assesses a few lines and renders them into one buffer.
-fn render(
-    rules: &RuleBase,
+/// Assesses a few lines and renders them into one buffer; each assessment is refilled
+/// for the next line (`spare` keeps the last for the worker's next lines).
+fn render<'a>(
+    rules: &'a RuleBase,
     lines: &[Line],
     format: Format,
     view: &ViewOptions,
     out: &mut Vec<u8>,
+    spare: &mut Option<Assessment<'a>>,
 ) -> Summary {
     let mut summary = Summary {
         by_level: vec![0; rules.levels.len()],
         ..Summary::default()
     };
     for line in lines {
-        let Some(record) = assess_line(rules, line) else {
+        let Some(record) = assess_line_into(rules, line, spare) else {
             continue;
         };
         summary.count(
@@ -527,6 +548,9 @@ fn render(
             Format::Jsonl => jsonl::write(&record, view, out),
             Format::Csv => csv::write(&record, out),
             Format::JsonlSummary => summary::write(&record, view, out),
+        }
+        if let Ok(assessment) = record.outcome {
+            *spare = Some(assessment);
         }
     }
     summary

@@ -383,7 +383,7 @@ fn eval_both(
         Condition::All(list) => {
             let (mut t, mut f) = (TRUES, 0);
             for c in list {
-                let x = eval_both(c, answers, asked, why);
+                let x = part_both(c, answers, asked, why);
                 t &= x;
                 f |= x;
                 if f & FALSES == FALSES {
@@ -397,7 +397,7 @@ fn eval_both(
             let (mut t, mut f) = (0, FALSES);
             for c in list {
                 let branch = why.len();
-                let x = eval_both(c, answers, asked, why);
+                let x = part_both(c, answers, asked, why);
                 if x & SEEN_TRUE == 0 {
                     why.truncate(branch);
                 }
@@ -420,30 +420,57 @@ fn eval_both(
             ((x & TRUES) << 1) | ((x & FALSES) >> 1)
         }
         Condition::Test { question, test } => {
-            let answer = answers.get(*question);
-            let seen = test_answer(test, answer);
-            if seen == Truth::True {
-                match (test, answer) {
-                    (Test::Includes(set), Some(Value::Multi(chosen))) => why.push(Because {
-                        question: *question,
-                        options: set & chosen,
-                    }),
-                    (_, Some(_)) | (Test::Unanswered, None) => why.push(Because::whole(*question)),
-                    (_, None) => {}
-                }
-            }
-            let asked_truth = match (test, answer) {
-                (Test::Unanswered | Test::Answered, None) => seen,
-                (_, None) if !asked[*question] => Truth::False,
-                _ => seen,
-            };
-            bits(seen) | (bits(asked_truth) << 2)
+            return test_both(*question, test, answers, asked, why);
         }
     };
     if both & SEEN_TRUE == 0 {
         why.truncate(mark);
     }
     both
+}
+
+/// [`eval_both`] of one part, called in place for the tests most conditions are made of:
+/// a test adds to `why` only when it holds, so there is nothing to take back.
+#[inline(always)]
+fn part_both(
+    condition: &Condition,
+    answers: &Answers,
+    asked: &[bool],
+    why: &mut Vec<Because>,
+) -> Both {
+    match condition {
+        Condition::Test { question, test } => test_both(*question, test, answers, asked, why),
+        _ => eval_both(condition, answers, asked, why),
+    }
+}
+
+/// [`eval_both`] of a test.
+#[inline(always)]
+fn test_both(
+    question: QuestionIdx,
+    test: &Test,
+    answers: &Answers,
+    asked: &[bool],
+    why: &mut Vec<Because>,
+) -> Both {
+    let answer = answers.get(question);
+    let seen = test_answer(test, answer);
+    if seen == Truth::True {
+        match (test, answer) {
+            (Test::Includes(set), Some(Value::Multi(chosen))) => why.push(Because {
+                question,
+                options: set & chosen,
+            }),
+            (_, Some(_)) | (Test::Unanswered, None) => why.push(Because::whole(question)),
+            (_, None) => {}
+        }
+    }
+    let asked_truth = match (test, answer) {
+        (Test::Unanswered | Test::Answered, None) => seen,
+        (_, None) if !asked[question] => Truth::False,
+        _ => seen,
+    };
+    bits(seen) | (bits(asked_truth) << 2)
 }
 
 /// Which questions apply given the answers, and the answers with non-applying ones removed.
@@ -495,7 +522,41 @@ pub enum Phase {
 /// unanswered questions all come from that one pass; the pass allocates nothing (its
 /// working space is kept per thread), so its cost grows with the rules and nothing else.
 pub fn evaluate<'a>(rules: &'a RuleBase, answers: &Answers, phase: Phase) -> Assessment<'a> {
-    SCRATCH.with_borrow_mut(|scratch| evaluate_in(rules, answers, phase, scratch))
+    let mut out = Assessment::empty(rules);
+    SCRATCH.with_borrow_mut(|scratch| evaluate_in(rules, answers, phase, scratch, &mut out));
+    out
+}
+
+/// [`assess`], into an assessment made before (by [`assess`]): its lists are emptied into
+/// the thread's working space and filled again from there, so once they have grown to what
+/// answer sets need, assessing a set this way allocates nothing (`runback batch` refills
+/// each worker's last assessment). `into` ends exactly as [`assess`] would have made it,
+/// whatever it held before.
+pub fn assess_into<'a>(rules: &'a RuleBase, answers: &Answers, into: &mut Assessment<'a>) {
+    SCRATCH.with_borrow_mut(|scratch| {
+        evaluate_in(rules, answers, Phase::Assessment, scratch, into);
+    });
+}
+
+impl<'a> Assessment<'a> {
+    /// Nothing assessed yet: every list empty, which allocates nothing.
+    fn empty(rules: &'a RuleBase) -> Self {
+        Assessment {
+            rules,
+            answers: Answers::default(),
+            escalation: Escalation {
+                level: rules.default_level(),
+                reasons: Vec::new(),
+            },
+            today: None,
+            causes: Vec::new(),
+            strategies: Vec::new(),
+            start_here: 0,
+            unanswered: Vec::new(),
+            ignored: Vec::new(),
+            not_checked: Vec::new(),
+        }
+    }
 }
 
 thread_local! {
@@ -505,8 +566,6 @@ thread_local! {
 /// The working space of an evaluation, kept between answer sets.
 #[derive(Default)]
 struct Scratch {
-    /// Per question: whether it applies.
-    applies: Vec<bool>,
     /// Per question: whether it is asked (applies and is not retired).
     asked: Vec<bool>,
     /// Per question: named by a reason an escalation rule raised.
@@ -537,6 +596,26 @@ struct Scratch {
     covered: Vec<bool>,
     /// Per strategy found: still a "start here" candidate.
     open: Vec<bool>,
+    /// Per cause: reported at least "possible", and its confidence then.
+    notable: Vec<Option<f64>>,
+    /// For each strategy in turn, the causes at least possible it serves.
+    served: Vec<CauseIdx>,
+    /// Per strategy: where its causes are in `served`.
+    serves: Vec<(usize, usize)>,
+    /// Per strategy: where it is in `found`, plus one; 0 when not found yet.
+    slot: Vec<u32>,
+    /// The strategies found, in the order first met, with their scores.
+    found: Vec<(StrategyFinding, f64)>,
+    /// The scores of `found` and their places, to sort.
+    order: Vec<(f64, u32)>,
+    /// The strategies, most useful first.
+    ranked: Vec<StrategyFinding>,
+    /// Lists of answers from assessments filled before, emptied for the next.
+    spare_because: Vec<Vec<Because>>,
+    /// Lists of indices (sources, rules, causes) likewise.
+    spare_indices: Vec<Vec<usize>>,
+    /// Today's decisions from an assessment filled before, emptied.
+    decided: Vec<Decided>,
 }
 
 /// An evidence rule that fired.
@@ -555,34 +634,87 @@ fn reset<T: Clone>(into: &mut Vec<T>, len: usize, value: T) {
 }
 
 impl Scratch {
-    /// One entry per question, in questionnaire order, with the options that counted
-    /// merged, in time linear in the entries (and the questions met).
-    fn merged<'b>(&mut self, lists: impl Iterator<Item = &'b [Because]>) -> Vec<Because> {
-        for list in lists {
-            for b in list {
-                let slot = &mut self.options[b.question];
-                if !slot.1 {
-                    *slot = (0, true);
-                    self.met.push(b.question);
-                }
-                slot.0 |= b.options;
+    /// An empty list of answers, with memory from an earlier assessment when there is some.
+    fn because_list(&mut self) -> Vec<Because> {
+        self.spare_because.pop().unwrap_or_default()
+    }
+
+    /// An empty list of indices, likewise.
+    fn index_list(&mut self) -> Vec<usize> {
+        self.spare_indices.pop().unwrap_or_default()
+    }
+
+    fn keep_because(&mut self, mut list: Vec<Because>) {
+        if list.capacity() > 0 {
+            list.clear();
+            self.spare_because.push(list);
+        }
+    }
+
+    fn keep_indices(&mut self, mut list: Vec<usize>) {
+        if list.capacity() > 0 {
+            list.clear();
+            self.spare_indices.push(list);
+        }
+    }
+
+    /// Empties an assessment, keeping the memory of every list it holds for the next.
+    fn recycle(&mut self, a: &mut Assessment) {
+        for r in a.escalation.reasons.drain(..) {
+            self.keep_because(r.because);
+            self.keep_indices(r.sources);
+        }
+        for c in a.causes.drain(..) {
+            self.keep_because(c.because);
+            self.keep_because(c.against);
+            self.keep_indices(c.rules);
+            self.keep_indices(c.sources);
+        }
+        for s in a.strategies.drain(..) {
+            self.keep_indices(s.for_causes);
+        }
+        if let Some(mut today) = a.today.take() {
+            for d in today.decided.drain(..) {
+                self.keep_because(d.because);
+            }
+            if today.decided.capacity() > self.decided.capacity() {
+                self.decided = today.decided;
             }
         }
-        self.met.sort_unstable();
-        let out = self
-            .met
-            .iter()
-            .map(|&q| Because {
-                question: q,
-                options: self.options[q].0,
-            })
-            .collect();
-        for &q in &self.met {
-            self.options[q] = (0, false);
-        }
-        self.met.clear();
-        out
+        a.unanswered.clear();
+        a.ignored.clear();
+        a.not_checked.clear();
     }
+}
+
+/// Appends to `out` one entry per question of `lists`, in questionnaire order, with the
+/// options that counted merged, in time linear in the entries (and the questions met).
+/// `options` (per question) and `met` are working space, left as found.
+fn merge<'b>(
+    options: &mut [(OptionSet, bool)],
+    met: &mut Vec<QuestionIdx>,
+    lists: impl Iterator<Item = &'b [Because]>,
+    out: &mut Vec<Because>,
+) {
+    for list in lists {
+        for b in list {
+            let slot = &mut options[b.question];
+            if !slot.1 {
+                *slot = (0, true);
+                met.push(b.question);
+            }
+            slot.0 |= b.options;
+        }
+    }
+    met.sort_unstable();
+    out.extend(met.iter().map(|&q| Because {
+        question: q,
+        options: options[q].0,
+    }));
+    for &q in met.iter() {
+        options[q] = (0, false);
+    }
+    met.clear();
 }
 
 fn evaluate_in<'a>(
@@ -590,11 +722,25 @@ fn evaluate_in<'a>(
     answers: &Answers,
     phase: Phase,
     s: &mut Scratch,
-) -> Assessment<'a> {
+    out: &mut Assessment<'a>,
+) {
+    s.recycle(out);
+    let Assessment {
+        rules: out_rules,
+        answers: effective,
+        escalation,
+        today,
+        causes,
+        strategies,
+        start_here: start_count,
+        unanswered,
+        ignored,
+        not_checked,
+    } = out;
+    *out_rules = rules;
     let questions = &rules.questionnaire.questions;
     let plan = &rules.plan;
     let n = questions.len();
-    reset(&mut s.applies, n, false);
     reset(&mut s.asked, n, false);
     reset(&mut s.named, n, false);
     reset(&mut s.candidate, n, false);
@@ -605,35 +751,36 @@ fn evaluate_in<'a>(
     s.fired.clear();
     s.pool.clear();
 
-    let mut effective = answers.clone();
+    effective.clone_from(answers);
     for (i, q) in questions.iter().enumerate() {
         s.why.clear();
         let ok = (phase == Phase::Checkin || !q.checkin)
             && q.ask_if
                 .as_ref()
-                .is_none_or(|c| eval(c, &effective, &mut s.why) == Truth::True);
+                .is_none_or(|c| eval(c, effective, &mut s.why) == Truth::True);
         if !ok {
+            if effective.get(i).is_some() {
+                ignored.push(i);
+            }
             effective.set(i, None);
         }
-        s.applies[i] = ok;
-        s.asked[i] = ok && q.retired.is_none();
+        let asked = ok && q.retired.is_none();
+        if asked && effective.get(i).is_none() {
+            unanswered.push(i);
+        }
+        s.asked[i] = asked;
     }
-    let ignored = (0..n)
-        .filter(|&q| !s.applies[q] && answers.get(q).is_some())
-        .collect();
-    let unanswered = (0..n)
-        .filter(|&q| s.asked[q] && effective.get(q).is_none())
-        .collect();
+    let effective: &Answers = effective;
 
     // The one pass over the rules.
-    let mut reasons = Vec::new();
-    let mut decided = Vec::new();
+    let reasons = &mut escalation.reasons;
+    let mut decided = std::mem::take(&mut s.decided);
     for (ri, rule) in rules.rules.iter().enumerate() {
         if rule.checkin && phase == Phase::Assessment {
             continue;
         }
         s.why.clear();
-        let both = eval_both(&rule.when, &effective, &s.asked, &mut s.why);
+        let both = eval_both(&rule.when, effective, &s.asked, &mut s.why);
         if both & SEEN_TRUE == 0 {
             // Undecided even counting the questions not asked as answered: the floor
             // names those of its questions that could still be answered.
@@ -662,23 +809,35 @@ fn evaluate_in<'a>(
                 for b in &s.why {
                     s.named[b.question] = true;
                 }
-                let why = std::mem::take(&mut s.why);
+                let mut because = s.because_list();
+                merge(
+                    &mut s.options,
+                    &mut s.met,
+                    std::iter::once(s.why.as_slice()),
+                    &mut because,
+                );
+                let mut sources = s.index_list();
+                sources.extend_from_slice(&rule.sources);
                 reasons.push(Reason {
                     level: e.level,
                     origin: ReasonOrigin::Rule(ri),
-                    because: s.merged(std::iter::once(why.as_slice())),
-                    sources: rule.sources.clone(),
+                    because,
+                    sources,
                 });
-                s.why = why;
             }
             Conclusion::Decide { decision, .. } => {
-                let why = std::mem::take(&mut s.why);
+                let mut because = s.because_list();
+                merge(
+                    &mut s.options,
+                    &mut s.met,
+                    std::iter::once(s.why.as_slice()),
+                    &mut because,
+                );
                 decided.push(Decided {
                     decision: *decision,
                     rule: ri,
-                    because: s.merged(std::iter::once(why.as_slice())),
+                    because,
                 });
-                s.why = why;
             }
         }
     }
@@ -688,11 +847,15 @@ fn evaluate_in<'a>(
         s.candidates.retain(|&q| !named[q]);
         if !s.candidates.is_empty() {
             s.candidates.sort_unstable();
+            let mut because = s.because_list();
+            because.extend(s.candidates.iter().map(|&q| Because::whole(q)));
+            let mut sources = s.index_list();
+            sources.extend_from_slice(&floor.sources);
             reasons.push(Reason {
                 level: floor.level,
                 origin: ReasonOrigin::Unanswered,
-                because: s.candidates.iter().map(|&q| Because::whole(q)).collect(),
-                sources: floor.sources.clone(),
+                because,
+                sources,
             });
         }
     }
@@ -712,7 +875,6 @@ fn evaluate_in<'a>(
         *at += 1;
     }
     // `start[c]` now ends cause `c`'s group, which begins where the previous one ends.
-    let mut causes: Vec<CauseFinding> = Vec::new();
     for ci in 0..rules.causes.len() {
         let (from, to) = (if ci == 0 { 0 } else { s.start[ci - 1] }, s.start[ci]);
         if from == to {
@@ -725,23 +887,23 @@ fn evaluate_in<'a>(
         if confidence <= 0.0 {
             continue;
         }
-        let group = std::mem::take(&mut s.by_cause);
-        let fired = std::mem::take(&mut s.fired);
-        let pool = std::mem::take(&mut s.pool);
+        let mut because = s.because_list();
+        let mut against = s.because_list();
+        let mut fired_rules = s.index_list();
+        let mut sources = s.index_list();
+        let (group, fired, pool) = (&s.by_cause[from..to], &s.fired, &s.pool);
         let whys = |positive: bool| {
-            group[from..to]
+            group
                 .iter()
                 .map(|&i| &fired[i])
                 .filter(move |f| (f.strength > 0.0) == positive)
                 .map(|f| &pool[f.why.0..f.why.1])
         };
-        let because = s.merged(whys(true));
-        let against = s.merged(whys(false));
-        let mut fired_rules: Vec<RuleIdx> =
-            group[from..to].iter().map(|&i| fired[i].rule).collect();
+        merge(&mut s.options, &mut s.met, whys(true), &mut because);
+        merge(&mut s.options, &mut s.met, whys(false), &mut against);
+        fired_rules.extend(group.iter().map(|&i| fired[i].rule));
         fired_rules.sort_unstable_by_key(|&r| plan.rule_order[r]);
         let cause = &rules.causes[ci];
-        let mut sources = Vec::new();
         let rule_sources = fired_rules.iter().flat_map(|&r| &rules.rules[r].sources);
         for &src in cause.sources.iter().chain(rule_sources) {
             if !s.cited[src] {
@@ -753,7 +915,6 @@ fn evaluate_in<'a>(
             s.cited[src] = false;
         }
         sources.sort_unstable();
-        (s.by_cause, s.fired, s.pool) = (group, fired, pool);
         causes.push(CauseFinding {
             cause: ci,
             confidence,
@@ -763,30 +924,36 @@ fn evaluate_in<'a>(
             sources,
         });
     }
-    causes.sort_by(|a, b| {
+    // Most likely first; the cause's place breaks ties, so no two compare equal.
+    causes.sort_unstable_by(|a, b| {
         b.confidence
             .total_cmp(&a.confidence)
             .then(a.cause.cmp(&b.cause))
     });
 
-    for finding in &causes {
+    for finding in causes.iter() {
         if let Some(e) = &rules.causes[finding.cause].escalate {
+            let mut because = s.because_list();
+            because.extend_from_slice(&finding.because);
+            let mut sources = s.index_list();
+            sources.extend_from_slice(&rules.causes[finding.cause].sources);
             reasons.push(Reason {
                 level: e.level,
                 origin: ReasonOrigin::Cause(finding.cause),
-                because: finding.because.clone(),
-                sources: rules.causes[finding.cause].sources.clone(),
+                because,
+                sources,
             });
         }
     }
     // Reasons read in questionnaire order within a level, whatever order rules were
-    // written in; then by id (rules, then causes, then the floor).
+    // written in; then by id (rules, then causes, then the floor). No two reasons have
+    // the same origin, so no two compare equal.
     let origin_key = |o: &ReasonOrigin| match o {
         ReasonOrigin::Rule(r) => (0, plan.rule_order[*r]),
         ReasonOrigin::Cause(c) => (1, plan.cause_order[*c]),
         ReasonOrigin::Unanswered => (2, 0),
     };
-    reasons.sort_by(|a, b| {
+    reasons.sort_unstable_by(|a, b| {
         a.level
             .cmp(&b.level)
             .then(
@@ -800,49 +967,48 @@ fn evaluate_in<'a>(
     let level = reasons.first().map_or(rules.default_level(), |r| {
         r.level.min(rules.default_level())
     });
+    escalation.level = level;
 
-    let ranked = rank_strategies(rules, &causes);
+    rank_strategies(rules, causes, s);
     // The strategies to start with lead the list, in their own order.
-    let (first, start_here) = start_here(rules, &causes, &ranked, s);
-    let first = &first[..start_here];
-    let mut strategies: Vec<StrategyFinding> = Vec::with_capacity(ranked.len());
-    let mut rest = ranked;
+    let mut ranked = std::mem::take(&mut s.ranked);
+    let (first, count) = start_here(rules, causes, &ranked, s);
+    let first = &first[..count];
     for &i in first {
-        strategies.push(StrategyFinding {
-            strategy: rest[i].strategy,
-            for_causes: std::mem::take(&mut rest[i].for_causes),
-        });
+        let taken = StrategyFinding {
+            strategy: ranked[i].strategy,
+            for_causes: Vec::new(),
+        };
+        strategies.push(std::mem::replace(&mut ranked[i], taken));
     }
     strategies.extend(
-        rest.into_iter()
+        ranked
+            .drain(..)
             .enumerate()
             .filter(|(i, _)| !first.contains(i))
             .map(|(_, f)| f),
     );
-    let mut not_checked: Vec<QuestionIdx> = reasons
-        .iter()
-        .flat_map(|r| &r.because)
-        .map(|b| b.question)
-        .filter(|&q| effective.get(q).is_none())
-        .collect();
+    s.ranked = ranked;
+    *start_count = count;
+    not_checked.extend(
+        reasons
+            .iter()
+            .flat_map(|r| &r.because)
+            .map(|b| b.question)
+            .filter(|&q| effective.get(q).is_none()),
+    );
     not_checked.sort_unstable();
     not_checked.dedup();
-    let today = rules
-        .run_today
-        .as_ref()
-        .map(|r| decide(r, decided, rules.levels[level].seen_first));
-    Assessment {
-        rules,
-        answers: effective,
-        escalation: Escalation { level, reasons },
-        today,
-        causes,
-        strategies,
-        start_here,
-        unanswered,
-        ignored,
-        not_checked,
-    }
+    *today = match &rules.run_today {
+        Some(r) => Some(decide(r, decided, rules.levels[level].seen_first)),
+        None => {
+            for d in decided.drain(..) {
+                s.keep_because(d.because);
+            }
+            s.decided = decided;
+            None
+        }
+    };
 }
 
 /// The answer to "should I run today?".
@@ -880,7 +1046,8 @@ impl Decided {
 /// The most cautious decision reached, or the default (the last); a level at which the
 /// runner is to be seen first holds it at the most cautious.
 fn decide(run_today: &RunToday, mut decided: Vec<Decided>, seen_first: bool) -> Today {
-    decided.sort_by_key(|d| d.decision);
+    // In rule order among equal decisions, as they were found.
+    decided.sort_unstable_by_key(|d| (d.decision, d.rule));
     let default = run_today.decisions.len().saturating_sub(1);
     let reached = decided.first().map_or(default, |d| d.decision);
     let decision = if seen_first { 0 } else { reached };
@@ -906,55 +1073,78 @@ fn start_here(
     strategies: &[StrategyFinding],
     s: &mut Scratch,
 ) -> ([usize; START_HERE], usize) {
-    let notable = || {
-        causes
-            .iter()
-            .filter(|f| Strength::of(f.confidence) >= Strength::Possible)
+    reset(&mut s.notable, rules.causes.len(), None);
+    for f in causes {
+        if Strength::of(f.confidence) >= Strength::Possible {
+            s.notable[f.cause] = Some(f.confidence);
+        }
+    }
+    // The causes at least possible that each strategy serves, in report order: its
+    // `for_causes` are in report order, a cause that lists it twice twice in a row.
+    s.served.clear();
+    s.serves.clear();
+    for strategy in strategies {
+        let from = s.served.len();
+        let mut last = None;
+        for &c in &strategy.for_causes {
+            if s.notable[c].is_some() && last != Some(c) {
+                s.served.push(c);
+            }
+            last = Some(c);
+        }
+        s.serves.push((from, s.served.len()));
+    }
+    let (notable, served, ranges) = (&s.notable, &s.served, &s.serves);
+    let serves = |i: usize| {
+        let (from, to) = ranges[i];
+        served[from..to].iter().copied()
     };
-    let leads =
-        |f: &CauseFinding, s: StrategyIdx| rules.causes[f.cause].strategies.first() == Some(&s);
-    let serves = |i: usize| notable().filter(move |f| strategies[i].for_causes.contains(&f.cause));
-    reset(&mut s.covered, rules.causes.len(), false);
-    reset(&mut s.open, strategies.len(), false);
+    let leads = |c: CauseIdx, s: StrategyIdx| rules.causes[c].strategies.first() == Some(&s);
+    let covered = &mut s.covered;
+    let open = &mut s.open;
+    reset(covered, rules.causes.len(), false);
+    reset(open, strategies.len(), false);
     for (i, strategy) in strategies.iter().enumerate() {
-        s.open[i] = serves(i).nth(1).is_some() || serves(i).any(|f| leads(f, strategy.strategy));
+        open[i] = serves(i).len() >= 2 || serves(i).any(|c| leads(c, strategy.strategy));
     }
     let mut chosen = [0; START_HERE];
-    let mut len = 0;
-    let mut choose = |i: usize, s: &mut Scratch, chosen: &mut [usize; START_HERE]| {
-        chosen[len] = i;
-        len += 1;
-        s.open[i] = false;
-        for f in serves(i) {
-            s.covered[f.cause] = true;
-        }
-        len
-    };
     let mut count = 0;
+    let choose = |i: usize,
+                  chosen: &mut [usize],
+                  count: &mut usize,
+                  open: &mut [bool],
+                  covered: &mut [bool]| {
+        chosen[*count] = i;
+        *count += 1;
+        open[i] = false;
+        for c in serves(i) {
+            covered[c] = true;
+        }
+    };
     for (i, strategy) in strategies.iter().enumerate() {
-        if s.open[i]
+        if open[i]
             && count < START_HERE
-            && serves(i).any(|f| rules.causes[f.cause].start_first && leads(f, strategy.strategy))
+            && serves(i).any(|c| rules.causes[c].start_first && leads(c, strategy.strategy))
         {
-            count = choose(i, s, &mut chosen);
+            choose(i, &mut chosen, &mut count, open, covered);
         }
     }
     while count < START_HERE {
-        let covered = &s.covered;
-        let gain = |i: usize| -> f64 {
-            serves(i)
-                .filter(|f| !covered[f.cause])
-                .map(|f| f.confidence)
-                .sum()
-        };
         // The first candidate with the largest gain: ties keep the strategies' order.
-        let Some(best) = (0..strategies.len())
-            .filter(|&i| s.open[i] && gain(i) > 0.0)
-            .reduce(|a, b| if gain(b) > gain(a) { b } else { a })
-        else {
+        let mut best: Option<(usize, f64)> = None;
+        for i in (0..strategies.len()).filter(|&i| open[i]) {
+            let gain: f64 = serves(i)
+                .filter(|&c| !covered[c])
+                .map(|c| notable[c].unwrap_or(0.0))
+                .sum();
+            if gain > 0.0 && best.is_none_or(|(_, most)| gain > most) {
+                best = Some((i, gain));
+            }
+        }
+        let Some((i, _)) = best else {
             break;
         };
-        count = choose(best, s, &mut chosen);
+        choose(i, &mut chosen, &mut count, open, covered);
     }
     if count == 0
         && let Some(i) = strategies
@@ -967,47 +1157,74 @@ fn start_here(
     (chosen, count)
 }
 
-/// Orders strategies by how much they are likely to help: a strategy serving several
-/// likely causes combines their confidences (`a + b(1 - a)`); ties keep report order.
-fn rank_strategies(rules: &RuleBase, causes: &[CauseFinding]) -> Vec<StrategyFinding> {
-    let mut found: Vec<(StrategyFinding, f64)> = Vec::new();
+/// Orders strategies by how much they are likely to help, into `s.ranked`: a strategy
+/// serving several likely causes combines their confidences (`a + b(1 - a)`); ties keep
+/// report order.
+fn rank_strategies(rules: &RuleBase, causes: &[CauseFinding], s: &mut Scratch) {
+    reset(&mut s.slot, rules.strategies.len(), 0);
+    s.found.clear();
     for finding in causes {
-        for &s in &rules.causes[finding.cause].strategies {
-            match found.iter_mut().find(|(f, _)| f.strategy == s) {
-                Some((f, score)) => {
+        for &strategy in &rules.causes[finding.cause].strategies {
+            match s.slot[strategy] {
+                0 => {
+                    let mut for_causes = s.index_list();
+                    for_causes.push(finding.cause);
+                    s.found.push((
+                        StrategyFinding {
+                            strategy,
+                            for_causes,
+                        },
+                        finding.confidence,
+                    ));
+                    s.slot[strategy] = s.found.len() as u32;
+                }
+                at => {
+                    let (f, score) = &mut s.found[at as usize - 1];
                     f.for_causes.push(finding.cause);
                     *score += finding.confidence * (1.0 - *score);
                 }
-                None => found.push((
-                    StrategyFinding {
-                        strategy: s,
-                        for_causes: vec![finding.cause],
-                    },
-                    finding.confidence,
-                )),
             }
         }
     }
-    // A stable sort keeps first-seen order among equals.
-    found.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let mut ranked: Vec<StrategyFinding> = found.into_iter().map(|(f, _)| f).collect();
+    // Highest score first; among equals, the first found first.
+    s.order.clear();
+    s.order.extend(
+        s.found
+            .iter()
+            .enumerate()
+            .map(|(i, (_, score))| (*score, i as u32)),
+    );
+    s.order
+        .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    s.ranked.clear();
+    for &(_, i) in &s.order {
+        let found = &mut s.found[i as usize].0;
+        let taken = StrategyFinding {
+            strategy: found.strategy,
+            for_causes: Vec::new(),
+        };
+        s.ranked.push(std::mem::replace(found, taken));
+    }
     // When nothing stands out, the report still says what to do.
     if causes
         .iter()
         .all(|f| Strength::of(f.confidence) < Strength::Possible)
     {
-        for &s in rules.fallback_strategies.iter().rev() {
-            ranked.retain(|f| f.strategy != s);
-            ranked.insert(
+        for &strategy in rules.fallback_strategies.iter().rev() {
+            // At most one: each strategy is found once, and moved here once.
+            if let Some(at) = s.ranked.iter().position(|f| f.strategy == strategy) {
+                let removed = s.ranked.remove(at);
+                s.keep_indices(removed.for_causes);
+            }
+            s.ranked.insert(
                 0,
                 StrategyFinding {
-                    strategy: s,
+                    strategy,
                     for_causes: Vec::new(),
                 },
             );
         }
     }
-    ranked
 }
 
 #[cfg(test)]
