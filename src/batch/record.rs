@@ -73,6 +73,10 @@ struct QuestionParts {
     /// Each option's label escaped, unquoted: first in a list, and after the first.
     first_labels: Vec<Box<[u8]>>,
     later_labels: Vec<Box<[u8]>>,
+    /// What follows a whole number in the answer in words (" km", " of 10"), escaped and
+    /// unquoted: for 1 or -1, and for any other.
+    unit_one: Box<[u8]>,
+    unit: Box<[u8]>,
 }
 
 #[derive(Debug)]
@@ -344,7 +348,18 @@ impl QuestionParts {
                 unquoted(later)
             })
             .collect();
+        // The words after a whole number, as the answer in words gives them.
+        let after = |n: i64| {
+            let words = describe(question, Value::Number(n as f64));
+            unquoted(
+                words
+                    .strip_prefix(&n.to_string())
+                    .expect("a number in words starts with the number"),
+            )
+        };
         QuestionParts {
+            unit_one: after(1),
+            unit: after(2),
             head: head.into(),
             reference: reference.into(),
             choices,
@@ -382,6 +397,7 @@ pub fn write(
     let rb = a.rules;
     let texts = rb.escaped();
     let parts = texts.record_parts(rb);
+    let empty = out.is_empty();
     Record {
         rb,
         a,
@@ -391,6 +407,12 @@ pub fn write(
         out,
     }
     .write(line, id, &view.date);
+    // A batch writes the records of several lines into one buffer, kept between chunks:
+    // room for them all, judged by the first, spares copying the buffer each time it
+    // would have grown (a chunk's records are megabytes).
+    if empty {
+        out.reserve(out.len() * super::LINES_PER_TASK);
+    }
 }
 
 struct Record<'a, 'o> {
@@ -421,6 +443,13 @@ impl Record<'_, '_> {
             }
         }
         self.out.extend_from_slice(&digits[at..]);
+    }
+
+    fn integer(&mut self, n: i64) {
+        if n < 0 {
+            self.out.push(b'-');
+        }
+        self.number(n.unsigned_abs());
     }
 
     fn write(mut self, line: u64, id: Option<&serde_json::Value>, date: &str) {
@@ -684,6 +713,21 @@ impl Record<'_, '_> {
                         self.out.extend_from_slice(&parts.later_labels[o]);
                     }
                 }
+                self.out.push(b'"');
+            }
+            // A whole number, as `to_json` and the words give it.
+            Some(Value::Number(n)) if n.fract() == 0.0 && n.abs() < 1e15 => {
+                let whole = n as i64;
+                self.out.extend_from_slice(&parts.head);
+                self.integer(whole);
+                self.out.extend_from_slice(b",\"answer_text\":\"");
+                self.integer(whole);
+                let unit = if n.abs() == 1.0 {
+                    &parts.unit_one
+                } else {
+                    &parts.unit
+                };
+                self.out.extend_from_slice(unit);
                 self.out.push(b'"');
             }
             Some(value @ Value::Number(_)) => {
