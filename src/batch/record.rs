@@ -16,7 +16,7 @@
 
 use super::json::write_str;
 use crate::answers::{Value, describe, to_json};
-use crate::engine::{Assessment, Because};
+use crate::engine::{Assessment, Because, Reason, ReasonOrigin};
 use crate::report::ViewOptions;
 use crate::report::view::{
     AnswerView, CheckView, NOT_ANSWERED, QuestionRef, SCHEMA_VERSION, source_view, strength_word,
@@ -50,6 +50,11 @@ pub struct Parts {
     level_ids: Vec<Box<[u8]>>,
     /// Each rule's id, quoted.
     rule_ids: Vec<Box<[u8]>>,
+    /// The words of a reason raised by each rule, by each cause, and by the floor for
+    /// unanswered questions.
+    rule_reasons: Vec<ReasonParts>,
+    cause_reasons: Vec<ReasonParts>,
+    floor_reason: ReasonParts,
     /// Each section's entry in `worth_checking`, for a section with a self-test.
     checks: Vec<Option<Box<[u8]>>>,
     /// The safety net up to `"prominent":`, and from its sources on.
@@ -77,6 +82,30 @@ struct QuestionParts {
     /// unquoted: for 1 or -1, and for any other.
     unit_one: Box<[u8]>,
     unit: Box<[u8]>,
+}
+
+/// A reason's words, each quoted, as [`Reason`] gives them for what raised it.
+#[derive(Debug)]
+struct ReasonParts {
+    text: Box<[u8]>,
+    raised_by: Box<[u8]>,
+    self_care_note: Option<Box<[u8]>>,
+}
+
+impl ReasonParts {
+    fn new(rb: &RuleBase, origin: ReasonOrigin) -> Self {
+        let reason = Reason {
+            level: 0,
+            origin,
+            because: Vec::new(),
+            sources: Vec::new(),
+        };
+        ReasonParts {
+            text: quoted(reason.text(rb)).into(),
+            raised_by: quoted(reason.raised_by(rb)).into(),
+            self_care_note: reason.self_care_note(rb).map(|note| quoted(note).into()),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -280,6 +309,13 @@ impl Parts {
             .map(|k| json(&(f64::from(k) / 100.0)).into())
             .collect();
         Parts {
+            rule_reasons: (0..rb.rules.len())
+                .map(|r| ReasonParts::new(rb, ReasonOrigin::Rule(r)))
+                .collect(),
+            cause_reasons: (0..rb.causes.len())
+                .map(|c| ReasonParts::new(rb, ReasonOrigin::Cause(c)))
+                .collect(),
+            floor_reason: ReasonParts::new(rb, ReasonOrigin::Unanswered),
             questions,
             source_ids,
             sources,
@@ -294,6 +330,16 @@ impl Parts {
             safety_net,
             end: end.into(),
             confidences,
+        }
+    }
+}
+
+impl Parts {
+    fn reason(&self, origin: ReasonOrigin) -> &ReasonParts {
+        match origin {
+            ReasonOrigin::Rule(r) => &self.rule_reasons[r],
+            ReasonOrigin::Cause(c) => &self.cause_reasons[c],
+            ReasonOrigin::Unanswered => &self.floor_reason,
         }
     }
 }
@@ -408,10 +454,10 @@ pub fn write(
     }
     .write(line, id, &view.date);
     // A batch writes the records of several lines into one buffer, kept between chunks:
-    // room for them all, judged by the first, spares copying the buffer each time it
-    // would have grown (a chunk's records are megabytes).
+    // room for them all and half as many again, judged by the first, spares copying the
+    // buffer each time it would have grown (a chunk's records are megabytes).
     if empty {
-        out.reserve(out.len() * super::LINES_PER_TASK);
+        out.reserve(out.len() * super::LINES_PER_TASK * 3 / 2);
     }
 }
 
@@ -590,9 +636,10 @@ impl Record<'_, '_> {
             self.put(b"{\"level\":");
             self.put(&parts.level_ids[r.level]);
             self.put(b",\"text\":");
-            write_str(self.out, self.texts, r.text(rb));
+            let words = parts.reason(r.origin);
+            self.put(&words.text);
             self.put(b",\"raised_by\":");
-            write_str(self.out, self.texts, r.raised_by(rb));
+            self.put(&words.raised_by);
             self.put(b",\"because\":[");
             self.answers(&r.because);
             self.put(b"],\"sources\":[");
@@ -619,7 +666,8 @@ impl Record<'_, '_> {
                 self.put(b",");
             }
             first = false;
-            write_str(self.out, self.texts, note);
+            let words = parts.reason(r.origin).self_care_note.as_deref();
+            self.put(words.expect("a reason with a note has its note's words"));
         }
         self.put(b"]");
         if let (Some(net), Some((head, tail)), true) =
