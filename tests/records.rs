@@ -224,7 +224,7 @@ fn made_up_reasons_with_text_to_escape_give_the_same_records() {
                     r
                 })
                 .collect();
-            let mut texts = FILE_NAMES.map(|name| read(name));
+            let mut texts = FILE_NAMES.map(read);
             texts[5] = serde_json::json!({ "rules": rules }).to_string();
             let mut texts = texts.into_iter();
             let files = std::array::from_fn(|i| RuleFile {

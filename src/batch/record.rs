@@ -25,6 +25,9 @@ use crate::rulebase::escaped::EscapedTexts;
 use crate::rulebase::files::SourceKind;
 use crate::rulebase::{Question, RuleBase, SourceIdx};
 
+/// A piece of JSON text.
+type Bytes = Box<[u8]>;
+
 /// Whether a record for these view options is written here; the others (a trace, a
 /// training log) go through the report view.
 pub fn handles(view: &ViewOptions) -> bool {
@@ -36,60 +39,60 @@ pub fn handles(view: &ViewOptions) -> bool {
 pub struct Parts {
     questions: Vec<QuestionParts>,
     /// Each source's id, quoted.
-    source_ids: Vec<Box<[u8]>>,
+    source_ids: Vec<Bytes>,
     /// Each source as the report's list of sources shows it.
-    sources: Vec<Box<[u8]>>,
+    sources: Vec<Bytes>,
     /// The sources in the order that list gives them: guidelines, studies, articles.
     source_order: Vec<SourceIdx>,
     causes: Vec<CauseParts>,
     /// Each cause's id, quoted.
-    cause_ids: Vec<Box<[u8]>>,
+    cause_ids: Vec<Bytes>,
     strategies: Vec<StrategyParts>,
     levels: Vec<LevelParts>,
     /// Each level's id, quoted.
-    level_ids: Vec<Box<[u8]>>,
+    level_ids: Vec<Bytes>,
     /// Each rule's id, quoted.
-    rule_ids: Vec<Box<[u8]>>,
+    rule_ids: Vec<Bytes>,
     /// The words of a reason raised by each rule, by each cause, and by the floor for
     /// unanswered questions.
     rule_reasons: Vec<ReasonParts>,
     cause_reasons: Vec<ReasonParts>,
     floor_reason: ReasonParts,
     /// Each section's entry in `worth_checking`, for a section with a self-test.
-    checks: Vec<Option<Box<[u8]>>>,
+    checks: Vec<Option<Bytes>>,
     /// The safety net up to `"prominent":`, and from its sources on.
-    safety_net: Option<(Box<[u8]>, Box<[u8]>)>,
+    safety_net: Option<[Bytes; 2]>,
     /// The end of the record: the disclaimer.
-    end: Box<[u8]>,
+    end: Bytes,
     /// The confidences a report can show, 0.01 to 1, as serde_json writes them.
-    confidences: Vec<Box<[u8]>>,
+    confidences: Vec<Bytes>,
 }
 
 #[derive(Debug)]
 struct QuestionParts {
     /// `{"question":…,"label":…,"answer":`.
-    head: Box<[u8]>,
+    head: Bytes,
     /// `{"id":…,"label":…}`.
-    reference: Box<[u8]>,
+    reference: Bytes,
     /// The whole answer when this option is chosen, without its closing brace.
-    choices: Vec<Box<[u8]>>,
+    choices: Vec<Bytes>,
     /// Each option's value, quoted.
-    values: Vec<Box<[u8]>>,
+    values: Vec<Bytes>,
     /// Each option's label escaped, unquoted: first in a list, and after the first.
-    first_labels: Vec<Box<[u8]>>,
-    later_labels: Vec<Box<[u8]>>,
+    first_labels: Vec<Bytes>,
+    later_labels: Vec<Bytes>,
     /// What follows a whole number in the answer in words (" km", " of 10"), escaped and
     /// unquoted: for 1 or -1, and for any other.
-    unit_one: Box<[u8]>,
-    unit: Box<[u8]>,
+    unit_one: Bytes,
+    unit: Bytes,
 }
 
 /// A reason's words, each quoted, as [`Reason`] gives them for what raised it.
 #[derive(Debug)]
 struct ReasonParts {
-    text: Box<[u8]>,
-    raised_by: Box<[u8]>,
-    self_care_note: Option<Box<[u8]>>,
+    text: Bytes,
+    raised_by: Bytes,
+    self_care_note: Option<Bytes>,
 }
 
 impl ReasonParts {
@@ -111,27 +114,27 @@ impl ReasonParts {
 #[derive(Debug)]
 struct CauseParts {
     /// `{"id":…,"title":…,"summary":…,"confidence":`.
-    head: Box<[u8]>,
+    head: Bytes,
     /// `,"rated":…,"because":[`.
-    rated: Box<[u8]>,
+    rated: Bytes,
     /// `],"strategies":[…],"sources":[`.
-    strategies: Box<[u8]>,
+    strategies: Bytes,
 }
 
 #[derive(Debug)]
 struct StrategyParts {
     /// `{"id":…,"title":…,"how_to":…,"for_causes":[`.
-    head: Box<[u8]>,
+    head: Bytes,
     /// `],"sources":[…]}`.
-    tail: Box<[u8]>,
+    tail: Bytes,
 }
 
 #[derive(Debug)]
 struct LevelParts {
     /// `,"escalation":{"level":…` up to `"reasons":[`.
-    head: Box<[u8]>,
+    head: Bytes,
     /// `],"sources":[…],"not_checked":[`.
-    sources: Box<[u8]>,
+    sources: Bytes,
 }
 
 /// A string as JSON, quoted, with the escapes a terminal needs.
@@ -142,7 +145,7 @@ fn quoted(text: &str) -> Vec<u8> {
 }
 
 /// A string as JSON without its quotes.
-fn unquoted(text: &str) -> Box<[u8]> {
+fn unquoted(text: &str) -> Bytes {
     let q = quoted(text);
     q[1..q.len() - 1].into()
 }
@@ -155,7 +158,7 @@ fn json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
 }
 
 /// A list of quoted ids joined by commas.
-fn id_list(out: &mut Vec<u8>, ids: &[Box<[u8]>], list: &[usize]) {
+fn id_list(out: &mut Vec<u8>, ids: &[Bytes], list: &[usize]) {
     for (i, &item) in list.iter().enumerate() {
         if i > 0 {
             out.push(b',');
@@ -165,7 +168,7 @@ fn id_list(out: &mut Vec<u8>, ids: &[Box<[u8]>], list: &[usize]) {
 }
 
 /// `text` with its last byte (a closing brace) taken off.
-fn open(mut text: Vec<u8>) -> Box<[u8]> {
+fn open(mut text: Vec<u8>) -> Bytes {
     assert_eq!(text.pop(), Some(b'}'), "an object ends with a brace");
     text.into()
 }
@@ -173,7 +176,7 @@ fn open(mut text: Vec<u8>) -> Box<[u8]> {
 impl Parts {
     /// The parts of a rule base's records.
     pub fn new(rb: &RuleBase) -> Self {
-        let ids = |items: &mut dyn Iterator<Item = &str>| -> Vec<Box<[u8]>> {
+        let ids = |items: &mut dyn Iterator<Item = &str>| -> Vec<Bytes> {
             items.map(|id| quoted(id).into()).collect()
         };
         let source_ids = ids(&mut rb.sources.iter().map(|s| s.id.as_str()));
@@ -300,7 +303,7 @@ impl Parts {
             let mut tail = b",\"sources\":[".to_vec();
             id_list(&mut tail, &source_ids, &net.sources);
             tail.extend(b"]}");
-            (head.into(), tail.into())
+            [head.into(), tail.into()]
         });
         let mut end = b"],\"disclaimer\":".to_vec();
         end.extend(quoted(&rb.disclaimer));
@@ -670,7 +673,7 @@ impl Record<'_, '_> {
             self.put(words.expect("a reason with a note has its note's words"));
         }
         self.put(b"]");
-        if let (Some(net), Some((head, tail)), true) =
+        if let (Some(net), Some([head, tail]), true) =
             (&rb.safety_net, &parts.safety_net, level != 0)
         {
             self.put(head);
