@@ -224,7 +224,9 @@ const RECORD_LINES: usize = 1_000;
 
 /// One record of each batch format on one core: parse the line, assess it, write the
 /// record. The same answer sets for every format, so the formats compare directly.
-#[divan::bench(args = ["random/jsonl", "random/csv", "random/jsonl-summary", "fixtures/jsonl", "fixtures/csv", "fixtures/jsonl-summary"])]
+/// `jsonl-view` is the JSONL record written through the report view, as the JSON report
+/// is: the reference the batch's own writer must match.
+#[divan::bench(args = ["random/jsonl", "random/jsonl-view", "random/csv", "random/jsonl-summary", "fixtures/jsonl", "fixtures/jsonl-view", "fixtures/csv", "fixtures/jsonl-summary"])]
 fn record(bencher: Bencher, case: &str) {
     let rb = &*SHIPPED;
     let (input, format) = case.split_once('/').unwrap();
@@ -245,6 +247,7 @@ fn record(bencher: Bencher, case: &str) {
                 let record = batch::assess_line(rb, line).unwrap();
                 match format {
                     "jsonl" => batch::jsonl::write(&record, &view, &mut out),
+                    "jsonl-view" => batch::jsonl::write_via_view(&record, &view, &mut out),
                     "csv" => batch::csv::write(&record, &mut out),
                     _ => batch::summary::write(&record, &view, &mut out),
                 }

@@ -22,6 +22,12 @@ pub fn write<T: Serialize + ?Sized>(
     value.serialize(&mut Writer { out, texts })
 }
 
+/// Appends `text` as a JSON string: the same bytes as [`write`] of it, copied from its
+/// escaped form when it is one of the rule base's own strings.
+pub fn write_str(out: &mut Vec<u8>, texts: &EscapedTexts, text: &str) {
+    Writer { out, texts }.string(text);
+}
+
 /// Why a value could not be written: only a map whose keys are not text.
 #[derive(Debug)]
 pub struct Error(String);

@@ -1,6 +1,8 @@
 //! JSONL records: one JSON report, or one error record, per input line. The `id` is
 //! written back as read, with the characters a terminal must not see escaped the JSON way.
-//! The rule base's text is copied from its escaped form (see [`super::json`]).
+//! An assessed line's record is written straight from the assessment (see
+//! [`super::record`]); the report view is the reference it must match, and writes the
+//! records of view options a batch does not use.
 
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -29,6 +31,18 @@ struct Failed<'a> {
 
 /// Appends one record and a newline.
 pub fn write(record: &Record, view: &ViewOptions, out: &mut Vec<u8>) {
+    match &record.outcome {
+        Ok(assessment) if super::record::handles(view) => {
+            super::record::write(record.line, record.id.as_ref(), assessment, view, out);
+        }
+        _ => write_via_view(record, view, out),
+    }
+}
+
+/// Appends one record and a newline, an assessed line's through the report view: what
+/// [`write`] must write, byte for byte.
+#[doc(hidden)]
+pub fn write_via_view(record: &Record, view: &ViewOptions, out: &mut Vec<u8>) {
     let id = record.id.as_ref();
     let written = match &record.outcome {
         Ok(assessment) => super::json::write(

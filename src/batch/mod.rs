@@ -9,6 +9,7 @@ pub mod csv;
 pub mod input;
 pub mod json;
 pub mod jsonl;
+pub mod record;
 pub mod summary;
 pub use std::fmt;
 use std::io::{self, BufRead, IsTerminal, Write};

@@ -21,6 +21,19 @@ pub struct EscapedTexts {
     /// Where each string and its escaped form are in `text`, by the string's address and
     /// length.
     at: HashMap<(usize, usize), Span, BuildHasherDefault<AddressHasher>>,
+    /// The parts of a batch's JSONL records, made when the first is written.
+    record: RecordParts,
+}
+
+/// The parts of a JSONL record, made once; a copy of a rule base makes its own (it may
+/// be changed before it is used), where a copy of the table above only loses speed.
+#[derive(Debug, Default)]
+struct RecordParts(std::sync::OnceLock<crate::batch::record::Parts>);
+
+impl Clone for RecordParts {
+    fn clone(&self) -> Self {
+        RecordParts::default()
+    }
 }
 
 /// Where a string (`start..middle`) and its escaped form (`middle..end`) are.
@@ -53,6 +66,13 @@ impl EscapedTexts {
             .push_str(std::str::from_utf8(&escaped).expect("serde_json writes UTF-8"));
         let end = self.text.len();
         self.at.insert(key, Span { start, middle, end });
+    }
+
+    /// The parts of every JSONL record of `rules`, the rule base this table was made for.
+    pub(crate) fn record_parts(&self, rules: &RuleBase) -> &crate::batch::record::Parts {
+        self.record
+            .0
+            .get_or_init(|| crate::batch::record::Parts::new(rules))
     }
 
     /// The escaped form of `text`, quotes included, when it is one of the rule base's own
