@@ -1,8 +1,7 @@
 //! Build-time work that makes a one-shot `runback` process start faster (see BENCHMARKS.md,
 //! "starting a process"): the shipped rule base is loaded and checked here, once, and
-//! stored in the compact form `src/rulebase/embedded.rs` reads back; the executable is
-//! linked at a fixed address; and the numbers of the mimalloc options `src/main.rs` sets
-//! are read from mimalloc's own header.
+//! stored in the compact form `src/rulebase/embedded.rs` reads back; and the executable is
+//! linked at a fixed address.
 
 use std::env;
 use std::path::Path;
@@ -36,7 +35,6 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     check_the_shipped_rule_base();
     link_at_a_fixed_address();
-    mimalloc_option_numbers();
 }
 
 /// Loads `rules/` as `embedded::from_texts` does and writes the checked model to
@@ -92,48 +90,5 @@ fn link_at_a_fixed_address() {
     let crt_static = features.split(',').any(|f| f == "crt-static");
     if os == "linux" && target_env == "gnu" && !crt_static {
         println!("cargo:rustc-link-arg-bins=-no-pie");
-    }
-}
-
-/// mimalloc's options are a C enum, and the Rust bindings do not name the ones wanted
-/// (`allow_thp`, `arena_reserve`): their numbers are counted from the header the library
-/// was built from, so a new mimalloc cannot silently shift them.
-fn mimalloc_option_numbers() {
-    if env::var_os("CARGO_FEATURE_MIMALLOC").is_none() {
-        return;
-    }
-    let include = env::var("DEP_MIMALLOC_INCLUDE_DIR")
-        .expect("libmimalloc-sys tells its dependents where mimalloc.h is");
-    let header_path = std::path::Path::new(&include).join("mimalloc.h");
-    println!("cargo:rerun-if-changed={}", header_path.display());
-    let header = std::fs::read_to_string(&header_path).expect("mimalloc.h is readable");
-    let start = header
-        .find("typedef enum mi_option_e {")
-        .expect("mimalloc.h declares mi_option_e");
-    let end = start
-        + header[start..]
-            .find("_mi_option_last")
-            .expect("mi_option_e ends with _mi_option_last");
-    let body = &header[start + "typedef enum mi_option_e {".len()..end];
-    let names: Vec<&str> = body
-        .lines()
-        .map(|line| line.split("//").next().unwrap_or("").trim())
-        .flat_map(|line| line.split(','))
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-        .collect();
-    for (option, var) in [
-        ("mi_option_allow_thp", "RUNBACK_MI_OPTION_ALLOW_THP"),
-        ("mi_option_arena_reserve", "RUNBACK_MI_OPTION_ARENA_RESERVE"),
-    ] {
-        let number = names
-            .iter()
-            .position(|name| *name == option)
-            .unwrap_or_else(|| panic!("mimalloc.h has no {option}"));
-        assert!(
-            names.iter().all(|name| !name.contains('=')),
-            "mi_option_e numbers its options in order"
-        );
-        println!("cargo:rustc-env={var}={number}");
     }
 }

@@ -1,78 +1,121 @@
 //! The `runback` binary: everything lives in the library.
 
 // A report is hundreds of small strings; mimalloc allocates them much faster than glibc
-// does when a batch builds thousands of reports on every core (see BENCHMARKS.md).
+// does when a batch builds thousands of reports on every core (see BENCHMARKS.md). A
+// process that assesses one answer set and exits uses glibc's allocator instead: see
+// `allocator`.
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: allocator::Chosen = allocator::Chosen;
 
-/// mimalloc's start-up settings for a process that assesses one answer set and exits.
+/// The allocator of this process, chosen once before `main`: mimalloc, or glibc's for a
+/// one-shot command.
 ///
-/// By default mimalloc reserves a 1 GiB arena and asks the kernel for transparent huge
-/// pages: the first allocation then makes the kernel clear a whole 2 MiB page, which on a
-/// virtual machine costs about as much as the rest of a `runback assess`. A one-shot
-/// command uses well under 2 MiB, so it takes ordinary pages from a small arena instead.
-/// `batch` and `training` (thousands of reports or activity files, on every core) keep
-/// mimalloc's defaults. The settings must be made before the first allocation: this runs
-/// from `.init_array`, where glibc passes the program's arguments, before the Rust runtime.
-#[cfg(all(feature = "mimalloc", target_os = "linux", target_env = "gnu"))]
-mod one_shot_allocator {
-    use std::ffi::{CStr, c_char, c_int, c_long};
+/// mimalloc keeps each size of block in pages of its own, and reserves a 1 GiB arena on
+/// transparent huge pages: a command that allocates a few hundred kilobytes once either
+/// makes the kernel clear a whole 2 MiB page or touches a fresh page for each size it
+/// uses, and on a virtual machine either costs about as much as the rest of a `runback
+/// assess`. glibc packs the same blocks into a few pages. `batch` and `training` and
+/// anything that reads a training log (many allocations, on every core) keep mimalloc.
+#[cfg(feature = "mimalloc")]
+mod allocator {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::sync::atomic::{AtomicBool, Ordering};
 
-    unsafe extern "C" {
-        // In the mimalloc library `ALLOCATOR` links; libmimalloc-sys declares it only
-        // with its `extended` feature.
-        fn mi_option_set(option: c_int, value: c_long);
-    }
+    /// Set before the first allocation, never changed after it: a block is always freed
+    /// by the allocator that gave it.
+    static SYSTEM: AtomicBool = AtomicBool::new(false);
 
-    /// The options' numbers in mimalloc's enum, counted from its header by `build.rs`.
-    const ALLOW_THP: c_int = number(env!("RUNBACK_MI_OPTION_ALLOW_THP"));
-    const ARENA_RESERVE: c_int = number(env!("RUNBACK_MI_OPTION_ARENA_RESERVE"));
-    /// The first arena, in KiB (mimalloc reserves larger ones as a process needs them).
-    const ARENA_KIB: c_long = 16 * 1024;
+    /// mimalloc, or the system allocator when [`SYSTEM`] is set.
+    pub struct Chosen;
 
-    const fn number(digits: &str) -> c_int {
-        let digits = digits.as_bytes();
-        let mut value = 0;
-        let mut i = 0;
-        while i < digits.len() {
-            value = value * 10 + (digits[i] - b'0') as c_int;
-            i += 1;
-        }
-        value
-    }
-
-    /// The commands that allocate much and long keep mimalloc's defaults. A word that is
-    /// only an argument (`--answers batch`) merely keeps them too: speed, not output.
-    const LONG_RUNNING: [&CStr; 2] = [c"batch", c"training"];
-
-    extern "C" fn configure(argc: c_int, argv: *const *const c_char, _envp: *const *const c_char) {
-        if argv.is_null() {
-            return;
-        }
-        for i in 1..usize::try_from(argc).unwrap_or(0) {
-            // SAFETY: glibc passes `.init_array` functions the `argc` and `argv` it gives
-            // `main`: `argc` pointers to NUL-terminated strings (the Rust runtime reads
-            // its arguments the same way).
-            let arg = unsafe { *argv.add(i) };
-            if arg.is_null() {
-                return;
-            }
-            // SAFETY: as above.
-            if LONG_RUNNING.contains(&unsafe { CStr::from_ptr(arg) }) {
-                return;
+    // SAFETY: each call goes to one allocator, the same for the whole process, and
+    // passes on that allocator's guarantees.
+    unsafe impl GlobalAlloc for Chosen {
+        #[inline]
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: the caller's guarantees, passed on.
+            unsafe {
+                if SYSTEM.load(Ordering::Relaxed) {
+                    System.alloc(layout)
+                } else {
+                    mimalloc::MiMalloc.alloc(layout)
+                }
             }
         }
-        // SAFETY: setting an option only stores a number in mimalloc's table of options.
-        unsafe {
-            mi_option_set(ALLOW_THP, 0);
-            mi_option_set(ARENA_RESERVE, ARENA_KIB);
+
+        #[inline]
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: the caller's guarantees, passed on.
+            unsafe {
+                if SYSTEM.load(Ordering::Relaxed) {
+                    System.alloc_zeroed(layout)
+                } else {
+                    mimalloc::MiMalloc.alloc_zeroed(layout)
+                }
+            }
+        }
+
+        #[inline]
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: `ptr` came from the same allocator (see `SYSTEM`).
+            unsafe {
+                if SYSTEM.load(Ordering::Relaxed) {
+                    System.dealloc(ptr, layout)
+                } else {
+                    mimalloc::MiMalloc.dealloc(ptr, layout)
+                }
+            }
+        }
+
+        #[inline]
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            // SAFETY: `ptr` came from the same allocator (see `SYSTEM`).
+            unsafe {
+                if SYSTEM.load(Ordering::Relaxed) {
+                    System.realloc(ptr, layout, new_size)
+                } else {
+                    mimalloc::MiMalloc.realloc(ptr, layout, new_size)
+                }
+            }
         }
     }
 
-    #[used]
-    #[unsafe(link_section = ".init_array")]
-    static CONFIGURE: extern "C" fn(c_int, *const *const c_char, *const *const c_char) = configure;
+    /// Chooses from the command line. This runs from `.init_array`, where glibc passes
+    /// the program's arguments (the Rust runtime reads them the same way), before the
+    /// Rust runtime starts and so before anything is allocated through [`Chosen`].
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    mod choose {
+        use std::ffi::{CStr, c_char, c_int};
+
+        /// Whether a word of the command line asks for long work: the `batch` and
+        /// `training` commands, or `--training` logs to read. A word that is only an
+        /// argument (`--answers batch`) merely keeps mimalloc: speed, never output.
+        fn long_running(arg: &CStr) -> bool {
+            let arg = arg.to_bytes();
+            arg == b"batch" || arg == b"training" || arg.starts_with(b"--training")
+        }
+
+        extern "C" fn choose(argc: c_int, argv: *const *const c_char, _: *const *const c_char) {
+            if argv.is_null() {
+                return;
+            }
+            for i in 1..usize::try_from(argc).unwrap_or(0) {
+                // SAFETY: glibc passes `.init_array` functions the `argc` and `argv` it
+                // gives `main`: `argc` pointers to NUL-terminated strings.
+                let arg = unsafe { *argv.add(i) };
+                // SAFETY: as above.
+                if arg.is_null() || long_running(unsafe { CStr::from_ptr(arg) }) {
+                    return;
+                }
+            }
+            super::SYSTEM.store(true, super::Ordering::Relaxed);
+        }
+
+        #[used]
+        #[unsafe(link_section = ".init_array")]
+        static CHOOSE: extern "C" fn(c_int, *const *const c_char, *const *const c_char) = choose;
+    }
 }
 
 fn main() -> std::process::ExitCode {
