@@ -140,7 +140,10 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
     {
         return crate::commands::authoring::authoring(cli, command);
     }
-    let rules = rulebase::from_dir_or_shipped(cli.rules.as_deref())?;
+    // Kept until the process exits, never dropped: freeing the rule base's thousands of
+    // strings one by one was a tenth of a one-shot `runback assess`, and the system takes
+    // the whole memory back at once.
+    let rules = std::mem::ManuallyDrop::new(rulebase::from_dir_or_shipped(cli.rules.as_deref())?);
     let output = match &cli.command {
         None => {
             return crate::commands::assess::assess(

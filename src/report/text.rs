@@ -62,6 +62,11 @@ impl Out {
         let indent = first.chars().count().max(rest.chars().count());
         let width = self.opts.width.max(indent + 20);
         let text = clean(text);
+        if let Some(line) = one_line(&text, first, width) {
+            let words = self.style(style, line);
+            let _ = writeln!(self.buf, "{first}{words}");
+            return;
+        }
         let options = crate::stdio::wrap_options(width)
             .initial_indent(first)
             .subsequent_indent(rest);
@@ -83,6 +88,36 @@ impl Out {
     fn blank(&mut self) {
         self.buf.push('\n');
     }
+}
+
+/// The paragraph's only line, when it fits on one: exactly what textwrap's optimal fit
+/// gives then, without its work (wrapping paragraphs was most of drawing a report, and
+/// half of a report's paragraphs fit on one line).
+///
+/// textwrap splits a line at spaces into words; a word's width is the display width of
+/// its text, and a line's is the sum of its words' widths and of the spaces between them:
+/// the display width of the line without its trailing spaces (display width is counted
+/// character by character, so it adds up across the splits, as long as there is no escape
+/// sequence to skip). When that fits in the room after the first indent, laying out any
+/// first words on one line is the strict minimum of optimal fit's cost in every column it
+/// compares: one line costs the line penalty (1,000) and its gap squared (or, for the
+/// last line, at most the short-last-line penalty of 25), while two or more lines cost the
+/// line penalty at least twice plus the first line's gap squared, which is at least the
+/// one line's gap, since every line fits. So textwrap gives the single line: the first
+/// indent and the text without trailing spaces. Anything else (several lines of text, an
+/// escape sequence, no words) goes the general way.
+fn one_line<'t>(text: &'t str, first: &str, width: usize) -> Option<&'t str> {
+    if text.contains(['\n', '\x1b']) {
+        return None;
+    }
+    let line = text.trim_end_matches(' ');
+    if line.is_empty() {
+        return None;
+    }
+    let room = width
+        .saturating_sub(textwrap::core::display_width(first))
+        .max(1);
+    (textwrap::core::display_width(line) <= room).then_some(line)
 }
 
 fn answers(list: &[AnswerView]) -> String {
@@ -1084,4 +1119,101 @@ pub fn render_history(history: &super::bout::HistoryView, opts: TextOptions) -> 
         }
     }
     out.buf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+    use proptest::prelude::*;
+
+    fn wrapped(text: &str, first: &str, rest: &str, width: usize) -> Vec<String> {
+        let options = crate::stdio::wrap_options(width)
+            .initial_indent(first)
+            .subsequent_indent(rest);
+        textwrap::wrap(text, options)
+            .into_iter()
+            .map(|line| line.into_owned())
+            .collect()
+    }
+
+    /// Whenever the one-line path is taken, textwrap gives that very line.
+    fn same_as_textwrap(text: &str, first: &str, rest: &str, width: usize) -> bool {
+        let Some(line) = one_line(text, first, width) else {
+            return false;
+        };
+        assert_eq!(
+            wrapped(text, first, rest, width),
+            vec![format!("{first}{line}")],
+            "{text:?} after {first:?} in {width} columns"
+        );
+        true
+    }
+
+    /// Every text of the shipped rule base, after the indents the report uses, at every
+    /// width from 1 to 120 columns.
+    #[test]
+    fn the_rule_base_on_one_line_is_what_textwrap_gives() {
+        let rb = crate::rulebase::embedded::shipped().unwrap();
+        let mut texts: Vec<String> = Vec::new();
+        for q in &rb.questionnaire.questions {
+            texts.extend([q.label.clone(), q.text.clone()]);
+            texts.extend(q.options.iter().map(|o| o.label.clone()));
+        }
+        for c in &rb.causes {
+            texts.extend([c.title.clone(), c.summary.clone()]);
+        }
+        for s in &rb.strategies {
+            texts.extend([s.title.clone(), s.how_to.clone()]);
+        }
+        for l in &rb.levels {
+            texts.extend([l.title.clone(), l.action.clone()]);
+        }
+        for s in &rb.sources {
+            texts.push(s.title.clone());
+        }
+        texts.extend(["  leading spaces".into(), "trailing spaces   ".into()]);
+        let indents = [
+            ("", ""),
+            ("  ", "  "),
+            ("  - ", "    "),
+            ("  12. ", "      "),
+            ("     Because: ", "     "),
+            ("  You answered: ", "  "),
+        ];
+        let mut taken = 0;
+        for text in &texts {
+            for (first, rest) in indents {
+                for width in 1..=120 {
+                    taken += usize::from(same_as_textwrap(text, first, rest, width));
+                }
+            }
+        }
+        assert!(
+            taken > texts.len() * 100,
+            "the one-line path was taken {taken} times"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #[test]
+        fn a_paragraph_on_one_line_is_what_textwrap_gives(
+            words in prop::collection::vec("[a-z0-9é—≥:;,()漢\u{301}-]{0,9}", 0..14),
+            gaps in prop::collection::vec(1usize..4, 14),
+            lead in 0usize..3,
+            trail in 0usize..3,
+            first in "[ ]{0,5}(You answered: |1[.] |- )?",
+            rest in "[ ]{0,9}",
+            width in 1usize..90,
+        ) {
+            let mut text = " ".repeat(lead);
+            for (word, gap) in words.iter().zip(&gaps) {
+                text.push_str(word);
+                text.push_str(&" ".repeat(*gap));
+            }
+            text.truncate(text.trim_end_matches(' ').len());
+            text.push_str(&" ".repeat(trail));
+            same_as_textwrap(&text, &first, &rest, width);
+        }
+    }
 }

@@ -259,7 +259,7 @@ pub struct FromBoutEntry {
 }
 
 /// The facts about a bout runback can work out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BoutFact {
     /// Days since the first assessment.

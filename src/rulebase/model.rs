@@ -3,6 +3,8 @@
 //! Nothing here can hold a dangling reference: `load.rs` is the only constructor and
 //! refuses a rule base that would.
 
+use serde::{Deserialize, Serialize};
+
 use super::files::SourceKind;
 
 /// Index of a question in [`Questionnaire::questions`].
@@ -21,7 +23,7 @@ pub type RuleIdx = usize;
 pub type DecisionIdx = usize;
 
 /// A whole, validated rule base: questionnaire, knowledge and rules.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RuleBase {
     /// Where it was loaded from, for messages ("embedded" or a folder).
     pub origin: String,
@@ -54,13 +56,14 @@ pub struct RuleBase {
     /// What evaluating an answer set needs of the rules, worked out once at load.
     pub(crate) plan: EnginePlan,
     /// The rule base's text escaped for JSON, made when a batch first needs it.
+    #[serde(skip)]
     pub(crate) escaped: std::sync::OnceLock<super::escaped::EscapedTexts>,
 }
 
 /// What the engine needs of the rules beyond their conditions, worked out once when the
 /// rule base is loaded, so that evaluating an answer set is one pass over the rules with
 /// nothing searched or sorted by name.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct EnginePlan {
     /// Each rule's place among the rules in order of id: reasons and a contributor's rules
     /// are listed in id order.
@@ -144,7 +147,7 @@ impl EnginePlan {
 }
 
 /// The name each rule file was loaded under (a path, or `rules/x.json (embedded)`).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct FileNames {
     /// `sources.json`.
     pub sources: String,
@@ -175,7 +178,7 @@ impl RuleBase {
 
 /// When a rule for a level more urgent than `level` cannot be decided for want of answers,
 /// the report rises to `level`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnansweredFloor {
     /// The level raised.
     pub level: LevelIdx,
@@ -187,7 +190,7 @@ pub struct UnansweredFloor {
 
 /// The signs that mean "get emergency help now", on every report below the most urgent
 /// level.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SafetyNet {
     /// Heading.
     pub title: String,
@@ -202,7 +205,7 @@ pub struct SafetyNet {
 }
 
 /// The questionnaire: sections in order, and a flat list of questions in asking order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Questionnaire {
     /// The version, `MAJOR.MINOR.PATCH`, when the file gives one.
     pub version: Option<String>,
@@ -213,7 +216,9 @@ pub struct Questionnaire {
     /// Warning signs asked together, each keeping its own question.
     pub checklists: Vec<Checklist>,
     /// Each question's index by id, built once at load: every key of every answer set is
-    /// looked up here, and scanning the questions cost 7 % of a CSV batch.
+    /// looked up here, and scanning the questions cost 7 % of a CSV batch. Not in the
+    /// binary form of the shipped rule base: [`Questionnaire::index_by_id`] rebuilds it.
+    #[serde(skip)]
     pub(crate) by_id: std::collections::HashMap<String, QuestionIdx>,
     /// The check-in that follows a bout, when the rule base has one.
     pub checkin: Option<Checkin>,
@@ -221,7 +226,7 @@ pub struct Questionnaire {
 
 /// The check-in: its title, how long a bout lasts, and the warning signs re-screened on
 /// one screen. Its questions are those of the sections marked `checkin`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Checkin {
     /// Heading.
     pub title: String,
@@ -232,7 +237,7 @@ pub struct Checkin {
 }
 
 /// A fact about the bout, worked out at a check-in; see `files::FromBoutEntry`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FromBout {
     /// Which fact.
     pub fact: super::files::BoutFact,
@@ -247,7 +252,7 @@ pub struct FromBout {
 }
 
 /// Several questions asked on one screen; see `files::ChecklistEntry`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Checklist {
     /// Stable id.
     pub id: String,
@@ -263,7 +268,7 @@ pub struct Checklist {
 
 /// One item of a checklist: a question and the option a tick chooses (for a `multi`
 /// question, adds).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChecklistItem {
     /// The question.
     pub question: QuestionIdx,
@@ -306,19 +311,27 @@ impl Questionnaire {
         questions: Vec<Question>,
         checklists: Vec<Checklist>,
     ) -> Self {
-        let by_id = questions
-            .iter()
-            .enumerate()
-            .map(|(i, q)| (q.id.clone(), i))
-            .collect();
-        Questionnaire {
+        let mut questionnaire = Questionnaire {
             version,
             sections,
             questions,
             checklists,
-            by_id,
+            by_id: Default::default(),
             checkin: None,
-        }
+        };
+        questionnaire.index_by_id();
+        questionnaire
+    }
+
+    /// Builds the index by id (not kept in the rule base's binary form, which is read back
+    /// with an empty one).
+    pub(crate) fn index_by_id(&mut self) {
+        self.by_id = self
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id.clone(), i))
+            .collect();
     }
 
     /// The questions a file of answers holds: an assessment's, or a check-in's (its own
@@ -370,7 +383,7 @@ impl Questionnaire {
 }
 
 /// A section header and the range of questions it holds.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Section {
     /// Stable id.
     pub id: String,
@@ -387,7 +400,7 @@ pub struct Section {
 }
 
 /// A refining section's self-test.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Refine {
     /// What to film or try.
     pub check: String,
@@ -396,7 +409,7 @@ pub struct Refine {
 }
 
 /// One question.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Question {
     /// Stable id.
     pub id: String,
@@ -433,7 +446,7 @@ pub struct Question {
 }
 
 /// How a training-log figure answers a question.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FromTraining {
     /// The figure's name.
     pub figure: String,
@@ -442,7 +455,7 @@ pub struct FromTraining {
 }
 
 /// How a figure's value becomes an answer.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FigureMap {
     /// The number itself (rounded for a whole-number question, kept within its range).
     Number,
@@ -479,7 +492,7 @@ impl Question {
 }
 
 /// The kind of answer a question takes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum AnswerKind {
     /// Yes, no, and perhaps unsure (held in `options`).
     YesNo,
@@ -557,7 +570,7 @@ impl AnswerKind {
 }
 
 /// One option of a choice question.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Choice {
     /// Stable value.
     pub value: String,
@@ -568,7 +581,7 @@ pub struct Choice {
 }
 
 /// A typed condition over answers, with question ids resolved.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Condition {
     /// Every condition holds.
     All(Vec<Condition>),
@@ -586,7 +599,7 @@ pub enum Condition {
 }
 
 /// What a leaf condition asks of one answer.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Test {
     /// The chosen option is one of the set (a bit per option); `equals` is a set of one.
     ChoiceIn(OptionSet),
@@ -604,7 +617,7 @@ pub enum Test {
 pub type OptionSet = u64;
 
 /// The numeric comparisons a condition can make.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Comparison {
     /// `>=`
     AtLeast,
@@ -650,7 +663,7 @@ impl Condition {
 }
 
 /// A citable document or guideline.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Source {
     /// Stable id.
     pub id: String,
@@ -671,7 +684,7 @@ pub struct Source {
 }
 
 /// A claim deliberately not used.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LeftOut {
     /// The claim, paraphrased.
     pub claim: String,
@@ -684,7 +697,7 @@ pub struct LeftOut {
 }
 
 /// A likely cause.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Cause {
     /// Stable public id.
     pub id: String,
@@ -705,7 +718,7 @@ pub struct Cause {
 }
 
 /// An escalation level with its reason.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Escalate {
     /// The level.
     pub level: LevelIdx,
@@ -716,7 +729,7 @@ pub struct Escalate {
 }
 
 /// A relief strategy.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Strategy {
     /// Stable public id.
     pub id: String,
@@ -729,7 +742,7 @@ pub struct Strategy {
 }
 
 /// An escalation level.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Level {
     /// Stable public id.
     pub id: String,
@@ -750,7 +763,7 @@ pub struct Level {
 }
 
 /// A rule.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rule {
     /// Stable id.
     pub id: String,
@@ -766,7 +779,7 @@ pub struct Rule {
 }
 
 /// What a rule concludes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Conclusion {
     /// Evidence for (positive) or against (negative) a cause.
     Evidence {
@@ -787,7 +800,7 @@ pub enum Conclusion {
 }
 
 /// "Should I run today?": decisions most cautious first, and the graded return.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunToday {
     /// Heading.
     pub title: String,
@@ -804,7 +817,7 @@ pub struct RunToday {
 }
 
 /// One decision.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Decision {
     /// Stable public id.
     pub id: String,
@@ -821,7 +834,7 @@ pub struct Decision {
 }
 
 /// The graded return to running.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Plan {
     /// Heading.
     pub title: String,
@@ -836,7 +849,7 @@ pub struct Plan {
 }
 
 /// One step of the plan.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PlanStep {
     /// Stable id.
     pub id: String,

@@ -1,0 +1,94 @@
+//! Build-time work that makes a one-shot `runback` process start faster (see BENCHMARKS.md,
+//! "starting a process"): the shipped rule base is loaded and checked here, once, and
+//! stored in the compact form `src/rulebase/embedded.rs` reads back; and the executable is
+//! linked at a fixed address.
+
+use std::env;
+use std::path::Path;
+
+// The rule-base loader itself, compiled into this script: the model `--rules DIR` makes
+// is the one embedded, by construction. Its modules sit at the root here, where their
+// `super::` and `crate::` paths find one another. (The loader's other callers are not here.)
+#[allow(dead_code)]
+#[path = "src/clean.rs"]
+mod clean;
+#[allow(dead_code)]
+#[path = "src/rulebase/escaped.rs"]
+mod escaped;
+#[allow(dead_code)]
+#[path = "src/rulebase/files.rs"]
+mod files;
+#[allow(dead_code)]
+#[path = "src/rulebase/load.rs"]
+mod load;
+#[allow(dead_code)]
+#[path = "src/rulebase/model.rs"]
+mod model;
+#[allow(dead_code)]
+#[path = "src/suggest.rs"]
+mod suggest;
+#[allow(dead_code)]
+#[path = "src/rulebase/url.rs"]
+mod url;
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    check_the_shipped_rule_base();
+    link_at_a_fixed_address();
+}
+
+/// Loads `rules/` as `embedded::from_texts` does and writes the checked model to
+/// `OUT_DIR/rulebase.postcard`, or an empty file when it does not load: the binary then
+/// loads the text at run time and reports the problems as it always has.
+fn check_the_shipped_rule_base() {
+    use load::{FILE_NAMES, RuleFile, load};
+    for source in [
+        "src/rulebase/escaped.rs",
+        "src/rulebase/files.rs",
+        "src/rulebase/load.rs",
+        "src/rulebase/model.rs",
+        "src/rulebase/url.rs",
+        "src/clean.rs",
+        "src/suggest.rs",
+    ] {
+        println!("cargo:rerun-if-changed={source}");
+    }
+    let manifest = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let files = FILE_NAMES.map(|name| {
+        let path = Path::new(&manifest).join("rules").join(name);
+        println!("cargo:rerun-if-changed={}", path.display());
+        RuleFile {
+            // As src/rulebase/embedded.rs names them.
+            name: format!("rules/{name} (embedded)"),
+            text: std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display())),
+        }
+    });
+    let checked = match load("the embedded rule base".to_string(), files) {
+        Ok(base) => postcard::to_allocvec(&base).expect("a rule base serializes to memory"),
+        Err(e) => {
+            for line in e.to_string().lines() {
+                println!("cargo:warning={line}");
+            }
+            Vec::new()
+        }
+    };
+    let out =
+        Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("rulebase.postcard");
+    std::fs::write(&out, checked).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+}
+
+/// A position-independent executable is relocated by the dynamic loader at every start:
+/// thousands of relocations, and every page of `.data.rel.ro` they touch is copied. Linked
+/// at a fixed address, the linker does that work once. Only for the `runback` binary (not
+/// the tests), on Linux with glibc, and not when the build asks for a static C library
+/// (which links its own way).
+fn link_at_a_fixed_address() {
+    let os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    let target_env = env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
+    let features = env::var("CARGO_CFG_TARGET_FEATURE").unwrap_or_default();
+    let crt_static = features.split(',').any(|f| f == "crt-static");
+    if os == "linux" && target_env == "gnu" && !crt_static {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
+}
