@@ -26,6 +26,19 @@ mod allocator {
     /// by the allocator that gave it.
     static SYSTEM: AtomicBool = AtomicBool::new(false);
 
+    /// Set by the first block mimalloc gives. Should any code that runs before `choose`
+    /// (a constructor of some library, one day) allocate, the process keeps mimalloc,
+    /// and that block is still freed by the allocator that gave it.
+    static USED: AtomicBool = AtomicBool::new(false);
+
+    /// Notes that mimalloc has given a block: a load, and a store only the first time.
+    #[inline]
+    fn note_used() {
+        if !USED.load(Ordering::Relaxed) {
+            USED.store(true, Ordering::Relaxed);
+        }
+    }
+
     /// mimalloc, or the system allocator when [`SYSTEM`] is set.
     pub struct Chosen;
 
@@ -39,6 +52,7 @@ mod allocator {
                 if SYSTEM.load(Ordering::Relaxed) {
                     System.alloc(layout)
                 } else {
+                    note_used();
                     mimalloc::MiMalloc.alloc(layout)
                 }
             }
@@ -51,6 +65,7 @@ mod allocator {
                 if SYSTEM.load(Ordering::Relaxed) {
                     System.alloc_zeroed(layout)
                 } else {
+                    note_used();
                     mimalloc::MiMalloc.alloc_zeroed(layout)
                 }
             }
@@ -83,7 +98,8 @@ mod allocator {
 
     /// Chooses from the command line. This runs from `.init_array`, where glibc passes
     /// the program's arguments (the Rust runtime reads them the same way), before the
-    /// Rust runtime starts and so before anything is allocated through [`Chosen`].
+    /// Rust runtime starts and so, today, before anything is allocated through [`Chosen`]
+    /// (and should something have been, [`USED`] keeps mimalloc).
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     mod choose {
         use std::ffi::{CStr, c_char, c_int};
@@ -109,7 +125,10 @@ mod allocator {
                     return;
                 }
             }
-            super::SYSTEM.store(true, super::Ordering::Relaxed);
+            // Only one thread runs here, so nothing can allocate between the two lines.
+            if !super::USED.load(super::Ordering::Relaxed) {
+                super::SYSTEM.store(true, super::Ordering::Relaxed);
+            }
         }
 
         #[used]
