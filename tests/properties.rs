@@ -14,7 +14,10 @@ use runback::engine::{self, Truth};
 use runback::report::{self, ReportView};
 use runback::rulebase::embedded::TEXTS;
 use runback::rulebase::load::{FILE_NAMES, RuleFile, load};
-use runback::rulebase::{AnswerKind, Conclusion, Question, RuleBase, embedded};
+use runback::rulebase::{Conclusion, RuleBase, embedded};
+
+mod common;
+use common::answer;
 
 const RULES_FILE: usize = 5;
 
@@ -28,62 +31,6 @@ fn load_texts(texts: [String; 6]) -> Result<RuleBase, runback::rulebase::LoadErr
         text: texts.next().unwrap_or_default(),
     });
     load("test".to_string(), files)
-}
-
-/// A valid answer to one question, edge values included.
-fn answer(question: &Question) -> BoxedStrategy<Json> {
-    let values: Vec<String> = question.options.iter().map(|o| o.value.clone()).collect();
-    match &question.kind {
-        AnswerKind::YesNo | AnswerKind::Single => {
-            prop::sample::select(values).prop_map(Json::String).boxed()
-        }
-        AnswerKind::Multi => {
-            let exclusive: Vec<String> = question
-                .options
-                .iter()
-                .filter(|o| o.exclusive)
-                .map(|o| o.value.clone())
-                .collect();
-            let others: Vec<String> = question
-                .options
-                .iter()
-                .filter(|o| !o.exclusive)
-                .map(|o| o.value.clone())
-                .collect();
-            let n = others.len();
-            let some = prop::sample::subsequence(others, 0..=n)
-                .prop_map(|list| Json::Array(list.into_iter().map(Json::String).collect()));
-            if exclusive.is_empty() {
-                some.boxed()
-            } else {
-                prop_oneof![
-                    3 => some,
-                    1 => prop::sample::select(exclusive)
-                        .prop_map(|v| Json::Array(vec![Json::String(v)])),
-                ]
-                .boxed()
-            }
-        }
-        AnswerKind::Number {
-            min, max, integer, ..
-        } => {
-            let (min, max, integer) = (*min, *max, *integer);
-            prop_oneof![
-                1 => Just(min),
-                1 => Just(max),
-                4 => (min..=max).prop_map(move |n| if integer { n.floor().max(min) } else { n }),
-            ]
-            .prop_map(|n| serde_json::Number::from_f64(n).map_or(Json::Null, Json::Number))
-            .boxed()
-        }
-        AnswerKind::Scale { min, max, .. } => prop_oneof![
-            1 => Just(*min),
-            1 => Just(*max),
-            4 => *min..=*max,
-        ]
-        .prop_map(Json::from)
-        .boxed(),
-    }
 }
 
 /// A whole answer file: each question answered, `null`, or left out.

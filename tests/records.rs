@@ -14,6 +14,9 @@ use runback::report::ViewOptions;
 use runback::rulebase::load::{FILE_NAMES, RuleFile, load, load_dir};
 use runback::rulebase::{AnswerKind, Question, RuleBase, embedded};
 
+mod common;
+use common::answer;
+
 static SHIPPED: LazyLock<RuleBase> =
     LazyLock::new(|| embedded::shipped().expect("the shipped rule base is valid"));
 
@@ -267,59 +270,6 @@ fn runner_seeded(cases: u32) -> proptest::test_runner::TestRunner {
         Config::with_cases(cases),
         TestRng::deterministic_rng(RngAlgorithm::ChaCha),
     )
-}
-
-/// A valid answer to one question, edge values, "not sure" and fractions included.
-fn answer(question: &Question) -> BoxedStrategy<Json> {
-    let values: Vec<String> = question.options.iter().map(|o| o.value.clone()).collect();
-    match &question.kind {
-        AnswerKind::YesNo | AnswerKind::Single => {
-            prop::sample::select(values).prop_map(Json::String).boxed()
-        }
-        AnswerKind::Multi => {
-            let exclusive: Vec<String> = (question.options.iter())
-                .filter(|o| o.exclusive)
-                .map(|o| o.value.clone())
-                .collect();
-            let others: Vec<String> = (question.options.iter())
-                .filter(|o| !o.exclusive)
-                .map(|o| o.value.clone())
-                .collect();
-            let n = others.len();
-            let some = prop::sample::subsequence(others, 0..=n)
-                .prop_map(|list| Json::Array(list.into_iter().map(Json::String).collect()));
-            if exclusive.is_empty() {
-                some.boxed()
-            } else {
-                prop_oneof![
-                    3 => some,
-                    1 => prop::sample::select(exclusive)
-                        .prop_map(|v| Json::Array(vec![Json::String(v)])),
-                ]
-                .boxed()
-            }
-        }
-        AnswerKind::Number {
-            min, max, integer, ..
-        } => {
-            let (min, max, integer) = (*min, *max, *integer);
-            prop_oneof![
-                1 => Just(min),
-                1 => Just(max),
-                1 => Just(if min <= 1.0 && 1.0 <= max { 1.0 } else { min }),
-                4 => (min..=max).prop_map(move |n| if integer { n.floor().max(min) } else { n }),
-            ]
-            .prop_map(|n| serde_json::Number::from_f64(n).map_or(Json::Null, Json::Number))
-            .boxed()
-        }
-        AnswerKind::Scale { min, max, .. } => prop_oneof![
-            1 => Just(*min),
-            1 => Just(*max),
-            4 => *min..=*max,
-        ]
-        .prop_map(Json::from)
-        .boxed(),
-    }
 }
 
 /// A whole answer set as a batch line: each question answered, `null` or left out, with

@@ -1,0 +1,58 @@
+//! What more than one test suite needs: random valid answers to the rule base's questions.
+
+use proptest::prelude::*;
+use runback::rulebase::{AnswerKind, Question};
+use serde_json::Value as Json;
+
+/// A valid answer to one question, edge values, "not sure" and fractions included.
+pub fn answer(question: &Question) -> BoxedStrategy<Json> {
+    let values: Vec<String> = question.options.iter().map(|o| o.value.clone()).collect();
+    match &question.kind {
+        AnswerKind::YesNo | AnswerKind::Single => {
+            prop::sample::select(values).prop_map(Json::String).boxed()
+        }
+        AnswerKind::Multi => {
+            let exclusive: Vec<String> = (question.options.iter())
+                .filter(|o| o.exclusive)
+                .map(|o| o.value.clone())
+                .collect();
+            let others: Vec<String> = (question.options.iter())
+                .filter(|o| !o.exclusive)
+                .map(|o| o.value.clone())
+                .collect();
+            let n = others.len();
+            let some = prop::sample::subsequence(others, 0..=n)
+                .prop_map(|list| Json::Array(list.into_iter().map(Json::String).collect()));
+            if exclusive.is_empty() {
+                some.boxed()
+            } else {
+                prop_oneof![
+                    3 => some,
+                    1 => prop::sample::select(exclusive)
+                        .prop_map(|v| Json::Array(vec![Json::String(v)])),
+                ]
+                .boxed()
+            }
+        }
+        AnswerKind::Number {
+            min, max, integer, ..
+        } => {
+            let (min, max, integer) = (*min, *max, *integer);
+            prop_oneof![
+                1 => Just(min),
+                1 => Just(max),
+                1 => Just(if min <= 1.0 && 1.0 <= max { 1.0 } else { min }),
+                4 => (min..=max).prop_map(move |n| if integer { n.floor().max(min) } else { n }),
+            ]
+            .prop_map(|n| serde_json::Number::from_f64(n).map_or(Json::Null, Json::Number))
+            .boxed()
+        }
+        AnswerKind::Scale { min, max, .. } => prop_oneof![
+            1 => Just(*min),
+            1 => Just(*max),
+            4 => *min..=*max,
+        ]
+        .prop_map(Json::from)
+        .boxed(),
+    }
+}
