@@ -690,6 +690,20 @@ fn made_up_answers() -> impl Strategy<Value = String> {
         })
 }
 
+/// The every-type rule base with made-up `rules.json` text.
+fn with_made_up_rules(rules: &str) -> RuleBase {
+    let texts = [
+        EVERY_TYPE[0],
+        EVERY_TYPE[1],
+        EVERY_TYPE[2],
+        EVERY_TYPE[3],
+        EVERY_TYPE[4],
+        rules,
+    ]
+    .map(str::to_string);
+    load_texts(texts).expect("made-up rules use only ids that exist")
+}
+
 /// What the cargo-fuzz target `check` does with made-up rule bases, as a property:
 /// `runback check` and every renderer run on them, nothing raw reaches the output, and a
 /// rule `check` calls impossible never fires for any answers.
@@ -705,16 +719,7 @@ fn check_and_every_renderer_run_on_made_up_rule_bases() {
     );
     runner
         .run(&case, |(rules, answers)| {
-            let texts = [
-                EVERY_TYPE[0],
-                EVERY_TYPE[1],
-                EVERY_TYPE[2],
-                EVERY_TYPE[3],
-                EVERY_TYPE[4],
-                rules.as_str(),
-            ]
-            .map(str::to_string);
-            let rb = load_texts(texts).expect("made-up rules use only ids that exist");
+            let rb = with_made_up_rules(&rules);
             let check = runback::check::Report::new("made up".into(), Ok(&rb));
             let listing = check.render();
             prop_assert!(
@@ -885,16 +890,7 @@ fn refilling_gives_the_fresh_assessment_on_made_up_rule_bases() {
     );
     runner
         .run(&case, |(rules, answers)| {
-            let texts = [
-                EVERY_TYPE[0],
-                EVERY_TYPE[1],
-                EVERY_TYPE[2],
-                EVERY_TYPE[3],
-                EVERY_TYPE[4],
-                rules.as_str(),
-            ]
-            .map(str::to_string);
-            let rb = load_texts(texts).expect("made-up rules use only ids that exist");
+            let rb = with_made_up_rules(&rules);
             let sets: Vec<Answers> = answers
                 .iter()
                 .map(|text| Answers::parse(text, "made up", &rb.questionnaire).unwrap())
