@@ -1,7 +1,6 @@
 //! Build-time work that makes a one-shot `runback` process start faster (see BENCHMARKS.md,
 //! "starting a process"): the shipped rule base is loaded and checked here, once, and
-//! stored in the compact form `src/rulebase/embedded.rs` reads back; and the executable is
-//! linked at a fixed address.
+//! stored in the compact form `src/rulebase/embedded.rs` reads back.
 
 use std::env;
 use std::path::Path;
@@ -51,7 +50,6 @@ mod batch {
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     check_the_shipped_rule_base();
-    link_at_a_fixed_address();
 }
 
 /// Loads `rules/` as `embedded::from_texts` does and writes the checked model to
@@ -93,19 +91,4 @@ fn check_the_shipped_rule_base() {
     let out =
         Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("rulebase.postcard");
     std::fs::write(&out, checked).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
-}
-
-/// A position-independent executable is relocated by the dynamic loader at every start:
-/// thousands of relocations, and every page of `.data.rel.ro` they touch is copied. Linked
-/// at a fixed address, the linker does that work once. Only for the `runback` binary (not
-/// the tests), on Linux with glibc, and not when the build asks for a static C library
-/// (which links its own way).
-fn link_at_a_fixed_address() {
-    let os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
-    let target_env = env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
-    let features = env::var("CARGO_CFG_TARGET_FEATURE").unwrap_or_default();
-    let crt_static = features.split(',').any(|f| f == "crt-static");
-    if os == "linux" && target_env == "gnu" && !crt_static {
-        println!("cargo:rustc-link-arg-bins=-no-pie");
-    }
 }
