@@ -338,6 +338,18 @@ impl Parts {
 }
 
 impl Parts {
+    /// Whether these parts have one entry for each question, source, cause, strategy,
+    /// level and rule of `rb`: they were made for it, and it has not grown or shrunk
+    /// since (a rule base is not changed once loaded).
+    fn made_for(&self, rb: &RuleBase) -> bool {
+        self.questions.len() == rb.questionnaire.questions.len()
+            && self.sources.len() == rb.sources.len()
+            && self.causes.len() == rb.causes.len()
+            && self.strategies.len() == rb.strategies.len()
+            && self.levels.len() == rb.levels.len()
+            && self.rule_ids.len() == rb.rules.len()
+    }
+
     fn reason(&self, origin: ReasonOrigin) -> &ReasonParts {
         match origin {
             ReasonOrigin::Rule(r) => &self.rule_reasons[r],
@@ -446,6 +458,10 @@ pub fn write(
     let rb = a.rules;
     let texts = rb.escaped();
     let parts = texts.record_parts(rb);
+    debug_assert!(
+        parts.made_for(rb),
+        "a rule base was changed after its first JSONL record"
+    );
     let empty = out.is_empty();
     Record {
         rb,

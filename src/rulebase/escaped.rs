@@ -6,7 +6,9 @@
 //! escapes, and those of the characters a terminal must not see, quotes included. A
 //! string is found by its address and length, and its text is compared too, so other
 //! text (an answer in words, a batch id) is escaped as it is written, and a rule base
-//! changed or copied after its table was made loses speed, never correctness.
+//! copied after its table was made loses speed, never correctness. The parts of a JSONL
+//! record made here (`record_parts`) are whole pieces of text: they assume, as all of
+//! runback does, that a rule base is not changed once loaded (a copy makes its own).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
