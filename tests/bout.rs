@@ -25,6 +25,8 @@ use runback::bout::{self, Bout, Kind};
 use runback::engine;
 use runback::rulebase::{AnswerKind, Question, QuestionIdx, RuleBase, embedded};
 
+mod common;
+
 static SHIPPED: LazyLock<RuleBase> =
     LazyLock::new(|| embedded::shipped().expect("the shipped rule base is valid"));
 
@@ -777,37 +779,7 @@ fn one_long_run_steps_the_plan_back_once_and_good_runs_after_it_move_it_on_again
 
 /// A valid answer to one question, or none.
 fn answer(question: &Question) -> BoxedStrategy<Option<Value>> {
-    let n = question.options.len();
-    let value: BoxedStrategy<Value> = match &question.kind {
-        AnswerKind::YesNo | AnswerKind::Single => (0..n).prop_map(Value::Choice).boxed(),
-        AnswerKind::Multi => {
-            let exclusive: Vec<usize> = (0..n).filter(|&o| question.options[o].exclusive).collect();
-            let ordinary: Vec<usize> = (0..n).filter(|&o| !question.options[o].exclusive).collect();
-            let count = ordinary.len();
-            let some = prop::sample::subsequence(ordinary, 1..=count)
-                .prop_map(|list| Value::Multi(list.into_iter().fold(0, |set, o| set | 1 << o)));
-            if exclusive.is_empty() {
-                some.boxed()
-            } else {
-                prop_oneof![
-                    3 => some,
-                    1 => prop::sample::select(exclusive).prop_map(|o| Value::Multi(1 << o)),
-                ]
-                .boxed()
-            }
-        }
-        AnswerKind::Number {
-            min, max, integer, ..
-        } => {
-            let (min, max, integer) = (*min, *max, *integer);
-            (min..=max)
-                .prop_map(move |v| Value::Number(if integer { v.floor() } else { v }))
-                .boxed()
-        }
-        AnswerKind::Scale { min, max, .. } => {
-            (*min..=*max).prop_map(|v| Value::Number(v as f64)).boxed()
-        }
-    };
+    let value = common::value(question);
     // A warning sign is mostly "no": with every sign at random, nearly every bout would
     // be an emergency from the start, and a check-in could never be found too mild.
     let harmless = ["no", "none"]

@@ -12,48 +12,16 @@ use runback::engine::{self, Truth};
 use runback::interactive::flow::{self, Scope};
 use runback::interactive::replay::Replay;
 use runback::report::{self, Format, TextOptions, ViewOptions};
-use runback::rulebase::{AnswerKind, OptionSet, Question, RuleBase, embedded};
+use runback::rulebase::{AnswerKind, Question, RuleBase, embedded};
+
+mod common;
 
 static SHIPPED: LazyLock<RuleBase> =
     LazyLock::new(|| embedded::shipped().expect("the shipped rule base is valid"));
 
 /// A valid answer to one question, or none.
 fn answer(question: &Question) -> BoxedStrategy<Option<Value>> {
-    let n = question.options.len();
-    let value: BoxedStrategy<Value> = match &question.kind {
-        AnswerKind::YesNo | AnswerKind::Single => (0..n).prop_map(Value::Choice).boxed(),
-        AnswerKind::Multi => {
-            let exclusive: Vec<usize> = (0..n).filter(|&o| question.options[o].exclusive).collect();
-            let others: OptionSet = (0..n)
-                .filter(|&o| !question.options[o].exclusive)
-                .fold(0, |set, o| set | 1 << o);
-            let ordinary = (0..=others)
-                .prop_filter("a non-empty set of ordinary options", move |set| {
-                    *set != 0 && set & !others == 0
-                })
-                .prop_map(Value::Multi);
-            if exclusive.is_empty() {
-                ordinary.boxed()
-            } else {
-                prop_oneof![
-                    3 => ordinary,
-                    1 => prop::sample::select(exclusive).prop_map(|o| Value::Multi(1 << o)),
-                ]
-                .boxed()
-            }
-        }
-        AnswerKind::Number {
-            min, max, integer, ..
-        } => {
-            let (min, max, integer) = (*min, *max, *integer);
-            (min..=max)
-                .prop_map(move |v| Value::Number(if integer { v.floor() } else { v }))
-                .boxed()
-        }
-        AnswerKind::Scale { min, max, .. } => {
-            (*min..=*max).prop_map(|v| Value::Number(v as f64)).boxed()
-        }
-    };
+    let value = common::value(question);
     prop_oneof![4 => value.prop_map(Some), 1 => Just(None)].boxed()
 }
 

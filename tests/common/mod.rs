@@ -1,6 +1,10 @@
-//! What more than one test suite needs: random valid answers to the rule base's questions.
+//! What more than one test suite needs: random valid answers to the rule base's questions,
+//! as they are written in an answer file (`answer`) or as the engine holds them (`value`).
+//! Each suite uses what it needs of this.
+#![allow(dead_code)]
 
 use proptest::prelude::*;
+use runback::answers::Value;
 use runback::rulebase::{AnswerKind, Question};
 use serde_json::Value as Json;
 
@@ -54,5 +58,41 @@ pub fn answer(question: &Question) -> BoxedStrategy<Json> {
         ]
         .prop_map(Json::from)
         .boxed(),
+    }
+}
+
+/// A valid value for one question: a choice, a non-empty set of ordinary options or one
+/// exclusive option, a number in range.
+pub fn value(question: &Question) -> BoxedStrategy<Value> {
+    let n = question.options.len();
+    match &question.kind {
+        AnswerKind::YesNo | AnswerKind::Single => (0..n).prop_map(Value::Choice).boxed(),
+        AnswerKind::Multi => {
+            let exclusive: Vec<usize> = (0..n).filter(|&o| question.options[o].exclusive).collect();
+            let ordinary: Vec<usize> = (0..n).filter(|&o| !question.options[o].exclusive).collect();
+            let count = ordinary.len();
+            let some = prop::sample::subsequence(ordinary, 1..=count)
+                .prop_map(|list| Value::Multi(list.into_iter().fold(0, |set, o| set | 1 << o)));
+            if exclusive.is_empty() {
+                some.boxed()
+            } else {
+                prop_oneof![
+                    3 => some,
+                    1 => prop::sample::select(exclusive).prop_map(|o| Value::Multi(1 << o)),
+                ]
+                .boxed()
+            }
+        }
+        AnswerKind::Number {
+            min, max, integer, ..
+        } => {
+            let (min, max, integer) = (*min, *max, *integer);
+            (min..=max)
+                .prop_map(move |v| Value::Number(if integer { v.floor() } else { v }))
+                .boxed()
+        }
+        AnswerKind::Scale { min, max, .. } => {
+            (*min..=*max).prop_map(|v| Value::Number(v as f64)).boxed()
+        }
     }
 }
