@@ -402,9 +402,7 @@ fn typed(question: &Question, value: &Json) -> Result<Option<Value>, String> {
                 }
                 set |= 1 << o;
             }
-            if set.count_ones() > 1
-                && let Some(ex) = options_in(question, set).find(|&o| question.options[o].exclusive)
-            {
+            if let Some(ex) = exclusive_clash(question, set) {
                 return Err(format!(
                     "\"{}\" cannot be combined with other choices",
                     question.options[ex].value
@@ -419,6 +417,14 @@ fn typed(question: &Question, value: &Json) -> Result<Option<Value>, String> {
             number_in_range(question, n).map(|n| Some(Value::Number(n)))
         }
     }
+}
+
+/// An option of `set` that must be chosen alone, when others are chosen with it.
+pub(crate) fn exclusive_clash(question: &Question, set: OptionSet) -> Option<usize> {
+    if set.count_ones() < 2 {
+        return None;
+    }
+    options_in(question, set).find(|&o| question.options[o].exclusive)
 }
 
 /// Checks a number against a number or scale question's range and whole-number rule.

@@ -9,6 +9,7 @@ pub mod csv;
 pub mod input;
 pub mod json;
 pub mod jsonl;
+mod quick;
 pub mod record;
 pub mod summary;
 pub use std::fmt;
@@ -259,6 +260,22 @@ fn assess_line_into<'a>(
             });
         }
     };
+    let assess = |answers: &answers::Answers, spare: &mut Option<Assessment<'a>>| match spare
+        .take()
+    {
+        Some(mut assessment) => {
+            engine::assess_into(rules, answers, &mut assessment);
+            assessment
+        }
+        None => engine::assess(rules, answers),
+    };
+    if let Some((answers, id)) = quick::read(text, &rules.questionnaire) {
+        return Some(Record {
+            line: line.number,
+            id,
+            outcome: Ok(assess(&answers, spare)),
+        });
+    }
     let name = format!("line {}", line.number);
     let mut id = None;
     // A line is an answer set or, as FHIR Bulk Data exports them, a QuestionnaireResponse
@@ -287,13 +304,7 @@ fn assess_line_into<'a>(
     Some(Record {
         line: line.number,
         id,
-        outcome: outcome.map(|answers| match spare.take() {
-            Some(mut assessment) => {
-                engine::assess_into(rules, &answers, &mut assessment);
-                assessment
-            }
-            None => engine::assess(rules, &answers),
-        }),
+        outcome: outcome.map(|answers| assess(&answers, spare)),
     })
 }
 
