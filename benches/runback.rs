@@ -17,12 +17,8 @@ use runback::rulebase::embedded::TEXTS;
 use runback::rulebase::load::{FILE_NAMES, RuleFile, load};
 use runback::rulebase::{RuleBase, embedded};
 
-// Measure with the allocator the binary ships with, counting what is allocated.
-#[cfg(feature = "mimalloc")]
-#[global_allocator]
-static ALLOCATOR: divan::AllocProfiler<mimalloc::MiMalloc> =
-    divan::AllocProfiler::new(mimalloc::MiMalloc);
-#[cfg(not(feature = "mimalloc"))]
+// Measure with the allocator the binary ships with (the system's), counting what is
+// allocated.
 #[global_allocator]
 static ALLOCATOR: divan::AllocProfiler = divan::AllocProfiler::system();
 

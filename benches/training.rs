@@ -25,11 +25,6 @@ use rayon::prelude::*;
 #[path = "training/fit_gen.rs"]
 mod fit_gen;
 
-// Measure with the allocator the binary ships with.
-#[cfg(feature = "mimalloc")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Runs in the export.
 const RUNS: usize = 150;
 
