@@ -111,8 +111,11 @@ fn exit_after(e: &clap::Error) -> ! {
     }
 }
 
-/// The subcommands.
+/// The subcommands. Each one's options are made only when it is run (or help, a
+/// completion script or the manual needs them): making them all was most of reading the
+/// command line.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Assess a set of answers and print a report.
     Assess(AssessArgs),
@@ -146,7 +149,9 @@ pub enum Command {
     Training(TrainingArgs),
 }
 
-/// Options of `runback assess`: where answers come from and how the report looks.
+// Options of `runback assess`: where answers come from and how the report looks.
+// (A comment, not a doc comment: clap would show it in place of the subcommand's own
+// description, which is the variant's in `Command`.)
 #[derive(Debug, Default, PartialEq, Args)]
 pub struct AssessArgs {
     /// Read answers from this JSON file (`-` for standard input). Without it, answers are
@@ -219,7 +224,7 @@ pub struct AssessArgs {
     pub new_bout: bool,
 }
 
-/// Options of `runback checkin`.
+// Options of `runback checkin`.
 #[derive(Debug, Default, Args)]
 pub struct CheckinArgs {
     /// Read the check-in from this JSON file (`-` for standard input; `runback template
@@ -255,7 +260,7 @@ pub struct CheckinArgs {
     pub detail: bool,
 }
 
-/// Options of `runback history`.
+// Options of `runback history`.
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
     /// Output format (JSON: schemas/history.schema.json).
@@ -275,7 +280,7 @@ pub struct HistoryArgs {
     pub ascii: bool,
 }
 
-/// Options of `runback forget`.
+// Options of `runback forget`.
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("what").required(true).args(["bout", "all"]))]
 pub struct ForgetArgs {
@@ -292,7 +297,7 @@ pub struct ForgetArgs {
     pub yes: bool,
 }
 
-/// Options of `runback training`.
+// Options of `runback training`.
 #[derive(Debug, Args)]
 pub struct TrainingArgs {
     /// Files or folders: a Strava bulk export zip or its activities.csv, Garmin FIT
@@ -379,7 +384,7 @@ impl CheckinFormat {
     }
 }
 
-/// Options of `runback batch`.
+// Options of `runback batch`.
 #[derive(Debug, Args)]
 pub struct BatchArgs {
     /// Read answer sets from this JSONL file, one JSON object per line with an optional
@@ -400,7 +405,7 @@ pub struct BatchArgs {
     pub force: bool,
 }
 
-/// Options of `runback questions`.
+// Options of `runback questions`.
 #[derive(Debug, Args)]
 pub struct QuestionsArgs {
     /// Output format.
@@ -426,7 +431,7 @@ pub enum QuestionsFormat {
     Fhir,
 }
 
-/// Options of `runback template`.
+// Options of `runback template`.
 #[derive(Debug, Args)]
 pub struct TemplateArgs {
     /// Only the question ids, each `null`: no `$` notes with the questions and their
@@ -440,7 +445,7 @@ pub struct TemplateArgs {
     pub checkin: bool,
 }
 
-/// Options of `runback check`.
+// Options of `runback check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Exit with status 1 when there are warnings (errors always give 2).
@@ -458,7 +463,7 @@ pub struct CheckArgs {
     pub knowledge: Option<PathBuf>,
 }
 
-/// Options of `runback schema`.
+// Options of `runback schema`.
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// Which file the schema describes; `answers` follows the questionnaire in use.
@@ -466,7 +471,7 @@ pub struct SchemaArgs {
     pub kind: crate::export::schema::SchemaKind,
 }
 
-/// Options of `runback completions`.
+// Options of `runback completions`.
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell to complete for.
