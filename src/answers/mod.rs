@@ -4,6 +4,7 @@
 //! are annotations (such as `$schema`, or the hints `runback template` writes) and are
 //! ignored; `null` means "not answered".
 
+pub(crate) mod quick;
 use std::fmt;
 use std::io::Read;
 

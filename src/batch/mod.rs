@@ -9,7 +9,6 @@ pub mod csv;
 pub mod input;
 pub mod json;
 pub mod jsonl;
-mod quick;
 pub mod record;
 pub mod summary;
 pub use std::fmt;
@@ -260,8 +259,7 @@ fn assess_line_into<'a>(
             });
         }
     };
-    let assess = |answers: &answers::Answers, spare: &mut Option<Assessment<'a>>| match spare
-        .take()
+    let assess = |answers: &answers::Answers, spare: &mut Option<Assessment<'a>>| match spare.take()
     {
         Some(mut assessment) => {
             engine::assess_into(rules, answers, &mut assessment);
@@ -269,7 +267,7 @@ fn assess_line_into<'a>(
         }
         None => engine::assess(rules, answers),
     };
-    if let Some((answers, id)) = quick::read(text, &rules.questionnaire) {
+    if let Some((answers, id)) = answers::quick::read_line(text, &rules.questionnaire) {
         return Some(Record {
             line: line.number,
             id,

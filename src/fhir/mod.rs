@@ -126,6 +126,13 @@ pub fn parse_answers_for(
     questionnaire: &Questionnaire,
     form: Form,
 ) -> Result<Answers, ReadError> {
+    // A plain answer file is read straight into answers; anything else (a response, a
+    // mistake to word) the general way.
+    if text.len() <= answers::MAX_ANSWER_BYTES
+        && let Some(answers) = answers::quick::read_file(text, questionnaire)
+    {
+        return Ok(answers);
+    }
     let json = answers::parse_checked(text, name)?;
     answers_from_json_for(&json, name, questionnaire, form)
 }

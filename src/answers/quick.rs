@@ -1,16 +1,17 @@
-//! The common batch line, read straight into answers.
+//! A plain answer set, read straight into answers.
 //!
-//! Most lines of a batch are a flat object of valid answers. The general way reads a line
-//! into a JSON tree first (a string for every key and every answer, a map, then freeing it
-//! all) and checks the tree: more than half of a batch's time, most of it the allocator's.
-//! Here the line is read once, in order, each key and answer checked as it comes and
-//! borrowed from the line, so a valid line costs one allocation (its answers).
+//! Most answer files, and most lines of a batch, are a flat object of valid answers. The
+//! general way reads the text into a JSON tree first (a string for every key and every
+//! answer, a map, then freeing it all) and checks the tree: in a batch, more than half of
+//! the time, most of it the allocator's. Here the text is read once, in order, each key and
+//! answer checked as it comes and borrowed from the text, so a valid answer set costs one
+//! allocation (its answers).
 //!
-//! Anything this reading does not settle on its own, it gives up on, and the line goes
+//! Anything this reading does not settle on its own, it gives up on, and the text goes
 //! the general way, which says exactly what is wrong: invalid JSON, a value that is not a
 //! valid answer, an unknown question, an `id` that is neither a string nor a number, a
-//! FHIR resource. So a line read here gives the same answers and `id` the
-//! general way gives, and a line it does not read loses nothing but the time of a try.
+//! FHIR resource. So answers read here are the answers (and `id`) the general way gives,
+//! and a text not read here loses nothing but the time of a try.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -19,25 +20,49 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::Value as Json;
 
 use crate::answers::{self, Answers, Value};
-use crate::rulebase::model::{AnswerKind, Question, Questionnaire};
 use crate::rulebase::OptionSet;
+use crate::rulebase::model::{AnswerKind, Question, Questionnaire};
 
-/// A valid flat answer set's answers and `id` (`None` when absent or `null`), or `None`
-/// when the line must go the general way.
-pub(super) fn read(text: &str, questionnaire: &Questionnaire) -> Option<(Answers, Option<Json>)> {
+/// A batch line that is a valid flat answer set: its answers and its `id` (`None` when
+/// absent or `null`). `None` when the line must go the general way.
+pub(crate) fn read_line(
+    text: &str,
+    questionnaire: &Questionnaire,
+) -> Option<(Answers, Option<Json>)> {
+    read(text, questionnaire, true)
+}
+
+/// An answer file that is a valid flat answer set (where `id` is a key like any other):
+/// its answers. `None` when the file must go the general way.
+pub(crate) fn read_file(text: &str, questionnaire: &Questionnaire) -> Option<Answers> {
+    read(text, questionnaire, false).map(|(answers, _)| answers)
+}
+
+fn read(
+    text: &str,
+    questionnaire: &Questionnaire,
+    takes_id: bool,
+) -> Option<(Answers, Option<Json>)> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let read = de.deserialize_map(Line { questionnaire }).ok()?;
+    let read = de
+        .deserialize_map(Line {
+            questionnaire,
+            takes_id,
+        })
+        .ok()?;
     de.end().ok()?;
     Some(read)
 }
 
-/// The error that sends a line the general way; it never reaches a runner.
+/// The error that sends a text the general way; it never reaches a runner.
 fn give_up<E: de::Error>() -> E {
     E::custom("not a plain answer set")
 }
 
 struct Line<'q> {
     questionnaire: &'q Questionnaire,
+    /// Whether `id` is the line's id (a batch line), rather than a key like any other.
+    takes_id: bool,
 }
 
 impl<'de> Visitor<'de> for Line<'_> {
@@ -53,7 +78,7 @@ impl<'de> Visitor<'de> for Line<'_> {
         // A key given twice is read twice, and the last counts, as in the general way.
         let mut id = None;
         while let Some(Text(key)) = map.next_key()? {
-            if key == "id" {
+            if self.takes_id && key == "id" {
                 id = match map.next_value::<Json>()? {
                     Json::Null => None,
                     valid @ (Json::String(_) | Json::Number(_)) => Some(valid),
@@ -212,6 +237,12 @@ mod tests {
         Some((answers, id))
     }
 
+    /// The general way for an answer file, where `id` is a key like any other.
+    fn general_file(text: &str, questionnaire: &Questionnaire) -> Option<Answers> {
+        let json = answers::parse_checked(text, "answers.json").ok()?;
+        crate::fhir::answers_from_json(&json, "answers.json", questionnaire).ok()
+    }
+
     fn shipped() -> &'static crate::rulebase::RuleBase {
         static SHIPPED: std::sync::LazyLock<crate::rulebase::RuleBase> =
             std::sync::LazyLock::new(|| crate::rulebase::embedded::shipped().unwrap());
@@ -221,7 +252,11 @@ mod tests {
     /// A JSON text for one answer to `question`: mostly valid answers, written plainly or
     /// with escapes, and now and then a near miss or the wrong kind of value.
     fn answer_text(question: &Question) -> BoxedStrategy<String> {
-        let options: Vec<String> = question.options.iter().map(|o| o.value.to_string()).collect();
+        let options: Vec<String> = question
+            .options
+            .iter()
+            .map(|o| o.value.to_string())
+            .collect();
         let escaped = |s: &str| {
             // The first letter as a \u escape: the same string to JSON, not to the bytes.
             let mut chars = s.chars();
@@ -240,13 +275,15 @@ mod tests {
                 ]
                 .boxed()
             }
-            AnswerKind::Multi => proptest::sample::subsequence(options.clone(), 0..=options.len().min(4))
-                .prop_shuffle()
-                .prop_map(|v| {
-                    let items: Vec<String> = v.iter().map(|o| format!("\"{o}\"")).collect();
-                    format!("[{}]", items.join(", "))
-                })
-                .boxed(),
+            AnswerKind::Multi => {
+                proptest::sample::subsequence(options.clone(), 0..=options.len().min(4))
+                    .prop_shuffle()
+                    .prop_map(|v| {
+                        let items: Vec<String> = v.iter().map(|o| format!("\"{o}\"")).collect();
+                        format!("[{}]", items.join(", "))
+                    })
+                    .boxed()
+            }
             AnswerKind::Number { .. } | AnswerKind::Scale { .. } => {
                 let (min, max) = question.kind.range().unwrap_or((0.0, 10.0));
                 prop_oneof![
@@ -306,20 +343,21 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4096))]
 
-        /// A line read here gives the answers and `id` the general way gives; a line not
-        /// read here is one the general way refuses or reads as something else.
+        /// Answers read here, as a batch line or as an answer file, are those the general
+        /// way gives (with the line's `id`).
         #[test]
-        fn a_line_read_quickly_is_the_line_read_the_general_way(text in line()) {
+        fn answers_read_quickly_are_the_answers_read_the_general_way(text in line()) {
             let questionnaire = &shipped().questionnaire;
-            let quick = read(&text, questionnaire);
-            let general = general(&text, questionnaire);
-            if let Some(quick) = quick {
-                prop_assert_eq!(Some(quick), general, "{}", text);
+            if let Some(quick) = read_line(&text, questionnaire) {
+                prop_assert_eq!(Some(quick), general(&text, questionnaire), "{}", text);
+            }
+            if let Some(quick) = read_file(&text, questionnaire) {
+                prop_assert_eq!(Some(quick), general_file(&text, questionnaire), "{}", text);
             }
         }
     }
 
-    /// The lines the fixtures hold, which a batch sees most, are read here, not handed on.
+    /// The answer sets the fixtures hold, plain and valid, are read here, not handed on.
     #[test]
     fn plain_answer_sets_are_read_here() {
         let questionnaire = &shipped().questionnaire;
@@ -329,9 +367,12 @@ mod tests {
                 env!("CARGO_MANIFEST_DIR")
             );
             let text = std::fs::read_to_string(&path).unwrap();
-            let quick = read(&text, questionnaire);
+            let quick = read_line(&text, questionnaire);
             assert!(quick.is_some(), "{name}.json went the general way");
             assert_eq!(quick, general(&text, questionnaire), "{name}.json");
+            let quick = read_file(&text, questionnaire);
+            assert!(quick.is_some(), "{name}.json went the general way");
+            assert_eq!(quick, general_file(&text, questionnaire), "{name}.json");
         }
     }
 }
