@@ -25,3 +25,4 @@ pub mod rulebase;
 pub mod stdio;
 mod suggest;
 pub mod training;
+pub mod wrap;

@@ -43,16 +43,6 @@ pub fn message(text: &str) {
     let _ = err.flush();
 }
 
-/// How every text for a terminal is wrapped: at spaces only, so a path, an address or
-/// a hyphenated word is never cut, and a word longer than the line stays whole on a line
-/// of its own (the terminal folds it, and it still copies in one piece).
-pub fn wrap_options<'a>(width: usize) -> textwrap::Options<'a> {
-    textwrap::Options::new(width)
-        .break_words(false)
-        .word_separator(textwrap::WordSeparator::AsciiSpace)
-        .word_splitter(textwrap::WordSplitter::NoHyphenation)
-}
-
 /// A message's prose lines wrapped at spaces to `width`, so a terminal never breaks a
 /// word in two. Indented lines (a command to copy, a list) are left whole for the
 /// terminal to fold, so they still copy in one piece.
@@ -62,7 +52,7 @@ fn fold(text: &str, width: usize) -> String {
             if line.starts_with(char::is_whitespace) {
                 line.to_string()
             } else {
-                textwrap::fill(line, wrap_options(width))
+                crate::wrap::wrap(line, width, "", "").join("\n")
             }
         })
         .collect::<Vec<_>>()

@@ -333,11 +333,5 @@ pub fn rows(lines: &[String], term: &Term) -> usize {
 
 /// Wraps `text` to `width` columns with a first-line prefix and a hanging indent.
 pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
-    let options = crate::stdio::wrap_options(width.max(first.chars().count() + 8))
-        .initial_indent(first)
-        .subsequent_indent(rest);
-    textwrap::wrap(text, options)
-        .into_iter()
-        .map(|l| l.into_owned())
-        .collect()
+    crate::wrap::wrap(text, width.max(first.chars().count() + 8), first, rest)
 }

@@ -11,6 +11,7 @@ use console::Style;
 
 use super::training::{self, TrainingView};
 use super::view::{AnswerView, CauseView, ReasonView, ReportView};
+use crate::wrap::Wrapper;
 
 /// How to lay out text.
 #[derive(Debug, Clone, Copy)]
@@ -38,6 +39,8 @@ const SHORT_CAUSES: usize = 5;
 struct Out {
     buf: String,
     opts: TextOptions,
+    /// Scratch space for wrapping, kept from one paragraph to the next.
+    wrapper: Wrapper,
 }
 
 impl Out {
@@ -61,22 +64,27 @@ impl Out {
     fn styled_para(&mut self, first: &str, rest: &str, text: &str, style: Style) {
         let indent = first.chars().count().max(rest.chars().count());
         let width = self.opts.width.max(indent + 20);
-        let text = clean(text);
-        if let Some(line) = one_line(&text, first, width) {
-            let words = self.style(style, line);
-            let _ = writeln!(self.buf, "{first}{words}");
+        let text = crate::clean::clean_lines(text);
+        let Out { buf, opts, wrapper } = self;
+        let style = style.force_styling(opts.color);
+        // Only the words are styled, never the indent or bullet.
+        let mut line = |prefix: &str, words: &str| {
+            buf.push_str(prefix);
+            if opts.color {
+                let _ = write!(buf, "{}", style.apply_to(words));
+            } else {
+                // What the unstyled words print as.
+                buf.push_str(words);
+            }
+            buf.push('\n');
+        };
+        if let Some(words) = one_line(&text, first, width) {
+            line(first, words);
             return;
         }
-        let options = crate::stdio::wrap_options(width)
-            .initial_indent(first)
-            .subsequent_indent(rest);
-        for (i, line) in textwrap::wrap(&text, options).iter().enumerate() {
-            // Only the words are styled, never the indent or bullet.
-            let prefix = if i == 0 { first } else { rest };
-            let words = line.strip_prefix(prefix).unwrap_or(line);
-            let words = self.style(style.clone(), words);
-            let _ = writeln!(self.buf, "{prefix}{words}");
-        }
+        wrapper.wrap(&text, width, first, rest, |wrapped| {
+            line(if wrapped.first { first } else { rest }, wrapped.words);
+        });
     }
 
     fn rule(&mut self, style: Style) {
@@ -114,10 +122,8 @@ fn one_line<'t>(text: &'t str, first: &str, width: usize) -> Option<&'t str> {
     if line.is_empty() {
         return None;
     }
-    let room = width
-        .saturating_sub(textwrap::core::display_width(first))
-        .max(1);
-    (textwrap::core::display_width(line) <= room).then_some(line)
+    let room = width.saturating_sub(crate::wrap::width(first)).max(1);
+    (crate::wrap::width(line) <= room).then_some(line)
 }
 
 fn answers(list: &[AnswerView]) -> String {
@@ -152,6 +158,7 @@ fn because(out: &mut Out, indent: &str, list: &[AnswerView]) {
 pub fn render(view: &ReportView, opts: TextOptions) -> String {
     let mut out = Out {
         buf: String::new(),
+        wrapper: Wrapper::default(),
         opts,
     };
     let e = &view.escalation;
@@ -212,6 +219,7 @@ pub fn render(view: &ReportView, opts: TextOptions) -> String {
 pub fn render_emergency(view: &ReportView, opts: TextOptions, full_report_hint: &str) -> String {
     let mut out = Out {
         buf: String::new(),
+        wrapper: Wrapper::default(),
         opts,
     };
     escalation_box(&mut out, view);
@@ -479,6 +487,7 @@ fn bar_width(width: usize) -> usize {
 pub fn training_only(t: &TrainingView, opts: TextOptions) -> String {
     let mut out = Out {
         buf: String::new(),
+        wrapper: Wrapper::default(),
         opts: TextOptions {
             detail: true,
             ..opts
@@ -651,6 +660,7 @@ fn sources(out: &mut Out, view: &ReportView) {
 pub fn render_recap(view: &ReportView, opts: TextOptions) -> String {
     let mut out = Out {
         buf: String::new(),
+        wrapper: Wrapper::default(),
         opts,
     };
     let e = &view.escalation;
@@ -736,6 +746,7 @@ pub fn render_checkin(
     let view = &super::bout::cited(view, checkin);
     let mut out = Out {
         buf: String::new(),
+        wrapper: Wrapper::default(),
         opts,
     };
     let since = super::date::readable_day(&checkin.bout.started);
@@ -1053,6 +1064,7 @@ fn pain_columns(out: &mut Out, pain: &[super::bout::PainPoint]) {
 pub fn render_history(history: &super::bout::HistoryView, opts: TextOptions) -> String {
     let mut out = Out {
         buf: String::new(),
+        wrapper: Wrapper::default(),
         opts,
     };
     if history.bouts.is_empty() {
@@ -1123,11 +1135,11 @@ pub fn render_history(history: &super::bout::HistoryView, opts: TextOptions) -> 
 
 #[cfg(test)]
 mod tests {
-    use super::one_line;
+    use super::{Out, Style, TextOptions, Wrapper, Write, clean, one_line};
     use proptest::prelude::*;
 
     fn wrapped(text: &str, first: &str, rest: &str, width: usize) -> Vec<String> {
-        let options = crate::stdio::wrap_options(width)
+        let options = crate::wrap::options(width)
             .initial_indent(first)
             .subsequent_indent(rest);
         textwrap::wrap(text, options)
@@ -1149,10 +1161,8 @@ mod tests {
         true
     }
 
-    /// Every text of the shipped rule base, after the indents the report uses, at every
-    /// width from 1 to 120 columns.
-    #[test]
-    fn the_rule_base_on_one_line_is_what_textwrap_gives() {
+    /// Every text of the shipped rule base, and two with spaces around.
+    fn rule_base_texts() -> Vec<String> {
         let rb = crate::rulebase::embedded::shipped().unwrap();
         let mut texts: Vec<String> = Vec::new();
         for q in &rb.questionnaire.questions {
@@ -1172,17 +1182,27 @@ mod tests {
             texts.push(s.title.clone());
         }
         texts.extend(["  leading spaces".into(), "trailing spaces   ".into()]);
-        let indents = [
-            ("", ""),
-            ("  ", "  "),
-            ("  - ", "    "),
-            ("  12. ", "      "),
-            ("     Because: ", "     "),
-            ("  You answered: ", "  "),
-        ];
+        texts
+    }
+
+    /// The first indents and hanging indents the report uses.
+    const INDENTS: [(&str, &str); 6] = [
+        ("", ""),
+        ("  ", "  "),
+        ("  - ", "    "),
+        ("  12. ", "      "),
+        ("     Because: ", "     "),
+        ("  You answered: ", "  "),
+    ];
+
+    /// Every text of the shipped rule base, after the indents the report uses, at every
+    /// width from 1 to 120 columns.
+    #[test]
+    fn the_rule_base_on_one_line_is_what_textwrap_gives() {
+        let texts = rule_base_texts();
         let mut taken = 0;
         for text in &texts {
-            for (first, rest) in indents {
+            for (first, rest) in INDENTS {
                 for width in 1..=120 {
                     taken += usize::from(same_as_textwrap(text, first, rest, width));
                 }
@@ -1191,6 +1211,88 @@ mod tests {
         assert!(
             taken > texts.len() * 100,
             "the one-line path was taken {taken} times"
+        );
+    }
+
+    /// A paragraph as the report drew it with textwrap alone: every line textwrap gives,
+    /// its words styled, the indent not.
+    fn para_by_textwrap(
+        opts: TextOptions,
+        first: &str,
+        rest: &str,
+        text: &str,
+        style: &Style,
+    ) -> String {
+        let mut buf = String::new();
+        let indent = first.chars().count().max(rest.chars().count());
+        let width = opts.width.max(indent + 20);
+        let text = clean(text);
+        let options = crate::wrap::options(width)
+            .initial_indent(first)
+            .subsequent_indent(rest);
+        for (i, line) in textwrap::wrap(&text, options).iter().enumerate() {
+            let prefix = if i == 0 { first } else { rest };
+            let words = line.strip_prefix(prefix).unwrap_or(line);
+            let words = style.clone().force_styling(opts.color).apply_to(words);
+            let _ = writeln!(buf, "{prefix}{words}");
+        }
+        buf
+    }
+
+    /// A paragraph as the report draws it now.
+    fn para(opts: TextOptions, first: &str, rest: &str, text: &str, style: &Style) -> String {
+        let mut out = Out {
+            buf: String::new(),
+            opts,
+            wrapper: Wrapper::default(),
+        };
+        out.styled_para(first, rest, text, style.clone());
+        out.buf
+    }
+
+    fn options(width: usize, color: bool) -> TextOptions {
+        TextOptions {
+            width,
+            color,
+            ascii: false,
+            detail: false,
+        }
+    }
+
+    /// Every text of the shipped rule base is drawn as textwrap wraps it, after every
+    /// indent the report uses, at every width from 1 to 120 columns, plain and in colour.
+    #[test]
+    fn the_rule_base_is_drawn_as_textwrap_wraps_it() {
+        let plain = Style::new();
+        let bold = Style::new().bold().red();
+        let texts = rule_base_texts();
+        let mut several = 0;
+        for text in &texts {
+            for (first, rest) in INDENTS {
+                for width in 1..=120 {
+                    let opts = options(width, false);
+                    let drawn = para(opts, first, rest, text, &plain);
+                    assert_eq!(
+                        drawn,
+                        para_by_textwrap(opts, first, rest, text, &plain),
+                        "{text:?} after {first:?} in {width} columns"
+                    );
+                    several += usize::from(drawn.lines().count() > 1);
+                    if width % 7 == 0 {
+                        let opts = options(width, true);
+                        assert_eq!(
+                            para(opts, first, rest, text, &bold),
+                            para_by_textwrap(opts, first, rest, text, &bold),
+                            "{text:?} after {first:?} in {width} columns, in colour"
+                        );
+                    }
+                }
+            }
+        }
+        // A good share of them take several lines (104,000 of 356,400 when written).
+        assert!(
+            several > texts.len() * INDENTS.len() * 120 / 4,
+            "{several} paragraphs took several lines"
         );
     }
 
@@ -1214,6 +1316,51 @@ mod tests {
             text.truncate(text.trim_end_matches(' ').len());
             text.push_str(&" ".repeat(trail));
             same_as_textwrap(&text, &first, &rest, width);
+        }
+    }
+
+    /// A piece of a random paragraph: words, runs of spaces, line breaks, wide and
+    /// combining characters, escape sequences and other control characters (which the
+    /// report shows escaped), and words longer than a line.
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            6 => "[a-z]{1,9}",
+            3 => " {1,3}",
+            1 => Just("\n".to_string()),
+            1 => "[A-Za-z0-9,.;:()!?'-]{1,6}",
+            1 => "[éüß—≥]{1,3}",
+            1 => "[漢字日本語]{1,4}",
+            1 => "[😀🏃👍]{1,2}",
+            1 => "[aeo][\u{301}\u{308}]",
+            1 => "\x1b\\[[0-9;]{0,4}m",
+            1 => "[\t\r\u{7f}\u{200b}]",
+            1 => "[a-z]{25,60}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        #[test]
+        fn a_random_paragraph_is_drawn_as_textwrap_wraps_it(
+            pieces in prop::collection::vec(piece(), 0..60),
+            (first, rest) in prop_oneof![
+                Just(("", "")),
+                Just(("  ", "  ")),
+                Just(("  - ", "    ")),
+                Just(("  3. ", "     ")),
+                Just(("  You answered: ", "  ")),
+                Just(("漢 ", "  ")),
+            ],
+            width in 1usize..100,
+            color in any::<bool>(),
+        ) {
+            let text = pieces.concat();
+            let style = Style::new().bold();
+            let opts = options(width, color);
+            prop_assert_eq!(
+                para(opts, first, rest, &text, &style),
+                para_by_textwrap(opts, first, rest, &text, &style)
+            );
         }
     }
 }
