@@ -50,19 +50,6 @@ mod batch {
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     check_the_shipped_rule_base();
-    pack_relative_relocations();
-}
-
-/// Asks the linker to store the binary's relative relocations packed (`DT_RELR`): the
-/// dynamic loader then applies its 5,000 or so at start from a table of a few hundred
-/// bytes instead of one of 120 KB, an entry at a time. glibc reads them since 2.36 (2022);
-/// a GNU linker too old to pack them warns and links as before.
-fn pack_relative_relocations() {
-    let os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
-    let target_env = env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
-    if os == "linux" && target_env == "gnu" {
-        println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
-    }
 }
 
 /// Loads `rules/` as `embedded::from_texts` does and writes the checked model to
