@@ -220,9 +220,49 @@ pub struct Questionnaire {
     /// looked up here, and scanning the questions cost 7 % of a CSV batch. Not in the
     /// binary form of the shipped rule base: [`Questionnaire::index_by_id`] rebuilds it.
     #[serde(skip)]
-    pub(crate) by_id: std::collections::HashMap<Text, QuestionIdx>,
+    pub(crate) by_id: std::collections::HashMap<Text, QuestionIdx, IdHasher>,
     /// The check-in that follows a bout, when the rule base has one.
     pub checkin: Option<Checkin>,
+}
+
+/// Hashes question ids for [`Questionnaire::by_id`], eight bytes at a time, in a third of
+/// the time of the standard hasher (a tenth of reading the shipped rule base back went
+/// to it). Its keys are the rule base's own ids, fixed once loaded, so text chosen to
+/// collide with them can only make a lookup compare more of those few ids; `find` checks the
+/// id it finds either way.
+pub(crate) type IdHasher = std::hash::BuildHasherDefault<IdHash>;
+
+/// The state of an [`IdHasher`].
+#[derive(Default)]
+pub(crate) struct IdHash(u64);
+
+impl IdHash {
+    fn add(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl std::hash::Hasher for IdHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            self.add(u64::from_le_bytes(word.try_into().expect("eight bytes")));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut last = [0; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
 }
 
 /// The check-in: its title, how long a bout lasts, and the warning signs re-screened on

@@ -20,7 +20,6 @@
 
 use std::borrow::{Borrow, Cow};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
@@ -248,6 +247,7 @@ pub fn from_embedded<T: DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
     #[test]
     fn a_text_behaves_as_its_string() {
