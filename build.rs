@@ -27,6 +27,9 @@ mod model;
 #[path = "src/suggest.rs"]
 mod suggest;
 #[allow(dead_code)]
+#[path = "src/rulebase/text.rs"]
+mod text;
+#[allow(dead_code)]
 #[path = "src/rulebase/url.rs"]
 mod url;
 
@@ -53,8 +56,10 @@ fn main() {
 }
 
 /// Loads `rules/` as `embedded::from_texts` does and writes the checked model to
-/// `OUT_DIR/rulebase.postcard`, or an empty file when it does not load: the binary then
-/// loads the text at run time and reports the problems as it always has.
+/// `OUT_DIR/rulebase.postcard`, every text in it a place in `OUT_DIR/rulebase.strings`
+/// (each distinct text once; see `src/rulebase/text.rs`), or two empty files when it does
+/// not load: the binary then loads the rules' text at run time and reports the problems as
+/// it always has.
 fn check_the_shipped_rule_base() {
     use load::{FILE_NAMES, RuleFile, load};
     for source in [
@@ -62,6 +67,7 @@ fn check_the_shipped_rule_base() {
         "src/rulebase/files.rs",
         "src/rulebase/load.rs",
         "src/rulebase/model.rs",
+        "src/rulebase/text.rs",
         "src/rulebase/url.rs",
         "src/clean.rs",
         "src/suggest.rs",
@@ -79,16 +85,22 @@ fn check_the_shipped_rule_base() {
                 .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display())),
         }
     });
-    let checked = match load("the embedded rule base".to_string(), files) {
-        Ok(base) => postcard::to_allocvec(&base).expect("a rule base serializes to memory"),
+    let (checked, words) = match load("the embedded rule base".to_string(), files) {
+        Ok(base) => text::to_embedded(&base).expect("a rule base serializes to memory"),
         Err(e) => {
             for line in e.to_string().lines() {
                 println!("cargo:warning={line}");
             }
-            Vec::new()
+            (Vec::new(), String::new())
         }
     };
-    let out =
-        Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("rulebase.postcard");
-    std::fs::write(&out, checked).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+    let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    for (name, bytes) in [
+        ("rulebase.postcard", &checked[..]),
+        ("rulebase.strings", words.as_bytes()),
+    ] {
+        let out = Path::new(&out_dir).join(name);
+        std::fs::write(&out, bytes)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+    }
 }

@@ -163,7 +163,7 @@ fn random_lines(rb: &RuleBase, n: usize) -> Vec<batch::input::Line> {
             for q in &rb.questionnaire.questions {
                 let value = match &q.kind {
                     AnswerKind::YesNo | AnswerKind::Single => {
-                        Json::String(q.options[next(q.options.len())].value.clone())
+                        Json::String(q.options[next(q.options.len())].value.to_string())
                     }
                     AnswerKind::Multi => {
                         let exclusive: Vec<&str> = (q.options.iter())
@@ -193,7 +193,7 @@ fn random_lines(rb: &RuleBase, n: usize) -> Vec<batch::input::Line> {
                         serde_json::json!(min as i64 + next(steps + 1) as i64)
                     }
                 };
-                set.insert(q.id.clone(), value);
+                set.insert(q.id.to_string(), value);
             }
             batch::input::Line {
                 number: i as u64 + 1,

@@ -303,7 +303,7 @@ fn the_json_check_in_and_history_match_their_committed_schemas() {
     for q in rb.questionnaire.file_questions(true) {
         let question = &rb.questionnaire.questions[q];
         if let Some(first) = question.options.first() {
-            given.insert(question.id.clone(), json!(first.value));
+            given.insert(question.id.to_string(), json!(first.value));
         }
     }
     given.insert("pain_now".into(), json!(3));

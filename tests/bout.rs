@@ -223,7 +223,10 @@ fn rested(pain: u8) -> Json {
     answers.insert("plan_followed".into(), json!("yes"));
     for q in sign_questions() {
         let question = &SHIPPED.questionnaire.questions[q];
-        answers.insert(question.id.clone(), json!(benign_and_unsure(question).0));
+        answers.insert(
+            question.id.to_string(),
+            json!(benign_and_unsure(question).0),
+        );
     }
     Json::Object(answers)
 }

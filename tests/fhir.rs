@@ -633,7 +633,7 @@ fn checkin_answers() -> Json {
     for i in q.file_questions(true) {
         let question = &q.questions[i];
         if question.kind == runback::rulebase::AnswerKind::YesNo {
-            answers.insert(question.id.clone(), json!("no"));
+            answers.insert(question.id.to_string(), json!("no"));
         }
     }
     answers.insert("rf_leg_weakness".into(), json!("none"));

@@ -53,7 +53,7 @@ fn answer_file() -> impl Strategy<Value = String> {
             .questions
             .iter()
             .zip(values)
-            .filter_map(|(q, v)| Some((q.id.clone(), v?)))
+            .filter_map(|(q, v)| Some((q.id.to_string(), v?)))
             .collect();
         Json::Object(map).to_string()
     })
@@ -363,7 +363,7 @@ fn arbitrary_json() -> impl Strategy<Value = Json> {
         .questionnaire
         .questions
         .iter()
-        .map(|q| q.id.clone())
+        .map(|q| q.id.to_string())
         .collect();
     let leaf = prop_oneof![
         Just(Json::Null),
@@ -376,7 +376,7 @@ fn arbitrary_json() -> impl Strategy<Value = Json> {
                 .questionnaire
                 .questions
                 .iter()
-                .flat_map(|q| q.options.iter().map(|o| o.value.clone()))
+                .flat_map(|q| q.options.iter().map(|o| o.value.to_string()))
                 .collect::<Vec<_>>()
         )
         .prop_map(Json::String),

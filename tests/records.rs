@@ -102,7 +102,7 @@ fn every_fixture_gives_the_record_the_report_view_gives_at_every_level() {
         levels.insert(level(&assert_same(&SHIPPED, i as u64 + 1, line)));
     }
     let every: std::collections::BTreeSet<String> =
-        SHIPPED.levels.iter().map(|l| l.id.clone()).collect();
+        SHIPPED.levels.iter().map(|l| l.id.to_string()).collect();
     assert!(
         every.is_subset(&levels),
         "levels reached: {levels:?}, of {every:?}"
@@ -185,7 +185,7 @@ fn made_up_reasons_with_text_to_escape_give_the_same_records() {
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
     let rb = load_dir(dir).unwrap();
     let questions: Vec<&Question> = rb.questionnaire.questions.iter().collect();
-    let levels: Vec<String> = rb.levels.iter().map(|l| l.id.clone()).collect();
+    let levels: Vec<String> = rb.levels.iter().map(|l| l.id.to_string()).collect();
     // Each question with options, and how a condition tests one of them.
     let choice_questions: Vec<(String, &str, Vec<String>)> = questions
         .iter()
@@ -196,9 +196,9 @@ fn made_up_reasons_with_text_to_escape_give_the_same_records() {
                 _ => "equals",
             };
             (
-                q.id.clone(),
+                q.id.to_string(),
                 test,
-                q.options.iter().map(|o| o.value.clone()).collect(),
+                q.options.iter().map(|o| o.value.to_string()).collect(),
             )
         })
         .collect();
@@ -280,7 +280,7 @@ fn answer_file(rb: &RuleBase, id_chars: &str) -> impl Strategy<Value = String> +
         .questionnaire
         .questions
         .iter()
-        .map(|q| q.id.clone())
+        .map(|q| q.id.to_string())
         .collect();
     let per_question: Vec<_> = rb
         .questionnaire

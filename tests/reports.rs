@@ -69,7 +69,7 @@ fn every_format_carries_the_escalation_level_and_its_action_for_every_answer_set
                     report::markdown::escape(&level.action),
                 ),
                 Format::Json => (
-                    level.id.clone(),
+                    level.id.to_string(),
                     serde_json::to_string(&level.action).unwrap(),
                 ),
                 Format::Text => (
@@ -83,7 +83,7 @@ fn every_format_carries_the_escalation_level_and_its_action_for_every_answer_set
                 ),
             };
             let title = if format == Format::Text && a.escalation.level == rb.default_level() {
-                level.title.clone()
+                level.title.to_string()
             } else {
                 title
             };
@@ -1102,7 +1102,7 @@ fn checkin_answers(rb: &RuleBase, given: serde_json::Value) -> Answers {
             .iter()
             .find(|o| o.value == "no" || o.value == "none")
             .unwrap();
-        map.insert(question.id.clone(), no.value.clone().into());
+        map.insert(question.id.to_string(), no.value.as_str().into());
     }
     for (k, v) in given.as_object().unwrap() {
         map.insert(k.clone(), v.clone());
@@ -1313,7 +1313,7 @@ fn a_checkin_at_the_default_level_says_what_to_do_in_its_own_words_not_self_care
         .expect("the default level words a check-in's action");
     for (format, _) in BOUT_FORMATS {
         let out = checkin_report(&rb, &b, 9, good_day(), format, PLAIN);
-        assert!(out.contains(&level.title), "{format:?}: {out}");
+        assert!(out.contains(level.title.as_str()), "{format:?}: {out}");
         // The JSON keeps the level's own action beside the check-in's.
         if format != Format::Json {
             assert!(!out.contains("self-care below"), "{format:?}: {out}");

@@ -952,7 +952,7 @@ impl Runner {
                 }
                 keys.push(ENTER);
                 t.keys(&keys);
-                c.id.clone()
+                c.id.to_string()
             }
             (_, Some((_, i))) => {
                 let question = &q.questions[i];
@@ -981,7 +981,7 @@ impl Runner {
                     }
                     (Some(other), _) => panic!("{other:?} for {}", question.id),
                 }
-                question.id.clone()
+                question.id.to_string()
             }
             _ => panic!("no question recognised in:\n{before}"),
         }

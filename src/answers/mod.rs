@@ -224,7 +224,7 @@ impl Answers {
             .questions
             .iter()
             .enumerate()
-            .filter_map(|(i, q)| Some((q.id.clone(), to_json(q, self.get(i)?))))
+            .filter_map(|(i, q)| Some((q.id.to_string(), to_json(q, self.get(i)?))))
             .collect()
     }
 }
@@ -298,10 +298,10 @@ pub fn read_text(reader: impl Read, name: &str) -> Result<String, AnswerError> {
 /// The JSON form of one answer, as an answer file holds it.
 pub fn to_json(question: &Question, value: Value) -> Json {
     match value {
-        Value::Choice(o) => Json::String(question.options[o].value.clone()),
+        Value::Choice(o) => Json::String(question.options[o].value.to_string()),
         Value::Multi(set) => Json::Array(
             options_in(question, set)
-                .map(|o| Json::String(question.options[o].value.clone()))
+                .map(|o| Json::String(question.options[o].value.to_string()))
                 .collect(),
         ),
         Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => Json::from(n as i64),
@@ -312,7 +312,7 @@ pub fn to_json(question: &Question, value: Value) -> Json {
 /// The answer in words, as a report shows it ("More than 800 km", "7 of 10").
 pub fn describe(question: &Question, value: Value) -> String {
     match value {
-        Value::Choice(o) => question.options[o].label.clone(),
+        Value::Choice(o) => question.options[o].label.to_string(),
         Value::Multi(set) => options_in(question, set)
             .enumerate()
             .map(|(i, o)| {

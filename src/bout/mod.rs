@@ -121,10 +121,11 @@ pub fn entry(
     Entry {
         kind,
         time,
-        level: rules.levels[assessment.escalation.level].id.clone(),
-        decision,
+        level: rules.levels[assessment.escalation.level].id.to_string(),
+        decision: decision.map(String::from),
         plan_step: plan_step
-            .and_then(|s| rules.run_today.as_ref().map(|r| r.plan.steps[s].id.clone())),
+            .and_then(|s| rules.run_today.as_ref().map(|r| r.plan.steps[s].id.clone()))
+            .map(String::from),
         answers: answers.to_json(&rules.questionnaire),
     }
 }
@@ -133,7 +134,7 @@ pub fn entry(
 pub fn number(entry: &Entry, rules: &RuleBase, q: QuestionIdx) -> Option<f64> {
     entry
         .answers
-        .get(&rules.questionnaire.questions[q].id)?
+        .get(rules.questionnaire.questions[q].id.as_str())?
         .as_f64()
 }
 

@@ -276,7 +276,7 @@ fn only_checkin_questions(rules: &RuleBase, answers: &Answers, name: &str) -> Re
         .enumerate()
         .filter(|(q, _)| answers.get(*q).is_some() && !allowed.contains(q))
         .map(|(_, question)| AnswerProblem {
-            question: question.id.clone(),
+            question: question.id.to_string(),
             message: if question.from_bout.is_some() {
                 "runback works this out from the check-ins it keeps; leave it out".into()
             } else {

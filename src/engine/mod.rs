@@ -1359,7 +1359,7 @@ mod tests {
         let ids = |a: &Assessment| -> Vec<String> {
             a.unanswered
                 .iter()
-                .map(|&q| rb.questionnaire.questions[q].id.clone())
+                .map(|&q| rb.questionnaire.questions[q].id.to_string())
                 .collect()
         };
         let a = assess(&rb, &Answers::none(&rb.questionnaire));

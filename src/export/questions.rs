@@ -102,7 +102,7 @@ fn question_text(out: &mut String, q: &Questionnaire, question: &Question, answe
 fn sign_id(q: &Questionnaire, item: &ChecklistItem) -> String {
     let question = &q.questions[item.question];
     if question.kind == AnswerKind::YesNo {
-        question.id.clone()
+        question.id.to_string()
     } else {
         format!("{} = {}", question.id, question.options[item.option].value)
     }
@@ -574,7 +574,11 @@ mod tests {
                     "{} listed as asked:\n{asked}",
                     q.id
                 );
-                assert!(apart.contains(&q.id), "{} not named as retired", q.id);
+                assert!(
+                    apart.contains(&q.id.to_string()),
+                    "{} not named as retired",
+                    q.id
+                );
             }
             assert!(apart.contains(RETIRED_NOTE));
         }
@@ -606,8 +610,16 @@ mod tests {
         let apart = list("retired");
         let facts = list("from_bout");
         for q in retired(&rb) {
-            assert!(!listed.contains(&q.id), "{} listed as asked", q.id);
-            assert!(apart.contains(&q.id), "{} not named as retired", q.id);
+            assert!(
+                !listed.contains(&q.id.to_string()),
+                "{} listed as asked",
+                q.id
+            );
+            assert!(
+                apart.contains(&q.id.to_string()),
+                "{} not named as retired",
+                q.id
+            );
         }
         assert_eq!(
             listed.len() + checkin.len() + facts.len() + apart.len(),
@@ -650,7 +662,7 @@ mod tests {
             }
             // Every warning sign the check-in re-screens, by its id.
             for item in &q.checkin.as_ref().unwrap().signs.items {
-                assert!(checkin.contains(&q.questions[item.question].id));
+                assert!(checkin.contains(q.questions[item.question].id.as_str()));
             }
         }
         let json: serde_json::Value = serde_json::from_str(&questions_json(&rb)).unwrap();

@@ -171,7 +171,7 @@ pub fn answers(questionnaire: &Questionnaire) -> Json {
     let properties: Map<String, Json> = questionnaire
         .questions
         .iter()
-        .map(|q| (q.id.clone(), answer(q)))
+        .map(|q| (q.id.to_string(), answer(q)))
         .collect();
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -19,7 +19,7 @@ pub fn template(rb: &RuleBase, notes: bool, checkin: bool) -> String {
     let mut map = Map::new();
     if !notes {
         for question in questions {
-            map.insert(question.id.clone(), Json::Null);
+            map.insert(question.id.to_string(), Json::Null);
         }
         return pretty(&map);
     }
@@ -53,7 +53,7 @@ pub fn template(rb: &RuleBase, notes: bool, checkin: bool) -> String {
             ));
         }
         map.insert(format!("${}", question.id), Json::String(note));
-        map.insert(question.id.clone(), Json::Null);
+        map.insert(question.id.to_string(), Json::Null);
     }
     pretty(&map)
 }

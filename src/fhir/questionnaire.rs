@@ -62,9 +62,9 @@ pub struct Group {
 /// question as its heading and its note as its intro.
 pub fn layout(model: &Model, form: Form) -> Vec<Group> {
     let section_group = |section: &crate::rulebase::Section, questions: Vec<QuestionIdx>| Group {
-        link_id: section.id.clone(),
-        text: section.title.clone(),
-        intro: section.intro.clone(),
+        link_id: section.id.to_string(),
+        text: section.title.to_string(),
+        intro: section.intro.as_deref().map(String::from),
         questions,
     };
     match form {
@@ -95,9 +95,9 @@ pub fn layout(model: &Model, form: Form) -> Vec<Group> {
                 .filter(|g| !g.questions.is_empty())
                 .collect();
             groups.push(Group {
-                link_id: checkin.signs.id.clone(),
-                text: checkin.signs.text.clone(),
-                intro: checkin.signs.note.clone(),
+                link_id: checkin.signs.id.to_string(),
+                text: checkin.signs.text.to_string(),
+                intro: checkin.signs.note.as_deref().map(String::from),
                 questions: signs,
             });
             groups
@@ -191,7 +191,7 @@ pub fn build_form(rules: &RuleBase, form: Form, date: &str) -> Questionnaire {
         id: Some(id.into()),
         language: Some("en".into()),
         url: Some(form.canonical().into()),
-        version: model.version.clone(),
+        version: model.version.as_deref().map(String::from),
         name: Some(name.into()),
         title: Some(title),
         status: "active".into(),
@@ -300,8 +300,8 @@ pub fn option_coding(question: &Question, option: usize) -> Coding {
     let o = &question.options[option];
     Coding {
         system: Some(option_system(question)),
-        code: Some(o.value.clone()),
-        display: Some(o.label.clone()),
+        code: Some(o.value.to_string()),
+        display: Some(o.label.to_string()),
     }
 }
 
@@ -318,8 +318,8 @@ pub fn item_type(kind: &AnswerKind) -> &'static str {
 fn question_item(model: &Model, q: QuestionIdx, condition: Option<&Condition>) -> Item {
     let question = &model.questions[q];
     let mut item = Item {
-        link_id: question.id.clone(),
-        text: Some(question.text.clone()),
+        link_id: question.id.to_string(),
+        text: Some(question.text.to_string()),
         kind: item_type(&question.kind).into(),
         ..Item::default()
     };
@@ -448,7 +448,7 @@ pub fn enable_when(
 fn atoms(model: &Model, q: QuestionIdx, test: &Test) -> Option<Vec<EnableWhen>> {
     let question = &model.questions[q];
     let base = || EnableWhen {
-        question: question.id.clone(),
+        question: question.id.to_string(),
         ..EnableWhen::default()
     };
     let out = match test {

@@ -112,7 +112,7 @@ pub fn read_for(
                     .sections
                     .iter()
                     .filter(|s| form == Form::Assessment && !s.checkin)
-                    .map(|s| s.id.clone()),
+                    .map(|s| s.id.to_string()),
             )
             .collect(),
         answers: Answers::none(questionnaire),
@@ -447,8 +447,8 @@ fn build_form(
                     let question = &model.questions[q];
                     let value = counted.get(q)?;
                     Some(ResponseItem {
-                        link_id: question.id.clone(),
-                        text: Some(question.text.clone()),
+                        link_id: question.id.to_string(),
+                        text: Some(question.text.to_string()),
                         answer: answer_values(question, value),
                         item: Vec::new(),
                     })

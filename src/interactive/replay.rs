@@ -51,7 +51,7 @@ impl Prompter for Replay<'_> {
         _: Option<Value>,
         progress: Progress,
     ) -> Result<Reply, PromptError> {
-        self.screens.push(question.id.clone());
+        self.screens.push(question.id.to_string());
         self.progress.push(progress);
         let q = self
             .questionnaire
@@ -68,7 +68,7 @@ impl Prompter for Replay<'_> {
         _: &Ticks,
         progress: Progress,
     ) -> Result<ChecklistReply, PromptError> {
-        self.screens.push(checklist.id.clone());
+        self.screens.push(checklist.id.to_string());
         self.progress.push(progress);
         let questions = checklist.questions();
         if questions.iter().all(|&q| self.answers.get(q).is_none()) {

@@ -457,7 +457,7 @@ impl Prompter for TerminalPrompter {
         current: Option<Value>,
         p: Progress,
     ) -> Result<Reply, PromptError> {
-        self.shown.0.push(question.id.clone());
+        self.shown.0.push(question.id.to_string());
         let above = self.head(section, p, &question.text, question.note.as_deref())?;
         let help = question.help.as_deref().map(clean);
         let all_keys = match question.kind {

@@ -294,7 +294,7 @@ pub fn pain_of(rules: &RuleBase, entry: &Entry) -> Option<f64> {
         Kind::Assessment => start,
     };
     let question = &rules.questionnaire.questions[q];
-    match crate::answers::check_answer(question, entry.answers.get(&question.id)?) {
+    match crate::answers::check_answer(question, entry.answers.get(question.id.as_str())?) {
         Ok(Some(crate::answers::Value::Number(n))) => Some(n),
         _ => None,
     }
@@ -655,7 +655,7 @@ fn level_title(rules: &RuleBase, level: &str) -> String {
         .levels
         .iter()
         .find(|l| l.id == level)
-        .map_or_else(|| level.to_string(), |l| l.title.clone())
+        .map_or_else(|| level.to_string(), |l| l.title.to_string())
 }
 
 /// How urgent a kept level is, 0 the most urgent; `None` for a level the rule base does
@@ -856,7 +856,7 @@ impl HistoryView {
             schema_version: SCHEMA_VERSION,
             generated_by: concat!("runback ", env!("CARGO_PKG_VERSION")),
             plan_steps: rules.run_today.as_ref().map_or(0, |r| r.plan.steps.len()),
-            levels: rules.levels.iter().map(|l| l.id.clone()).collect(),
+            levels: rules.levels.iter().map(|l| l.id.to_string()).collect(),
             note_labels: note_questions(rules)
                 .map(|(_, label)| label.to_string())
                 .collect(),
@@ -951,7 +951,7 @@ fn entry_view(rules: &RuleBase, e: &Entry, started: i64) -> EntryView {
     let decision_title = e.decision.as_ref().map(|d| {
         run_today
             .and_then(|r| r.decisions.iter().find(|x| &x.id == d))
-            .map_or_else(|| d.clone(), |x| x.title.clone())
+            .map_or_else(|| d.clone(), |x| x.title.to_string())
     });
     // A step is the day's run only on a day with a run.
     let runs = e.decision.as_ref().is_some_and(|d| {

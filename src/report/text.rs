@@ -1166,20 +1166,20 @@ mod tests {
         let rb = crate::rulebase::embedded::shipped().unwrap();
         let mut texts: Vec<String> = Vec::new();
         for q in &rb.questionnaire.questions {
-            texts.extend([q.label.clone(), q.text.clone()]);
-            texts.extend(q.options.iter().map(|o| o.label.clone()));
+            texts.extend([q.label.to_string(), q.text.to_string()]);
+            texts.extend(q.options.iter().map(|o| o.label.to_string()));
         }
         for c in &rb.causes {
-            texts.extend([c.title.clone(), c.summary.clone()]);
+            texts.extend([c.title.to_string(), c.summary.to_string()]);
         }
         for s in &rb.strategies {
-            texts.extend([s.title.clone(), s.how_to.clone()]);
+            texts.extend([s.title.to_string(), s.how_to.to_string()]);
         }
         for l in &rb.levels {
-            texts.extend([l.title.clone(), l.action.clone()]);
+            texts.extend([l.title.to_string(), l.action.to_string()]);
         }
         for s in &rb.sources {
-            texts.push(s.title.clone());
+            texts.push(s.title.to_string());
         }
         texts.extend(["  leading spaces".into(), "trailing spaces   ".into()]);
         texts

@@ -187,8 +187,8 @@ impl TrainingView {
         let log_answer = |q: QuestionIdx, value| {
             let question = &questionnaire.questions[q];
             LogAnswerView {
-                question: question.id.clone(),
-                label: question.label.clone(),
+                question: question.id.to_string(),
+                label: question.label.to_string(),
                 answer: to_json(question, value),
                 answer_text: describe(question, value),
             }

@@ -226,7 +226,7 @@ pub struct SafetyNetView<'a> {
     /// Heading.
     pub title: &'a str,
     /// The signs, one line each.
-    pub signs: &'a [String],
+    pub signs: &'a [crate::rulebase::Text],
     /// What to do if one appears.
     pub action: &'a str,
     /// Whether the answers make it matter more (pain spreading into a leg, say): then it

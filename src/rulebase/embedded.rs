@@ -23,14 +23,19 @@ pub const TEXTS: [&str; 6] = [
 /// Where the shipped rule base says it came from, in messages.
 pub const ORIGIN: &str = "the embedded rule base";
 
-/// The checked model of [`TEXTS`] in postcard's form, written by `build.rs`; empty when
-/// they did not load at build time.
+/// The checked model of [`TEXTS`] in postcard's form, written by `build.rs`, each of its
+/// texts a place in [`WORDS`]; empty when they did not load at build time.
 static CHECKED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/rulebase.postcard"));
+
+/// Every distinct text of the checked model, one after another, written by `build.rs`. The
+/// texts read back borrow from it: no allocation, no copy, and no UTF-8 to check at start,
+/// as the compiler checked it when runback was built.
+static WORDS: &str = include_str!(concat!(env!("OUT_DIR"), "/rulebase.strings"));
 
 /// Loads and validates the rule base shipped inside the binary.
 pub fn shipped() -> Result<RuleBase, LoadError> {
     if !CHECKED.is_empty()
-        && let Ok(mut base) = postcard::from_bytes::<RuleBase>(CHECKED)
+        && let Ok(mut base) = super::text::from_embedded::<RuleBase>(CHECKED, WORDS)
     {
         base.questionnaire.index_by_id();
         return Ok(base);

@@ -111,7 +111,7 @@ impl Hasher for AddressHasher {
 
 /// Calls `f` with every string a report can show.
 fn each_text(rb: &RuleBase, f: &mut impl FnMut(&str)) {
-    let opt = |text: &Option<String>, f: &mut dyn FnMut(&str)| {
+    let opt = |text: &Option<super::text::Text>, f: &mut dyn FnMut(&str)| {
         if let Some(text) = text {
             f(text);
         }
@@ -215,12 +215,12 @@ mod tests {
         crate::clean::write_json(&mut expected, title.as_str()).unwrap();
         assert_eq!(texts.get(title).map(str::as_bytes), Some(&expected[..]));
         // The same words elsewhere, or part of the text, are escaped as they are written.
-        assert_eq!(texts.get(&title.clone()), None);
+        assert_eq!(texts.get(&title.to_string()), None);
         assert_eq!(texts.get(&title[..title.len() - 1]), None);
         // Text changed after the table was made is not taken for what it was.
         let mut changed = rb.clone();
         let texts = EscapedTexts::new(&changed);
-        changed.causes[0].title.replace_range(0..1, "#");
+        changed.causes[0].title = format!("#{}", &title[1..]).into();
         assert_eq!(texts.get(&changed.causes[0].title), None);
     }
 }

@@ -15,6 +15,7 @@ use super::files::{
     QuestionnaireFile, RulesFile, SourcesFile, StrategiesFile,
 };
 use super::model::*;
+use super::text::Text;
 use crate::clean::{self, clean};
 use crate::suggest::did_you_mean;
 
@@ -510,9 +511,9 @@ impl Checker {
                     .collect();
                 let source = self.resolve(&source_ids, &l.source, &at.key("source"))?;
                 Some(LeftOut {
-                    claim: l.claim.clone(),
+                    claim: l.claim.clone().into(),
                     source,
-                    why: l.why.clone(),
+                    why: l.why.clone().into(),
                     see,
                 })
             })
@@ -521,14 +522,14 @@ impl Checker {
             .sources
             .iter()
             .map(|s| Source {
-                id: s.id.clone(),
-                title: s.title.clone(),
+                id: s.id.clone().into(),
+                title: s.title.clone().into(),
                 kind: s.kind,
-                name: s.name.clone(),
-                document: s.document.clone(),
-                publisher: s.publisher.clone(),
+                name: s.name.clone().map(Text::from),
+                document: s.document.clone().map(Text::from),
+                publisher: s.publisher.clone().map(Text::from),
                 year: s.year,
-                url: s.url.clone(),
+                url: s.url.clone().map(Text::from),
             })
             .collect();
 
@@ -555,12 +556,12 @@ impl Checker {
             }
             let sources = self.resolve_sources(&source_ids, &l.sources, &at.key("sources"));
             levels.push(Level {
-                id: l.id.clone(),
-                title: l.title.clone(),
-                time_frame: l.time_frame.clone(),
-                action: l.action.clone(),
-                self_care_note: l.self_care_note.clone(),
-                checkin_action: l.checkin_action.clone(),
+                id: l.id.clone().into(),
+                title: l.title.clone().into(),
+                time_frame: l.time_frame.clone().map(Text::from),
+                action: l.action.clone().into(),
+                self_care_note: l.self_care_note.clone().map(Text::from),
+                checkin_action: l.checkin_action.clone().map(Text::from),
                 seen_first: l.seen_first,
                 sources,
             });
@@ -582,7 +583,7 @@ impl Checker {
             let level = self.resolve(&level_ids, &u.level, &at.key("level"))?;
             Some(UnansweredFloor {
                 level,
-                reason: u.reason.clone(),
+                reason: u.reason.clone().into(),
                 sources,
             })
         });
@@ -601,9 +602,9 @@ impl Checker {
             self.text(&s.how_to, &at.key("how_to"));
             let sources = self.resolve_sources(&source_ids, &s.sources, &at.key("sources"));
             strategies_out.push(Strategy {
-                id: s.id.clone(),
-                title: s.title.clone(),
-                how_to: s.how_to.clone(),
+                id: s.id.clone().into(),
+                title: s.title.clone().into(),
+                how_to: s.how_to.clone().into(),
                 sources,
             });
         }
@@ -644,9 +645,9 @@ impl Checker {
                 .as_ref()
                 .and_then(|e| self.escalate(&level_ids, e, &at.key("escalate")));
             causes_out.push(Cause {
-                id: c.id.clone(),
-                title: c.title.clone(),
-                summary: c.summary.clone(),
+                id: c.id.clone().into(),
+                title: c.title.clone().into(),
+                summary: c.summary.clone().into(),
                 strategies,
                 sources,
                 escalate,
@@ -713,17 +714,17 @@ impl Checker {
                 }
                 let (kind, options) = self.question_kind(&q.kind, &at);
                 questions.push(Question {
-                    id: q.id.clone(),
-                    label: q.label.clone(),
-                    text: q.text.clone(),
-                    note: q.note.clone(),
-                    help: q.help.clone(),
+                    id: q.id.clone().into(),
+                    label: q.label.clone().into(),
+                    text: q.text.clone().into(),
+                    note: q.note.clone().map(Text::from),
+                    help: q.help.clone().map(Text::from),
                     section: si,
                     kind,
                     options,
                     ask_if,
                     informational: q.informational,
-                    retired: q.retired.clone(),
+                    retired: q.retired.clone().map(Text::from),
                     summary: q.summary,
                     warning_sign: q.warning_sign,
                     from_training: None,
@@ -743,14 +744,14 @@ impl Checker {
             let refine = s.refine.as_ref().map(|r| {
                 self.text(&r.check, &at.key("refine").key("check"));
                 Refine {
-                    check: r.check.clone(),
+                    check: r.check.clone().into(),
                     minutes: r.minutes,
                 }
             });
             sections.push(Section {
-                id: s.id.clone(),
-                title: s.title.clone(),
-                intro: s.intro.clone(),
+                id: s.id.clone().into(),
+                title: s.title.clone().into(),
+                intro: s.intro.clone().map(Text::from),
                 refine,
                 checkin: s.checkin,
                 questions: start..questions.len(),
@@ -798,7 +799,7 @@ impl Checker {
                 .pop()
                 .expect("one checklist in, one out");
             Checkin {
-                title: c.title.clone(),
+                title: c.title.clone().into(),
                 bout_weeks: c.bout_weeks,
                 signs,
             }
@@ -856,9 +857,9 @@ impl Checker {
                 )
             });
             SafetyNet {
-                title: n.title.clone(),
-                signs: n.signs.clone(),
-                action: n.action.clone(),
+                title: n.title.clone().into(),
+                signs: n.signs.clone().into_iter().map(Text::from).collect(),
+                action: n.action.clone().into(),
                 prominent_when,
                 sources: self.resolve_sources(&source_ids, &n.sources, &at.key("sources")),
             }
@@ -882,9 +883,9 @@ impl Checker {
                     self.problem(&at.key("plan_move"), "`plan_move` is -1, 0 or 1");
                 }
                 decisions.push(Decision {
-                    id: d.id.clone(),
-                    title: d.title.clone(),
-                    advice: d.advice.clone(),
+                    id: d.id.clone().into(),
+                    title: d.title.clone().into(),
+                    advice: d.advice.clone().into(),
                     plan_move: d.plan_move,
                     runs: d.runs,
                     sources: self.resolve_sources(&source_ids, &d.sources, &at.key("sources")),
@@ -913,9 +914,9 @@ impl Checker {
                         self.text(figures, &at.key("figures"));
                     }
                     PlanStep {
-                        id: step.id.clone(),
-                        run: step.run.clone(),
-                        figures: step.figures.clone(),
+                        id: step.id.clone().into(),
+                        run: step.run.clone().into(),
+                        figures: step.figures.clone().map(Text::from),
                         sources: self.resolve_sources(
                             &source_ids,
                             &step.sources,
@@ -947,12 +948,12 @@ impl Checker {
                 self.text(advice, &at.key("seen_first_advice"));
             }
             RunToday {
-                title: r.title.clone(),
-                seen_first_advice: r.seen_first_advice.clone(),
+                title: r.title.clone().into(),
+                seen_first_advice: r.seen_first_advice.clone().map(Text::from),
                 decisions,
                 plan: Plan {
-                    title: r.plan.title.clone(),
-                    move_on: r.plan.move_on.clone(),
+                    title: r.plan.title.clone().into(),
+                    move_on: r.plan.move_on.clone().into(),
                     steps,
                     running_when,
                     sources: self.resolve_sources(
@@ -1019,7 +1020,7 @@ impl Checker {
                             .resolve(&decision_ids, &d.decision, &at.key("decision"))
                             .map(|decision| Conclusion::Decide {
                                 decision,
-                                reason: d.reason.clone(),
+                                reason: d.reason.clone().into(),
                             }),
                         None => {
                             self.problem(
@@ -1036,7 +1037,7 @@ impl Checker {
                 let mut checkin = matches!(then, Conclusion::Decide { .. });
                 when.visit_questions(&mut |q| checkin |= questions[q].checkin);
                 rules_out.push(Rule {
-                    id: r.id.clone(),
+                    id: r.id.clone().into(),
                     when,
                     then,
                     sources,
@@ -1046,7 +1047,7 @@ impl Checker {
         }
 
         let mut questionnaire = Questionnaire::new(
-            questionnaire.version.clone(),
+            questionnaire.version.clone().map(Text::from),
             sections,
             questions,
             checklists,
@@ -1059,7 +1060,7 @@ impl Checker {
             unanswered.as_ref(),
         );
         RuleBase {
-            origin: self.origin.clone(),
+            origin: self.origin.clone().into(),
             questionnaire,
             sources: sources_out,
             left_out,
@@ -1067,18 +1068,18 @@ impl Checker {
             strategies: strategies_out,
             levels,
             rules: rules_out,
-            disclaimer: escalation.disclaimer,
+            disclaimer: escalation.disclaimer.into(),
             unanswered,
             safety_net,
             run_today,
             fallback_strategies,
             files: FileNames {
-                sources: sources_name,
-                questionnaire: questionnaire_name,
-                causes: causes_name,
-                strategies: strategies_name,
-                escalation: escalation_name,
-                rules: rules_name,
+                sources: sources_name.into(),
+                questionnaire: questionnaire_name.into(),
+                causes: causes_name.into(),
+                strategies: strategies_name.into(),
+                escalation: escalation_name.into(),
+                rules: rules_name.into(),
             },
             plan,
             escaped: Default::default(),
@@ -1217,14 +1218,14 @@ impl Checker {
                 items.push(ChecklistItem {
                     question: q,
                     option,
-                    label: label.cloned(),
+                    label: label.cloned().map(Text::from),
                 });
             }
             out.push(Checklist {
-                id: c.id.clone(),
-                text: c.text.clone(),
-                note: c.note.clone(),
-                help: c.help.clone(),
+                id: c.id.clone().into(),
+                text: c.text.clone().into(),
+                note: c.note.clone().map(Text::from),
+                help: c.help.clone().map(Text::from),
                 items,
             });
         }
@@ -1291,7 +1292,7 @@ impl Checker {
                 let mut kinds = Vec::new();
                 for (kind, value) in &entry.kinds {
                     let o = option(self, value, &at.key("kinds").key(kind))?;
-                    kinds.push((kind.clone(), o));
+                    kinds.push((kind.clone().into(), o));
                 }
                 FigureMap::Kinds(kinds)
             }
@@ -1313,7 +1314,7 @@ impl Checker {
             }
         };
         Some(FromTraining {
-            figure: entry.figure.clone(),
+            figure: entry.figure.clone().into(),
             map,
         })
     }
@@ -1395,13 +1396,13 @@ impl Checker {
         let level = self.resolve(levels, &e.level, &at.key("level"))?;
         Some(Escalate {
             level,
-            reason: e.reason.clone(),
-            self_care_note: e.self_care_note.clone(),
+            reason: e.reason.clone().into(),
+            self_care_note: e.self_care_note.clone().map(Text::from),
         })
     }
 
     fn question_kind(&mut self, entry: &QuestionKindEntry, at: &At) -> (AnswerKind, Vec<Choice>) {
-        let choice = |value: &str, label: &str| Choice {
+        let choice = |value: &'static str, label: &'static str| Choice {
             value: value.into(),
             label: label.into(),
             exclusive: false,
@@ -1446,8 +1447,8 @@ impl Checker {
                 let options = options
                     .iter()
                     .map(|o| Choice {
-                        value: o.value.clone(),
-                        label: o.label.clone(),
+                        value: o.value.clone().into(),
+                        label: o.label.clone().into(),
                         exclusive: o.exclusive,
                     })
                     .collect();
@@ -1472,8 +1473,8 @@ impl Checker {
                 }
                 (
                     AnswerKind::Number {
-                        unit: unit.clone(),
-                        unit_one: unit_one.clone(),
+                        unit: unit.clone().into(),
+                        unit_one: unit_one.clone().map(Text::from),
                         min: *min,
                         max: *max,
                         integer: *integer,
@@ -1497,8 +1498,8 @@ impl Checker {
                     AnswerKind::Scale {
                         min: *min,
                         max: *max,
-                        min_label: min_label.clone(),
-                        max_label: max_label.clone(),
+                        min_label: min_label.clone().map(Text::from),
+                        max_label: max_label.clone().map(Text::from),
                     },
                     Vec::new(),
                 )

@@ -5,11 +5,13 @@ pub mod escaped;
 pub mod files;
 pub mod load;
 pub mod model;
+pub mod text;
 pub mod url;
 pub mod words;
 
 pub use load::{LoadError, Problem, load_dir};
 pub use model::*;
+pub use text::Text;
 
 use std::path::Path;
 

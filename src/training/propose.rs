@@ -37,7 +37,7 @@ pub fn propose(questionnaire: &Questionnaire, figures: &BTreeMap<String, Figure>
         .filter(|(_, q)| q.retired.is_none())
         .filter_map(|(question, q)| {
             let from = q.from_training.as_ref()?;
-            let value = answer(q, &from.map, figures.get(&from.figure)?)?;
+            let value = answer(q, &from.map, figures.get(from.figure.as_str())?)?;
             Some(Proposal { question, value })
         })
         .collect()

@@ -10,7 +10,11 @@ use serde_json::Value as Json;
 
 /// A valid answer to one question, edge values, "not sure" and fractions included.
 pub fn answer(question: &Question) -> BoxedStrategy<Json> {
-    let values: Vec<String> = question.options.iter().map(|o| o.value.clone()).collect();
+    let values: Vec<String> = question
+        .options
+        .iter()
+        .map(|o| o.value.to_string())
+        .collect();
     match &question.kind {
         AnswerKind::YesNo | AnswerKind::Single => {
             prop::sample::select(values).prop_map(Json::String).boxed()
@@ -18,11 +22,11 @@ pub fn answer(question: &Question) -> BoxedStrategy<Json> {
         AnswerKind::Multi => {
             let exclusive: Vec<String> = (question.options.iter())
                 .filter(|o| o.exclusive)
-                .map(|o| o.value.clone())
+                .map(|o| o.value.to_string())
                 .collect();
             let others: Vec<String> = (question.options.iter())
                 .filter(|o| !o.exclusive)
-                .map(|o| o.value.clone())
+                .map(|o| o.value.to_string())
                 .collect();
             let n = others.len();
             let some = prop::sample::subsequence(others, 0..=n)

@@ -145,7 +145,7 @@ impl<'a, 'c> Flow<'a, 'c> {
     pub(super) fn review_item(&self, q: QuestionIdx) -> ReviewItem {
         ReviewItem {
             question: q,
-            label: self.rules.questionnaire.questions[q].label.clone(),
+            label: self.rules.questionnaire.questions[q].label.to_string(),
             answer: self
                 .answers
                 .get(q)

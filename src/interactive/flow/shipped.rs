@@ -250,7 +250,7 @@ fn ticked(rules: &RuleBase, checklist: &str, ticks: Ticks) -> Vec<(String, serde
         .map(|(q, v)| {
             let question = &rules.questionnaire.questions[q];
             (
-                question.id.clone(),
+                question.id.to_string(),
                 crate::answers::to_json(question, v.unwrap()),
             )
         })

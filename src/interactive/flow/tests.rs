@@ -79,7 +79,7 @@ impl Prompter for Script<'_> {
     }
 
     fn section(&mut self, section: &Section) -> Result<(), PromptError> {
-        self.sections.push(section.id.clone());
+        self.sections.push(section.id.to_string());
         Ok(())
     }
 
@@ -92,7 +92,7 @@ impl Prompter for Script<'_> {
         _: Progress,
     ) -> Result<ChecklistReply, PromptError> {
         self.checklists
-            .push((checklist.id.clone(), current.clone()));
+            .push((checklist.id.to_string(), current.clone()));
         match self.next(&checklist.id)? {
             Step::Checklist(id, reply) => {
                 assert_eq!(id, checklist.id, "the flow showed another checklist");
@@ -117,7 +117,8 @@ impl Prompter for Script<'_> {
         current: Option<Value>,
         progress: Progress,
     ) -> Result<Reply, PromptError> {
-        self.asked.push((question.id.clone(), current, progress));
+        self.asked
+            .push((question.id.to_string(), current, progress));
         match self.next(&question.id)? {
             Step::Ask(id, reply) => {
                 assert_eq!(
@@ -141,7 +142,7 @@ impl Prompter for Script<'_> {
         } else {
             assert_eq!(level.id, self.rules.levels[0].id);
         }
-        self.levels.push(level.id.clone());
+        self.levels.push(level.id.to_string());
         assert!(!reasons.is_empty(), "the emergency advice says why");
         assert!(
             !answers.is_empty(),
