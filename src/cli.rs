@@ -66,16 +66,8 @@ impl Cli {
     /// that cannot be written (a full disk, a closed standard output) is an error, as
     /// any other output is: a message on standard error and status 1.
     pub fn parse_checked() -> Self {
-        use clap::{CommandFactory, FromArgMatches, error::ErrorKind};
-        // What `Cli::try_parse` does, but the command line's description is kept to the
-        // end of the process rather than freed field by field: read once, it is not needed
-        // again, and the system takes its memory back at exit.
-        let mut command = std::mem::ManuallyDrop::new(Cli::command());
-        let cli = command
-            .try_get_matches_from_mut(std::env::args_os())
-            .and_then(|mut matches| Cli::from_arg_matches_mut(&mut matches))
-            .map_err(|e| e.format(&mut command))
-            .unwrap_or_else(|e| exit_after(&e));
+        use clap::{CommandFactory, error::ErrorKind};
+        let cli = Cli::try_parse().unwrap_or_else(|e| exit_after(&e));
         if cli.command.is_some() && cli.assess != AssessArgs::default() {
             Cli::command()
                 .error(
