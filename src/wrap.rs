@@ -450,7 +450,7 @@ pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::{Wrapper, options, wrap};
     use proptest::prelude::*;
 
@@ -585,8 +585,10 @@ mod tests {
         }
     }
 
-    /// A piece of a random paragraph.
-    fn piece() -> impl Strategy<Value = String> {
+    /// A piece of a random paragraph: words, runs of spaces, line breaks, wide and
+    /// combining characters, escape sequences and other control characters, and words
+    /// longer than a line. The report's tests draw from it too.
+    pub(crate) fn piece() -> impl Strategy<Value = String> {
         prop_oneof![
             6 => "[a-z]{1,9}",
             3 => " {1,3}",
@@ -598,8 +600,8 @@ mod tests {
             1 => "[aeo][\u{301}\u{308}]",
             1 => "\x1b\\[[0-9;]{0,4}m",
             1 => "\x1b\\]8;;[a-z]{0,3}\x07",
-            1 => "[\t\r\u{7f}\u{0}]",
-            1 => "[a-z]{15,40}",
+            1 => "[\t\r\u{7f}\u{0}\u{200b}]",
+            1 => "[a-z]{15,60}",
         ]
     }
 

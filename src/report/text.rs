@@ -1319,30 +1319,11 @@ mod tests {
         }
     }
 
-    /// A piece of a random paragraph: words, runs of spaces, line breaks, wide and
-    /// combining characters, escape sequences and other control characters (which the
-    /// report shows escaped), and words longer than a line.
-    fn piece() -> impl Strategy<Value = String> {
-        prop_oneof![
-            6 => "[a-z]{1,9}",
-            3 => " {1,3}",
-            1 => Just("\n".to_string()),
-            1 => "[A-Za-z0-9,.;:()!?'-]{1,6}",
-            1 => "[éüß—≥]{1,3}",
-            1 => "[漢字日本語]{1,4}",
-            1 => "[😀🏃👍]{1,2}",
-            1 => "[aeo][\u{301}\u{308}]",
-            1 => "\x1b\\[[0-9;]{0,4}m",
-            1 => "[\t\r\u{7f}\u{200b}]",
-            1 => "[a-z]{25,60}",
-        ]
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
         #[test]
         fn a_random_paragraph_is_drawn_as_textwrap_wraps_it(
-            pieces in prop::collection::vec(piece(), 0..60),
+            pieces in prop::collection::vec(crate::wrap::tests::piece(), 0..60),
             (first, rest) in prop_oneof![
                 Just(("", "")),
                 Just(("  ", "  ")),
