@@ -12,6 +12,7 @@
 //! and a file written in one go by a copy is cached in larger blocks than one the linker
 //! wrote piece by piece, so the copy starts with fewer page faults (178 against 202 for
 //! `assess` here). Read back from disk after a restart, it is cached like the linker's.
+//! When `cargo build-static` has been run, its binary is timed too.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -59,14 +60,21 @@ fn main() {
         let _ = std::fs::remove_file(to);
         std::fs::copy(from, to).expect("the target's temporary folder is writable");
     }
-    for (state, hello, runback) in [
+    let mut states = vec![
         ("as built", hello.as_path(), runback),
         (
             "installed (copied)",
             installed.0.as_path(),
             installed.1.as_path(),
         ),
-    ] {
+    ];
+    // The static build, when `cargo build-static` has made it (see .cargo/config.toml).
+    let static_build = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/x86_64-unknown-linux-gnu/release/runback");
+    if static_build.exists() {
+        states.push(("built static, as built", hello.as_path(), &static_build));
+    }
+    for (state, hello, runback) in states {
         println!("process, {state}: {ROUNDS} alternating rounds, medians of wall time");
         for args in CASES {
             let (hello_times, runback_times) = alternate(hello, runback, args);
