@@ -144,6 +144,12 @@ fn quoted(text: &str) -> Vec<u8> {
     out
 }
 
+/// `key` (JSON up to and including a colon) then `text` as a JSON string.
+fn put_text(out: &mut Vec<u8>, key: &[u8], text: &str) {
+    out.extend_from_slice(key);
+    crate::clean::write_json(out, text).expect("a string serializes to memory");
+}
+
 /// A string as JSON without its quotes.
 fn unquoted(text: &str) -> Bytes {
     let q = quoted(text);
@@ -203,12 +209,10 @@ impl Parts {
             .causes
             .iter()
             .map(|cause| {
-                let mut head = b"{\"id\":".to_vec();
-                head.extend(quoted(&cause.id));
-                head.extend(b",\"title\":");
-                head.extend(quoted(&cause.title));
-                head.extend(b",\"summary\":");
-                head.extend(quoted(&cause.summary));
+                let mut head = Vec::new();
+                put_text(&mut head, b"{\"id\":", &cause.id);
+                put_text(&mut head, b",\"title\":", &cause.title);
+                put_text(&mut head, b",\"summary\":", &cause.summary);
                 head.extend(b",\"confidence\":");
                 let rated = format!(",\"rated\":{},\"because\":[", !cause.unrated);
                 let mut strategies = b"],\"strategies\":[".to_vec();
@@ -225,12 +229,10 @@ impl Parts {
             .strategies
             .iter()
             .map(|s| {
-                let mut head = b"{\"id\":".to_vec();
-                head.extend(quoted(&s.id));
-                head.extend(b",\"title\":");
-                head.extend(quoted(&s.title));
-                head.extend(b",\"how_to\":");
-                head.extend(quoted(&s.how_to));
+                let mut head = Vec::new();
+                put_text(&mut head, b"{\"id\":", &s.id);
+                put_text(&mut head, b",\"title\":", &s.title);
+                put_text(&mut head, b",\"how_to\":", &s.how_to);
                 head.extend(b",\"for_causes\":[");
                 let mut tail = b"],\"sources\":[".to_vec();
                 id_list(&mut tail, &source_ids, &s.sources);
@@ -246,21 +248,17 @@ impl Parts {
             .iter()
             .enumerate()
             .map(|(rank, level)| {
-                let mut head = b",\"escalation\":{\"level\":".to_vec();
-                head.extend(quoted(&level.id));
-                head.extend(b",\"title\":");
-                head.extend(quoted(&level.title));
+                let mut head = Vec::new();
+                put_text(&mut head, b",\"escalation\":{\"level\":", &level.id);
+                put_text(&mut head, b",\"title\":", &level.title);
                 if let Some(time_frame) = &level.time_frame {
-                    head.extend(b",\"time_frame\":");
-                    head.extend(quoted(time_frame));
+                    put_text(&mut head, b",\"time_frame\":", time_frame);
                 }
-                head.extend(b",\"action\":");
-                head.extend(quoted(&level.action));
+                put_text(&mut head, b",\"action\":", &level.action);
                 let is_default = rank == rb.default_level();
                 head.extend(format!(",\"is_default\":{is_default},\"rank\":{rank}").bytes());
                 if let Some(note) = &level.self_care_note {
-                    head.extend(b",\"self_care_note\":");
-                    head.extend(quoted(note));
+                    put_text(&mut head, b",\"self_care_note\":", note);
                 }
                 head.extend(b",\"reasons\":[");
                 let mut sources = b"],\"sources\":[".to_vec();
@@ -293,20 +291,19 @@ impl Parts {
             })
             .collect();
         let safety_net = rb.safety_net.as_ref().map(|net| {
-            let mut head = b",\"safety_net\":{\"title\":".to_vec();
-            head.extend(quoted(&net.title));
+            let mut head = Vec::new();
+            put_text(&mut head, b",\"safety_net\":{\"title\":", &net.title);
             head.extend(b",\"signs\":");
             head.extend(json(&net.signs));
-            head.extend(b",\"action\":");
-            head.extend(quoted(&net.action));
+            put_text(&mut head, b",\"action\":", &net.action);
             head.extend(b",\"prominent\":");
             let mut tail = b",\"sources\":[".to_vec();
             id_list(&mut tail, &source_ids, &net.sources);
             tail.extend(b"]}");
             [head.into(), tail.into()]
         });
-        let mut end = b"],\"disclaimer\":".to_vec();
-        end.extend(quoted(&rb.disclaimer));
+        let mut end = Vec::new();
+        put_text(&mut end, b"],\"disclaimer\":", &rb.disclaimer);
         end.extend(b"}\n");
         let confidences = (0..=100)
             .map(|k| json(&(f64::from(k) / 100.0)).into())
@@ -361,10 +358,9 @@ impl Parts {
 
 impl QuestionParts {
     fn new(question: &Question) -> Self {
-        let mut head = b"{\"question\":".to_vec();
-        head.extend(quoted(&question.id));
-        head.extend(b",\"label\":");
-        head.extend(quoted(&question.label));
+        let mut head = Vec::new();
+        put_text(&mut head, b"{\"question\":", &question.id);
+        put_text(&mut head, b",\"label\":", &question.label);
         head.extend(b",\"answer\":");
         let reference = json(&QuestionRef {
             id: &question.id,

@@ -639,6 +639,19 @@ impl Scratch {
         self.spare_because.pop().unwrap_or_default()
     }
 
+    /// The answers behind the rule just evaluated (`why`), as a reason or decision lists
+    /// them.
+    fn because_of_why(&mut self) -> Vec<Because> {
+        let mut because = self.because_list();
+        merge(
+            &mut self.options,
+            &mut self.met,
+            std::iter::once(self.why.as_slice()),
+            &mut because,
+        );
+        because
+    }
+
     /// An empty list of indices, likewise.
     fn index_list(&mut self) -> Vec<usize> {
         self.spare_indices.pop().unwrap_or_default()
@@ -809,13 +822,7 @@ fn evaluate_in<'a>(
                 for b in &s.why {
                     s.named[b.question] = true;
                 }
-                let mut because = s.because_list();
-                merge(
-                    &mut s.options,
-                    &mut s.met,
-                    std::iter::once(s.why.as_slice()),
-                    &mut because,
-                );
+                let because = s.because_of_why();
                 let mut sources = s.index_list();
                 sources.extend_from_slice(&rule.sources);
                 reasons.push(Reason {
@@ -826,13 +833,7 @@ fn evaluate_in<'a>(
                 });
             }
             Conclusion::Decide { decision, .. } => {
-                let mut because = s.because_list();
-                merge(
-                    &mut s.options,
-                    &mut s.met,
-                    std::iter::once(s.why.as_slice()),
-                    &mut because,
-                );
+                let because = s.because_of_why();
                 decided.push(Decided {
                     decision: *decision,
                     rule: ri,
