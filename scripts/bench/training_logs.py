@@ -61,6 +61,8 @@ def zip_of(path, name, data, n):
 
 
 def main():
+    if len(sys.argv) != 2 or sys.argv[1].startswith("-"):
+        sys.exit(__doc__)
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     strava_csv(os.path.join(out, "runs-100k.csv"), 100_000, 84)
