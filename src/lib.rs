@@ -20,13 +20,6 @@ pub mod export;
 pub mod fhir;
 pub mod interactive;
 pub mod interrupt;
-// Not in a static build, which takes the maths library in whole and has no library to open.
-#[cfg(all(
-    target_os = "linux",
-    target_env = "gnu",
-    not(target_feature = "crt-static")
-))]
-mod maths;
 pub mod report;
 pub mod rulebase;
 pub mod stdio;

@@ -9,9 +9,10 @@ static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 
 /// Records that standard output was closed when the process started (`runback >&-`).
 ///
-/// The Rust runtime reopens a closed standard output on `/dev/null` before `main` runs,
-/// so a report would vanish without a word; the binary checks the descriptor before
-/// that and says so here.
+/// A closed standard output is opened on `/dev/null` before runback's own code runs (by
+/// the binary's `main` on Linux with glibc, by the Rust runtime elsewhere), so a report
+/// would vanish without a word; the binary notes the closed descriptor first and says so
+/// here.
 pub fn note_stdout_closed_at_start() {
     STDOUT_CLOSED.store(true, Ordering::Relaxed);
 }
