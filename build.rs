@@ -60,50 +60,71 @@ fn main() {
 /// (`link/hot-functions.txt`, written by `scripts/bench/hot_functions.py`): the kernel maps
 /// a program's code in stretches of up to 64 KB as it is first run, and `runback assess`
 /// ran code on 220 pages in 45 such stretches, its functions spread over 4.6 MB, where it
-/// now runs code on 105 pages in 9. A name missing from the binary (the list is older than the compiler or a
-/// dependency) is skipped without a word, so a stale list costs speed, never a build.
+/// now runs code on 105 pages in 9. A name missing from the binary (the list is older than
+/// the compiler or a dependency) is skipped without a word, so a stale list costs speed,
+/// never a build.
 ///
-/// Only in a release build for x86-64 Linux with the GNU C library, linked the default way
-/// since Rust 1.90, by lld: another linker may not know the option.
+/// Only in a release build for x86-64 Linux with the GNU C library, the platform the list
+/// was made on, and only when this build's linker takes the option (lld, the default there
+/// since Rust 1.90): an empty program is linked with it first, as runback would be.
 fn place_hot_functions_first() {
     let list = Path::new(&env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"))
         .join("link")
         .join("hot-functions.txt");
-    println!("cargo:rerun-if-changed={}", list.display());
-    println!("cargo:rerun-if-env-changed=RUSTC_LINKER");
     let target = env::var("TARGET").unwrap_or_default();
     let release = env::var("PROFILE").is_ok_and(|p| p == "release");
-    let chosen_linker = env::var_os("RUSTC_LINKER").is_some()
-        || env::var("CARGO_ENCODED_RUSTFLAGS")
-            .is_ok_and(|flags| flags.contains("linker") || flags.contains("link-self-contained"));
-    if target != "x86_64-unknown-linux-gnu" || !release || chosen_linker || !list.exists() {
+    if target != "x86_64-unknown-linux-gnu" || !release || !list.exists() {
         return;
     }
-    if !rustc_links_with_lld() {
+    println!("cargo:rerun-if-changed={}", list.display());
+    let args = [
+        format!("--symbol-ordering-file={}", list.display()),
+        "--no-warn-symbol-ordering".to_string(),
+    ];
+    if !linker_takes(&target, &args) {
+        println!(
+            "cargo:warning=this build's linker does not take --symbol-ordering-file: runback is linked without its start-up code placed first (link/hot-functions.txt)"
+        );
         return;
     }
-    println!(
-        "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={},--no-warn-symbol-ordering",
-        list.display()
-    );
+    for arg in args {
+        // One argument each, whatever the path holds (`-Wl,` would split it at commas).
+        println!("cargo:rustc-link-arg-bins=-Xlinker");
+        println!("cargo:rustc-link-arg-bins={arg}");
+    }
 }
 
-/// Whether rustc is 1.90 or later, whose default linker for x86-64 Linux is lld.
-fn rustc_links_with_lld() -> bool {
-    let rustc = env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let Ok(out) = std::process::Command::new(rustc).arg("--version").output() else {
+/// Whether this build's linker takes `args`: links an empty program with them, with the
+/// compiler, target, flags and linker cargo gives runback.
+fn linker_takes(target: &str, args: &[String]) -> bool {
+    let Some(out) = env::var_os("OUT_DIR").map(std::path::PathBuf::from) else {
         return false;
     };
-    // "rustc 1.95.0 (59807616e 2026-04-14)"
-    let version = String::from_utf8_lossy(&out.stdout);
-    let mut numbers = version
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or_default()
-        .split(['.', '-'])
-        .map(|n| n.parse::<u32>().unwrap_or(0));
-    let (major, minor) = (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0));
-    (major, minor) >= (1, 90)
+    let source = out.join("probe.rs");
+    if std::fs::write(&source, "fn main() {}\n").is_err() {
+        return false;
+    }
+    let mut rustc = std::process::Command::new(env::var_os("RUSTC").unwrap_or("rustc".into()));
+    rustc
+        .args(["--target", target, "--crate-type", "bin", "-o"])
+        .arg(out.join("probe"))
+        .arg(&source);
+    if let Some(linker) = env::var_os("RUSTC_LINKER") {
+        let mut flag = std::ffi::OsString::from("linker=");
+        flag.push(linker);
+        rustc.arg("-C").arg(flag);
+    }
+    let flags = env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
+    rustc.args(flags.split('\x1f').filter(|f| !f.is_empty()));
+    for arg in args {
+        rustc.args(["-C", "link-arg=-Xlinker", "-C"]);
+        rustc.arg(format!("link-arg={arg}"));
+    }
+    rustc
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
 }
 
 /// Loads `rules/` as `embedded::from_texts` does and writes the checked model to
