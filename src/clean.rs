@@ -216,13 +216,17 @@ pub fn json_pretty<T: Serialize + ?Sized>(value: &T) -> String {
     let mut out = Vec::with_capacity(4096);
     let plain = serde_json::to_writer_pretty(&mut out, value);
     plain.expect("a value serializes to memory");
-    if has_unsafe_json(&out) {
-        out.clear();
-        let formatter = SafeJson(serde_json::ser::PrettyFormatter::new());
-        let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
-        let safe = value.serialize(&mut serializer);
-        safe.expect("a value serializes to memory");
+    // Checked as UTF-8 once, and scanned as text (a JSON report is some 40 KB).
+    let plain = String::from_utf8(out).expect("serde_json writes UTF-8");
+    if next_unsafe_in_fragment(&plain).is_none() {
+        return plain;
     }
+    let mut out = plain.into_bytes();
+    out.clear();
+    let formatter = SafeJson(serde_json::ser::PrettyFormatter::new());
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+    let safe = value.serialize(&mut serializer);
+    safe.expect("a value serializes to memory");
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
